@@ -1,0 +1,22 @@
+// load: a content folder on disk → a validated model, with every problem
+// reported as file:line: field: message.
+#pragma once
+
+#include "model/diagnostics.hpp"
+#include "model/model.hpp"
+
+#include <filesystem>
+
+namespace shnor::load {
+
+struct LoadResult {
+    model::Site site;
+    model::Diagnostics diagnostics;  // errors make the build fail; warnings do not
+};
+
+// Reads the whole tree described in spec/content-format.md. Never throws on
+// bad content: every problem becomes a diagnostic and loading goes on, so a
+// webmaster sees all errors of a build at once.
+LoadResult load_site(const std::filesystem::path& content_dir);
+
+}  // namespace shnor::load

@@ -1,0 +1,63 @@
+#include "model/date.hpp"
+
+#include <array>
+#include <cstdio>
+
+namespace shnor::model {
+
+namespace {
+bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+constexpr std::array<const char*, 12> kGenitiveMonths = {
+    "января", "февраля", "марта",    "апреля",  "мая",    "июня",
+    "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
+
+int parse_digits(std::string_view text) {
+    int value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return -1;
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+}  // namespace
+
+int days_in_month(int year, int month) {
+    static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12) return 0;
+    return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
+}
+
+Date last_day_of_month(int year, int month) { return Date{year, month, days_in_month(year, month)}; }
+
+bool Date::valid() const {
+    return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
+           day <= days_in_month(year, month);
+}
+
+std::optional<Date> Date::parse_iso(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    Date date{parse_digits(text.substr(0, 4)), parse_digits(text.substr(5, 2)),
+              parse_digits(text.substr(8, 2))};
+    if (!date.valid()) return std::nullopt;
+    return date;
+}
+
+std::string Date::iso() const {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", year, month, day);
+    return buffer;
+}
+
+std::string Date::dotted() const {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%02d.%02d.%04d", day, month, year);
+    return buffer;
+}
+
+std::string Date::russian() const {
+    if (!valid()) return iso();
+    return std::to_string(day) + " " + kGenitiveMonths[month - 1] + " " + std::to_string(year) + " г.";
+}
+
+}  // namespace shnor::model

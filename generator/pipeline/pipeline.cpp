@@ -1,0 +1,91 @@
+#include "pipeline/pipeline.hpp"
+
+#include "derive/derive.hpp"
+#include "load/load.hpp"
+#include "render/templates.hpp"
+#include "view/view.hpp"
+#include "write/write.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <stdexcept>
+
+namespace shnor::pipeline {
+
+namespace fs = std::filesystem;
+
+model::Date today() {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return model::Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+namespace {
+
+std::string with_trailing_slash(std::string url) {
+    if (!url.empty() && url.back() != '/') url += '/';
+    return url;
+}
+
+std::vector<fs::path> layout_folders(const BuildOptions& options) {
+    std::vector<fs::path> folders;
+    fs::path own = options.content_dir / "layouts";
+    if (fs::is_directory(own)) folders.push_back(own);
+    folders.push_back(options.builtin_layouts);
+    return folders;
+}
+
+void add_assets(const fs::path& assets_dir, std::vector<write::OutputFile>& files) {
+    if (!fs::is_directory(assets_dir)) return;
+    for (const auto& entry : fs::recursive_directory_iterator(assets_dir)) {
+        if (!entry.is_regular_file()) continue;
+        std::string relative = fs::relative(entry.path(), assets_dir).generic_string();
+        files.push_back({"assets/" + relative, "", entry.path()});
+    }
+}
+
+std::vector<write::OutputFile> render_everything(const model::Site& site, const BuildOptions& options,
+                                                 const view::BuildContext& context, BuildReport& report) {
+    render::Templates templates(layout_folders(options));
+    std::vector<write::OutputFile> files;
+    std::vector<std::string> page_paths;
+    for (auto& page : view::html_pages(site, context)) {
+        files.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}});
+        page_paths.push_back(page.path);
+    }
+    report.pages = files.size();
+    for (auto& file : view::open_data(site, context)) files.push_back({file.path, std::move(file.bytes), {}});
+    for (auto& file : view::feeds(site, context, page_paths)) files.push_back({file.path, std::move(file.bytes), {}});
+    for (auto& file : view::copied_files(site)) files.push_back({file.path, "", file.source});
+    add_assets(options.builtin_assets, files);
+    add_assets(options.content_dir / "assets", files);
+    return files;
+}
+
+}  // namespace
+
+BuildReport build_site(const BuildOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    BuildReport report;
+    load::LoadResult loaded = load::load_site(options.content_dir);
+    report.diagnostics = std::move(loaded.diagnostics);
+    if (report.diagnostics.has_errors()) return report;
+
+    model::Site& site = loaded.site;
+    derive::derive_site(site, options.build_date);
+    view::BuildContext context{options.build_date,
+                               with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
+    try {
+        auto files = render_everything(site, options, context, report);
+        report.files = files.size();
+        write::replace_tree(options.out_dir, files);
+        report.written = true;
+    } catch (const std::exception& failure) {
+        report.diagnostics.error(options.out_dir.string(), 0, "", failure.what());
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+}  // namespace shnor::pipeline

@@ -1,0 +1,37 @@
+// The whole build: load → derive → view → render → write.
+#pragma once
+
+#include "model/date.hpp"
+#include "model/diagnostics.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace shnor::pipeline {
+
+struct BuildOptions {
+    std::filesystem::path content_dir = "content";
+    std::filesystem::path out_dir = "site";
+    model::Date build_date;        // the date statuses are computed against
+    std::string base_url;          // empty: the base_url of site.yaml
+    std::filesystem::path builtin_layouts = SHNOR_BUILTIN_LAYOUTS;
+    std::filesystem::path builtin_assets = SHNOR_BUILTIN_ASSETS;
+};
+
+struct BuildReport {
+    model::Diagnostics diagnostics;
+    bool written = false;  // false when errors stopped the build before writing
+    std::size_t pages = 0;
+    std::size_t files = 0;
+    double seconds = 0;
+};
+
+// Never throws for bad content or I/O: every problem is a diagnostic, and the
+// previous output folder is left as it was unless the build succeeds.
+BuildReport build_site(const BuildOptions& options);
+
+model::Date today();
+
+}  // namespace shnor::pipeline

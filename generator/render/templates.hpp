@@ -1,0 +1,36 @@
+// Mustache layouts: built-in ones, overridden file by file by a content
+// tree's own layouts/. Each layout is parsed once.
+#pragma once
+
+#include <kainjow/mustache.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shnor::render {
+
+class Templates {
+public:
+    // `folders` in order of precedence: the first folder holding a file wins.
+    explicit Templates(std::vector<std::filesystem::path> folders);
+
+    // Renders layouts/<layout>.mustache with `data`, then wraps it in
+    // layouts/base.mustache as {{{content}}}. Partials come from
+    // layouts/partials/<name>.mustache. Throws std::runtime_error naming the
+    // layout file when a template does not parse.
+    std::string render_page(const std::string& layout, kainjow::mustache::data data);
+    std::string render(const std::string& layout, const kainjow::mustache::data& data);
+
+private:
+    kainjow::mustache::mustache& compiled(const std::string& layout);
+    std::filesystem::path find(const std::string& relative) const;
+
+    std::vector<std::filesystem::path> folders_;
+    std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> cache_;
+    std::map<std::string, std::string> partial_sources_;
+};
+
+}  // namespace shnor::render

@@ -1,0 +1,58 @@
+// view: model → what each output file needs (Mustache data for HTML pages,
+// bytes for open data and feeds).
+#pragma once
+
+#include "derive/derive.hpp"
+#include "model/date.hpp"
+#include "model/model.hpp"
+
+#include <kainjow/mustache.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace shnor::view {
+
+using Data = kainjow::mustache::data;
+using List = kainjow::mustache::list;
+
+struct BuildContext {
+    model::Date build_date;
+    std::string base_url;  // absolute, ends with '/'
+};
+
+// An HTML page: `path` is the page URL relative to the site root ("" for the
+// home page, "schools/x/" for a section, "404.html" for a plain file).
+// `layout` is a file name in layouts/ without ".mustache".
+struct PageSpec {
+    std::string path;
+    std::string layout;
+    Data data;
+};
+
+// A file written as it is (open data, feeds, sitemap).
+struct TextFile {
+    std::string path;  // relative to the output root, e.g. "data/schools.json"
+    std::string bytes;
+};
+
+// A content file copied unchanged (documents, photos).
+struct CopiedFile {
+    std::string path;  // relative to the output root
+    std::filesystem::path source;
+};
+
+std::vector<PageSpec> html_pages(const model::Site& site, const BuildContext& context);
+std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context);
+// sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.
+std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
+                            const std::vector<std::string>& page_paths);
+std::vector<CopiedFile> copied_files(const model::Site& site);
+
+// Output file path of a page URL: "" → "index.html", "a/b/" → "a/b/index.html".
+std::string output_path_of(const std::string& page_path);
+// Relative prefix from a page to the site root: "schools/x/" → "../../".
+std::string root_prefix_of(const std::string& page_path);
+
+}  // namespace shnor::view
