@@ -45,12 +45,32 @@ void add_assets(const fs::path& assets_dir, std::vector<write::OutputFile>& file
     }
 }
 
+// The version for visually impaired readers (ГОСТ Р 52872-2019) is a second
+// copy of every page under vi/, so it works without JavaScript or cookies.
+write::OutputFile render_low_vision_copy(render::Templates& templates, const view::PageSpec& page) {
+    std::string path = "vi/" + page.path;
+    view::Data data = page.data;
+    data.set("vi", true);
+    data.set("page_path", page.path);
+    // Page links stay inside vi/; assets and files are shared with the main site.
+    data.set("root", view::root_prefix_of(page.path));
+    data.set("asset_root", view::root_prefix_of(path));
+    return {view::output_path_of(path), templates.render_page(page.layout, std::move(data)), {}};
+}
+
 std::vector<write::OutputFile> render_everything(const model::Site& site, const BuildOptions& options,
                                                  const view::BuildContext& context, BuildReport& report) {
     render::Templates templates(layout_folders(options));
     std::vector<write::OutputFile> files;
     std::vector<std::string> page_paths;
     for (auto& page : view::html_pages(site, context)) {
+        if (page.path != "404.html") {
+            files.push_back(render_low_vision_copy(templates, page));
+            page.data.set("vi", false);
+        }
+        const view::Data* root = page.data.get("root");
+        page.data.set("asset_root", root && root->is_string() ? root->string_value() : std::string());
+        page.data.set("page_path", page.path);
         files.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}});
         page_paths.push_back(page.path);
     }

@@ -1,0 +1,204 @@
+// End to end: the real `shnor` binary builds the example content.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kExampleContent = fs::path(SHNOR_SOURCE_DIR) / "content";
+constexpr const char* kDate = "2024-11-01";
+
+struct TempDir {
+    fs::path path;
+    explicit TempDir(const std::string& name) {
+        path = fs::temp_directory_path() / ("shnor-e2e-" + name + "-" + std::to_string(::getpid()));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+struct RunResult {
+    int exit_code;
+    std::string output;
+};
+
+RunResult run_shnor(const std::string& arguments, const fs::path& scratch) {
+    fs::path log = scratch / "shnor-output.txt";
+    std::string command = std::string("'") + SHNOR_BINARY + "' " + arguments + " >'" + log.string() + "' 2>&1";
+    int status = std::system(command.c_str());
+    std::ifstream in(log);
+    std::stringstream text;
+    text << in.rdbuf();
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+}
+
+RunResult build_example(const fs::path& out, const fs::path& scratch, const fs::path& content = kExampleContent) {
+    return run_shnor("build --content '" + content.string() + "' --out '" + out.string() + "' --date " + kDate,
+                     scratch);
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+std::map<std::string, std::string> snapshot(const fs::path& root) {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(root))
+        if (entry.is_regular_file()) files[fs::relative(entry.path(), root).generic_string()] = read_file(entry.path());
+    return files;
+}
+
+bool is_external(const std::string& link) {
+    static const std::regex scheme("^[a-zA-Z][a-zA-Z0-9+.-]*:");
+    return std::regex_search(link, scheme) || link.rfind("//", 0) == 0;
+}
+
+// Every href/src of every HTML page that points inside the site must name a
+// written file (a folder link must hold index.html).
+std::vector<std::string> broken_internal_links(const fs::path& site) {
+    static const std::regex attribute(R"((?:href|src)=\"([^\"]*)\")");
+    std::vector<std::string> broken;
+    for (const auto& entry : fs::recursive_directory_iterator(site)) {
+        if (entry.path().extension() != ".html" || entry.path().filename() == "404.html") continue;
+        std::string html = read_file(entry.path());
+        for (std::sregex_iterator it(html.begin(), html.end(), attribute), end; it != end; ++it) {
+            std::string link = (*it)[1];
+            if (link.empty() || link[0] == '#' || is_external(link)) continue;
+            link = link.substr(0, link.find_first_of("#?"));
+            fs::path target = entry.path().parent_path() / link;
+            if (link.empty() || link.back() == '/') target /= "index.html";
+            if (!fs::is_regular_file(target))
+                broken.push_back(fs::relative(entry.path(), site).generic_string() + " → " + (*it)[1].str());
+        }
+    }
+    return broken;
+}
+
+}  // namespace
+
+TEST_CASE("the example content builds into a complete site", "[e2e]") {
+    TempDir scratch("site");
+    fs::path out = scratch.path / "site";
+    auto result = build_example(out, scratch.path);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+
+    for (const char* page : {"index.html", "schools/index.html", "schools/sosh-1/index.html",
+                             "schools/sosh-1/roadmap/index.html", "schools/sosh-1/results/index.html",
+                             "schools/sosh-1/documents/index.html", "schools/sosh-1/news/index.html",
+                             "roadmaps/dorozhnaya-karta-2024/index.html", "indicators/index.html",
+                             "documents/index.html", "news/index.html", "news/feed.xml",
+                             "pages/prikaz-145-2024/index.html", "pages/glossary/index.html",
+                             "programs/soprovozhdenie-2024/index.html", "data/schools.json",
+                             "data/roadmaps.json", "data/roadmaps.csv", "data/documents.json",
+                             "sitemap.xml", "robots.txt", "404.html", "assets/style.css",
+                             "vi/index.html", "vi/schools/sosh-1/index.html"}) {
+        INFO(page);
+        CHECK(fs::is_regular_file(out / page));
+    }
+
+    SECTION("every internal link resolves to a written file") {
+        auto broken = broken_internal_links(out);
+        INFO("first broken: " << (broken.empty() ? "" : broken.front()));
+        CHECK(broken.empty());
+    }
+
+    SECTION("the roadmap shows all 47 items of the seed with printed deadlines") {
+        std::string roadmap = read_file(out / "roadmaps/dorozhnaya-karta-2024/index.html");
+        CHECK(roadmap.find("Назначение муниципальных координаторов по сопровождению ШНОР") != std::string::npos);
+        CHECK(roadmap.find("По графику федерального оператора") != std::string::npos);
+        CHECK(roadmap.find("id=\"item-47\"") != std::string::npos);
+        CHECK(roadmap.find("<caption") != std::string::npos);
+        CHECK(roadmap.find("scope=\"row\"") != std::string::npos);
+    }
+
+    SECTION("every school named in the order has its section") {
+        std::string list = read_file(out / "schools/index.html");
+        for (const char* name : {"Кармаклинская", "Новочановская", "Новониколаевская", "Устьянцевская",
+                                 "Шубинская", "Новоярковская", "Таскаевская", "Квашнинская", "Бадажковская",
+                                 "Тополевская"}) {
+            INFO(name);
+            CHECK(list.find(name) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("two builds with the same --date are byte-identical", "[e2e]") {
+    TempDir scratch("determinism");
+    REQUIRE(build_example(scratch.path / "a", scratch.path).exit_code == 0);
+    REQUIRE(build_example(scratch.path / "b", scratch.path).exit_code == 0);
+    auto first = snapshot(scratch.path / "a");
+    auto second = snapshot(scratch.path / "b");
+    REQUIRE(first.size() == second.size());
+    for (const auto& [path, bytes] : first) {
+        INFO(path);
+        CHECK(second[path] == bytes);
+    }
+}
+
+TEST_CASE("text from content is escaped and raw HTML does not pass", "[e2e]") {
+    TempDir scratch("escape");
+    fs::path content = scratch.path / "content";
+    fs::copy(kExampleContent, content, fs::copy_options::recursive);
+    write_file(content / "pages/hostile.md",
+               "---\ntitle: 'Заголовок <script>alert(1)</script> & \"кавычки\"'\n---\n"
+               "Текст <script>alert(2)</script> и <b onclick=\"x()\">жирный</b>.\n");
+    fs::path out = scratch.path / "site";
+    auto result = build_example(out, scratch.path, content);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    std::string page = read_file(out / "pages/hostile/index.html");
+    CHECK(page.find("<script>alert") == std::string::npos);
+    CHECK(page.find("onclick") == std::string::npos);
+    CHECK(page.find("Заголовок &lt;script&gt;alert(1)&lt;/script&gt; &amp;") != std::string::npos);
+}
+
+TEST_CASE("a build with content errors exits 1, names every error and keeps the old site", "[e2e]") {
+    TempDir scratch("errors");
+    fs::path out = scratch.path / "site";
+    REQUIRE(build_example(out, scratch.path).exit_code == 0);
+    auto before = snapshot(out);
+
+    fs::path content = scratch.path / "content";
+    fs::copy(kExampleContent, content, fs::copy_options::recursive);
+    write_file(content / "indicators.yaml", "- id: broken\n  title: [не закрыта\n");
+    write_file(content / "pages/no-title.md", "---\ndescription: без заголовка\n---\nТекст\n");
+    auto result = build_example(out, scratch.path, content);
+    CHECK(result.exit_code == 1);
+    CHECK(result.output.find("indicators.yaml:") != std::string::npos);
+    CHECK(result.output.find("pages/no-title.md") != std::string::npos);
+    CHECK(snapshot(out) == before);
+}
+
+TEST_CASE("usage errors exit 2 and --help explains every option", "[e2e]") {
+    TempDir scratch("usage");
+    CHECK(run_shnor("build --date 31.12.2024", scratch.path).exit_code == 2);
+    CHECK(run_shnor("build --no-such-option", scratch.path).exit_code == 2);
+    CHECK(run_shnor("", scratch.path).exit_code == 2);
+    auto help = run_shnor("build --help", scratch.path);
+    CHECK(help.exit_code == 0);
+    for (const char* option : {"--content", "--out", "--date", "--base-url"}) {
+        INFO(option);
+        CHECK(help.output.find(option) != std::string::npos);
+    }
+}
