@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,12 @@ public:
 private:
     kainjow::mustache::mustache& compiled(const std::string& layout);
     std::filesystem::path find(const std::string& relative) const;
+    void load_partials();  // once, under mutex_
+
+    // Pages may be rendered from several threads; the cache is shared.
+    std::mutex mutex_;
+    bool partials_loaded_ = false;
+    kainjow::mustache::data partials_;  // name → template text, for {{> name}}
 
     std::vector<std::filesystem::path> folders_;
     std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> cache_;

@@ -1,9 +1,559 @@
+// Open data: data/*.json and data/*.csv. The JSON of site.json is also what a
+// `district` source of another build reads, so it is complete and stable:
+// every key is always present (null or "" when empty), in a fixed order.
+#include "render/escape.hpp"
 #include "view/view.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <initializer_list>
+#include <sstream>
 
 namespace shnor::view {
 
-std::vector<TextFile> open_data(const model::Site&, const BuildContext&) { return {}; }
-std::vector<TextFile> feeds(const model::Site&, const BuildContext&, const std::vector<std::string>&) { return {}; }
-std::vector<CopiedFile> copied_files(const model::Site&) { return {}; }
+namespace {
+
+using Json = nlohmann::ordered_json;
+using model::Date;
+
+constexpr int kFormatVersion = 1;
+
+// ---- JSON values -------------------------------------------------------
+
+Json date_json(const std::optional<Date>& date) { return date ? Json(date->iso()) : Json(nullptr); }
+
+template <typename Number>
+Json number_json(const std::optional<Number>& value) {
+    return value ? Json(*value) : Json(nullptr);
+}
+
+Json person_json(const model::Person& person) {
+    return Json{{"name", person.name},   {"position", person.position}, {"organization", person.organization},
+                {"phone", person.phone}, {"email", person.email},       {"example", person.example}};
+}
+
+Json optional_person_json(const std::optional<model::Person>& person) {
+    return person ? person_json(*person) : Json(nullptr);
+}
+
+Json period_json(const std::optional<model::DateRange>& period) {
+    if (!period) return nullptr;
+    return Json{{"start", period->start.iso()}, {"end", period->end.iso()}};
+}
+
+Json facts_json(const std::vector<model::Fact>& facts) {
+    Json list = Json::array();
+    for (const auto& fact : facts) list.push_back(Json{{"label", fact.label}, {"value", fact.value}});
+    return list;
+}
+
+std::string status_name(model::Status status) {
+    switch (status) {
+        case model::Status::planned: return "planned";
+        case model::Status::in_progress: return "in_progress";
+        case model::Status::done: return "done";
+        case model::Status::cancelled: return "cancelled";
+    }
+    return "planned";
+}
+
+std::string shown_status_name(model::ShownStatus status) {
+    switch (status) {
+        case model::ShownStatus::planned: return "planned";
+        case model::ShownStatus::in_progress: return "in_progress";
+        case model::ShownStatus::done: return "done";
+        case model::ShownStatus::cancelled: return "cancelled";
+        case model::ShownStatus::overdue: return "overdue";
+        case model::ShownStatus::ongoing: return "ongoing";
+    }
+    return "planned";
+}
+
+Json progress_json(const derive::Progress& progress) {
+    return Json{{"total", progress.total},         {"done", progress.done},
+                {"in_progress", progress.in_progress}, {"planned", progress.planned},
+                {"overdue", progress.overdue},     {"cancelled", progress.cancelled},
+                {"ongoing", progress.ongoing},     {"percent_done", progress.percent_done()}};
+}
+
+std::string dump(const Json& json) { return json.dump(2) + "\n"; }
+
+// ---- owners and URLs (relative to the site root) -------------------------
+
+// The district's publications, or one school's.
+struct Owner {
+    std::string name;    // "district" or the school slug
+    std::string prefix;  // "" or "schools/<slug>/"
+    const model::Publications* own;
+};
+
+std::vector<Owner> owners_of(const model::Site& site) {
+    std::vector<Owner> owners{{"district", "", &site.district}};
+    for (const auto& school : site.schools) owners.push_back({school.slug, "schools/" + school.slug + "/", &school.own});
+    return owners;
+}
+
+std::string roadmap_url(const Owner& owner, const model::Roadmap& roadmap) {
+    return owner.prefix.empty() ? "roadmaps/" + roadmap.id + "/" : owner.prefix + "roadmap/";
+}
+
+// ---- CSV ---------------------------------------------------------------
+
+std::string csv_number(const std::optional<double>& value) {
+    if (!value) return {};
+    char buffer[64];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *value);
+    return error == std::errc() ? std::string(buffer, end) : std::string();
+}
+
+std::string csv_number(const std::optional<int>& value) { return value ? std::to_string(*value) : std::string(); }
+
+std::string csv_date(const std::optional<Date>& date) { return date ? date->iso() : std::string(); }
+
+std::string csv_bool(bool value) { return value ? "true" : "false"; }
+
+std::string joined(const std::vector<std::string>& values, const std::string& separator = "; ") {
+    std::string text;
+    for (const auto& value : values) text += (text.empty() ? "" : separator) + value;
+    return text;
+}
+
+// UTF-8 with a byte order mark (so Excel detects the encoding), RFC 4180 quoting, CRLF.
+class CsvTable {
+public:
+    explicit CsvTable(std::initializer_list<std::string> header) : header_(header) {}
+    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+    std::string bytes() const {
+        std::string out = "\xEF\xBB\xBF";
+        append_row(out, header_);
+        for (const auto& row : rows_) append_row(out, row);
+        return out;
+    }
+
+private:
+    static void append_row(std::string& out, const std::vector<std::string>& row) {
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            if (i) out += ',';
+            out += render::escape_csv_field(row[i]);
+        }
+        out += "\r\n";
+    }
+
+    std::vector<std::string> header_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+// ---- schools -----------------------------------------------------------
+
+Json categories_json(const std::vector<model::Category>& categories) {
+    Json list = Json::array();
+    for (const auto& category : categories)
+        list.push_back(Json{{"type", category.type},
+                            {"year", number_json(category.year)},
+                            {"basis", category.basis},
+                            {"reasons", category.reasons}});
+    return list;
+}
+
+Json mentor_json(const std::optional<model::Mentor>& mentor) {
+    if (!mentor) return nullptr;
+    return Json{{"slug", mentor->slug}, {"name", mentor->name}, {"url", mentor->url}};
+}
+
+Json risk_profile_json(const std::vector<model::RiskFactor>& factors) {
+    Json list = Json::array();
+    for (const auto& factor : factors)
+        list.push_back(Json{{"factor", factor.factor}, {"measures", factor.measures}, {"document", factor.document}});
+    return list;
+}
+
+Json self_diagnosis_json(const std::optional<model::SelfDiagnosis>& diagnosis) {
+    if (!diagnosis) return nullptr;
+    return Json{{"year", number_json(diagnosis->year)}, {"level", diagnosis->level}, {"document", diagnosis->document}};
+}
+
+int roadmap_item_count(const std::vector<model::Roadmap>& roadmaps) {
+    int count = 0;
+    for (const auto& roadmap : roadmaps)
+        for (const auto& section : roadmap.sections) count += static_cast<int>(section.items.size());
+    return count;
+}
+
+Json counts_json(const model::School& school) {
+    return Json{{"programs", school.own.programs.size()},
+                {"roadmaps", school.own.roadmaps.size()},
+                {"roadmap_items", roadmap_item_count(school.own.roadmaps)},
+                {"documents", school.own.documents.size()},
+                {"news", school.own.news.size()},
+                {"pages", school.own.pages.size()},
+                {"results", school.results.size()}};
+}
+
+Json school_json(const model::School& school) {
+    return Json{{"slug", school.slug},
+                {"name", school.name},
+                {"short_name", school.short_name},
+                {"other_names", school.other_names},
+                {"url", "schools/" + school.slug + "/"},
+                {"address", school.address},
+                {"official_site", school.official_site},
+                {"students", number_json(school.students)},
+                {"teachers", number_json(school.teachers)},
+                {"rural", school.rural},
+                {"small", school.small},
+                {"distance_km", number_json(school.distance_km)},
+                {"mentor", mentor_json(school.mentor)},
+                {"head", person_json(school.head)},
+                {"coordinator", person_json(school.coordinator)},
+                {"categories", categories_json(school.categories)},
+                {"risk_profile", risk_profile_json(school.risk_profile)},
+                {"self_diagnosis", self_diagnosis_json(school.self_diagnosis)},
+                {"counts", counts_json(school)},
+                {"progress", progress_json(derive::progress_of(school.own.roadmaps))}};
+}
+
+std::vector<TextFile> schools_files(const model::Site& site, const BuildContext& context) {
+    Json list = Json::array();
+    CsvTable csv{"slug", "name", "short_name", "url", "category_types", "category_years", "basis", "reasons",
+                 "head", "head_position", "coordinator", "coordinator_position", "coordinator_phone",
+                 "coordinator_email", "students", "teachers", "rural", "small", "roadmap_items", "done",
+                 "in_progress", "planned", "overdue", "cancelled", "ongoing", "percent_done"};
+    for (const auto& school : site.schools) {
+        list.push_back(school_json(school));
+        std::vector<std::string> types, years, bases, reasons;
+        for (const auto& category : school.categories) {
+            types.push_back(category.type);
+            years.push_back(category.year ? std::to_string(*category.year) : "");
+            bases.push_back(category.basis);
+            for (const auto& reason : category.reasons) reasons.push_back(reason);
+        }
+        auto progress = derive::progress_of(school.own.roadmaps);
+        csv.add({school.slug, school.name, school.short_name, "schools/" + school.slug + "/", joined(types),
+                 joined(years), joined(bases), joined(reasons), school.head.name, school.head.position,
+                 school.coordinator.name, school.coordinator.position, school.coordinator.phone,
+                 school.coordinator.email, csv_number(school.students), csv_number(school.teachers),
+                 csv_bool(school.rural), csv_bool(school.small), std::to_string(progress.total),
+                 std::to_string(progress.done), std::to_string(progress.in_progress), std::to_string(progress.planned),
+                 std::to_string(progress.overdue), std::to_string(progress.cancelled),
+                 std::to_string(progress.ongoing), std::to_string(progress.percent_done())});
+    }
+    Json json{{"build_date", context.build_date.iso()}, {"schools", list}};
+    return {{"data/schools.json", dump(json)}, {"data/schools.csv", csv.bytes()}};
+}
+
+// ---- roadmaps ----------------------------------------------------------
+
+Json item_json(const model::RoadmapItem& item) {
+    return Json{{"n", item.n},
+                {"title", item.title},
+                {"when", item.when},
+                {"start", date_json(item.start)},
+                {"due", date_json(item.due)},
+                {"derived_start", date_json(item.derived.start)},
+                {"derived_due", date_json(item.derived.due)},
+                {"ongoing", item.derived.ongoing},
+                {"status", item.status_given ? Json(status_name(item.status)) : Json(nullptr)},
+                {"shown_status", shown_status_name(item.derived.shown)},
+                {"responsible", item.responsible},
+                {"result", item.result},
+                {"report", item.report},
+                {"reported", date_json(item.reported)},
+                {"evidence", item.evidence},
+                {"schools", item.schools},
+                {"example", item.example}};
+}
+
+Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
+    Json sections = Json::array();
+    for (const auto& section : roadmap.sections) {
+        Json items = Json::array();
+        for (const auto& item : section.items) items.push_back(item_json(item));
+        sections.push_back(Json{{"n", section.n}, {"title", section.title}, {"items", items}});
+    }
+    return Json{{"owner", owner.name},
+                {"id", roadmap.id},
+                {"title", roadmap.title},
+                {"url", roadmap_url(owner, roadmap)},
+                {"period", period_json(roadmap.period)},
+                {"approved_by", roadmap.approved_by},
+                {"program", roadmap.program},
+                {"description", roadmap.description},
+                {"flat", roadmap.flat},
+                {"progress", progress_json(derive::progress_of(roadmap))},
+                {"sections", sections}};
+}
+
+std::vector<TextFile> roadmaps_files(const model::Site& site, const BuildContext& context) {
+    Json roadmaps = Json::array();
+    Json items = Json::array();
+    CsvTable csv{"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
+                 "derived_start", "derived_due", "ongoing", "status", "shown_status", "responsible", "result",
+                 "report", "reported", "evidence", "schools", "example"};
+    for (const auto& owner : owners_of(site)) {
+        for (const auto& roadmap : owner.own->roadmaps) {
+            roadmaps.push_back(roadmap_json(owner, roadmap));
+            for (const auto& section : roadmap.sections) {
+                for (const auto& item : section.items) {
+                    Json row{{"owner", owner.name},
+                             {"roadmap", roadmap.id},
+                             {"section_n", section.n},
+                             {"section_title", section.title}};
+                    row.update(item_json(item));
+                    items.push_back(std::move(row));
+                    csv.add({owner.name, roadmap.id, section.n, section.title, item.n, item.title, item.when,
+                             csv_date(item.start), csv_date(item.due), csv_date(item.derived.start),
+                             csv_date(item.derived.due), csv_bool(item.derived.ongoing),
+                             item.status_given ? status_name(item.status) : "", shown_status_name(item.derived.shown),
+                             joined(item.responsible), item.result, item.report, csv_date(item.reported),
+                             joined(item.evidence), joined(item.schools), csv_bool(item.example)});
+                }
+            }
+        }
+    }
+    Json json{{"build_date", context.build_date.iso()}, {"roadmaps", roadmaps}, {"items", items}};
+    return {{"data/roadmaps.json", dump(json)}, {"data/roadmaps.csv", csv.bytes()}};
+}
+
+// ---- indicators --------------------------------------------------------
+
+Json point_json(const std::optional<model::IndicatorPoint>& point) {
+    if (!point) return nullptr;
+    return Json{{"year", point->year}, {"value", point->value}, {"note", point->note}, {"example", point->example}};
+}
+
+// Whether the latest known value meets the target, in the indicator's better direction.
+Json target_reached(const model::Indicator& indicator) {
+    if (!indicator.target || indicator.values.empty()) return nullptr;
+    const auto* latest = &indicator.values.front();
+    for (const auto& point : indicator.values)
+        if (point.year >= latest->year) latest = &point;
+    bool lower_is_better = indicator.better == "lower";
+    return lower_is_better ? latest->value <= indicator.target->value : latest->value >= indicator.target->value;
+}
+
+Json indicator_json(const model::Indicator& indicator) {
+    Json values = Json::array();
+    for (const auto& point : indicator.values) values.push_back(point_json(point));
+    return Json{{"id", indicator.id},
+                {"title", indicator.title},
+                {"unit", indicator.unit},
+                {"better", indicator.better},
+                {"baseline", point_json(indicator.baseline)},
+                {"target", point_json(indicator.target)},
+                {"values", values},
+                {"target_reached", target_reached(indicator)}};
+}
+
+std::vector<TextFile> indicators_files(const model::Site& site, const BuildContext& context) {
+    Json list = Json::array();
+    CsvTable csv{"id", "title", "unit", "better", "kind", "year", "value", "note", "example"};
+    auto add_point = [&csv](const model::Indicator& indicator, const std::string& kind,
+                            const model::IndicatorPoint& point) {
+        csv.add({indicator.id, indicator.title, indicator.unit, indicator.better, kind, std::to_string(point.year),
+                 csv_number(std::optional<double>(point.value)), point.note, csv_bool(point.example)});
+    };
+    for (const auto& indicator : site.indicators) {
+        list.push_back(indicator_json(indicator));
+        if (indicator.baseline) add_point(indicator, "baseline", *indicator.baseline);
+        for (const auto& point : indicator.values) add_point(indicator, "value", point);
+        if (indicator.target) add_point(indicator, "target", *indicator.target);
+    }
+    Json json{{"build_date", context.build_date.iso()}, {"indicators", list}};
+    return {{"data/indicators.json", dump(json)}, {"data/indicators.csv", csv.bytes()}};
+}
+
+// ---- results -----------------------------------------------------------
+
+// Columns as in the content format's results, with `scope`, so this CSV can
+// itself be a `results` source of another build.
+std::vector<TextFile> results_files(const model::Site& site, const BuildContext& context) {
+    Json rows = Json::array();
+    CsvTable csv{"scope", "exam", "subject", "grade", "year", "participants", "mean", "scale", "fail_share",
+                 "quality_share", "example"};
+    auto add = [&](const std::string& scope, const model::ResultRow& row) {
+        rows.push_back(Json{{"scope", scope},
+                            {"exam", row.exam},
+                            {"subject", row.subject},
+                            {"grade", number_json(row.grade)},
+                            {"year", row.year},
+                            {"participants", number_json(row.participants)},
+                            {"mean", number_json(row.mean)},
+                            {"scale", number_json(row.scale)},
+                            {"fail_share", number_json(row.fail_share)},
+                            {"quality_share", number_json(row.quality_share)},
+                            {"example", row.example}});
+        csv.add({scope, row.exam, row.subject, csv_number(row.grade), std::to_string(row.year),
+                 csv_number(row.participants), csv_number(row.mean), csv_number(row.scale),
+                 csv_number(row.fail_share), csv_number(row.quality_share), csv_bool(row.example)});
+    };
+    for (const auto& school : site.schools)
+        for (const auto& row : school.results) add(school.slug, row);
+    for (const auto& row : site.district_results) add(row.scope.empty() ? "district" : row.scope, row);
+    Json json{{"build_date", context.build_date.iso()}, {"results", rows}};
+    return {{"data/results.json", dump(json)}, {"data/results.csv", csv.bytes()}};
+}
+
+// ---- documents ---------------------------------------------------------
+
+std::string document_href(const model::Document& document) {
+    return document.site_path.empty() ? document.url : document.site_path;
+}
+
+Json document_json(const Owner& owner, const model::Document& document) {
+    return Json{{"owner", owner.name},
+                {"id", document.id},
+                {"kind", document.kind},
+                {"title", document.title},
+                {"number", document.number},
+                {"date", date_json(document.date)},
+                {"issuer", document.issuer},
+                {"href", document_href(document)},
+                {"file", document.file},
+                {"url", document.url},
+                {"file_size", document.file_size},
+                {"file_type", document.file_type},
+                {"based_on", document.based_on},
+                {"page", document.page.empty() ? Json("") : Json(owner.prefix + "pages/" + document.page + "/")},
+                {"signed_by", optional_person_json(document.signed_by)},
+                {"example", document.example}};
+}
+
+std::vector<TextFile> documents_files(const model::Site& site, const BuildContext& context) {
+    Json list = Json::array();
+    CsvTable csv{"owner", "id", "kind", "title", "number", "date", "issuer", "href", "file_type", "file_size",
+                 "based_on", "signed_by", "example"};
+    for (const auto& owner : owners_of(site)) {
+        for (const auto& document : owner.own->documents) {
+            list.push_back(document_json(owner, document));
+            std::string signer = document.signed_by ? document.signed_by->name : "";
+            csv.add({owner.name, document.id, document.kind, document.title, document.number, csv_date(document.date),
+                     document.issuer, document_href(document), document.file_type,
+                     document.site_path.empty() ? "" : std::to_string(document.file_size),
+                     joined(document.based_on), signer, csv_bool(document.example)});
+        }
+    }
+    Json json{{"build_date", context.build_date.iso()}, {"documents", list}};
+    return {{"data/documents.json", dump(json)}, {"data/documents.csv", csv.bytes()}};
+}
+
+// ---- site.json: everything another build needs from this one ------------
+
+Json program_json(const Owner& owner, const model::Program& program) {
+    Json tasks = Json::array();
+    for (const auto& task : program.tasks) tasks.push_back(Json{{"text", task.text}, {"actions", task.actions}});
+    Json stages = Json::array();
+    for (const auto& stage : program.stages)
+        stages.push_back(Json{{"name", stage.name},
+                              {"start", date_json(stage.start)},
+                              {"end", date_json(stage.end)},
+                              {"when", stage.when},
+                              {"description", stage.description}});
+    return Json{{"owner", owner.name},
+                {"id", program.id},
+                {"url", owner.prefix + "programs/" + program.id + "/"},
+                {"title", program.title},
+                {"kind", program.kind},
+                {"approved_by", program.approved_by},
+                {"developers", program.developers},
+                {"executors", program.executors},
+                {"curator", optional_person_json(program.curator)},
+                {"goal", program.goal},
+                {"tasks", tasks},
+                {"indicators", program.indicators},
+                {"period", period_json(program.period)},
+                {"stages", stages},
+                {"expected_results", program.expected_results},
+                {"control", program.control},
+                {"other", facts_json(program.other)},
+                {"body", program.body}};
+}
+
+Json news_json(const Owner& owner, const model::NewsItem& item) {
+    Json links = Json::array();
+    for (const auto& link : item.links) links.push_back(Json{{"title", link.title}, {"url", link.url}});
+    return Json{{"owner", owner.name},
+                {"id", item.id},
+                {"title", item.title},
+                {"date", item.date.iso()},
+                {"url", owner.prefix + "news/" + item.id + "/"},
+                {"schools", item.schools},
+                {"roadmap_item", item.roadmap_item},
+                {"photos", item.photo_site_paths},
+                {"links", links},
+                {"body", item.body},
+                {"example", item.example}};
+}
+
+Json district_json(const model::District& district) {
+    return Json{{"name", district.name},         {"region", district.region},
+                {"authority", district.authority}, {"address", district.address},
+                {"phone", district.phone},       {"email", district.email},
+                {"website", district.website},   {"schools_total", number_json(district.schools_total)},
+                {"facts", facts_json(district.facts)}};
+}
+
+Json school_summary_json(const model::School& school) {
+    return Json{{"slug", school.slug},
+                {"name", school.name},
+                {"short_name", school.short_name},
+                {"url", "schools/" + school.slug + "/"},
+                {"categories", categories_json(school.categories)}};
+}
+
+TextFile site_file(const model::Site& site, const BuildContext& context) {
+    Owner district{"district", "", &site.district};
+    Json programs = Json::array();
+    for (const auto& program : site.district.programs) programs.push_back(program_json(district, program));
+    Json roadmaps = Json::array();
+    for (const auto& roadmap : site.district.roadmaps) roadmaps.push_back(roadmap_json(district, roadmap));
+    Json documents = Json::array();
+    for (const auto& document : site.district.documents) documents.push_back(document_json(district, document));
+    Json news = Json::array();
+    for (const auto& owner : owners_of(site))
+        for (const auto& item : owner.own->news) news.push_back(news_json(owner, item));
+    Json schools = Json::array();
+    for (const auto& school : site.schools) schools.push_back(school_summary_json(school));
+    Json indicators = Json::array();
+    for (const auto& indicator : site.indicators) indicators.push_back(indicator_json(indicator));
+
+    Json json{{"format", "shnor-site"},
+              {"format_version", kFormatVersion},
+              {"generator", std::string("shnor-site ") + SHNOR_VERSION},
+              {"build_date", context.build_date.iso()},
+              {"title", site.config.title},
+              {"base_url", context.base_url},
+              {"language", site.config.language},
+              {"district", district_json(site.config.district)},
+              {"coordinator", person_json(site.config.coordinator)},
+              {"progress", progress_json(derive::progress_of(site.district.roadmaps))},
+              {"programs", programs},
+              {"roadmaps", roadmaps},
+              {"indicators", indicators},
+              {"documents", documents},
+              {"news", news},
+              {"schools", schools},
+              {"data", {"data/schools.json", "data/roadmaps.json", "data/indicators.json", "data/results.json",
+                        "data/documents.json"}}};
+    return {"data/site.json", dump(json)};
+}
+
+void append(std::vector<TextFile>& files, std::vector<TextFile> more) {
+    for (auto& file : more) files.push_back(std::move(file));
+}
+
+}  // namespace
+
+std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context) {
+    std::vector<TextFile> files;
+    append(files, schools_files(site, context));
+    append(files, roadmaps_files(site, context));
+    append(files, indicators_files(site, context));
+    append(files, results_files(site, context));
+    append(files, documents_files(site, context));
+    files.push_back(site_file(site, context));
+    return files;
+}
 
 }  // namespace shnor::view
