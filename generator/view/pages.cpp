@@ -1,7 +1,14 @@
+// Every HTML page of a district build, in a stable order.
+#include "view/common.hpp"
 #include "view/view.hpp"
 
 namespace shnor::view {
 
-std::vector<PageSpec> html_pages(const model::Site&, const BuildContext&) { return {}; }
+std::vector<PageSpec> html_pages(const model::Site& site, const BuildContext& context) {
+    std::vector<PageSpec> pages;
+    detail::add_district_pages(site, context, pages);
+    for (const auto& school : site.schools) detail::add_school_pages(site, school, context, pages);
+    return pages;
+}
 
 }  // namespace shnor::view

@@ -1,0 +1,560 @@
+#include "view/common.hpp"
+
+#include "render/markdown.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cctype>
+#include <cstdio>
+
+namespace shnor::view::detail {
+
+using model::ShownStatus;
+
+void put(Data& data, const std::string& key, const std::string& value) {
+    if (value.empty())
+        data.set(key, false);
+    else
+        data.set(key, value);
+}
+
+void put_markdown(Data& data, const std::string& key, const std::string& markdown) {
+    put(data, key, markdown.empty() ? std::string() : render::markdown_to_html(markdown));
+}
+
+void put_plain(Data& data, const std::string& key, const std::string& text) {
+    put(data, key, text.empty() ? std::string() : render::plain_text_to_html(text));
+}
+
+void put_list(Data& data, const std::string& key, const List& list) {
+    // A section over a list repeats, so wrappers (a heading, <ul>) test has_<key>.
+    data.set("has_" + key, !list.empty());
+    if (list.empty())
+        data.set(key, false);
+    else
+        data.set(key, list);
+}
+
+List string_list(const std::vector<std::string>& values) {
+    List list;
+    for (const auto& value : values) list.push_back(Data(value));
+    return list;
+}
+
+std::string format_number(double value, int max_decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", max_decimals, value);
+    std::string text = buffer;
+    if (text.find('.') != std::string::npos) {
+        while (text.back() == '0') text.pop_back();
+        if (text.back() == '.') text.pop_back();
+    }
+    if (text == "-0") text = "0";
+    std::replace(text.begin(), text.end(), '.', ',');
+    return text;
+}
+
+std::string file_size_text(std::uintmax_t bytes) {
+    constexpr double kKilo = 1024.0;
+    if (bytes < 1024) return std::to_string(bytes) + " Б";
+    if (bytes < 1024 * 1024) return format_number(std::max(1.0, std::round(bytes / kKilo)), 0) + " КБ";
+    return format_number(bytes / kKilo / kKilo, 1) + " МБ";
+}
+
+std::string tel_href(const std::string& phone) {
+    std::string digits;
+    for (char c : phone) {
+        if (c >= '0' && c <= '9') digits += c;
+        if (c == '+' && digits.empty()) digits += c;
+    }
+    return digits.empty() ? std::string() : "tel:" + digits;
+}
+
+std::string date_text(const std::optional<model::Date>& date) { return date ? date->russian() : std::string(); }
+
+std::string period_text(const std::optional<model::DateRange>& period) {
+    if (!period) return {};
+    return period->start.dotted() + " – " + period->end.dotted();
+}
+
+std::string status_key(ShownStatus status) {
+    switch (status) {
+        case ShownStatus::planned: return "planned";
+        case ShownStatus::in_progress: return "in-progress";
+        case ShownStatus::done: return "done";
+        case ShownStatus::cancelled: return "cancelled";
+        case ShownStatus::overdue: return "overdue";
+        case ShownStatus::ongoing: return "ongoing";
+    }
+    return "planned";
+}
+
+std::string status_word(ShownStatus status) {
+    switch (status) {
+        case ShownStatus::planned: return "Запланировано";
+        case ShownStatus::in_progress: return "Выполняется";
+        case ShownStatus::done: return "Выполнено";
+        case ShownStatus::cancelled: return "Отменено";
+        case ShownStatus::overdue: return "Просрочено";
+        case ShownStatus::ongoing: return "Постоянно";
+    }
+    return "Запланировано";
+}
+
+Data status_tag(ShownStatus status) {
+    Data tag;
+    tag.set("key", status_key(status));
+    tag.set("word", status_word(status));
+    return tag;
+}
+
+std::string document_kind_plural(const std::string& kind) {
+    if (kind == "order") return "Приказы";
+    if (kind == "programme") return "Программы";
+    if (kind == "plan") return "Планы и «дорожные карты»";
+    if (kind == "report") return "Отчёты и справки";
+    if (kind == "analytics") return "Аналитические материалы";
+    if (kind == "recommendations") return "Методические рекомендации";
+    if (kind == "protocol") return "Протоколы";
+    return "Другие документы";
+}
+
+std::string program_kind_word(const std::string& kind) {
+    if (kind == "complex-of-measures") return "Комплекс мер";
+    if (kind == "concept") return "Концепция";
+    if (kind == "plan") return "План";
+    return "Программа";
+}
+
+Data person_data(const model::Person& person) {
+    Data data;
+    put(data, "name", person.name);
+    put(data, "position", person.position);
+    put(data, "organization", person.organization);
+    put(data, "phone", person.phone);
+    put(data, "phone_href", tel_href(person.phone));
+    put(data, "email", person.email);
+    data.set("example", person.example);
+    return data;
+}
+
+derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items) {
+    derive::Progress progress;
+    for (const auto* item : items) {
+        ++progress.total;
+        switch (item->derived.shown) {
+            case ShownStatus::done: ++progress.done; break;
+            case ShownStatus::in_progress: ++progress.in_progress; break;
+            case ShownStatus::planned: ++progress.planned; break;
+            case ShownStatus::overdue: ++progress.overdue; break;
+            case ShownStatus::cancelled: ++progress.cancelled; break;
+            case ShownStatus::ongoing: ++progress.ongoing; break;
+        }
+    }
+    return progress;
+}
+
+Data progress_data(const derive::Progress& progress) {
+    Data data;
+    int counted = progress.total - progress.cancelled;
+    data.set("total", std::to_string(progress.total));
+    data.set("counted", std::to_string(counted));
+    data.set("done", std::to_string(progress.done));
+    data.set("overdue", std::to_string(progress.overdue));
+    data.set("has_overdue", progress.overdue > 0);
+    data.set("percent", std::to_string(progress.percent_done()));
+    data.set("any", progress.total > 0);
+    data.set("summary", "выполнено " + std::to_string(progress.done) + " из " + std::to_string(counted));
+
+    // The bar is decoration (aria-hidden): the counts are always printed as text.
+    const std::pair<ShownStatus, int> parts[] = {
+        {ShownStatus::done, progress.done},         {ShownStatus::in_progress, progress.in_progress},
+        {ShownStatus::ongoing, progress.ongoing},   {ShownStatus::overdue, progress.overdue},
+        {ShownStatus::planned, progress.planned},   {ShownStatus::cancelled, progress.cancelled}};
+    List counts;
+    List segments;
+    for (const auto& [status, count] : parts) {
+        if (count == 0) continue;
+        Data entry = status_tag(status);
+        entry.set("count", std::to_string(count));
+        counts.push_back(entry);
+        if (status == ShownStatus::cancelled || counted == 0) continue;
+        Data segment = status_tag(status);
+        char width[32];
+        std::snprintf(width, sizeof width, "%.2f", 100.0 * count / counted);
+        segment.set("width", std::string(width));
+        segments.push_back(segment);
+    }
+    put_list(data, "counts", counts);
+    put_list(data, "segments", segments);
+    return data;
+}
+
+Data link_data(const std::string& text, const std::string& href, bool internal) {
+    Data data;
+    data.set("text", text);
+    put(data, "href", href);
+    data.set("internal", internal);
+    return data;
+}
+
+bool is_url(const std::string& text) {
+    return text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0;
+}
+
+Links::Links(const model::Site& site, const model::School* school) : site_(site), school_(school) {}
+
+namespace {
+
+const model::Document* find_in(const std::vector<model::Document>& documents, const std::string& id) {
+    for (const auto& document : documents)
+        if (document.id == id) return &document;
+    return nullptr;
+}
+
+const model::NewsItem* find_news_in(const std::vector<model::NewsItem>& news, const std::string& id) {
+    for (const auto& item : news)
+        if (item.id == id) return &item;
+    return nullptr;
+}
+
+const model::RoadmapItem* find_item(const model::Roadmap& roadmap, const std::string& n) {
+    for (const auto& section : roadmap.sections)
+        for (const auto& item : section.items)
+            if (!item.n.empty() && item.n == n) return &item;
+    return nullptr;
+}
+
+std::string one_line(const std::string& text) {
+    std::string line = text;
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    return line;
+}
+
+}  // namespace
+
+const model::School* Links::find_school(const std::string& slug) const {
+    for (const auto& school : site_.schools)
+        if (school.slug == slug) return &school;
+    return nullptr;
+}
+
+const model::Document* Links::find_document(const std::string& id) const {
+    if (school_)
+        if (const auto* own = find_in(school_->own.documents, id)) return own;
+    return find_in(site_.district.documents, id);
+}
+
+std::string Links::document_href(const std::string& id) const {
+    if (school_ && find_in(school_->own.documents, id)) return "schools/" + school_->slug + "/documents/#" + id;
+    if (find_in(site_.district.documents, id)) return "documents/#" + id;
+    return {};
+}
+
+Data Links::reference(const std::string& text) const {
+    if (const auto* document = find_document(text)) return link_data(document->title, document_href(text), true);
+    if (is_url(text)) return link_data(text, text, false);
+    return link_data(text, "", false);
+}
+
+Data Links::news_link(const std::string& news_id) const {
+    if (school_)
+        if (const auto* item = find_news_in(school_->own.news, news_id))
+            return link_data(item->title, "schools/" + school_->slug + "/news/" + news_id + "/", true);
+    if (const auto* item = find_news_in(site_.district.news, news_id))
+        return link_data(item->title, "news/" + news_id + "/", true);
+    for (const auto& school : site_.schools)
+        if (const auto* item = find_news_in(school.own.news, news_id))
+            return link_data(item->title, "schools/" + school.slug + "/news/" + news_id + "/", true);
+    return link_data("новость " + news_id, "", false);
+}
+
+Data Links::evidence(const std::string& ref) const {
+    if (ref.rfind("news:", 0) == 0) return news_link(ref.substr(5));
+    return reference(ref);
+}
+
+Data Links::school_link(const std::string& slug) const {
+    if (const auto* school = find_school(slug)) return link_data(school->display_name(), "schools/" + slug + "/", true);
+    return link_data(slug, "", false);
+}
+
+Data Links::roadmap_item_link(const std::string& reference) const {
+    auto hash = reference.find('#');
+    if (hash == std::string::npos) return Data(false);
+    std::string roadmap_id = reference.substr(0, hash);
+    std::string n = reference.substr(hash + 1);
+    auto link_to = [&](const model::Roadmap& roadmap, const std::string& page, const std::string& prefix) {
+        const auto* item = find_item(roadmap, n);
+        if (!item) return Data(false);
+        std::string text = "Пункт " + n + " «дорожной карты»: " + one_line(item->title);
+        return link_data(text, page + "#" + item_anchor(prefix, n, 0), true);
+    };
+    for (const auto& roadmap : site_.district.roadmaps)
+        if (roadmap.id == roadmap_id) return link_to(roadmap, "roadmaps/" + roadmap.id + "/", "");
+    std::vector<const model::School*> schools;
+    if (school_) schools.push_back(school_);
+    for (const auto& school : site_.schools) schools.push_back(&school);
+    for (const auto* school : schools)
+        for (const auto& roadmap : school->own.roadmaps)
+            if (roadmap.id == roadmap_id)
+                return link_to(roadmap, "schools/" + school->slug + "/roadmap/", roadmap.id + "-");
+    return Data(false);
+}
+
+std::string item_anchor(const std::string& prefix, const std::string& n, int ordinal) {
+    std::string id = n.empty() ? "i" + std::to_string(ordinal) : n;
+    std::replace(id.begin(), id.end(), '.', '-');
+    for (auto& c : id)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) c = '-';
+    return prefix + "item-" + id;
+}
+
+namespace {
+
+std::string derived_dates(const model::RoadmapItem& item) {
+    const auto& start = item.derived.start;
+    const auto& due = item.derived.due;
+    if (start && due) {
+        if (*start == *due) return due->dotted();
+        return start->dotted() + " – " + due->dotted();
+    }
+    if (due) return "до " + due->dotted();
+    if (start) return "с " + start->dotted();
+    return {};
+}
+
+Data row_data(const model::RoadmapItem& item, const Links& links, const std::string& anchor_prefix, int ordinal) {
+    Data row;
+    row.set("anchor", item_anchor(anchor_prefix, item.n, ordinal));
+    put(row, "n", item.n);
+    put_plain(row, "title_html", item.title);
+    put(row, "when", item.when);
+    std::string dates = derived_dates(item);
+    // The printed deadline already says it when it is a plain date.
+    put(row, "dates", dates == item.when ? std::string() : dates);
+    put_list(row, "responsible", string_list(item.responsible));
+    put_plain(row, "result_html", item.result);
+    row.set("status", status_tag(item.derived.shown));
+    put_markdown(row, "report_html", item.report);
+    put(row, "reported", date_text(item.reported));
+    List evidence;
+    for (const auto& ref : item.evidence) evidence.push_back(links.evidence(ref));
+    put_list(row, "evidence", evidence);
+    List schools;
+    for (const auto& slug : item.schools) schools.push_back(links.school_link(slug));
+    put_list(row, "schools", schools);
+    row.set("example", item.example);
+    return row;
+}
+
+bool concerns(const model::RoadmapItem& item, const std::string& slug) {
+    return std::find(item.schools.begin(), item.schools.end(), slug) != item.schools.end();
+}
+
+}  // namespace
+
+List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std::string& anchor_prefix,
+                    const std::string& only_school) {
+    List tables;
+    int ordinal = 0;
+    for (const auto& section : roadmap.sections) {
+        List rows;
+        for (const auto& item : section.items) {
+            ++ordinal;
+            if (!only_school.empty() && !concerns(item, only_school)) continue;
+            rows.push_back(row_data(item, links, anchor_prefix, ordinal));
+        }
+        if (rows.empty()) continue;
+        Data table;
+        std::string caption;
+        if (roadmap.flat)
+            caption = "Мероприятия";
+        else if (!section.n.empty())
+            caption = "Раздел " + section.n + (section.title.empty() ? "" : ". " + section.title);
+        else
+            caption = section.title.empty() ? "Мероприятия" : section.title;
+        table.set("caption", caption);
+        table.set("rows", rows);
+        tables.push_back(table);
+    }
+    return tables;
+}
+
+Data roadmap_summary(const model::Roadmap& roadmap, const Links& links) {
+    Data data;
+    data.set("id", roadmap.id);
+    data.set("title", roadmap.title);
+    put(data, "period", period_text(roadmap.period));
+    data.set("approved_by", roadmap.approved_by.empty() ? Data(false) : links.reference(roadmap.approved_by));
+    data.set("progress", progress_data(derive::progress_of(roadmap)));
+    return data;
+}
+
+Data document_data(const model::Document& document, const Links& links) {
+    Data data;
+    data.set("id", document.id);
+    data.set("title", document.title);
+    data.set("kind", document_kind_plural(document.kind));
+    std::string number_date;
+    if (!document.number.empty()) number_date = "№ " + document.number;
+    if (document.date) number_date += (number_date.empty() ? "от " : " от ") + document.date->dotted();
+    put(data, "number_date", number_date);
+    put(data, "date_iso", document.date ? document.date->iso() : std::string());
+    put(data, "issuer", document.issuer);
+    std::string signer;
+    if (document.signed_by) {
+        signer = document.signed_by->position;
+        if (!document.signed_by->name.empty()) signer += (signer.empty() ? "" : " ") + document.signed_by->name;
+    }
+    put(data, "signed_by", signer);
+    List based_on;
+    for (const auto& id : document.based_on) based_on.push_back(links.reference(id));
+    put_list(data, "based_on", based_on);
+    if (!document.site_path.empty()) {
+        Data file;
+        file.set("href", document.site_path);
+        std::string type = document.file_type.empty() ? std::string("Файл") : document.file_type;
+        file.set("info", document.file_size > 0 ? type + ", " + file_size_text(document.file_size) : type);
+        data.set("file", file);
+    } else {
+        data.set("file", false);
+    }
+    put(data, "url", document.file.empty() || document.site_path.empty() ? document.url : std::string());
+    if (!document.page.empty()) {
+        bool own = links.school() && std::any_of(links.school()->own.pages.begin(), links.school()->own.pages.end(),
+                                                 [&](const auto& page) { return page.slug == document.page; });
+        std::string href = own ? "schools/" + links.school()->slug + "/pages/" + document.page + "/"
+                               : "pages/" + document.page + "/";
+        data.set("page", link_data("Полный текст на сайте", href, true));
+    } else {
+        data.set("page", false);
+    }
+    data.set("example", document.example);
+    return data;
+}
+
+Data news_summary(const model::NewsItem& item, const std::string& href) {
+    Data data;
+    data.set("id", item.id);
+    data.set("title", item.title);
+    data.set("date", item.date.russian());
+    data.set("date_iso", item.date.iso());
+    data.set("href", href);
+    data.set("example", item.example);
+    return data;
+}
+
+Data news_data(const model::NewsItem& item, const Links& links) {
+    Data data = news_summary(item, "");
+    put_markdown(data, "body_html", item.body);
+    List photos;
+    int number = 0;
+    for (const auto& path : item.photo_site_paths) {
+        Data photo;
+        photo.set("src", path);
+        photo.set("alt", "Фотография " + std::to_string(++number) + " к новости «" + item.title + "»");
+        photos.push_back(photo);
+    }
+    put_list(data, "photos", photos);
+    List news_links;
+    for (const auto& link : item.links) {
+        std::string text = link.title.empty() ? link.url : link.title;
+        if (links.find_document(link.url))
+            news_links.push_back(link_data(text, links.document_href(link.url), true));
+        else
+            news_links.push_back(link_data(text, link.url, false));
+    }
+    put_list(data, "links", news_links);
+    List schools;
+    for (const auto& slug : item.schools) schools.push_back(links.school_link(slug));
+    put_list(data, "schools", schools);
+    data.set("roadmap_item", item.roadmap_item.empty() ? Data(false) : links.roadmap_item_link(item.roadmap_item));
+    return data;
+}
+
+std::string category_short(const std::string& type) {
+    if (type == "shnor") return "ШНОР";
+    if (type == "shnsu") return "ШНСУ";
+    if (type == "risk") return "группа риска";
+    return type;
+}
+
+Data category_data(const model::Category& category, const Links& links) {
+    Data data;
+    data.set("type", category.type);
+    data.set("short", category_short(category.type));
+    if (category.type == "shnor")
+        data.set("abbr_title", "школа с низкими образовательными результатами");
+    else if (category.type == "shnsu")
+        data.set("abbr_title", "школа, функционирующая в неблагоприятных социальных условиях");
+    else
+        data.set("abbr_title", false);
+    put(data, "year", category.year ? std::to_string(*category.year) : std::string());
+    data.set("basis", category.basis.empty() ? Data(false) : links.reference(category.basis));
+    put_list(data, "reasons", string_list(category.reasons));
+    return data;
+}
+
+namespace {
+
+// 404.html is served at any URL, so its links start from the site's own path.
+std::string url_path_of(const std::string& base_url) {
+    auto scheme = base_url.find("://");
+    if (scheme == std::string::npos) return "/";
+    auto slash = base_url.find('/', scheme + 3);
+    return slash == std::string::npos ? "/" : base_url.substr(slash);
+}
+
+bool has_page(const std::vector<model::Page>& pages, const std::string& slug) {
+    return std::any_of(pages.begin(), pages.end(), [&](const auto& page) { return page.slug == slug; });
+}
+
+}  // namespace
+
+Data base_data(const model::Site& site, const BuildContext& context, const std::string& path,
+               const std::string& title, const std::string& section) {
+    Data data;
+    std::string root = path == "404.html" ? url_path_of(context.base_url) : root_prefix_of(path);
+    data.set("root", root);
+    data.set("asset_root", root);
+    data.set("home_href", root.empty() ? std::string("./") : root);
+    data.set("page_path", path);
+    data.set("vi", false);
+    data.set("title", title);
+    data.set("site_title", site.config.title);
+    const auto& district = site.config.district;
+    put(data, "district_name", district.name);
+    put(data, "region", district.region);
+    put(data, "authority", district.authority);
+    put(data, "district_address", district.address);
+    put(data, "district_phone", district.phone);
+    put(data, "district_phone_href", tel_href(district.phone));
+    put(data, "district_email", district.email);
+    put(data, "district_website", district.website);
+    data.set("build_date", context.build_date.russian());
+    data.set("build_date_iso", context.build_date.iso());
+    data.set("canonical", context.base_url + path);
+    data.set("glossary", has_page(site.district.pages, "glossary"));
+    data.set("has_vi_copy", path != "404.html");
+
+    const std::pair<const char*, const char*> items[] = {
+        {"home", "Главная"},        {"programs", "Программы и дорожные карты"},
+        {"schools", "Школы"},       {"indicators", "Показатели"},
+        {"documents", "Документы"}, {"news", "Новости"}};
+    List nav;
+    for (const auto& [key, label] : items) {
+        Data item;
+        std::string key_text = key;
+        item.set("label", std::string(label));
+        item.set("href", key_text == "home" ? std::string() : key_text + "/");
+        item.set("is_home", key_text == "home");
+        item.set("current", section == key_text);
+        item.set("current_page", path == (key_text == "home" ? std::string() : key_text + "/"));
+        nav.push_back(item);
+    }
+    data.set("nav", nav);
+    return data;
+}
+
+}  // namespace shnor::view::detail

@@ -1,0 +1,435 @@
+// The district's pages: home, programmes, roadmaps, indicators, schools,
+// documents, news, free pages and 404.
+#include "view/common.hpp"
+
+#include "render/markdown.hpp"
+
+#include <algorithm>
+
+namespace shnor::view::detail {
+
+namespace {
+
+constexpr std::size_t kNewsPerPage = 10;
+constexpr std::size_t kNewsOnHome = 3;
+
+List crumb_list(const Crumbs& crumbs) {
+    List list;
+    for (const auto& [text, href] : crumbs) list.push_back(link_data(text, href, true));
+    return list;
+}
+
+std::string better_word(const std::string& better) { return better == "lower" ? "ниже — лучше" : "выше — лучше"; }
+
+std::string value_text(double value, const std::string& unit) {
+    std::string text = format_number(value, 2);
+    if (unit.empty()) return text;
+    return unit == "%" ? text + " %" : text + " " + unit;
+}
+
+const model::IndicatorPoint* latest_value(const model::Indicator& indicator) {
+    const model::IndicatorPoint* latest = nullptr;
+    for (const auto& point : indicator.values)
+        if (!latest || point.year >= latest->year) latest = &point;
+    return latest;
+}
+
+std::string target_state(const model::Indicator& indicator) {
+    const auto* latest = latest_value(indicator);
+    if (!latest || !indicator.target) return {};
+    bool reached = indicator.better == "lower" ? latest->value <= indicator.target->value
+                                               : latest->value >= indicator.target->value;
+    return reached ? "целевое значение достигнуто" : "целевое значение пока не достигнуто";
+}
+
+Data point_row(const std::string& label, const model::IndicatorPoint& point, const std::string& unit) {
+    Data row;
+    row.set("label", label);
+    row.set("year", std::to_string(point.year));
+    row.set("value", value_text(point.value, unit));
+    put(row, "note", point.note);
+    row.set("example", point.example);
+    return row;
+}
+
+Data indicator_data(const model::Indicator& indicator) {
+    Data data;
+    data.set("id", indicator.id);
+    data.set("title", indicator.title);
+    put(data, "unit", indicator.unit);
+    data.set("better", better_word(indicator.better));
+    List rows;
+    if (indicator.baseline) rows.push_back(point_row("Исходное значение", *indicator.baseline, indicator.unit));
+    auto values = indicator.values;
+    std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.year < b.year; });
+    for (const auto& point : values) rows.push_back(point_row("Фактическое значение", point, indicator.unit));
+    if (indicator.target) rows.push_back(point_row("Целевое значение", *indicator.target, indicator.unit));
+    put_list(data, "rows", rows);
+    const auto* latest = latest_value(indicator);
+    const auto* shown = latest ? latest : (indicator.baseline ? &*indicator.baseline : nullptr);
+    put(data, "latest", shown ? value_text(shown->value, indicator.unit) : std::string());
+    put(data, "latest_year", shown ? std::to_string(shown->year) : std::string());
+    put(data, "latest_label", latest ? "факт" : (shown ? "исходное" : ""));
+    put(data, "target", indicator.target ? value_text(indicator.target->value, indicator.unit) : std::string());
+    put(data, "target_year", indicator.target ? std::to_string(indicator.target->year) : std::string());
+    put(data, "state", target_state(indicator));
+    return data;
+}
+
+List indicator_links(const std::vector<std::string>& ids, const model::Site& site) {
+    List list;
+    for (const auto& id : ids) {
+        auto found = std::find_if(site.indicators.begin(), site.indicators.end(),
+                                  [&](const auto& indicator) { return indicator.id == id; });
+        list.push_back(found == site.indicators.end() ? link_data(id, "", false)
+                                                      : link_data(found->title, "indicators/#" + id, true));
+    }
+    return list;
+}
+
+Data stage_data(const model::Stage& stage) {
+    Data data;
+    put(data, "name", stage.name);
+    std::string dates;
+    if (stage.start && stage.end)
+        dates = stage.start->dotted() + " – " + stage.end->dotted();
+    else if (stage.end)
+        dates = "до " + stage.end->dotted();
+    else if (stage.start)
+        dates = "с " + stage.start->dotted();
+    put(data, "when", stage.when.empty() ? dates : stage.when);
+    put(data, "dates", stage.when.empty() ? std::string() : dates);
+    put_markdown(data, "description_html", stage.description);
+    return data;
+}
+
+Data category_counts(const model::Site& site) {
+    Data data;
+    List counts;
+    for (const std::string type : {"shnor", "shnsu", "risk"}) {
+        int count = 0;
+        for (const auto& school : site.schools)
+            if (std::any_of(school.categories.begin(), school.categories.end(),
+                            [&](const auto& category) { return category.type == type; }))
+                ++count;
+        if (count == 0) continue;
+        model::Category sample{type, std::nullopt, "", {}};
+        Data entry = category_data(sample, Links(site, nullptr));
+        entry.set("count", std::to_string(count));
+        counts.push_back(entry);
+    }
+    put_list(data, "list", counts);
+    const auto& total = site.config.district.schools_total;
+    put(data, "total", total ? std::to_string(*total) : std::string());
+    data.set("on_site", std::to_string(site.schools.size()));
+    return data;
+}
+
+Data school_row(const model::Site& site, const model::School& school) {
+    Links links(site, &school);
+    Data row;
+    row.set("name", school.display_name());
+    row.set("full_name", school.name);
+    row.set("href", "schools/" + school.slug + "/");
+    List categories;
+    List reasons;
+    for (const auto& category : school.categories) {
+        categories.push_back(category_data(category, links));
+        for (const auto& reason : category.reasons) reasons.push_back(Data(reason));
+    }
+    put_list(row, "categories", categories);
+    put_list(row, "reasons", reasons);
+    auto items = items_of(school.own.roadmaps);
+    auto district_items = district_items_of(site, school.slug);
+    items.insert(items.end(), district_items.begin(), district_items.end());
+    row.set("progress", progress_data(count_items(items)));
+    row.set("results_href", "schools/" + school.slug + "/results/");
+    row.set("has_results", !school.results.empty());
+    return row;
+}
+
+void add_home(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+    PageSpec page = make_page(site, context, "", "home", site.config.title, "home", {});
+    Links links(site, nullptr);
+    page.data.set("categories", category_counts(site));
+    page.data.set("progress", progress_data(derive::progress_of(site.district.roadmaps)));
+    List roadmaps;
+    for (const auto& roadmap : site.district.roadmaps) roadmaps.push_back(roadmap_summary(roadmap, links));
+    put_list(page.data, "roadmaps", roadmaps);
+    List programs;
+    for (const auto& program : site.district.programs) {
+        Data entry;
+        entry.set("title", program.title);
+        entry.set("href", "programs/" + program.id + "/");
+        entry.set("kind", program_kind_word(program.kind));
+        put(entry, "period", period_text(program.period));
+        programs.push_back(entry);
+    }
+    put_list(page.data, "programs", programs);
+    List indicators;
+    for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator));
+    put_list(page.data, "indicators", indicators);
+    List news;
+    for (std::size_t i = 0; i < site.district.news.size() && i < kNewsOnHome; ++i)
+        news.push_back(news_summary(site.district.news[i], "news/" + site.district.news[i].id + "/"));
+    put_list(page.data, "news", news);
+    const auto& coordinator = site.config.coordinator;
+    page.data.set("coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
+    List facts;
+    for (const auto& fact : site.config.district.facts) {
+        Data entry;
+        entry.set("label", fact.label);
+        entry.set("value", fact.value);
+        facts.push_back(entry);
+    }
+    put_list(page.data, "facts", facts);
+    List schools;
+    for (const auto& school : site.schools) schools.push_back(school_row(site, school));
+    put_list(page.data, "schools", schools);
+    pages.push_back(std::move(page));
+}
+
+void add_programs_index(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+    PageSpec page = make_page(site, context, "programs/", "programs", "Программы и «дорожные карты»", "programs",
+                              {{"Главная", ""}});
+    Links links(site, nullptr);
+    List programs;
+    for (const auto& program : site.district.programs) {
+        Data entry;
+        entry.set("title", program.title);
+        entry.set("href", "programs/" + program.id + "/");
+        entry.set("kind", program_kind_word(program.kind));
+        put(entry, "period", period_text(program.period));
+        entry.set("approved_by", program.approved_by.empty() ? Data(false) : links.reference(program.approved_by));
+        programs.push_back(entry);
+    }
+    put_list(page.data, "programs", programs);
+    List roadmaps;
+    for (const auto& roadmap : site.district.roadmaps) {
+        Data entry = roadmap_summary(roadmap, links);
+        entry.set("href", "roadmaps/" + roadmap.id + "/");
+        roadmaps.push_back(entry);
+    }
+    put_list(page.data, "roadmaps", roadmaps);
+    pages.push_back(std::move(page));
+}
+
+void add_roadmap(const model::Site& site, const BuildContext& context, const model::Roadmap& roadmap,
+                 std::vector<PageSpec>& pages) {
+    PageSpec page = make_page(site, context, "roadmaps/" + roadmap.id + "/", "roadmap", roadmap.title, "programs",
+                              {{"Главная", ""}, {"Программы и «дорожные карты»", "programs/"}});
+    Links links(site, nullptr);
+    Data data = roadmap_summary(roadmap, links);
+    put_markdown(data, "description_html", roadmap.description);
+    Data program_link(false);
+    for (const auto& program : site.district.programs)
+        if (program.id == roadmap.program) program_link = link_data(program.title, "programs/" + program.id + "/", true);
+    data.set("program", program_link);
+    put_list(data, "tables", roadmap_tables(roadmap, links, ""));
+    page.data.set("roadmap", data);
+    pages.push_back(std::move(page));
+}
+
+void add_indicators(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+    PageSpec page = make_page(site, context, "indicators/", "indicators", "Целевые показатели", "indicators",
+                              {{"Главная", ""}});
+    List indicators;
+    for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator));
+    put_list(page.data, "indicators", indicators);
+    pages.push_back(std::move(page));
+}
+
+void add_schools(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+    PageSpec page = make_page(site, context, "schools/", "schools", "Школы", "schools", {{"Главная", ""}});
+    List schools;
+    for (const auto& school : site.schools) schools.push_back(school_row(site, school));
+    put_list(page.data, "schools", schools);
+    page.data.set("categories", category_counts(site));
+    pages.push_back(std::move(page));
+}
+
+void add_free_pages(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+    for (const auto& free : site.district.pages) {
+        PageSpec page = make_page(site, context, "pages/" + free.slug + "/", "page", free.title, "",
+                                  {{"Главная", ""}});
+        put(page.data, "description", free.description);
+        put_markdown(page.data, "body_html", free.body);
+        pages.push_back(std::move(page));
+    }
+}
+
+void add_not_found(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+    pages.push_back(make_page(site, context, "404.html", "not_found", "Страница не найдена", "", {}));
+}
+
+}  // namespace
+
+PageSpec make_page(const model::Site& site, const BuildContext& context, const std::string& path,
+                   const std::string& layout, const std::string& title, const std::string& section,
+                   const Crumbs& crumbs) {
+    PageSpec page{path, layout, base_data(site, context, path, title, section)};
+    put_list(page.data, "breadcrumbs", crumb_list(crumbs));
+    return page;
+}
+
+std::vector<const model::RoadmapItem*> items_of(const std::vector<model::Roadmap>& roadmaps) {
+    std::vector<const model::RoadmapItem*> items;
+    for (const auto& roadmap : roadmaps)
+        for (const auto& section : roadmap.sections)
+            for (const auto& item : section.items) items.push_back(&item);
+    return items;
+}
+
+std::vector<const model::RoadmapItem*> district_items_of(const model::Site& site, const std::string& slug) {
+    std::vector<const model::RoadmapItem*> items;
+    for (const auto* item : items_of(site.district.roadmaps))
+        if (std::find(item->schools.begin(), item->schools.end(), slug) != item->schools.end()) items.push_back(item);
+    return items;
+}
+
+Data program_data(const model::Program& program, const std::vector<model::Roadmap>& roadmaps,
+                  const std::function<std::string(const std::string& roadmap_id)>& roadmap_href, const Links& links) {
+    Data data;
+    data.set("id", program.id);
+    data.set("title", program.title);
+    data.set("kind", program_kind_word(program.kind));
+    data.set("approved_by", program.approved_by.empty() ? Data(false) : links.reference(program.approved_by));
+    put_list(data, "developers", string_list(program.developers));
+    put_list(data, "executors", string_list(program.executors));
+    data.set("curator", program.curator && !program.curator->empty() ? person_data(*program.curator) : Data(false));
+    put_plain(data, "goal_html", program.goal);
+    List tasks;
+    for (const auto& task : program.tasks) {
+        Data entry;
+        entry.set("text", task.text);
+        put_list(entry, "actions", string_list(task.actions));
+        tasks.push_back(entry);
+    }
+    put_list(data, "tasks", tasks);
+    put_list(data, "indicator_links", indicator_links(program.indicators, links.site()));
+    List indicators;
+    for (const auto& id : program.indicators)
+        for (const auto& indicator : links.site().indicators)
+            if (indicator.id == id) indicators.push_back(indicator_data(indicator));
+    put_list(data, "indicators", indicators);
+    put(data, "period", period_text(program.period));
+    List stages;
+    for (const auto& stage : program.stages) stages.push_back(stage_data(stage));
+    put_list(data, "stages", stages);
+    put_list(data, "expected_results", string_list(program.expected_results));
+    put_plain(data, "control_html", program.control);
+    List other;
+    for (const auto& fact : program.other) {
+        Data entry;
+        entry.set("label", fact.label);
+        put_markdown(entry, "value_html", fact.value);
+        other.push_back(entry);
+    }
+    put_list(data, "other", other);
+    put_markdown(data, "body_html", program.body);
+    List implementing;
+    for (const auto& roadmap : roadmaps) {
+        if (roadmap.program != program.id) continue;
+        Data entry = roadmap_summary(roadmap, links);
+        entry.set("href", roadmap_href(roadmap.id));
+        implementing.push_back(entry);
+    }
+    put_list(data, "roadmaps", implementing);
+    return data;
+}
+
+Data documents_data(const std::vector<model::Document>& documents, const Links& links) {
+    std::vector<const model::Document*> sorted;
+    for (const auto& document : documents) sorted.push_back(&document);
+    // Newest first; undated documents last, in their written order.
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+        if (a->date && b->date) return *a->date > *b->date;
+        return a->date.has_value() && !b->date.has_value();
+    });
+    static const char* const kKinds[] = {"order", "programme", "plan", "report", "analytics",
+                                         "recommendations", "protocol", "other"};
+    List groups;
+    for (const std::string kind : kKinds) {
+        List items;
+        for (const auto* document : sorted) {
+            bool known = std::find(std::begin(kKinds), std::end(kKinds), document->kind) != std::end(kKinds);
+            std::string effective = known ? document->kind : "other";
+            if (effective == kind) items.push_back(document_data(*document, links));
+        }
+        if (items.empty()) continue;
+        Data group;
+        group.set("anchor", "kind-" + kind);
+        group.set("heading", document_kind_plural(kind));
+        group.set("count", std::to_string(items.size()));
+        group.set("documents", items);
+        groups.push_back(group);
+    }
+    Data data;
+    put_list(data, "groups", groups);
+    data.set("count", std::to_string(documents.size()));
+    return data;
+}
+
+void add_news_pages(const model::Site& site, const BuildContext& context, const std::vector<model::NewsItem>& news,
+                    const std::string& base, const Links& links, const std::string& section, const Crumbs& crumbs,
+                    const Data& extra, std::vector<PageSpec>& pages) {
+    auto merge = [&](Data& data) {
+        if (!extra.is_object()) return;
+        for (const std::string key : {"school", "school_nav"})
+            if (const auto* value = extra.get(key)) data.set(key, *value);
+    };
+    std::size_t page_count = std::max<std::size_t>(1, (news.size() + kNewsPerPage - 1) / kNewsPerPage);
+    auto page_path = [&](std::size_t number) {
+        return number == 1 ? base : base + "page/" + std::to_string(number) + "/";
+    };
+    for (std::size_t number = 1; number <= page_count; ++number) {
+        std::string title = number == 1 ? "Новости" : "Новости, страница " + std::to_string(number);
+        PageSpec page = make_page(site, context, page_path(number), "news_list", title, section, crumbs);
+        List items;
+        for (std::size_t i = (number - 1) * kNewsPerPage; i < news.size() && i < number * kNewsPerPage; ++i)
+            items.push_back(news_summary(news[i], base + news[i].id + "/"));
+        put_list(page.data, "news", items);
+        Data pagination;
+        pagination.set("page", std::to_string(number));
+        pagination.set("pages", std::to_string(page_count));
+        put(pagination, "prev_href", number > 1 ? page_path(number - 1) : std::string());
+        put(pagination, "next_href", number < page_count ? page_path(number + 1) : std::string());
+        page.data.set("pagination", page_count > 1 ? pagination : Data(false));
+        page.data.set("feed_href", base == "news/" ? Data(std::string("news/feed.xml")) : Data(false));
+        merge(page.data);
+        pages.push_back(std::move(page));
+    }
+    Crumbs item_crumbs = crumbs;
+    item_crumbs.push_back({"Новости", base});
+    for (const auto& item : news) {
+        PageSpec page = make_page(site, context, base + item.id + "/", "news_item", item.title, section, item_crumbs);
+        page.data.set("news_item", news_data(item, links));
+        merge(page.data);
+        pages.push_back(std::move(page));
+    }
+}
+
+void add_district_pages(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+    Links links(site, nullptr);
+    add_home(site, context, pages);
+    add_programs_index(site, context, pages);
+    for (const auto& program : site.district.programs) {
+        PageSpec page = make_page(site, context, "programs/" + program.id + "/", "program", program.title, "programs",
+                                  {{"Главная", ""}, {"Программы и «дорожные карты»", "programs/"}});
+        page.data.set("program", program_data(program, site.district.roadmaps,
+                                                  [](const std::string& id) { return "roadmaps/" + id + "/"; }, links));
+        pages.push_back(std::move(page));
+    }
+    for (const auto& roadmap : site.district.roadmaps) add_roadmap(site, context, roadmap, pages);
+    add_indicators(site, context, pages);
+    add_schools(site, context, pages);
+    PageSpec documents = make_page(site, context, "documents/", "documents", "Документы", "documents",
+                                   {{"Главная", ""}});
+    documents.data.set("documents", documents_data(site.district.documents, links));
+    pages.push_back(std::move(documents));
+    add_news_pages(site, context, site.district.news, "news/", links, "news", {{"Главная", ""}}, Data(false), pages);
+    add_free_pages(site, context, pages);
+    add_not_found(site, context, pages);
+}
+
+}  // namespace shnor::view::detail

@@ -1,0 +1,315 @@
+// A school's section: its main page (the four questions parents ask on the
+// first screen) and the sub-pages roadmap/, results/, documents/, news/,
+// programs/<id>/, pages/<slug>/.
+#include "view/common.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace shnor::view::detail {
+
+namespace {
+
+std::string exam_title(const std::string& exam) {
+    if (exam == "ОГЭ") return "основной государственный экзамен";
+    if (exam == "ЕГЭ") return "единый государственный экзамен";
+    if (exam == "ВПР") return "всероссийские проверочные работы";
+    if (exam == "ГВЭ") return "государственный выпускной экзамен";
+    if (exam == "РКР") return "региональная контрольная работа";
+    return {};
+}
+
+std::string percent_text(const std::optional<double>& value) {
+    return value ? format_number(*value, 1) + " %" : std::string();
+}
+
+std::string mean_text(const std::optional<double>& value) { return value ? format_number(*value, 2) : std::string(); }
+
+using GroupKey = std::tuple<std::string, std::string, int>;  // exam, subject, grade (0: none)
+
+GroupKey key_of(const model::ResultRow& row) { return {row.exam, row.subject, row.grade.value_or(0)}; }
+
+std::string group_caption(const GroupKey& key) {
+    const auto& [exam, subject, grade] = key;
+    std::string caption = exam + ", " + subject;
+    if (grade > 0) caption += ", " + std::to_string(grade) + " класс";
+    return caption;
+}
+
+const model::ResultRow* comparison(const model::Site& site, const model::ResultRow& row, const std::string& scope) {
+    for (const auto& other : site.district_results)
+        if (other.scope == scope && other.year == row.year && key_of(other) == key_of(row)) return &other;
+    return nullptr;
+}
+
+Data exam_data(const GroupKey& key) {
+    Data data;
+    data.set("exam", std::get<0>(key));
+    put(data, "exam_title", exam_title(std::get<0>(key)));
+    data.set("subject", std::get<1>(key));
+    put(data, "grade", std::get<2>(key) > 0 ? std::to_string(std::get<2>(key)) : std::string());
+    return data;
+}
+
+std::vector<GroupKey> group_keys(const std::vector<model::ResultRow>& results) {
+    std::vector<GroupKey> keys;
+    for (const auto& row : results)
+        if (std::find(keys.begin(), keys.end(), key_of(row)) == keys.end()) keys.push_back(key_of(row));
+    return keys;
+}
+
+List result_groups(const model::Site& site, const model::School& school) {
+    List groups;
+    for (const auto& key : group_keys(school.results)) {
+        std::vector<const model::ResultRow*> rows;
+        for (const auto& row : school.results)
+            if (key_of(row) == key) rows.push_back(&row);
+        std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) { return a->year < b->year; });
+        Data group = exam_data(key);
+        group.set("caption", group_caption(key));
+        List table;
+        bool any_district = false;
+        bool any_region = false;
+        bool any_example = false;
+        for (const auto* row : rows) {
+            Data entry;
+            entry.set("year", std::to_string(row->year));
+            put(entry, "participants", row->participants ? std::to_string(*row->participants) : std::string());
+            put(entry, "mean", mean_text(row->mean));
+            put(entry, "scale", row->scale ? std::to_string(*row->scale) : std::string());
+            put(entry, "fail_share", percent_text(row->fail_share));
+            put(entry, "quality_share", percent_text(row->quality_share));
+            const auto* district = comparison(site, *row, "district");
+            const auto* region = comparison(site, *row, "region");
+            put(entry, "district_mean", district ? mean_text(district->mean) : std::string());
+            put(entry, "region_mean", region ? mean_text(region->mean) : std::string());
+            any_district = any_district || district;
+            any_region = any_region || region;
+            any_example = any_example || row->example;
+            entry.set("example", row->example);
+            table.push_back(entry);
+        }
+        group.set("rows", table);
+        group.set("has_district", any_district);
+        group.set("has_region", any_region);
+        group.set("example", any_example);
+        groups.push_back(group);
+    }
+    return groups;
+}
+
+// The latest year's results, one line per exam and subject.
+List latest_results(const model::School& school) {
+    int latest_year = 0;
+    for (const auto& row : school.results) latest_year = std::max(latest_year, row.year);
+    List lines;
+    for (const auto& row : school.results) {
+        if (row.year != latest_year) continue;
+        Data line = exam_data(key_of(row));
+        line.set("year", std::to_string(row.year));
+        std::string text;
+        if (row.mean) {
+            text = "средний " + std::string(row.scale && *row.scale == 100 ? "балл " : "отметка ") +
+                   mean_text(row.mean);
+            if (row.scale) text += " из " + std::to_string(*row.scale);
+        }
+        if (row.fail_share) text += (text.empty() ? "" : "; ") + std::string("не справились ") + percent_text(row.fail_share);
+        if (row.quality_share) text += (text.empty() ? "" : "; ") + std::string("качество ") + percent_text(row.quality_share);
+        put(line, "text", text);
+        line.set("example", row.example);
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+Data school_brief(const model::School& school) {
+    Data data;
+    data.set("slug", school.slug);
+    data.set("name", school.display_name());
+    data.set("full_name", school.name);
+    data.set("href", "schools/" + school.slug + "/");
+    return data;
+}
+
+std::string base_of(const model::School& school) { return "schools/" + school.slug + "/"; }
+
+List school_nav(const model::School& school, const std::string& current) {
+    std::string base = base_of(school);
+    std::vector<std::pair<std::string, std::string>> entries = {
+        {"О школе", base},
+        {"«Дорожная карта»", base + "roadmap/"},
+        {"Результаты", base + "results/"},
+        {"Документы", base + "documents/"},
+        {"Новости", base + "news/"}};
+    for (const auto& program : school.own.programs) entries.push_back({program.title, base + "programs/" + program.id + "/"});
+    for (const auto& page : school.own.pages) entries.push_back({page.title, base + "pages/" + page.slug + "/"});
+    List nav;
+    for (const auto& [text, href] : entries) {
+        Data item = link_data(text, href, true);
+        item.set("current", href == current);
+        nav.push_back(item);
+    }
+    return nav;
+}
+
+PageSpec school_page(const model::Site& site, const BuildContext& context, const model::School& school,
+                     const std::string& path, const std::string& layout, const std::string& title,
+                     bool under_school = true) {
+    Crumbs crumbs = {{"Главная", ""}, {"Школы", "schools/"}};
+    if (under_school) crumbs.push_back({school.display_name(), base_of(school)});
+    PageSpec page = make_page(site, context, path, layout, title, "schools", crumbs);
+    page.data.set("school", school_brief(school));
+    page.data.set("school_nav", school_nav(school, path));
+    return page;
+}
+
+Data mentor_data(const model::Site& site, const std::optional<model::Mentor>& mentor) {
+    if (!mentor) return Data(false);
+    if (!mentor->slug.empty()) return Links(site, nullptr).school_link(mentor->slug);
+    std::string text = mentor->name.empty() ? mentor->url : mentor->name;
+    return link_data(text, mentor->url, false);
+}
+
+Data school_details(const model::Site& site, const model::School& school, const Links& links) {
+    Data data = school_brief(school);
+    put_list(data, "other_names", string_list(school.other_names));
+    data.set("head", school.head.empty() ? Data(false) : person_data(school.head));
+    data.set("coordinator", school.coordinator.empty() ? Data(false) : person_data(school.coordinator));
+    put(data, "address", school.address);
+    put(data, "official_site", school.official_site);
+    put(data, "students", school.students ? std::to_string(*school.students) : std::string());
+    put(data, "teachers", school.teachers ? std::to_string(*school.teachers) : std::string());
+    std::string locality = school.rural ? "сельская" : "городская";
+    if (school.small) locality += ", малокомплектная";
+    data.set("locality", locality);
+    put(data, "distance_km", school.distance_km ? format_number(*school.distance_km, 1) + " км" : std::string());
+    data.set("mentor", mentor_data(site, school.mentor));
+    List categories;
+    for (const auto& category : school.categories) categories.push_back(category_data(category, links));
+    put_list(data, "categories", categories);
+    List risks;
+    for (const auto& risk : school.risk_profile) {
+        Data entry;
+        entry.set("factor", risk.factor);
+        put_markdown(entry, "measures_html", risk.measures);
+        entry.set("document", risk.document.empty() ? Data(false) : links.reference(risk.document));
+        risks.push_back(entry);
+    }
+    put_list(data, "risk_profile", risks);
+    if (school.self_diagnosis) {
+        Data diagnosis;
+        put(diagnosis, "year", school.self_diagnosis->year ? std::to_string(*school.self_diagnosis->year) : std::string());
+        put(diagnosis, "level", school.self_diagnosis->level);
+        const auto& document = school.self_diagnosis->document;
+        diagnosis.set("document", document.empty() ? Data(false) : links.reference(document));
+        data.set("self_diagnosis", diagnosis);
+    } else {
+        data.set("self_diagnosis", false);
+    }
+    put(data, "intro_title", school.intro_title);
+    put_markdown(data, "intro_html", school.intro);
+    return data;
+}
+
+void add_main_page(const model::Site& site, const BuildContext& context, const model::School& school,
+                   std::vector<PageSpec>& pages) {
+    Links links(site, &school);
+    PageSpec page = school_page(site, context, school, base_of(school), "school", school.display_name(), false);
+    page.data.set("school", school_details(site, school, links));
+    page.data.set("on_list", !school.categories.empty());
+    auto own_items = items_of(school.own.roadmaps);
+    auto district_items = district_items_of(site, school.slug);
+    page.data.set("own_progress", own_items.empty() ? Data(false) : progress_data(count_items(own_items)));
+    page.data.set("district_progress",
+                  district_items.empty() ? Data(false) : progress_data(count_items(district_items)));
+    page.data.set("own_roadmaps", std::to_string(school.own.roadmaps.size()));
+    put_list(page.data, "latest_results", latest_results(school));
+    page.data.set("results_href", base_of(school) + "results/");
+    page.data.set("roadmap_href", base_of(school) + "roadmap/");
+    const auto& coordinator = site.config.coordinator;
+    page.data.set("district_coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
+    List news;
+    for (std::size_t i = 0; i < school.own.news.size() && i < 3; ++i)
+        news.push_back(news_summary(school.own.news[i], base_of(school) + "news/" + school.own.news[i].id + "/"));
+    put_list(page.data, "news", news);
+    pages.push_back(std::move(page));
+}
+
+void add_roadmap_page(const model::Site& site, const BuildContext& context, const model::School& school,
+                      std::vector<PageSpec>& pages) {
+    Links links(site, &school);
+    PageSpec page = school_page(site, context, school, base_of(school) + "roadmap/", "school_roadmap",
+                                "«Дорожная карта»: " + school.display_name());
+    List roadmaps;
+    for (const auto& roadmap : school.own.roadmaps) {
+        Data entry = roadmap_summary(roadmap, links);
+        entry.set("anchor", "roadmap-" + roadmap.id);
+        put_markdown(entry, "description_html", roadmap.description);
+        put_list(entry, "tables", roadmap_tables(roadmap, links, roadmap.id + "-"));
+        roadmaps.push_back(entry);
+    }
+    put_list(page.data, "roadmaps", roadmaps);
+    List district;
+    Links district_links(site, nullptr);
+    for (const auto& roadmap : site.district.roadmaps) {
+        List tables = roadmap_tables(roadmap, district_links, "district-" + roadmap.id + "-", school.slug);
+        if (tables.empty()) continue;
+        Data entry;
+        entry.set("title", roadmap.title);
+        entry.set("href", "roadmaps/" + roadmap.id + "/");
+        entry.set("tables", tables);
+        district.push_back(entry);
+    }
+    put_list(page.data, "district_roadmaps", district);
+    auto district_items = district_items_of(site, school.slug);
+    page.data.set("district_progress",
+                  district_items.empty() ? Data(false) : progress_data(count_items(district_items)));
+    pages.push_back(std::move(page));
+}
+
+void add_results_page(const model::Site& site, const BuildContext& context, const model::School& school,
+                      std::vector<PageSpec>& pages) {
+    PageSpec page = school_page(site, context, school, base_of(school) + "results/", "school_results",
+                                "Результаты: " + school.display_name());
+    put_list(page.data, "groups", result_groups(site, school));
+    pages.push_back(std::move(page));
+}
+
+}  // namespace
+
+void add_school_pages(const model::Site& site, const model::School& school, const BuildContext& context,
+                      std::vector<PageSpec>& pages) {
+    Links links(site, &school);
+    std::string base = base_of(school);
+    add_main_page(site, context, school, pages);
+    add_roadmap_page(site, context, school, pages);
+    add_results_page(site, context, school, pages);
+
+    PageSpec documents = school_page(site, context, school, base + "documents/", "documents",
+                                     "Документы: " + school.display_name());
+    documents.data.set("documents", documents_data(school.own.documents, links));
+    pages.push_back(std::move(documents));
+
+    Data extra;
+    extra.set("school", school_brief(school));
+    extra.set("school_nav", school_nav(school, base + "news/"));
+    add_news_pages(site, context, school.own.news, base + "news/", links, "schools",
+                   {{"Главная", ""}, {"Школы", "schools/"}, {school.display_name(), base}}, extra, pages);
+
+    for (const auto& program : school.own.programs) {
+        PageSpec page = school_page(site, context, school, base + "programs/" + program.id + "/", "program",
+                                    program.title);
+        page.data.set("program", program_data(program, school.own.roadmaps,
+                                              [&](const std::string& id) { return base + "roadmap/#roadmap-" + id; },
+                                              links));
+        pages.push_back(std::move(page));
+    }
+    for (const auto& free : school.own.pages) {
+        PageSpec page = school_page(site, context, school, base + "pages/" + free.slug + "/", "page", free.title);
+        put(page.data, "description", free.description);
+        put_markdown(page.data, "body_html", free.body);
+        pages.push_back(std::move(page));
+    }
+}
+
+}  // namespace shnor::view::detail
