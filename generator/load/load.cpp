@@ -1,10 +1,85 @@
 #include "load/load.hpp"
 
+#include "load/parts.hpp"
+#include "load/yaml_fields.hpp"
+
+#include <algorithm>
+#include <exception>
+
 namespace shnor::load {
 
-LoadResult load_site(const std::filesystem::path& content_dir) {
+namespace fs = std::filesystem;
+
+std::string content_path(const std::string& owner_dir, const std::string& inside) {
+    if (owner_dir.empty()) return fs::path(inside).lexically_normal().generic_string();
+    return (fs::path(owner_dir) / inside).lexically_normal().generic_string();
+}
+
+std::vector<fs::path> content_files(LoadContext& context, const std::string& folder_path,
+                                    const std::vector<std::string>& extensions) {
+    std::vector<fs::path> files;
+    fs::path folder = context.content_dir / folder_path;
+    std::error_code error;
+    if (!fs::is_directory(folder, error)) return files;
+    for (const auto& entry : fs::directory_iterator(folder, error)) {
+        std::string name = entry.path().filename().string();
+        if (name.empty() || name[0] == '.' || !entry.is_regular_file()) continue;
+        std::string relative = content_path(folder_path, name);
+        std::string extension = entry.path().extension().string();
+        if (std::find(extensions.begin(), extensions.end(), extension) == extensions.end()) {
+            context.diagnostics.warning(relative, 0, "",
+                                        "файл не будет прочитан: в этой папке ожидаются файлы " + join(extensions, ", "));
+            continue;
+        }
+        if (!is_slug(entry.path().stem().string()))
+            context.diagnostics.error(relative, 0, "",
+                                      "имя файла " + in_quotes(entry.path().stem().string()) +
+                                          " должно состоять из латинских строчных букв, цифр и дефисов");
+        files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+model::Publications read_publications(LoadContext& context, const Owner& owner) {
+    model::Publications publications;
+    publications.documents = read_documents(context, owner);
+    publications.programs = read_programs(context, owner);
+    publications.roadmaps = read_roadmaps(context, owner);
+    publications.news = read_news(context, owner);
+    publications.pages = read_pages(context, owner);
+    return publications;
+}
+
+namespace {
+
+void load_everything(LoadContext& context, model::Site& site) {
+    SiteFile site_file = read_site_config(context);
+    site.config = std::move(site_file.config);
+    site.district = read_publications(context, Owner{});
+    site.indicators = read_indicators(context);
+    site.district_results = read_results(context, Owner{}, true);
+    site.schools = read_schools(context, site_file.school_order);
+    check_references(context, site);
+}
+
+}  // namespace
+
+LoadResult load_site(const fs::path& content_dir) {
     LoadResult result;
     result.site.content_dir = content_dir;
+    LoadContext context{content_dir, result.diagnostics, {}};
+    if (!fs::is_directory(content_dir)) {
+        result.diagnostics.error(content_dir.string(), 0, "", "папка с содержимым сайта не найдена");
+        return result;
+    }
+    try {
+        load_everything(context, result.site);
+    } catch (const std::exception& error) {
+        // A file system failure (permissions, a file vanishing mid-build) is
+        // still a message, not a crash.
+        result.diagnostics.error("", 0, "", std::string("не удалось прочитать содержимое: ") + error.what());
+    }
     return result;
 }
 

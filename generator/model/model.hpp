@@ -96,6 +96,7 @@ struct Program {
     std::string control;
     std::vector<Fact> other;  // value is Markdown
     std::string body;         // Markdown after the front matter
+    bool example = false;
     SourcePos pos;
 };
 

@@ -1,0 +1,102 @@
+#include "load/front_matter.hpp"
+#include "load/parts.hpp"
+#include "load/yaml_fields.hpp"
+
+#include <algorithm>
+
+namespace shnor::load {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<model::Date> date_in_file_name(const std::string& stem) {
+    if (stem.size() < 10) return std::nullopt;
+    return model::Date::parse_iso(stem.substr(0, 10));
+}
+
+std::vector<model::Link> read_links(Fields& fields) {
+    std::vector<model::Link> links;
+    auto items = fields.list("links");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        std::string path = fields.item_path("links", i);
+        if (items[i].IsMap()) {
+            Fields link(fields.file(), items[i], path);
+            std::string title = link.text("title");
+            links.push_back({title, link.text("url", Need::required)});
+        } else if (auto url = text_of(fields.file(), items[i], path); url && !url->empty()) {
+            links.push_back({"", *url});
+        }
+    }
+    return links;
+}
+
+void attach_photos(Fields& fields, const Owner& owner, model::NewsItem& news) {
+    auto photos = fields.list("photos");
+    for (std::size_t i = 0; i < photos.size(); ++i) {
+        std::string path = fields.item_path("photos", i);
+        auto photo = text_of(fields.file(), photos[i], path);
+        if (!photo || photo->empty()) continue;
+        news.photos.push_back(*photo);
+        std::string site_path = content_path(owner.dir, *photo);
+        std::error_code error;
+        if (site_path.rfind("..", 0) == 0 || !fs::is_regular_file(fields.file().context().content_dir / site_path, error))
+            fields.file().error(fields.file().line_of(photos[i]), path, "файл " + in_quotes(site_path) + " не найден");
+        else
+            news.photo_site_paths.push_back(site_path);
+    }
+}
+
+void settle_date(Fields& fields, const std::string& stem, model::NewsItem& news) {
+    bool written = fields.has("date");
+    auto date = fields.date("date");
+    auto named = date_in_file_name(stem);
+    if (date) {
+        news.date = *date;
+        if (named && *named != *date)
+            fields.file().warning(fields.line_of("date"), "date",
+                                  "дата " + date->iso() + " не совпадает с датой в имени файла " + named->iso());
+    } else if (named) {
+        news.date = *named;
+    } else if (!written) {
+        fields.file().error(fields.line(), "date",
+                            "обязательное поле не заполнено (или начните имя файла с даты: 2024-03-31-nazvanie.md)");
+    }
+}
+
+model::NewsItem read_news_item(SourceFile& file, const MarkdownFile& markdown, const std::string& stem,
+                               const Owner& owner) {
+    Fields fields(file, markdown.front_matter, "");
+    model::NewsItem news;
+    news.id = stem;
+    news.pos = {file.path(), 1};
+    news.title = fields.text("title", Need::required);
+    settle_date(fields, stem, news);
+    news.schools = fields.references("schools", RefKind::school, true);
+    news.roadmap_item = fields.reference("roadmap_item", RefKind::roadmap_item);
+    attach_photos(fields, owner, news);
+    news.links = read_links(fields);
+    news.example = fields.flag("example");
+    news.body = markdown.body;
+    return news;
+}
+
+}  // namespace
+
+std::vector<model::NewsItem> read_news(LoadContext& context, const Owner& owner) {
+    std::vector<model::NewsItem> news;
+    std::string folder = content_path(owner.dir, "news");
+    for (const auto& path : content_files(context, folder, {".md"})) {
+        SourceFile file(context, content_path(folder, path.filename().string()), kFrontMatterOffset, owner.slug);
+        auto markdown = read_markdown_file(file, path, true);
+        if (!markdown) continue;
+        news.push_back(read_news_item(file, *markdown, path.stem().string(), owner));
+    }
+    std::sort(news.begin(), news.end(), [](const model::NewsItem& a, const model::NewsItem& b) {
+        if (a.date != b.date) return a.date > b.date;
+        return a.id < b.id;
+    });
+    return news;
+}
+
+}  // namespace shnor::load

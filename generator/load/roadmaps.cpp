@@ -1,0 +1,101 @@
+#include "load/front_matter.hpp"
+#include "load/parts.hpp"
+#include "load/yaml_fields.hpp"
+
+namespace shnor::load {
+
+namespace {
+
+model::Status status_named(const std::string& name) {
+    if (name == "in_progress") return model::Status::in_progress;
+    if (name == "done") return model::Status::done;
+    if (name == "cancelled") return model::Status::cancelled;
+    return model::Status::planned;
+}
+
+model::RoadmapItem read_item(SourceFile& file, const YAML::Node& node, const std::string& path) {
+    Fields fields(file, node, path);
+    model::RoadmapItem item;
+    item.pos = file.pos_of(node);
+    item.n = fields.text("n");
+    item.title = fields.text("title", Need::required);
+    item.when = fields.text("when");
+    item.start = fields.date("start");
+    item.due = fields.date("due");
+    if (item.start && item.due && *item.due < *item.start)
+        file.error(fields.line_of("due"), fields.path_of("due"),
+                   "срок " + item.due->iso() + " раньше начала " + item.start->iso());
+    item.responsible = fields.texts("responsible", true);
+    item.result = fields.text("result");
+    item.status_given = fields.has("status");
+    item.status = status_named(
+        fields.choice("status", {"planned", "in_progress", "done", "cancelled"}, "planned"));
+    item.report = fields.text("report");
+    item.reported = fields.date("reported");
+    item.evidence = fields.references("evidence", RefKind::evidence, true);
+    item.schools = fields.references("schools", RefKind::school, true);
+    item.example = fields.flag("example");
+    return item;
+}
+
+std::vector<model::RoadmapItem> read_items(Fields& fields) {
+    std::vector<model::RoadmapItem> items;
+    auto nodes = fields.list("items");
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        items.push_back(read_item(fields.file(), nodes[i], fields.item_path("items", i)));
+    return items;
+}
+
+std::vector<model::RoadmapSection> read_sections(Fields& fields) {
+    std::vector<model::RoadmapSection> sections;
+    auto nodes = fields.list("sections");
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        Fields section_fields(fields.file(), nodes[i], fields.item_path("sections", i));
+        model::RoadmapSection section;
+        section.n = section_fields.text("n");
+        section.title = section_fields.text("title");
+        section.items = read_items(section_fields);
+        sections.push_back(std::move(section));
+    }
+    return sections;
+}
+
+model::Roadmap read_roadmap(SourceFile& file, const YAML::Node& root) {
+    Fields fields(file, root, "");
+    model::Roadmap roadmap;
+    roadmap.pos = {file.path(), 1};
+    roadmap.title = fields.text("title", Need::required);
+    roadmap.period = fields.date_range("period");
+    roadmap.approved_by = fields.text("approved_by");
+    roadmap.program = fields.reference("program", RefKind::program);
+    roadmap.description = fields.text("description");
+    if (fields.has("sections") && fields.has("items"))
+        file.error(fields.line_of("items"), "items",
+                   "укажите либо разделы (sections), либо простой список мероприятий (items), но не оба сразу");
+    if (fields.has("sections")) {
+        roadmap.sections = read_sections(fields);
+    } else {
+        roadmap.flat = true;
+        roadmap.sections.push_back({"", "", read_items(fields)});
+    }
+    fields.accept("items");
+    return roadmap;
+}
+
+}  // namespace
+
+std::vector<model::Roadmap> read_roadmaps(LoadContext& context, const Owner& owner) {
+    std::vector<model::Roadmap> roadmaps;
+    std::string folder = content_path(owner.dir, "roadmaps");
+    for (const auto& path : content_files(context, folder, {".yaml", ".yml"})) {
+        SourceFile file(context, content_path(folder, path.filename().string()), 0, owner.slug);
+        auto root = read_yaml_file(file, path);
+        if (!root) continue;
+        model::Roadmap roadmap = read_roadmap(file, *root);
+        roadmap.id = path.stem().string();
+        roadmaps.push_back(std::move(roadmap));
+    }
+    return roadmaps;
+}
+
+}  // namespace shnor::load

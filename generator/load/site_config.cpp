@@ -1,0 +1,118 @@
+#include "load/front_matter.hpp"
+#include "load/parts.hpp"
+#include "load/yaml_fields.hpp"
+
+#include <regex>
+#include <set>
+
+namespace shnor::load {
+
+namespace {
+
+model::District read_district(Fields& site) {
+    model::District district;
+    Fields fields(site.file(), site.take("district"), site.path_of("district"));
+    district.name = fields.text("name");
+    district.region = fields.text("region");
+    district.authority = fields.text("authority");
+    district.address = fields.text("address");
+    district.phone = fields.text("phone");
+    district.email = fields.text("email");
+    district.website = fields.text("website");
+    district.schools_total = fields.integer("schools_total");
+    auto facts = fields.list("facts");
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+        Fields fact(fields.file(), facts[i], fields.item_path("facts", i));
+        district.facts.push_back({fact.text("label", Need::required), fact.text("value")});
+    }
+    return district;
+}
+
+bool is_web_url(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
+
+model::Source read_source(SourceFile& file, const YAML::Node& node, const std::string& path) {
+    Fields fields(file, node, path);
+    model::Source source;
+    source.pos = file.pos_of(node);
+    source.id = fields.slug("id", Need::required);
+    source.url = fields.text("url", Need::required);
+    if (!source.url.empty() && !is_web_url(source.url))
+        file.error(fields.line_of("url"), fields.path_of("url"),
+                   "адрес должен начинаться с http:// или https://, получено " + in_quotes(source.url));
+    source.role = fields.choice("role", {"results", "schools-list", "district", "data"}, "", Need::required);
+    source.format = fields.choice("format", {"csv", "json", "yaml"}, "", Need::required);
+    source.sha256 = fields.text("sha256");
+    static const std::regex kSha256("[0-9a-fA-F]{64}");
+    if (!source.sha256.empty() && !std::regex_match(source.sha256, kSha256))
+        file.error(fields.line_of("sha256"), fields.path_of("sha256"),
+                   "ожидается контрольная сумма SHA-256 из 64 шестнадцатеричных знаков, получено " +
+                       in_quotes(source.sha256));
+    std::string max_age = fields.text("max_age");
+    static const std::regex kAge("[0-9]+[mhd]");
+    if (!max_age.empty()) {
+        if (std::regex_match(max_age, kAge))
+            source.max_age = max_age;
+        else
+            file.error(fields.line_of("max_age"), fields.path_of("max_age"),
+                       "ожидается срок вида 30m, 12h, 1d или 7d, получено " + in_quotes(max_age));
+    }
+    return source;
+}
+
+std::vector<SchoolListEntry> read_school_order(SourceFile& file, Fields& site) {
+    std::vector<SchoolListEntry> order;
+    std::set<std::string> seen;
+    auto items = site.list("schools");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        std::string path = site.item_path("schools", i);
+        auto slug = text_of(file, items[i], path);
+        if (!slug || slug->empty()) continue;
+        int line = file.line_of(items[i]);
+        if (!is_slug(*slug))
+            file.error(line, path, "адрес школы " + in_quotes(*slug) + " должен состоять из латинских строчных букв, цифр и дефисов");
+        else if (!seen.insert(*slug).second)
+            file.error(line, path, "школа " + in_quotes(*slug) + " указана в списке дважды");
+        else
+            order.push_back({*slug, line});
+    }
+    return order;
+}
+
+}  // namespace
+
+SiteFile read_site_config(LoadContext& context) {
+    SiteFile result;
+    SourceFile file(context, "site.yaml");
+    auto path = context.content_dir / "site.yaml";
+    if (!std::filesystem::exists(path)) {
+        file.error(0, "", "нет файла site.yaml с названием и адресом сайта");
+        return result;
+    }
+    auto root = read_yaml_file(file, path);
+    if (!root) return result;
+    model::SiteConfig& config = result.config;
+    Fields fields(file, *root, "");
+    config.pos = {file.path(), 1};
+    config.title = fields.text("title", Need::required);
+    config.base_url = fields.text("base_url", Need::required);
+    if (!config.base_url.empty() && !is_web_url(config.base_url))
+        file.error(fields.line_of("base_url"), "base_url",
+                   "адрес сайта должен начинаться с http:// или https://, получено " + in_quotes(config.base_url));
+    if (!config.base_url.empty() && config.base_url.back() != '/') config.base_url += '/';
+    if (auto language = fields.text("language"); !language.empty()) config.language = language;
+    config.district = read_district(fields);
+    if (auto coordinator = fields.person("coordinator")) config.coordinator = *coordinator;
+    std::set<std::string> source_ids;
+    auto sources = fields.list("sources");
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        model::Source source = read_source(file, sources[i], fields.item_path("sources", i));
+        if (!source.id.empty() && !source_ids.insert(source.id).second)
+            file.error(source.pos.line, fields.item_path("sources", i) + ".id",
+                       "источник " + in_quotes(source.id) + " уже описан выше");
+        config.sources.push_back(std::move(source));
+    }
+    result.school_order = read_school_order(file, fields);
+    return result;
+}
+
+}  // namespace shnor::load

@@ -1,0 +1,330 @@
+#include "load/yaml_fields.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace shnor::load {
+
+namespace {
+
+std::string what_is(const YAML::Node& node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Map: return "набор полей";
+        case YAML::NodeType::Sequence: return "список";
+        case YAML::NodeType::Scalar: return "текст " + in_quotes(node.Scalar());
+        default: return "пустое значение";
+    }
+}
+
+bool is_present(const YAML::Node& node) { return node.IsDefined() && !node.IsNull(); }
+
+std::string lower_ascii(std::string_view text) {
+    std::string result(text);
+    std::transform(result.begin(), result.end(), result.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return result;
+}
+
+}  // namespace
+
+std::string trim(std::string_view text) {
+    const char* spaces = " \t\r\n";
+    auto first = text.find_first_not_of(spaces);
+    if (first == std::string_view::npos) return {};
+    auto last = text.find_last_not_of(spaces);
+    return std::string(text.substr(first, last - first + 1));
+}
+
+std::string in_quotes(std::string_view text) { return "«" + std::string(text) + "»"; }
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string result;
+    for (const auto& item : items) {
+        if (!result.empty()) result += separator;
+        result += item;
+    }
+    return result;
+}
+
+std::optional<int> parse_integer(std::string_view text) {
+    std::string clean = trim(text);
+    int value = 0;
+    auto [end, error] = std::from_chars(clean.data(), clean.data() + clean.size(), value);
+    if (clean.empty() || error != std::errc() || end != clean.data() + clean.size()) return std::nullopt;
+    return value;
+}
+
+std::optional<double> parse_decimal(std::string_view text) {
+    std::string clean = trim(text);
+    // Excel in a Russian locale writes «3,1» and sometimes «28,6%».
+    if (!clean.empty() && clean.back() == '%') clean = trim(clean.substr(0, clean.size() - 1));
+    std::replace(clean.begin(), clean.end(), ',', '.');
+    if (!clean.empty() && clean.front() == '+') clean.erase(0, 1);
+    double value = 0;
+    auto [end, error] = std::from_chars(clean.data(), clean.data() + clean.size(), value);
+    if (clean.empty() || error != std::errc() || end != clean.data() + clean.size() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+std::optional<bool> parse_flag(std::string_view text) {
+    std::string value = lower_ascii(trim(text));
+    if (value == "true" || value == "yes" || value == "1" || value == "да") return true;
+    if (value == "false" || value == "no" || value == "0" || value == "нет") return false;
+    return std::nullopt;
+}
+
+bool is_slug(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+std::string item_path(const std::string& list_path, std::size_t index) {
+    return list_path + "[" + std::to_string(index + 1) + "]";
+}
+
+std::optional<std::string> text_of(SourceFile& file, const YAML::Node& node, const std::string& path) {
+    if (!is_present(node)) return std::nullopt;
+    if (!node.IsScalar()) {
+        file.error(file.line_of(node), path, "ожидается текст, а указан " + what_is(node));
+        return std::nullopt;
+    }
+    std::string text = node.Scalar();
+    // A `|` block ends with a newline that no one means to show.
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+model::Person person_of(SourceFile& file, const YAML::Node& node, const std::string& path) {
+    model::Person person;
+    if (node.IsScalar()) {  // just a name
+        person.name = text_of(file, node, path).value_or("");
+        return person;
+    }
+    Fields fields(file, node, path);
+    person.name = fields.text("name");
+    person.position = fields.text("position");
+    person.organization = fields.text("organization");
+    person.phone = fields.text("phone");
+    person.email = fields.text("email");
+    person.example = fields.flag("example");
+    if (fields.is_map() && person.empty())
+        file.error(fields.line(), fields.path_of("name"), kRequiredMissing);
+    return person;
+}
+
+Fields::Fields(SourceFile& file, const YAML::Node& node, std::string path)
+    : file_(file), path_(std::move(path)), line_(file.line_of(node)) {
+    if (!is_present(node)) return;
+    if (!node.IsMap()) {
+        wrong_type_ = true;
+        file_.error(line_, path_, "ожидается набор полей «ключ: значение», а указан " + what_is(node));
+        return;
+    }
+    is_map_ = true;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+        if (entries_.count(key)) {
+            file_.error(file_.line_of(it->first), path_of(key), "поле указано дважды");
+            continue;
+        }
+        entries_.emplace(key, Entry{it->first, it->second, false});
+    }
+}
+
+Fields::~Fields() {
+    for (const auto& [key, entry] : entries_) {
+        if (entry.used) continue;
+        file_.warning(file_.line_of(entry.key), path_of(key),
+                      "неизвестное поле " + in_quotes(key) + " — оно не будет показано на сайте");
+    }
+}
+
+const Fields::Entry* Fields::find(std::string_view key) const {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
+}
+
+bool Fields::has(std::string_view key) const {
+    const Entry* entry = find(key);
+    return entry && is_present(entry->value);
+}
+
+YAML::Node Fields::take(std::string_view key) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return YAML::Node();
+    it->second.used = true;
+    return it->second.value;
+}
+
+std::string Fields::path_of(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
+
+std::string Fields::item_path(std::string_view key, std::size_t index) const {
+    return load::item_path(path_of(key), index);
+}
+
+int Fields::line_of(std::string_view key) const {
+    const Entry* entry = find(key);
+    if (!entry) return line_;
+    int line = file_.line_of(entry->value);
+    return line > 0 ? line : file_.line_of(entry->key);
+}
+
+void Fields::report_missing(std::string_view key) {
+    if (!wrong_type_) file_.error(line_of(key), path_of(key), kRequiredMissing);
+}
+
+std::string Fields::text(std::string_view key, Need need) {
+    YAML::Node node = take(key);
+    auto value = text_of(file_, node, path_of(key));
+    if ((!value || value->empty()) && need == Need::required) {
+        if (!is_present(node) || node.IsScalar()) report_missing(key);
+        return {};
+    }
+    return value.value_or("");
+}
+
+std::optional<int> Fields::integer(std::string_view key, Need need) {
+    YAML::Node node = take(key);
+    auto value = text_of(file_, node, path_of(key));
+    if (!value || value->empty()) {
+        if (need == Need::required && (!is_present(node) || node.IsScalar())) report_missing(key);
+        return std::nullopt;
+    }
+    auto number = parse_integer(*value);
+    if (!number) file_.error(line_of(key), path_of(key), "ожидается целое число, получено " + in_quotes(*value));
+    return number;
+}
+
+std::optional<double> Fields::number(std::string_view key, Need need) {
+    YAML::Node node = take(key);
+    auto value = text_of(file_, node, path_of(key));
+    if (!value || value->empty()) {
+        if (need == Need::required && (!is_present(node) || node.IsScalar())) report_missing(key);
+        return std::nullopt;
+    }
+    auto number = parse_decimal(*value);
+    if (!number) file_.error(line_of(key), path_of(key), "ожидается число, получено " + in_quotes(*value));
+    return number;
+}
+
+bool Fields::flag(std::string_view key, bool fallback) {
+    auto value = text_of(file_, take(key), path_of(key));
+    if (!value || value->empty()) return fallback;
+    auto flag = parse_flag(*value);
+    if (!flag) {
+        file_.error(line_of(key), path_of(key), "ожидается true или false, получено " + in_quotes(*value));
+        return fallback;
+    }
+    return *flag;
+}
+
+std::optional<model::Date> Fields::date(std::string_view key, Need need) {
+    YAML::Node node = take(key);
+    auto value = text_of(file_, node, path_of(key));
+    if (!value || value->empty()) {
+        if (need == Need::required && (!is_present(node) || node.IsScalar())) report_missing(key);
+        return std::nullopt;
+    }
+    auto date = model::Date::parse_iso(trim(*value));
+    if (!date)
+        file_.error(line_of(key), path_of(key), "ожидается дата вида 2024-03-31, получено " + in_quotes(*value));
+    return date;
+}
+
+std::optional<model::DateRange> Fields::date_range(std::string_view key) {
+    YAML::Node node = take(key);
+    if (!is_present(node)) return std::nullopt;
+    Fields range(file_, node, path_of(key));
+    auto start = range.date("start", Need::required);
+    auto end = range.date("end", Need::required);
+    if (!start || !end) return std::nullopt;
+    if (*end < *start)
+        file_.error(range.line(), path_of(key), "дата окончания " + end->iso() + " раньше даты начала " + start->iso());
+    return model::DateRange{*start, *end};
+}
+
+std::vector<Fields::ListText> Fields::list_texts(std::string_view key, bool single_text_allowed) {
+    YAML::Node node = take(key);
+    std::vector<ListText> result;
+    if (!is_present(node)) return result;
+    if (node.IsScalar() && single_text_allowed) {
+        if (auto value = text_of(file_, node, path_of(key)); value && !value->empty())
+            result.push_back({*value, line_of(key), path_of(key)});
+        return result;
+    }
+    if (!node.IsSequence()) {
+        file_.error(line_of(key), path_of(key), "ожидается список, а указан " + what_is(node));
+        return result;
+    }
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        std::string path = item_path(key, i);
+        if (auto value = text_of(file_, node[i], path); value && !value->empty())
+            result.push_back({*value, file_.line_of(node[i]), path});
+    }
+    return result;
+}
+
+std::vector<std::string> Fields::texts(std::string_view key, bool single_text_allowed) {
+    std::vector<std::string> result;
+    for (auto& item : list_texts(key, single_text_allowed)) result.push_back(std::move(item.text));
+    return result;
+}
+
+std::vector<std::string> Fields::references(std::string_view key, RefKind kind, bool single_text_allowed) {
+    std::vector<std::string> result;
+    for (auto& item : list_texts(key, single_text_allowed)) {
+        file_.refer(kind, item.text, item.line, item.path);
+        result.push_back(std::move(item.text));
+    }
+    return result;
+}
+
+std::string Fields::reference(std::string_view key, RefKind kind) {
+    std::string value = text(key);
+    if (!value.empty()) file_.refer(kind, value, line_of(key), path_of(key));
+    return value;
+}
+
+std::string Fields::choice(std::string_view key, std::initializer_list<std::string_view> allowed,
+                           std::string fallback, Need need) {
+    std::string value = text(key, need);
+    if (value.empty()) return fallback;
+    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+    std::vector<std::string> names(allowed.begin(), allowed.end());
+    file_.error(line_of(key), path_of(key),
+                "неизвестное значение " + in_quotes(value) + ": допустимы " + join(names, ", "));
+    return fallback;
+}
+
+std::vector<YAML::Node> Fields::list(std::string_view key) {
+    YAML::Node node = take(key);
+    std::vector<YAML::Node> items;
+    if (!is_present(node)) return items;
+    if (!node.IsSequence()) {
+        file_.error(line_of(key), path_of(key), "ожидается список, а указан " + what_is(node));
+        return items;
+    }
+    for (std::size_t i = 0; i < node.size(); ++i) items.push_back(node[i]);
+    return items;
+}
+
+std::optional<model::Person> Fields::person(std::string_view key) {
+    YAML::Node node = take(key);
+    if (!is_present(node)) return std::nullopt;
+    return person_of(file_, node, path_of(key));
+}
+
+std::string Fields::slug(std::string_view key, Need need) {
+    std::string value = text(key, need);
+    if (!value.empty() && !is_slug(value))
+        file_.error(line_of(key), path_of(key),
+                    "идентификатор " + in_quotes(value) + " должен состоять из латинских строчных букв, цифр и дефисов");
+    return value;
+}
+
+}  // namespace shnor::load

@@ -1,0 +1,101 @@
+// Typed readers of YAML fields: each wrong value becomes a Russian diagnostic
+// with file, line and field path, and reading goes on with a default.
+#pragma once
+
+#include "load/context.hpp"
+#include "model/date.hpp"
+#include "model/model.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shnor::load {
+
+enum class Need { optional, required };
+
+inline constexpr const char* kRequiredMissing = "обязательное поле не заполнено";
+
+// Conversions of one scalar text, shared with the CSV reader.
+std::optional<int> parse_integer(std::string_view text);
+std::optional<double> parse_decimal(std::string_view text);  // accepts a decimal comma
+std::optional<bool> parse_flag(std::string_view text);
+bool is_slug(std::string_view text);
+std::string trim(std::string_view text);
+std::string in_quotes(std::string_view text);  // «text»
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+// The map at `path` of a file; warns about keys nobody asked for when it goes
+// out of scope, so every reader gets unknown-key warnings for free.
+class Fields {
+public:
+    // A null node reads as an empty map; any other non-map is an error.
+    Fields(SourceFile& file, const YAML::Node& node, std::string path);
+    ~Fields();
+    Fields(const Fields&) = delete;
+    Fields& operator=(const Fields&) = delete;
+
+    bool has(std::string_view key) const;
+    // Marks the key as known; a default (null) node when absent.
+    YAML::Node take(std::string_view key);
+    void accept(std::string_view key) { take(key); }
+
+    std::string text(std::string_view key, Need need = Need::optional);
+    std::optional<int> integer(std::string_view key, Need need = Need::optional);
+    std::optional<double> number(std::string_view key, Need need = Need::optional);
+    bool flag(std::string_view key, bool fallback = false);
+    std::optional<model::Date> date(std::string_view key, Need need = Need::optional);
+    std::optional<model::DateRange> date_range(std::string_view key);
+    std::vector<std::string> texts(std::string_view key, bool single_text_allowed = false);
+    std::string choice(std::string_view key, std::initializer_list<std::string_view> allowed,
+                       std::string fallback, Need need = Need::optional);
+    std::vector<YAML::Node> list(std::string_view key);
+    // A list of ids, each noted as a reference to check once all is loaded.
+    std::vector<std::string> references(std::string_view key, RefKind kind, bool single_text_allowed = false);
+    // One id noted as a reference.
+    std::string reference(std::string_view key, RefKind kind);
+    std::optional<model::Person> person(std::string_view key);
+    // A slug or id: must match [a-z0-9-]+.
+    std::string slug(std::string_view key, Need need = Need::optional);
+
+    std::string path_of(std::string_view key) const;
+    std::string item_path(std::string_view key, std::size_t index) const;  // key[index+1]
+    int line() const { return line_; }
+    int line_of(std::string_view key) const;
+    bool is_map() const { return is_map_; }
+    SourceFile& file() { return file_; }
+
+private:
+    struct Entry {
+        YAML::Node key;
+        YAML::Node value;
+        bool used = false;
+    };
+    struct ListText {
+        std::string text;
+        int line = 0;
+        std::string path;
+    };
+    std::vector<ListText> list_texts(std::string_view key, bool single_text_allowed);
+    const Entry* find(std::string_view key) const;
+    void report_missing(std::string_view key);
+
+    SourceFile& file_;
+    std::string path_;
+    int line_ = 0;
+    bool is_map_ = false;
+    bool wrong_type_ = false;  // already reported; missing fields would only add noise
+    std::map<std::string, Entry, std::less<>> entries_;
+};
+
+// Readers of single nodes (list items), reporting at `path`.
+std::optional<std::string> text_of(SourceFile& file, const YAML::Node& node, const std::string& path);
+model::Person person_of(SourceFile& file, const YAML::Node& node, const std::string& path);
+std::string item_path(const std::string& list_path, std::size_t index);
+
+}  // namespace shnor::load
