@@ -1,0 +1,325 @@
+#include "derive/derive.hpp"
+#include "view/view.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+using namespace shnor;
+using model::Date;
+using nlohmann::json;
+
+namespace {
+
+model::RoadmapItem item(const std::string& n, const std::string& title, Date due, model::Status status,
+                        bool status_given = true) {
+    model::RoadmapItem item;
+    item.n = n;
+    item.title = title;
+    item.when = "до " + due.iso();
+    item.due = due;
+    item.status = status;
+    item.status_given = status_given;
+    return item;
+}
+
+model::NewsItem news(const std::string& id, const std::string& title, Date date, const std::string& body) {
+    model::NewsItem item;
+    item.id = id;
+    item.title = title;
+    item.date = date;
+    item.body = body;
+    return item;
+}
+
+// A small district with one school, derived against 2024-11-01.
+model::Site small_site() {
+    model::Site site;
+    site.content_dir = "/content";
+    site.config.title = "Сопровождение ШНОР";
+    site.config.base_url = "https://edu.example/shnor/";
+    site.config.district.name = "Кромский район";
+    site.config.district.authority = "Отдел образования & молодёжной политики";
+    site.config.coordinator.name = "Великасова Елена Николаевна";
+    site.config.coordinator.phone = "+7 (48643) 2-13-74";
+
+    model::Roadmap plan;
+    plan.id = "plan-2024";
+    plan.title = "Дорожная карта на 2024 год";
+    model::RoadmapSection section;
+    section.n = "1";
+    section.title = "Организационные меры";
+    auto first = item("1", "План \"А\", этап 1", {2024, 3, 31}, model::Status::done);
+    first.responsible = {"Отдел образования", "Руководители школ"};
+    first.evidence = {"prikaz-12-2024"};
+    section.items.push_back(first);
+    auto second = item("2", "Мониторинг", {2024, 5, 1}, model::Status::planned, false);
+    second.schools = {"kutafinskaya"};
+    section.items.push_back(second);
+    plan.sections.push_back(section);
+    site.district.roadmaps.push_back(plan);
+
+    model::Program program;
+    program.id = "soprovozhdenie";
+    program.title = "Программа сопровождения";
+    program.goal = "Повышение качества образования";
+    program.tasks = {{"Анализ", {"Сбор данных"}}};
+    program.period = model::DateRange{{2024, 1, 1}, {2025, 12, 31}};
+    site.district.programs.push_back(program);
+
+    model::Document order;
+    order.id = "prikaz-12-2024";
+    order.kind = "order";
+    order.title = "О назначении координаторов";
+    order.date = Date{2024, 3, 5};
+    order.file = "files/prikaz-12.pdf";
+    order.site_path = "files/prikaz-12.pdf";
+    order.file_path = "/content/files/prikaz-12.pdf";
+    order.file_size = 1234;
+    order.file_type = "PDF";
+    site.district.documents.push_back(order);
+    model::Document external;
+    external.id = "prikaz-116";
+    external.title = "Приказ Департамента";
+    external.url = "https://region.example/116";
+    site.district.documents.push_back(external);
+
+    auto seminar = news("2024-10-01-seminar", "Семинар R&D <итоги>", {2024, 10, 1}, "Прошёл **семинар** & обсуждение.");
+    seminar.photo_site_paths = {"news/seminar.jpg"};
+    site.district.news.push_back(seminar);
+
+    model::Indicator share;
+    share.id = "shnor-share";
+    share.title = "Доля ШНОР";
+    share.unit = "%";
+    share.better = "lower";
+    share.baseline = model::IndicatorPoint{2024, 21, "", false};
+    share.target = model::IndicatorPoint{2026, 7.1, "", false};
+    share.values = {model::IndicatorPoint{2025, 14.3, "", false}};
+    site.indicators.push_back(share);
+
+    model::ResultRow region_row;
+    region_row.exam = "ОГЭ";
+    region_row.subject = "Математика";
+    region_row.year = 2023;
+    region_row.mean = 3.6;
+    region_row.scope = "region";
+    site.district_results.push_back(region_row);
+
+    model::School school;
+    school.slug = "kutafinskaya";
+    school.name = "МБОУ КР ОО «Кутафинская средняя общеобразовательная школа»";
+    school.short_name = "Кутафинская СОШ";
+    school.head.name = "Иванова И. И.";
+    school.coordinator.name = "Петрова П. П.";
+    school.categories.push_back({"shnor", 2024, "prikaz-116", {"Низкие результаты ОГЭ", "Дефицит кадров"}});
+    model::Roadmap school_plan;
+    school_plan.id = "plan";
+    school_plan.title = "План школы";
+    school_plan.flat = true;
+    model::RoadmapSection flat;
+    flat.items.push_back(item("", "Диагностика", {2024, 12, 1}, model::Status::in_progress));
+    school_plan.sections.push_back(flat);
+    school.own.roadmaps.push_back(school_plan);
+    school.own.news.push_back(news("2024-10-05-den-uchitelya", "День учителя", {2024, 10, 5}, ""));
+    model::ResultRow row;
+    row.exam = "ОГЭ";
+    row.subject = "Математика";
+    row.grade = 9;
+    row.year = 2023;
+    row.participants = 14;
+    row.mean = 3.1;
+    row.scale = 5;
+    row.fail_share = 28.6;
+    school.results.push_back(row);
+    model::Document school_document;
+    school_document.id = "antirisk";
+    school_document.site_path = "schools/kutafinskaya/files/antirisk.docx";
+    school_document.file_path = "/content/schools/kutafinskaya/files/antirisk.docx";
+    school.own.documents.push_back(school_document);
+    site.schools.push_back(school);
+
+    derive::derive_site(site, Date{2024, 11, 1});
+    return site;
+}
+
+const view::BuildContext kContext{Date{2024, 11, 1}, "https://edu.example/shnor/"};
+
+std::string file_named(const std::vector<view::TextFile>& files, const std::string& path) {
+    for (const auto& file : files)
+        if (file.path == path) return file.bytes;
+    FAIL("no file " << path);
+    return {};
+}
+
+json json_named(const std::vector<view::TextFile>& files, const std::string& path) {
+    return json::parse(file_named(files, path));
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+const std::string kBom = "\xEF\xBB\xBF";
+
+}  // namespace
+
+TEST_CASE("open_data writes every JSON and CSV file", "[open_data]") {
+    auto files = view::open_data(small_site(), kContext);
+    std::vector<std::string> paths;
+    for (const auto& file : files) paths.push_back(file.path);
+    std::sort(paths.begin(), paths.end());
+    CHECK(paths == std::vector<std::string>{"data/documents.csv", "data/documents.json", "data/indicators.csv",
+                                            "data/indicators.json", "data/results.csv", "data/results.json",
+                                            "data/roadmaps.csv", "data/roadmaps.json", "data/schools.csv",
+                                            "data/schools.json", "data/site.json"});
+}
+
+TEST_CASE("open_data: schools.json has categories, people and progress", "[open_data]") {
+    json schools = json_named(view::open_data(small_site(), kContext), "data/schools.json");
+    CHECK(schools["build_date"] == "2024-11-01");
+    REQUIRE(schools["schools"].size() == 1);
+    const json& school = schools["schools"][0];
+    CHECK(school["slug"] == "kutafinskaya");
+    CHECK(school["short_name"] == "Кутафинская СОШ");
+    CHECK(school["url"] == "schools/kutafinskaya/");
+    CHECK(school["categories"][0]["type"] == "shnor");
+    CHECK(school["categories"][0]["year"] == 2024);
+    CHECK(school["categories"][0]["reasons"][1] == "Дефицит кадров");
+    CHECK(school["head"]["name"] == "Иванова И. И.");
+    CHECK(school["coordinator"]["name"] == "Петрова П. П.");
+    CHECK(school["students"].is_null());
+    CHECK(school["counts"]["results"] == 1);
+    CHECK(school["progress"]["total"] == 1);
+    CHECK(school["progress"]["in_progress"] == 1);
+}
+
+TEST_CASE("open_data: roadmaps carry written and shown status", "[open_data]") {
+    auto files = view::open_data(small_site(), kContext);
+    json roadmaps = json_named(files, "data/roadmaps.json");
+    const json& items = roadmaps["items"];
+    REQUIRE(items.size() == 3);
+    CHECK(items[0]["owner"] == "district");
+    CHECK(items[0]["roadmap"] == "plan-2024");
+    CHECK(items[0]["section_title"] == "Организационные меры");
+    CHECK(items[0]["status"] == "done");
+    CHECK(items[0]["shown_status"] == "done");
+    CHECK(items[0]["responsible"] == json::array({"Отдел образования", "Руководители школ"}));
+    CHECK(items[1]["status"].is_null());  // not written
+    CHECK(items[1]["shown_status"] == "overdue");
+    CHECK(items[1]["due"] == "2024-05-01");
+    CHECK(items[2]["owner"] == "kutafinskaya");
+    CHECK(items[2]["shown_status"] == "in_progress");
+    CHECK(roadmaps["roadmaps"][0]["progress"]["overdue"] == 1);
+    CHECK(roadmaps["roadmaps"][1]["url"] == "schools/kutafinskaya/roadmap/");
+}
+
+TEST_CASE("open_data: CSV has a BOM, a header and RFC 4180 quoting", "[open_data]") {
+    std::string csv = file_named(view::open_data(small_site(), kContext), "data/roadmaps.csv");
+    REQUIRE(csv.substr(0, 3) == kBom);
+    CHECK(csv.substr(3, csv.find("\r\n") - 3) ==
+          "owner,roadmap,section_n,section_title,n,title,when,start,due,derived_start,derived_due,ongoing,status,"
+          "shown_status,responsible,result,report,reported,evidence,schools,example");
+    CHECK(contains(csv, "\r\ndistrict,plan-2024,1,Организационные меры,1,\"План \"\"А\"\", этап 1\","));
+    CHECK(contains(csv, ",done,done,\"Отдел образования; Руководители школ\","));
+    CHECK(contains(csv, ",overdue,"));
+}
+
+TEST_CASE("open_data: results, indicators and documents", "[open_data]") {
+    auto files = view::open_data(small_site(), kContext);
+    json results = json_named(files, "data/results.json")["results"];
+    REQUIRE(results.size() == 2);
+    CHECK(results[0]["scope"] == "kutafinskaya");
+    CHECK(results[0]["mean"] == 3.1);
+    CHECK(results[1]["scope"] == "region");
+    CHECK(results[1]["grade"].is_null());
+    std::string results_csv = file_named(files, "data/results.csv");
+    CHECK(contains(results_csv, "\r\nkutafinskaya,ОГЭ,Математика,9,2023,14,3.1,5,28.6,,false\r\n"));
+
+    json indicator = json_named(files, "data/indicators.json")["indicators"][0];
+    CHECK(indicator["baseline"]["value"] == 21);
+    CHECK(indicator["target"]["value"] == 7.1);
+    CHECK(indicator["target_reached"] == false);
+
+    json documents = json_named(files, "data/documents.json")["documents"];
+    REQUIRE(documents.size() == 3);
+    CHECK(documents[0]["href"] == "files/prikaz-12.pdf");
+    CHECK(documents[0]["date"] == "2024-03-05");
+    CHECK(documents[1]["href"] == "https://region.example/116");
+    CHECK(documents[2]["owner"] == "kutafinskaya");
+    CHECK(documents[2]["href"] == "schools/kutafinskaya/files/antirisk.docx");
+}
+
+TEST_CASE("open_data: site.json describes the district for other builds", "[open_data]") {
+    json site = json_named(view::open_data(small_site(), kContext), "data/site.json");
+    CHECK(site["format"] == "shnor-site");
+    CHECK(site["title"] == "Сопровождение ШНОР");
+    CHECK(site["base_url"] == "https://edu.example/shnor/");
+    CHECK(site["build_date"] == "2024-11-01");
+    CHECK(site["district"]["name"] == "Кромский район");
+    CHECK(site["coordinator"]["phone"] == "+7 (48643) 2-13-74");
+    CHECK(site["programs"][0]["goal"] == "Повышение качества образования");
+    CHECK(site["programs"][0]["tasks"][0]["actions"][0] == "Сбор данных");
+    CHECK(site["programs"][0]["period"]["end"] == "2025-12-31");
+    CHECK(site["roadmaps"][0]["sections"][0]["items"].size() == 2);
+    REQUIRE(site["news"].size() == 2);
+    CHECK(site["news"][0]["url"] == "news/2024-10-01-seminar/");
+    CHECK(site["news"][1]["url"] == "schools/kutafinskaya/news/2024-10-05-den-uchitelya/");
+    CHECK(site["schools"][0]["slug"] == "kutafinskaya");
+}
+
+TEST_CASE("open_data is deterministic", "[open_data]") {
+    auto one = view::open_data(small_site(), kContext);
+    auto two = view::open_data(small_site(), kContext);
+    REQUIRE(one.size() == two.size());
+    for (std::size_t i = 0; i < one.size(); ++i) CHECK(one[i].bytes == two[i].bytes);
+}
+
+TEST_CASE("feeds: sitemap, robots and an escaped Atom feed", "[feeds]") {
+    auto files = view::feeds(small_site(), kContext, {"schools/", "", "404.html", "news/"});
+    std::string sitemap = file_named(files, "sitemap.xml");
+    CHECK(contains(sitemap, "<loc>https://edu.example/shnor/</loc></url>\n  <url><loc>https://edu.example/shnor/news/</loc>"
+                            "</url>\n  <url><loc>https://edu.example/shnor/schools/</loc>"));
+    CHECK_FALSE(contains(sitemap, "404"));
+
+    CHECK(file_named(files, "robots.txt") ==
+          "User-agent: *\nAllow: /\nSitemap: https://edu.example/shnor/sitemap.xml\n");
+
+    std::string feed = file_named(files, "news/feed.xml");
+    CHECK(contains(feed, "<title>Семинар R&amp;D &lt;итоги&gt;</title>"));
+    CHECK_FALSE(contains(feed, "R&D"));
+    CHECK(contains(feed, "<summary>Прошёл семинар &amp; обсуждение.</summary>"));
+    CHECK(contains(feed, "<name>Отдел образования &amp; молодёжной политики</name>"));
+    CHECK(contains(feed, "<updated>2024-10-05T00:00:00Z</updated>\n  <author>"));
+    auto school_entry = feed.find("<id>https://edu.example/shnor/schools/kutafinskaya/news/2024-10-05-den-uchitelya/</id>");
+    auto district_entry = feed.find("<id>https://edu.example/shnor/news/2024-10-01-seminar/</id>");
+    REQUIRE(school_entry != std::string::npos);
+    REQUIRE(district_entry != std::string::npos);
+    CHECK(school_entry < district_entry);  // newest first
+    // Every opened element is closed: the feed has no stray '&' or '<'.
+    auto count = [&feed](const std::string& part) {
+        std::size_t n = 0;
+        for (auto at = feed.find(part); at != std::string::npos; at = feed.find(part, at + 1)) ++n;
+        return n;
+    };
+    CHECK(count("<entry>") == 2);
+    CHECK(count("</entry>") == 2);
+    CHECK(count("&") == count("&amp;") + count("&lt;") + count("&gt;") + count("&quot;") + count("&apos;"));
+}
+
+TEST_CASE("feeds: with no news the feed is dated by the build", "[feeds]") {
+    model::Site site;
+    site.config.title = "Т";
+    std::string feed = file_named(view::feeds(site, kContext, {""}), "news/feed.xml");
+    CHECK(contains(feed, "<updated>2024-11-01T00:00:00Z</updated>"));
+    CHECK_FALSE(contains(feed, "<entry>"));
+}
+
+TEST_CASE("copied_files: local documents and news photos", "[copied_files]") {
+    auto files = view::copied_files(small_site());
+    REQUIRE(files.size() == 3);
+    CHECK(files[0].path == "files/prikaz-12.pdf");
+    CHECK(files[0].source == "/content/files/prikaz-12.pdf");
+    CHECK(files[1].path == "news/seminar.jpg");
+    CHECK(files[1].source == "/content/news/seminar.jpg");
+    CHECK(files[2].path == "schools/kutafinskaya/files/antirisk.docx");
+}
