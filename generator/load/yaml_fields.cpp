@@ -169,9 +169,8 @@ std::string Fields::item_path(std::string_view key, std::size_t index) const {
 
 int Fields::line_of(std::string_view key) const {
     const Entry* entry = find(key);
-    if (!entry) return line_;
-    int line = file_.line_of(entry->value);
-    return line > 0 ? line : file_.line_of(entry->key);
+    // The key's line: a block list or a `|` text starts on the line after it.
+    return entry ? file_.line_of(entry->key) : line_;
 }
 
 void Fields::report_missing(std::string_view key) {
