@@ -984,3 +984,19 @@ TEST_CASE("load: the example content loads without errors", "[load]") {
     for (const auto& section : roadmap.sections) items += section.items.size();
     CHECK(items == 47);
 }
+
+TEST_CASE("load: Windows line ends, duplicate keys, stray files and a person written as a name", "[load]") {
+    ContentTree tree;
+    tree.minimal_site()
+        .file("pages/crlf.md", "---\r\ntitle: Страница\r\nstatus: x\r\n---\r\nТекст\r\n")
+        .file("roadmaps/r.yaml", "title: A\ntitle: B\n")
+        .file("roadmaps/notes.txt", "заметки")
+        .file("programs/p.md", "---\ntitle: P\ncurator: Иванова И. И.\n---\n");
+    auto result = tree.load();
+    CHECK(result.site.district.pages.at(0).title == "Страница");
+    require_diagnostic(result, Severity::warning, "pages/crlf.md", 3, "status", "неизвестное поле");
+    require_error(result, "roadmaps/r.yaml", 2, "title", "указано дважды");
+    require_diagnostic(result, Severity::warning, "roadmaps/notes.txt", 0, "", "не будет прочитан");
+    CHECK(result.site.district.programs.at(0).curator->name == "Иванова И. И.");
+    CHECK(errors_of(result).size() == 1);
+}
