@@ -109,8 +109,7 @@ List latest_results(const model::School& school) {
         line.set("year", std::to_string(row.year));
         std::string text;
         if (row.mean) {
-            text = "средний " + std::string(row.scale && *row.scale == 100 ? "балл " : "отметка ") +
-                   mean_text(row.mean);
+            text = "средний балл " + mean_text(row.mean);
             if (row.scale) text += " из " + std::to_string(*row.scale);
         }
         if (row.fail_share) text += (text.empty() ? "" : "; ") + std::string("не справились ") + percent_text(row.fail_share);
@@ -179,9 +178,10 @@ Data school_details(const model::Site& site, const model::School& school, const 
     put(data, "official_site", school.official_site);
     put(data, "students", school.students ? std::to_string(*school.students) : std::string());
     put(data, "teachers", school.teachers ? std::to_string(*school.teachers) : std::string());
-    std::string locality = school.rural ? "сельская" : "городская";
-    if (school.small) locality += ", малокомплектная";
-    data.set("locality", locality);
+    // Only what the school declared: an absent `rural` is not a claim that it is urban.
+    std::string locality = school.rural ? "сельская школа" : "";
+    if (school.small) locality += locality.empty() ? "малокомплектная школа" : ", малокомплектная";
+    put(data, "locality", locality);
     put(data, "distance_km", school.distance_km ? format_number(*school.distance_km, 1) + " км" : std::string());
     data.set("mentor", mentor_data(site, school.mentor));
     List categories;

@@ -1,0 +1,277 @@
+#include "derive/derive.hpp"
+#include "view/view.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+using namespace shnor;
+
+namespace {
+
+model::RoadmapItem item(std::string n, std::string title, model::Status status, std::optional<model::Date> due) {
+    model::RoadmapItem result;
+    result.n = std::move(n);
+    result.title = std::move(title);
+    result.when = "Март 2024";
+    result.status = status;
+    result.status_given = true;
+    result.due = due;
+    result.responsible = {"Управление образования"};
+    return result;
+}
+
+model::Site small_site() {
+    model::Site site;
+    site.config.title = "Сопровождение школ";
+    site.config.base_url = "https://edu.example/shnor/";
+    site.config.district.name = "Барабинский район";
+    site.config.district.region = "Новосибирская область";
+    site.config.district.authority = "Управление образования";
+    site.config.district.schools_total = 23;
+    site.config.coordinator.name = "Желтякова Н. П.";
+    site.config.coordinator.phone = "+7 (383-61) 0-00-01";
+
+    model::Document order;
+    order.id = "prikaz-145-2024";
+    order.kind = "order";
+    order.title = "Об утверждении дорожной карты";
+    order.number = "145";
+    order.date = model::Date{2024, 4, 3};
+    order.site_path = "files/prikaz-145.pdf";
+    order.file_type = "PDF";
+    order.file_size = 1258291;
+    site.district.documents.push_back(order);
+
+    model::NewsItem news;
+    news.id = "2024-04-10-seminar";
+    news.title = "Семинар для координаторов";
+    news.date = model::Date{2024, 4, 10};
+    news.roadmap_item = "plan-2024#1.1";
+    news.schools = {"sosh-1"};
+    news.body = "Прошёл **семинар**.";
+    site.district.news.push_back(news);
+
+    model::Roadmap roadmap;
+    roadmap.id = "plan-2024";
+    roadmap.title = "Дорожная карта на 2024 год";
+    roadmap.approved_by = "prikaz-145-2024";
+    model::RoadmapSection first{"1", "Организационные меры", {}};
+    auto done = item("1.1", "Назначить координаторов", model::Status::done, model::Date{2024, 3, 31});
+    done.evidence = {"prikaz-145-2024", "news:2024-04-10-seminar", "https://example.org/report"};
+    done.schools = {"sosh-1"};
+    done.example = true;
+    first.items.push_back(done);
+    first.items.push_back(item("1.2", "Провести анализ", model::Status::planned, model::Date{2024, 5, 31}));
+    model::RoadmapSection second{"2", "Методическая поддержка", {}};
+    auto ongoing = item("2.1", "Консультации", model::Status::in_progress, std::nullopt);
+    ongoing.when = "постоянно";
+    second.items.push_back(ongoing);
+    second.items.push_back(item("2.2", "Семинар", model::Status::planned, model::Date{2025, 5, 31}));
+    roadmap.sections = {first, second};
+    site.district.roadmaps.push_back(roadmap);
+
+    model::School first_school;
+    first_school.slug = "sosh-1";
+    first_school.name = "МКОУ СОШ № 1";
+    first_school.short_name = "СОШ № 1";
+    first_school.coordinator.name = "Иванова А. А.";
+    first_school.coordinator.email = "school1@example.org";
+    first_school.categories.push_back({"shnor", 2024, "prikaz-145-2024", {"Низкие результаты ОГЭ по математике"}});
+    model::ResultRow row;
+    row.exam = "ОГЭ";
+    row.subject = "Математика";
+    row.grade = 9;
+    row.year = 2024;
+    row.mean = 3.1;
+    row.scale = 5;
+    row.fail_share = 28.6;
+    first_school.results.push_back(row);
+    model::NewsItem school_news;
+    school_news.id = "2024-05-01-open-lesson";
+    school_news.title = "Открытый урок";
+    school_news.date = model::Date{2024, 5, 1};
+    first_school.own.news.push_back(school_news);
+    site.schools.push_back(first_school);
+
+    model::School second_school;
+    second_school.slug = "kvashninskaya";
+    second_school.name = "МКОУ Квашнинская СОШ";
+    second_school.categories.push_back({"shnsu", 2023, "Приказ министерства", {"Высокая доля детей из семей в трудной ситуации"}});
+    site.schools.push_back(second_school);
+
+    derive::derive_site(site, model::Date{2024, 11, 1});
+    // The derive stage may be richer than this test needs; pin the one item the
+    // assertions depend on to the status its dates imply.
+    site.district.roadmaps[0].sections[1].items[0].derived.ongoing = true;
+    site.district.roadmaps[0].sections[1].items[0].derived.shown = model::ShownStatus::ongoing;
+    return site;
+}
+
+view::BuildContext context() { return {model::Date{2024, 11, 1}, "https://edu.example/shnor/"}; }
+
+const view::PageSpec& page_at(const std::vector<view::PageSpec>& pages, const std::string& path) {
+    auto found = std::find_if(pages.begin(), pages.end(), [&](const auto& page) { return page.path == path; });
+    REQUIRE(found != pages.end());
+    return *found;
+}
+
+std::string text_of(const view::Data& data, const std::string& key) {
+    const auto* value = data.get(key);
+    REQUIRE(value != nullptr);
+    REQUIRE(value->is_string());
+    return value->string_value();
+}
+
+}  // namespace
+
+TEST_CASE("html_pages gives every page of the district and school sections", "[view]") {
+    auto pages = view::html_pages(small_site(), context());
+    std::set<std::string> paths;
+    for (const auto& page : pages) CHECK(paths.insert(page.path).second);  // no page twice
+    std::set<std::string> expected = {"",
+                                      "programs/",
+                                      "roadmaps/plan-2024/",
+                                      "indicators/",
+                                      "schools/",
+                                      "documents/",
+                                      "news/",
+                                      "news/2024-04-10-seminar/",
+                                      "404.html",
+                                      "schools/sosh-1/",
+                                      "schools/sosh-1/roadmap/",
+                                      "schools/sosh-1/results/",
+                                      "schools/sosh-1/documents/",
+                                      "schools/sosh-1/news/",
+                                      "schools/sosh-1/news/2024-05-01-open-lesson/",
+                                      "schools/kvashninskaya/",
+                                      "schools/kvashninskaya/roadmap/",
+                                      "schools/kvashninskaya/results/",
+                                      "schools/kvashninskaya/documents/",
+                                      "schools/kvashninskaya/news/"};
+    CHECK(paths == expected);
+    CHECK(page_at(pages, "roadmaps/plan-2024/").layout == "roadmap");
+    CHECK(page_at(pages, "schools/sosh-1/").layout == "school");
+    CHECK(page_at(pages, "404.html").layout == "not_found");
+}
+
+TEST_CASE("every page has the base data with its root prefix", "[view]") {
+    auto pages = view::html_pages(small_site(), context());
+    for (const auto& page : pages) {
+        INFO(page.path);
+        CHECK(text_of(page.data, "site_title") == "Сопровождение школ");
+        CHECK(text_of(page.data, "district_name") == "Барабинский район");
+        CHECK(text_of(page.data, "canonical") == "https://edu.example/shnor/" + page.path);
+        CHECK(text_of(page.data, "build_date") == "1 ноября 2024 г.");
+        CHECK(page.data.get("nav")->is_list());
+        CHECK_FALSE(text_of(page.data, "title").empty());
+    }
+    CHECK(text_of(page_at(pages, "").data, "root") == "");
+    CHECK(text_of(page_at(pages, "roadmaps/plan-2024/").data, "root") == "../../");
+    CHECK(text_of(page_at(pages, "schools/sosh-1/news/2024-05-01-open-lesson/").data, "root") == "../../../../");
+    // 404.html is served at any URL, so its links start from the site's path.
+    CHECK(text_of(page_at(pages, "404.html").data, "root") == "/shnor/");
+}
+
+TEST_CASE("a roadmap page has one table per section with status words and row anchors", "[view]") {
+    auto pages = view::html_pages(small_site(), context());
+    const auto& roadmap = *page_at(pages, "roadmaps/plan-2024/").data.get("roadmap");
+    const auto& tables = roadmap.get("tables")->list_value();
+    REQUIRE(tables.size() == 2);
+    CHECK(text_of(tables[0], "caption") == "Раздел 1. Организационные меры");
+    const auto& rows = tables[0].get("rows")->list_value();
+    REQUIRE(rows.size() == 2);
+    CHECK(text_of(rows[0], "anchor") == "item-1-1");
+    CHECK(text_of(*rows[0].get("status"), "word") == "Выполнено");
+    CHECK(text_of(*rows[1].get("status"), "word") == "Просрочено");  // due 31.05.2024, not done by 01.11.2024
+    CHECK(rows[0].get("example")->is_true());
+    CHECK(text_of(*tables[1].get("rows")->list_value()[0].get("status"), "word") == "Постоянно");
+
+    const auto& evidence = rows[0].get("evidence")->list_value();
+    REQUIRE(evidence.size() == 3);
+    CHECK(text_of(evidence[0], "href") == "documents/#prikaz-145-2024");
+    CHECK(text_of(evidence[0], "text") == "Об утверждении дорожной карты");
+    CHECK(text_of(evidence[1], "href") == "news/2024-04-10-seminar/");
+    CHECK(text_of(evidence[1], "text") == "Семинар для координаторов");
+    CHECK(text_of(evidence[2], "href") == "https://example.org/report");
+    CHECK(evidence[2].get("internal")->is_false());
+
+    const auto& progress = *roadmap.get("progress");
+    CHECK(text_of(progress, "summary") == "выполнено 1 из 4");
+    CHECK(text_of(*roadmap.get("approved_by"), "href") == "documents/#prikaz-145-2024");
+}
+
+TEST_CASE("the school page answers why it is on the list and whom to ask", "[view]") {
+    auto pages = view::html_pages(small_site(), context());
+    const auto& page = page_at(pages, "schools/sosh-1/").data;
+    const auto& school = *page.get("school");
+    const auto& categories = school.get("categories")->list_value();
+    REQUIRE(categories.size() == 1);
+    CHECK(text_of(categories[0], "short") == "ШНОР");
+    CHECK(text_of(categories[0], "year") == "2024");
+    CHECK(text_of(*categories[0].get("basis"), "href") == "documents/#prikaz-145-2024");
+    CHECK(categories[0].get("reasons")->list_value()[0].string_value() == "Низкие результаты ОГЭ по математике");
+    CHECK(page.get("on_list")->is_true());
+    // One district item concerns the school, and it is done.
+    CHECK(text_of(*page.get("district_progress"), "summary") == "выполнено 1 из 1");
+    CHECK(text_of(*school.get("coordinator"), "email") == "school1@example.org");
+    CHECK(text_of(*page.get("district_coordinator"), "phone_href") == "tel:+73836100001");
+    const auto& latest = page.get("latest_results")->list_value();
+    REQUIRE(latest.size() == 1);
+    CHECK(text_of(latest[0], "text") == "средний балл 3,1 из 5; не справились 28,6 %");
+
+    const auto& other = page_at(pages, "schools/kvashninskaya/").data;
+    const auto& basis = *other.get("school")->get("categories")->list_value()[0].get("basis");
+    CHECK(text_of(basis, "text") == "Приказ министерства");
+    CHECK(basis.get("href")->is_false());  // free text, not a document id
+}
+
+TEST_CASE("documents are grouped by kind with file type and size", "[view]") {
+    auto pages = view::html_pages(small_site(), context());
+    const auto& documents = *page_at(pages, "documents/").data.get("documents");
+    const auto& groups = documents.get("groups")->list_value();
+    REQUIRE(groups.size() == 1);
+    CHECK(text_of(groups[0], "anchor") == "kind-order");
+    const auto& document = groups[0].get("documents")->list_value()[0];
+    CHECK(text_of(document, "id") == "prikaz-145-2024");
+    CHECK(text_of(document, "number_date") == "№ 145 от 03.04.2024");
+    CHECK(text_of(*document.get("file"), "info") == "PDF, 1,2 МБ");
+    CHECK(text_of(*document.get("file"), "href") == "files/prikaz-145.pdf");
+}
+
+TEST_CASE("news pages link their roadmap item and paginate by ten", "[view]") {
+    auto site = small_site();
+    auto pages = view::html_pages(site, context());
+    const auto& item = *page_at(pages, "news/2024-04-10-seminar/").data.get("news_item");
+    CHECK(text_of(*item.get("roadmap_item"), "href") == "roadmaps/plan-2024/#item-1-1");
+    CHECK(text_of(item, "body_html").find("<strong>семинар</strong>") != std::string::npos);
+    CHECK(text_of(item.get("schools")->list_value()[0], "text") == "СОШ № 1");
+
+    for (int day = 1; day <= 20; ++day) {
+        auto extra = site.district.news[0];
+        extra.id = "2024-06-" + std::string(day < 10 ? "0" : "") + std::to_string(day) + "-extra";
+        site.district.news.push_back(extra);
+    }
+    pages = view::html_pages(site, context());
+    const auto& first = page_at(pages, "news/").data;
+    CHECK(first.get("news")->list_value().size() == 10);
+    CHECK(text_of(*first.get("pagination"), "next_href") == "news/page/2/");
+    const auto& last = page_at(pages, "news/page/3/").data;
+    CHECK(last.get("news")->list_value().size() == 1);
+    CHECK(text_of(*last.get("pagination"), "prev_href") == "news/page/2/");
+    CHECK(last.get("pagination")->get("next_href")->is_false());
+}
+
+TEST_CASE("the results page has a table per exam and subject with Russian numbers", "[view]") {
+    auto pages = view::html_pages(small_site(), context());
+    const auto& groups = page_at(pages, "schools/sosh-1/results/").data.get("groups")->list_value();
+    REQUIRE(groups.size() == 1);
+    CHECK(text_of(groups[0], "caption") == "ОГЭ, Математика, 9 класс");
+    CHECK(text_of(groups[0], "exam_title") == "основной государственный экзамен");
+    const auto& row = groups[0].get("rows")->list_value()[0];
+    CHECK(text_of(row, "mean") == "3,1");
+    CHECK(text_of(row, "fail_share") == "28,6 %");
+    CHECK(row.get("quality_share")->is_false());
+}
