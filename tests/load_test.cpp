@@ -590,8 +590,8 @@ self_diagnosis:
     CHECK(school.official_site == "https://kutafino.example/");
     CHECK(school.students == 23);
     CHECK(school.teachers == 11);
-    CHECK(school.rural);
-    CHECK(school.small);
+    CHECK(school.rural == true);
+    CHECK(school.small == true);
     CHECK(school.distance_km == Approx(25.5));
     REQUIRE(school.mentor);
     CHECK(school.mentor->slug == "zeta");
@@ -631,6 +631,20 @@ TEST_CASE("load: an outside mentor, and a listed school without a folder", "[loa
     require_error(result, "site.yaml", 5, "schools", "папки schools/ghost нет");
     require_error(result, "schools/b/school.yaml", 0, "", "нет файла school.yaml");
     CHECK(errors_of(result).size() == 2);
+}
+
+TEST_CASE("load: illustrative school facts are named; an unset rural flag stays unknown", "[load]") {
+    ContentTree tree;
+    tree.minimal_site()
+        .file("schools/a/school.yaml", "name: А\nstudents: 96\nexample_fields: [students, address]\n")
+        .file("schools/b/school.yaml", "name: Б\nrural: false\nexample_fields: [colour]\n");
+    auto result = tree.load();
+    const auto& first = result.site.schools.at(0);
+    CHECK(first.example_fields == std::vector<std::string>{"students", "address"});
+    CHECK_FALSE(first.rural.has_value());
+    CHECK(result.site.schools.at(1).rural == false);
+    require_error(result, "schools/b/school.yaml", 3, "example_fields", "«colour» не поле school.yaml");
+    CHECK(errors_of(result).size() == 1);
 }
 
 TEST_CASE("load: results from YAML", "[load]") {

@@ -73,6 +73,20 @@ std::optional<model::SelfDiagnosis> read_self_diagnosis(Fields& fields) {
     return diagnosis;
 }
 
+// Illustrative values in an example site are named, so the site can say so
+// next to each of them.
+std::vector<std::string> read_example_fields(Fields& fields) {
+    static const std::set<std::string, std::less<>> kMarkable = {
+        "address", "official_site", "students", "teachers", "rural", "small",
+        "distance_km", "mentor", "risk_profile", "self_diagnosis", "head", "coordinator"};
+    auto names = fields.texts("example_fields", true);
+    for (const auto& name : names)
+        if (!kMarkable.count(name))
+            fields.file().error(fields.line_of("example_fields"), "example_fields",
+                                "«" + name + "» не поле school.yaml, которое можно пометить как пример");
+    return names;
+}
+
 void read_school_yaml(LoadContext& context, const Owner& owner, model::School& school) {
     std::string relative = content_path(owner.dir, "school.yaml");
     SourceFile file(context, relative, 0, owner.slug);
@@ -93,13 +107,14 @@ void read_school_yaml(LoadContext& context, const Owner& owner, model::School& s
     school.official_site = fields.text("official_site");
     school.students = fields.integer("students");
     school.teachers = fields.integer("teachers");
-    school.rural = fields.flag("rural");
-    school.small = fields.flag("small");
+    if (fields.has("rural")) school.rural = fields.flag("rural");
+    if (fields.has("small")) school.small = fields.flag("small");
     school.distance_km = fields.number("distance_km");
     school.mentor = read_mentor(fields);
     school.categories = read_categories(fields);
     school.risk_profile = read_risk_profile(fields);
     school.self_diagnosis = read_self_diagnosis(fields);
+    school.example_fields = read_example_fields(fields);
 }
 
 void read_intro(LoadContext& context, const Owner& owner, model::School& school) {

@@ -277,13 +277,15 @@ struct School {
     std::string official_site;
     std::optional<int> students;
     std::optional<int> teachers;
-    bool rural = false;
-    bool small = false;
+    std::optional<bool> rural;  // unset: the content does not say
+    std::optional<bool> small;
     std::optional<double> distance_km;
     std::optional<Mentor> mentor;
     std::vector<Category> categories;
     std::vector<RiskFactor> risk_profile;
     std::optional<SelfDiagnosis> self_diagnosis;
+    // school.yaml keys whose values are illustrative (shown with «пример»).
+    std::vector<std::string> example_fields;
     std::string intro_title;  // index.md front matter title, optional
     std::string intro;        // index.md body, Markdown
     Publications own;

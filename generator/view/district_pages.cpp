@@ -293,6 +293,7 @@ Data program_data(const model::Program& program, const std::vector<model::Roadma
     data.set("id", program.id);
     data.set("title", program.title);
     data.set("kind", program_kind_word(program.kind));
+    data.set("example", program.example);
     data.set("approved_by", program.approved_by.empty() ? Data(false) : links.reference(program.approved_by));
     put_list(data, "developers", string_list(program.developers));
     put_list(data, "executors", string_list(program.executors));

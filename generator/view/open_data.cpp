@@ -112,6 +112,8 @@ std::string csv_number(const std::optional<int>& value) { return value ? std::to
 std::string csv_date(const std::optional<Date>& date) { return date ? date->iso() : std::string(); }
 
 std::string csv_bool(bool value) { return value ? "true" : "false"; }
+std::string csv_bool(const std::optional<bool>& value) { return value ? csv_bool(*value) : std::string(); }
+Json flag_json(const std::optional<bool>& value) { return value ? Json(*value) : Json(nullptr); }
 
 std::string joined(const std::vector<std::string>& values, const std::string& separator = "; ") {
     std::string text;
@@ -201,8 +203,8 @@ Json school_json(const model::School& school) {
                 {"official_site", school.official_site},
                 {"students", number_json(school.students)},
                 {"teachers", number_json(school.teachers)},
-                {"rural", school.rural},
-                {"small", school.small},
+                {"rural", flag_json(school.rural)},
+                {"small", flag_json(school.small)},
                 {"distance_km", number_json(school.distance_km)},
                 {"mentor", mentor_json(school.mentor)},
                 {"head", person_json(school.head)},
@@ -210,6 +212,7 @@ Json school_json(const model::School& school) {
                 {"categories", categories_json(school.categories)},
                 {"risk_profile", risk_profile_json(school.risk_profile)},
                 {"self_diagnosis", self_diagnosis_json(school.self_diagnosis)},
+                {"example_fields", school.example_fields},
                 {"counts", counts_json(school)},
                 {"progress", progress_json(derive::progress_of(school.own.roadmaps))}};
 }

@@ -169,6 +169,14 @@ Data mentor_data(const model::Site& site, const std::optional<model::Mentor>& me
     return link_data(text, mentor->url, false);
 }
 
+// Only what the school declared: an absent `rural` is not a claim either way.
+std::string locality_text(const model::School& school) {
+    std::string locality;
+    if (school.rural) locality = *school.rural ? "сельская школа" : "городская школа";
+    if (school.small.value_or(false)) locality += locality.empty() ? "малокомплектная школа" : ", малокомплектная";
+    return locality;
+}
+
 Data school_details(const model::Site& site, const model::School& school, const Links& links) {
     Data data = school_brief(school);
     put_list(data, "other_names", string_list(school.other_names));
@@ -178,10 +186,8 @@ Data school_details(const model::Site& site, const model::School& school, const 
     put(data, "official_site", school.official_site);
     put(data, "students", school.students ? std::to_string(*school.students) : std::string());
     put(data, "teachers", school.teachers ? std::to_string(*school.teachers) : std::string());
-    // Only what the school declared: an absent `rural` is not a claim that it is urban.
-    std::string locality = school.rural ? "сельская школа" : "";
-    if (school.small) locality += locality.empty() ? "малокомплектная школа" : ", малокомплектная";
-    put(data, "locality", locality);
+    put(data, "locality", locality_text(school));
+    for (const auto& field : school.example_fields) data.set(field + "_example", true);
     put(data, "distance_km", school.distance_km ? format_number(*school.distance_km, 1) + " км" : std::string());
     data.set("mentor", mentor_data(site, school.mentor));
     List categories;
