@@ -202,3 +202,12 @@ TEST_CASE("usage errors exit 2 and --help explains every option", "[e2e]") {
         CHECK(help.output.find(option) != std::string::npos);
     }
 }
+
+TEST_CASE("shnor check reads the example without errors and writes nothing", "[e2e]") {
+    TempDir scratch("check");
+    auto result = run_shnor("check --content '" + kExampleContent.string() + "' --date " + kDate, scratch.path);
+    INFO(result.output);
+    CHECK(result.exit_code == 0);
+    CHECK(result.output.find("ошибок 0") != std::string::npos);
+    CHECK_FALSE(fs::exists(scratch.path / "site"));
+}

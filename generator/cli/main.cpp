@@ -1,4 +1,5 @@
 // The `shnor` command line: parses options and runs a pipeline command.
+#include "check/check.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <CLI/CLI.hpp>
@@ -12,8 +13,8 @@ constexpr int kExitOk = 0;
 constexpr int kExitContentErrors = 1;
 constexpr int kExitUsage = 2;
 
-void print_diagnostics(const shnor::model::Diagnostics& diagnostics) {
-    for (const auto& diagnostic : diagnostics.items()) std::cerr << diagnostic.format() << '\n';
+void print_diagnostics(const shnor::model::Diagnostics& diagnostics, std::ostream& out = std::cerr) {
+    for (const auto& diagnostic : diagnostics.items()) out << diagnostic.format() << '\n';
 }
 
 int run_build(const shnor::pipeline::BuildOptions& options) {
@@ -29,6 +30,30 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     return kExitOk;
 }
 
+int run_check(const std::filesystem::path& content_dir, const shnor::model::Date& date) {
+    auto findings = shnor::check::check_site(content_dir, date);
+    // The findings are the command's output, not a side remark: stdout, in order.
+    print_diagnostics(findings, std::cout);
+    std::size_t errors = findings.error_count();
+    std::size_t warnings = findings.items().size() - errors;
+    std::cout << "Проверка " << content_dir.string() << " на " << date.dotted() << ": ошибок " << errors
+              << ", замечаний " << warnings << '\n';
+    return errors > 0 ? kExitContentErrors : kExitOk;
+}
+
+// `--date` text → the date, or nullopt after telling the user what is wrong.
+std::optional<shnor::model::Date> build_date_of(const std::string& text) {
+    if (text.empty()) return shnor::pipeline::today();
+    if (auto date = shnor::model::Date::parse_iso(text)) return date;
+    std::cerr << "--date: ожидается дата вида 2024-05-31, получено «" << text << "»\n";
+    return std::nullopt;
+}
+
+constexpr const char* kContentHelp =
+    "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)";
+constexpr const char* kDateHelp =
+    "Дата ГГГГ-ММ-ДД, от которой считаются просроченные мероприятия (по умолчанию сегодня)";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,15 +66,20 @@ int main(int argc, char** argv) {
     shnor::pipeline::BuildOptions options;
     std::string date_text;
     auto* build = app.add_subcommand("build", "Собрать сайт из папки с материалами.");
-    build->add_option("--content", options.content_dir,
-                      "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)");
+    build->add_option("--content", options.content_dir, kContentHelp);
     build->add_option("--out", options.out_dir,
                       "Куда записать готовый сайт; прежнее содержимое заменяется целиком только после "
                       "успешной сборки (по умолчанию site)");
-    build->add_option("--date", date_text,
-                      "Дата сборки ГГГГ-ММ-ДД: от неё считаются просроченные мероприятия (по умолчанию сегодня)");
+    build->add_option("--date", date_text, kDateHelp);
     build->add_option("--base-url", options.base_url,
                       "Адрес, по которому сайт будет опубликован (по умолчанию base_url из site.yaml)");
+
+    auto* check = app.add_subcommand(
+        "check", "Проверить материалы, не собирая сайт: ошибки, нераспознанные сроки, просроченные "
+                 "мероприятия без отчёта, «дорожные карты» без выполненных мероприятий. Код выхода 1 "
+                 "только при ошибках.");
+    check->add_option("--content", options.content_dir, kContentHelp);
+    check->add_option("--date", date_text, kDateHelp);
 
     try {
         app.parse(argc, argv);
@@ -58,16 +88,10 @@ int main(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitUsage;
     }
 
-    if (build->parsed()) {
-        if (date_text.empty()) {
-            options.build_date = shnor::pipeline::today();
-        } else if (auto date = shnor::model::Date::parse_iso(date_text)) {
-            options.build_date = *date;
-        } else {
-            std::cerr << "--date: ожидается дата вида 2024-05-31, получено «" << date_text << "»\n";
-            return kExitUsage;
-        }
-        return run_build(options);
-    }
+    auto date = build_date_of(date_text);
+    if (!date) return kExitUsage;
+    options.build_date = *date;
+    if (build->parsed()) return run_build(options);
+    if (check->parsed()) return run_check(options.content_dir, options.build_date);
     return kExitUsage;
 }

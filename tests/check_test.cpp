@@ -1,0 +1,81 @@
+#include "check/check.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using shnor::model::Date;
+using shnor::model::Diagnostics;
+using shnor::model::Severity;
+
+namespace {
+
+struct CheckTree {
+    fs::path root = fs::temp_directory_path() / ("shnor-check-" + std::to_string(::getpid()));
+    CheckTree() {
+        fs::remove_all(root);
+        write("site.yaml", "title: Сайт\nbase_url: https://example.org/\n");
+    }
+    ~CheckTree() { fs::remove_all(root); }
+    CheckTree& write(const std::string& path, const std::string& text) {
+        fs::create_directories((root / path).parent_path());
+        std::ofstream(root / path) << text;
+        return *this;
+    }
+};
+
+bool has_finding(const Diagnostics& findings, Severity severity, const std::string& file, int line,
+                 const std::string& part) {
+    for (const auto& d : findings.items())
+        if (d.severity == severity && d.file == file && d.line == line && d.message.find(part) != std::string::npos)
+            return true;
+    return false;
+}
+
+constexpr const char* kRoadmap = R"(title: План
+period: {start: 2024-01-01, end: 2024-12-31}
+items:
+  - n: "1"
+    title: Когда-нибудь
+    when: когда рак на горе свистнет
+  - n: "2"
+    title: Просрочено без отчёта
+    due: 2024-03-31
+  - n: "3"
+    title: Просрочено, но с отчётом
+    due: 2024-03-31
+    status: in_progress
+    report: Работа идёт.
+  - n: "4"
+    title: Отменено
+    due: 2024-03-31
+    status: cancelled
+)";
+
+}  // namespace
+
+TEST_CASE("check reports unread deadlines, items past due without a report and roadmaps with nothing done",
+          "[check]") {
+    CheckTree tree;
+    tree.write("roadmaps/plan.yaml", kRoadmap);
+    auto findings = shnor::check::check_site(tree.root, Date{2024, 11, 1});
+    CHECK_FALSE(findings.has_errors());
+    CHECK(has_finding(findings, Severity::warning, "roadmaps/plan.yaml", 4, "«когда рак на горе свистнет» не распознан"));
+    CHECK(has_finding(findings, Severity::warning, "roadmaps/plan.yaml", 7, "срок прошёл (31.03.2024), а отчёта нет"));
+    CHECK_FALSE(has_finding(findings, Severity::warning, "roadmaps/plan.yaml", 10, "отчёта нет"));
+    CHECK_FALSE(has_finding(findings, Severity::warning, "roadmaps/plan.yaml", 15, "отчёта нет"));
+    CHECK(has_finding(findings, Severity::warning, "roadmaps/plan.yaml", 1, "нет ни одного выполненного"));
+    CHECK(findings.items().size() == 3);
+}
+
+TEST_CASE("check before the deadline finds nothing late; content errors stay errors", "[check]") {
+    CheckTree tree;
+    tree.write("roadmaps/plan.yaml", kRoadmap).write("indicators.yaml", "- id: x\n  title: [\n");
+    auto findings = shnor::check::check_site(tree.root, Date{2024, 1, 15});
+    CHECK(findings.has_errors());
+    CHECK(has_finding(findings, Severity::error, "indicators.yaml", 3, "YAML"));
+    CHECK_FALSE(has_finding(findings, Severity::warning, "roadmaps/plan.yaml", 7, "отчёта нет"));
+}
