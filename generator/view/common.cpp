@@ -77,6 +77,23 @@ std::string period_text(const std::optional<model::DateRange>& period) {
     return period->start.dotted() + " – " + period->end.dotted();
 }
 
+const std::string& plural_form(long long count, const std::string& one, const std::string& few,
+                               const std::string& many) {
+    long long magnitude = count < 0 ? -count : count;
+    long long last_two = magnitude % 100;
+    long long last = magnitude % 10;
+    if (last_two >= 11 && last_two <= 14) return many;
+    if (last == 1) return one;
+    if (last >= 2 && last <= 4) return few;
+    return many;
+}
+
+std::string count_text(long long count, const std::string& one, const std::string& few, const std::string& many) {
+    return std::to_string(count) + " " + plural_form(count, one, few, many);
+}
+
+std::string items_text(long long count) { return count_text(count, "мероприятие", "мероприятия", "мероприятий"); }
+
 std::string status_key(ShownStatus status) {
     switch (status) {
         case ShownStatus::planned: return "planned";
@@ -99,6 +116,37 @@ std::string status_word(ShownStatus status) {
         case ShownStatus::ongoing: return "Постоянно";
     }
     return "Запланировано";
+}
+
+std::string status_listing_title(ShownStatus status) {
+    switch (status) {
+        case ShownStatus::planned: return "Запланированные мероприятия";
+        case ShownStatus::in_progress: return "Выполняемые мероприятия";
+        case ShownStatus::done: return "Выполненные мероприятия";
+        case ShownStatus::cancelled: return "Отменённые мероприятия";
+        case ShownStatus::overdue: return "Просроченные мероприятия";
+        case ShownStatus::ongoing: return "Постоянные мероприятия";
+    }
+    return "Мероприятия";
+}
+
+const std::vector<ShownStatus>& listed_statuses() {
+    static const std::vector<ShownStatus> statuses = {ShownStatus::overdue,  ShownStatus::in_progress,
+                                                      ShownStatus::ongoing,  ShownStatus::planned,
+                                                      ShownStatus::done,     ShownStatus::cancelled};
+    return statuses;
+}
+
+int count_of(const derive::Progress& progress, ShownStatus status) {
+    switch (status) {
+        case ShownStatus::planned: return progress.planned;
+        case ShownStatus::in_progress: return progress.in_progress;
+        case ShownStatus::done: return progress.done;
+        case ShownStatus::cancelled: return progress.cancelled;
+        case ShownStatus::overdue: return progress.overdue;
+        case ShownStatus::ongoing: return progress.ongoing;
+    }
+    return 0;
 }
 
 Data status_tag(ShownStatus status) {
@@ -154,29 +202,36 @@ derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items
     return progress;
 }
 
-Data progress_data(const derive::Progress& progress) {
+Data progress_data(const derive::Progress& progress, const std::string& listing_base, const std::string& fragment) {
     Data data;
     int counted = progress.total - progress.cancelled;
     data.set("total", std::to_string(progress.total));
+    data.set("total_text", items_text(progress.total));
     data.set("counted", std::to_string(counted));
     data.set("done", std::to_string(progress.done));
     data.set("overdue", std::to_string(progress.overdue));
+    data.set("overdue_text", items_text(progress.overdue));
     data.set("has_overdue", progress.overdue > 0);
     data.set("percent", std::to_string(progress.percent_done()));
     data.set("any", progress.total > 0);
     data.set("summary", "выполнено " + std::to_string(progress.done) + " из " + std::to_string(counted));
+    data.set("linked", !listing_base.empty());
+    auto listing_href = [&](ShownStatus status) {
+        return listing_base.empty() ? std::string() : listing_base + status_key(status) + "/" + fragment;
+    };
+    put(data, "overdue_href", progress.overdue > 0 ? listing_href(ShownStatus::overdue) : std::string());
 
     // The bar is decoration (aria-hidden): the counts are always printed as text.
-    const std::pair<ShownStatus, int> parts[] = {
-        {ShownStatus::done, progress.done},         {ShownStatus::in_progress, progress.in_progress},
-        {ShownStatus::ongoing, progress.ongoing},   {ShownStatus::overdue, progress.overdue},
-        {ShownStatus::planned, progress.planned},   {ShownStatus::cancelled, progress.cancelled}};
     List counts;
     List segments;
-    for (const auto& [status, count] : parts) {
+    for (auto status : {ShownStatus::done, ShownStatus::in_progress, ShownStatus::ongoing, ShownStatus::overdue,
+                        ShownStatus::planned, ShownStatus::cancelled}) {
+        int count = count_of(progress, status);
         if (count == 0) continue;
         Data entry = status_tag(status);
         entry.set("count", std::to_string(count));
+        entry.set("noun", plural_form(count, "мероприятие", "мероприятия", "мероприятий"));
+        put(entry, "href", listing_href(status));
         counts.push_back(entry);
         if (status == ShownStatus::cancelled || counted == 0) continue;
         Data segment = status_tag(status);
@@ -279,27 +334,61 @@ Data Links::school_link(const std::string& slug) const {
     return link_data(slug, "", false);
 }
 
-Data Links::roadmap_item_link(const std::string& reference) const {
+namespace {
+
+// Where a `roadmap_item` reference leads: the item, its page and row anchor.
+struct ItemTarget {
+    const model::RoadmapItem* item = nullptr;
+    std::string href;  // site-root relative, with the row anchor
+};
+
+// District roadmaps first, then the referring school's own, then other schools'.
+ItemTarget resolve_item(const model::Site& site, const model::School* scope, const std::string& reference) {
     auto hash = reference.find('#');
-    if (hash == std::string::npos) return Data(false);
+    if (hash == std::string::npos) return {};
     std::string roadmap_id = reference.substr(0, hash);
     std::string n = reference.substr(hash + 1);
-    auto link_to = [&](const model::Roadmap& roadmap, const std::string& page, const std::string& prefix) {
+    auto target_in = [&](const model::Roadmap& roadmap, const std::string& page, const std::string& prefix) {
         const auto* item = find_item(roadmap, n);
-        if (!item) return Data(false);
-        std::string text = "Пункт " + n + " «дорожной карты»: " + one_line(item->title);
-        return link_data(text, page + "#" + item_anchor(prefix, n, 0), true);
+        return item ? ItemTarget{item, page + "#" + item_anchor(prefix, n, 0)} : ItemTarget{};
     };
-    for (const auto& roadmap : site_.district.roadmaps)
-        if (roadmap.id == roadmap_id) return link_to(roadmap, "roadmaps/" + roadmap.id + "/", "");
+    for (const auto& roadmap : site.district.roadmaps)
+        if (roadmap.id == roadmap_id) return target_in(roadmap, "roadmaps/" + roadmap.id + "/", "");
     std::vector<const model::School*> schools;
-    if (school_) schools.push_back(school_);
-    for (const auto& school : site_.schools) schools.push_back(&school);
+    if (scope) schools.push_back(scope);
+    for (const auto& school : site.schools) schools.push_back(&school);
     for (const auto* school : schools)
         for (const auto& roadmap : school->own.roadmaps)
             if (roadmap.id == roadmap_id)
-                return link_to(roadmap, "schools/" + school->slug + "/roadmap/", roadmap.id + "-");
-    return Data(false);
+                return target_in(roadmap, "schools/" + school->slug + "/roadmap/", roadmap.id + "-");
+    return {};
+}
+
+}  // namespace
+
+Data Links::roadmap_item_link(const std::string& reference) const {
+    auto target = resolve_item(site_, school_, reference);
+    if (!target.item) return Data(false);
+    auto hash = reference.find('#');
+    std::string text = "Пункт " + reference.substr(hash + 1) + " «дорожной карты»: " + one_line(target.item->title);
+    return link_data(text, target.href, true);
+}
+
+List Links::news_reporting_on(const model::RoadmapItem& item) const {
+    List links;
+    auto add_from = [&](const std::vector<model::NewsItem>& news, const model::School* owner) {
+        std::string base = owner ? "schools/" + owner->slug + "/news/" : std::string("news/");
+        for (const auto& entry : news) {
+            if (entry.roadmap_item.empty()) continue;
+            if (resolve_item(site_, owner, entry.roadmap_item).item != &item) continue;
+            Data link = link_data(entry.title, base + entry.id + "/", true);
+            link.set("date", entry.date.dotted());
+            links.push_back(link);
+        }
+    };
+    add_from(site_.district.news, nullptr);
+    for (const auto& school : site_.schools) add_from(school.own.news, &school);
+    return links;
 }
 
 std::string item_anchor(const std::string& prefix, const std::string& n, int ordinal) {
@@ -312,9 +401,18 @@ std::string item_anchor(const std::string& prefix, const std::string& n, int ord
 
 namespace {
 
+bool says_ongoing(const std::string& when) {
+    return when.find("остоянно") != std::string::npos;  // «постоянно», «Постоянно»
+}
+
 std::string derived_dates(const model::RoadmapItem& item) {
     const auto& start = item.derived.start;
     const auto& due = item.derived.due;
+    if (item.derived.ongoing) {
+        std::string since = start ? ", с " + start->dotted() : std::string();
+        if (says_ongoing(item.when)) return since.empty() ? std::string() : since.substr(2);
+        return "постоянно" + since;
+    }
     if (start && due) {
         if (*start == *due) return due->dotted();
         return start->dotted() + " – " + due->dotted();
@@ -324,9 +422,24 @@ std::string derived_dates(const model::RoadmapItem& item) {
     return {};
 }
 
-Data row_data(const model::RoadmapItem& item, const Links& links, const std::string& anchor_prefix, int ordinal) {
+// An evidence entry `news:<id>` already links the news; it is not listed twice.
+bool in_evidence(const model::RoadmapItem& item, const Data& news_link) {
+    const auto* href = news_link.get("href");
+    if (!href || !href->is_string()) return false;
+    const std::string& path = href->string_value();
+    return std::any_of(item.evidence.begin(), item.evidence.end(), [&](const std::string& ref) {
+        if (ref.rfind("news:", 0) != 0) return false;
+        std::string suffix = "/" + ref.substr(5) + "/";
+        return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    });
+}
+
+Data row_data(const model::RoadmapItem& item, const Links& links, const std::string& anchor_prefix, int ordinal,
+              const std::string& full_page) {
     Data row;
-    row.set("anchor", item_anchor(anchor_prefix, item.n, ordinal));
+    std::string anchor = item_anchor(anchor_prefix, item.n, ordinal);
+    row.set("anchor", anchor);
+    put(row, "full_href", full_page.empty() ? std::string() : full_page + "#" + anchor);
     put(row, "n", item.n);
     put_plain(row, "title_html", item.title);
     put(row, "when", item.when);
@@ -341,6 +454,10 @@ Data row_data(const model::RoadmapItem& item, const Links& links, const std::str
     List evidence;
     for (const auto& ref : item.evidence) evidence.push_back(links.evidence(ref));
     put_list(row, "evidence", evidence);
+    List reporting;
+    for (const auto& news : links.news_reporting_on(item))
+        if (!in_evidence(item, news)) reporting.push_back(news);
+    put_list(row, "reporting_news", reporting);
     List schools;
     for (const auto& slug : item.schools) schools.push_back(links.school_link(slug));
     put_list(row, "schools", schools);
@@ -355,15 +472,16 @@ bool concerns(const model::RoadmapItem& item, const std::string& slug) {
 }  // namespace
 
 List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std::string& anchor_prefix,
-                    const std::string& only_school) {
+                    const RowFilter& filter) {
     List tables;
     int ordinal = 0;
     for (const auto& section : roadmap.sections) {
         List rows;
         for (const auto& item : section.items) {
             ++ordinal;
-            if (!only_school.empty() && !concerns(item, only_school)) continue;
-            rows.push_back(row_data(item, links, anchor_prefix, ordinal));
+            if (!filter.only_school.empty() && !concerns(item, filter.only_school)) continue;
+            if (filter.only_status && item.derived.shown != *filter.only_status) continue;
+            rows.push_back(row_data(item, links, anchor_prefix, ordinal, filter.full_page));
         }
         if (rows.empty()) continue;
         Data table;

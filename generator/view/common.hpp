@@ -29,15 +29,30 @@ std::string tel_href(const std::string& phone);    // «tel:+73836100000»
 std::string date_text(const std::optional<model::Date>& date);
 std::string period_text(const std::optional<model::DateRange>& period);
 
-std::string status_key(model::ShownStatus status);   // CSS modifier: done, overdue...
+// Russian plural of a noun after a number: 1 мероприятие, 2 мероприятия,
+// 5 мероприятий, 11 мероприятий, 21 мероприятие.
+const std::string& plural_form(long long count, const std::string& one, const std::string& few,
+                               const std::string& many);
+std::string count_text(long long count, const std::string& one, const std::string& few, const std::string& many);
+std::string items_text(long long count);  // «2 мероприятия»
+
+std::string status_key(model::ShownStatus status);   // CSS modifier and URL part: done, in-progress...
 std::string status_word(model::ShownStatus status);  // «Выполнено»
+std::string status_listing_title(model::ShownStatus status);  // «Просроченные мероприятия»
 Data status_tag(model::ShownStatus status);
+// Statuses in the order they are listed: what needs attention first.
+const std::vector<model::ShownStatus>& listed_statuses();
+int count_of(const derive::Progress& progress, model::ShownStatus status);
 
 std::string document_kind_plural(const std::string& kind);  // «Приказы»
 std::string program_kind_word(const std::string& kind);     // «Программа»
 
 Data person_data(const model::Person& person);
-Data progress_data(const derive::Progress& progress);
+// Counts by status, the «выполнено N из M» line and the bar. With a
+// `listing_base` ("roadmaps/x/status/") each count links to the page listing
+// the items of that status: listing_base + key + "/" + fragment.
+Data progress_data(const derive::Progress& progress, const std::string& listing_base = {},
+                   const std::string& fragment = {});
 derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items);
 
 // One link: `internal` links are relative to the site root and written as
@@ -62,6 +77,8 @@ public:
     Data news_link(const std::string& news_id) const;
     // "<roadmap id>#<n>" → a link to the row, or false when unknown.
     Data roadmap_item_link(const std::string& reference) const;
+    // The news (district and schools) whose `roadmap_item` points to this item, as links.
+    List news_reporting_on(const model::RoadmapItem& item) const;
 
     const model::Site& site() const { return site_; }
     const model::School* school() const { return school_; }
@@ -73,11 +90,18 @@ private:
 
 std::string item_anchor(const std::string& prefix, const std::string& n, int ordinal);
 
+// Which rows of a roadmap a table shows.
+struct RowFilter {
+    std::string only_school;                       // items concerning this school slug
+    std::optional<model::ShownStatus> only_status;  // items shown with this status
+    // Set on status listings: each row links to its place on this full page.
+    std::string full_page;
+};
+
 // A roadmap's sections as tables for layouts/partials/roadmap_table.mustache.
 // `anchor_prefix` keeps row ids unique when a page shows several roadmaps.
-// `only_school` limits rows to the items concerning that school slug.
 List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std::string& anchor_prefix,
-                    const std::string& only_school = {});
+                    const RowFilter& filter = {});
 Data roadmap_summary(const model::Roadmap& roadmap, const Links& links);
 
 Data document_data(const model::Document& document, const Links& links);
@@ -112,6 +136,11 @@ Data documents_data(const std::vector<model::Document>& documents, const Links& 
 void add_district_pages(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages);
 void add_school_pages(const model::Site& site, const model::School& school, const BuildContext& context,
                       std::vector<PageSpec>& pages);
+
+// Where the status listings of a roadmap live: "roadmaps/<id>/status/" and
+// "schools/<slug>/roadmap/status/"; a listing is <base><status key>/.
+std::string roadmap_listing_base(const std::string& roadmap_id);
+std::string school_roadmap_listing_base(const std::string& slug);
 
 // The items of district roadmaps that name a school.
 std::vector<const model::RoadmapItem*> district_items_of(const model::Site& site, const std::string& slug);

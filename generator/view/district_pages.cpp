@@ -139,22 +139,60 @@ Data school_row(const model::Site& site, const model::School& school) {
     }
     put_list(row, "categories", categories);
     put_list(row, "reasons", reasons);
-    auto items = items_of(school.own.roadmaps);
+    auto own_items = items_of(school.own.roadmaps);
     auto district_items = district_items_of(site, school.slug);
-    items.insert(items.end(), district_items.begin(), district_items.end());
-    row.set("progress", progress_data(count_items(items)));
+    std::string listing = school_roadmap_listing_base(school.slug);
+    // Own roadmaps and the district's items for the school are counted apart:
+    // they answer to different people.
+    row.set("own_progress", own_items.empty() ? Data(false)
+                                              : progress_data(count_items(own_items), listing, "#own"));
+    row.set("district_progress", district_items.empty()
+                                     ? Data(false)
+                                     : progress_data(count_items(district_items), listing, "#district"));
+    row.set("roadmap_href", "schools/" + school.slug + "/roadmap/");
     row.set("results_href", "schools/" + school.slug + "/results/");
     row.set("has_results", !school.results.empty());
     return row;
+}
+
+// «Просрочено: 2 мероприятия» with a link to the listing, or that there are none.
+Data overdue_summary(const std::vector<model::Roadmap>& roadmaps) {
+    Data data;
+    int total = 0;
+    List by_roadmap;
+    for (const auto& roadmap : roadmaps) {
+        int overdue = derive::progress_of(roadmap).overdue;
+        if (overdue == 0) continue;
+        total += overdue;
+        Data entry = link_data(roadmap.title, roadmap_listing_base(roadmap.id) + status_key(model::ShownStatus::overdue) + "/", true);
+        entry.set("count_text", items_text(overdue));
+        by_roadmap.push_back(entry);
+    }
+    data.set("any", total > 0);
+    data.set("count", std::to_string(total));
+    data.set("line", total > 0 ? "Просрочено: " + items_text(total) : std::string("Просроченных мероприятий нет"));
+    // One roadmap with overdue items: the line itself is the link.
+    data.set("single", by_roadmap.size() == 1 ? by_roadmap[0] : Data(false));
+    put_list(data, "by_roadmap", by_roadmap.size() > 1 ? by_roadmap : List{});
+    return data;
 }
 
 void add_home(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
     PageSpec page = make_page(site, context, "", "home", site.config.title, "home", {});
     Links links(site, nullptr);
     page.data.set("categories", category_counts(site));
-    page.data.set("progress", progress_data(derive::progress_of(site.district.roadmaps)));
+    const auto& district_roadmaps = site.district.roadmaps;
+    // With one roadmap the counts lead to its status listings; with several
+    // each roadmap's own line does.
+    std::string listing = district_roadmaps.size() == 1 ? roadmap_listing_base(district_roadmaps[0].id) : "";
+    page.data.set("progress", progress_data(derive::progress_of(district_roadmaps), listing));
+    page.data.set("overdue", overdue_summary(district_roadmaps));
     List roadmaps;
-    for (const auto& roadmap : site.district.roadmaps) roadmaps.push_back(roadmap_summary(roadmap, links));
+    for (const auto& roadmap : district_roadmaps) {
+        Data entry = roadmap_summary(roadmap, links);
+        entry.set("progress", progress_data(derive::progress_of(roadmap), roadmap_listing_base(roadmap.id)));
+        roadmaps.push_back(entry);
+    }
     put_list(page.data, "roadmaps", roadmaps);
     List programs;
     for (const auto& program : site.district.programs) {
@@ -208,10 +246,44 @@ void add_programs_index(const model::Site& site, const BuildContext& context, st
     for (const auto& roadmap : site.district.roadmaps) {
         Data entry = roadmap_summary(roadmap, links);
         entry.set("href", "roadmaps/" + roadmap.id + "/");
+        entry.set("progress", progress_data(derive::progress_of(roadmap), roadmap_listing_base(roadmap.id)));
         roadmaps.push_back(entry);
     }
     put_list(page.data, "roadmaps", roadmaps);
     pages.push_back(std::move(page));
+}
+
+// roadmaps/<id>/status/<status>/: the items of one status, for readers
+// without JavaScript; only statuses that have items get a page.
+void add_status_listings(const model::Site& site, const BuildContext& context, const model::Roadmap& roadmap,
+                         std::vector<PageSpec>& pages) {
+    Links links(site, nullptr);
+    const std::string roadmap_href = "roadmaps/" + roadmap.id + "/";
+    const std::string listing = roadmap_listing_base(roadmap.id);
+    auto progress = derive::progress_of(roadmap);
+    for (auto status : listed_statuses()) {
+        int count = count_of(progress, status);
+        if (count == 0) continue;
+        std::string heading = status_listing_title(status) + ": " + std::to_string(count) + " из " +
+                              std::to_string(progress.total);
+        PageSpec page = make_page(site, context, listing + status_key(status) + "/", "roadmap_status",
+                                  heading + " — " + roadmap.title, "programs",
+                                  {{"Главная", ""}, {"Программы и «дорожные карты»", "programs/"},
+                                   {roadmap.title, roadmap_href}});
+        Data data;
+        data.set("heading", heading);
+        data.set("status", status_tag(status));
+        data.set("roadmap_title", roadmap.title);
+        data.set("roadmap_href", roadmap_href);
+        data.set("total_text", items_text(progress.total));
+        data.set("progress", progress_data(progress, listing));
+        RowFilter filter;
+        filter.only_status = status;
+        filter.full_page = roadmap_href;
+        put_list(data, "tables", roadmap_tables(roadmap, links, "", filter));
+        page.data.set("listing", data);
+        pages.push_back(std::move(page));
+    }
 }
 
 void add_roadmap(const model::Site& site, const BuildContext& context, const model::Roadmap& roadmap,
@@ -225,9 +297,12 @@ void add_roadmap(const model::Site& site, const BuildContext& context, const mod
     for (const auto& program : site.district.programs)
         if (program.id == roadmap.program) program_link = link_data(program.title, "programs/" + program.id + "/", true);
     data.set("program", program_link);
+    std::string listing = roadmap_listing_base(roadmap.id);
+    data.set("progress", progress_data(derive::progress_of(roadmap), listing));
     put_list(data, "tables", roadmap_tables(roadmap, links, ""));
     page.data.set("roadmap", data);
     pages.push_back(std::move(page));
+    add_status_listings(site, context, roadmap, pages);
 }
 
 void add_indicators(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
@@ -263,6 +338,10 @@ void add_not_found(const model::Site& site, const BuildContext& context, std::ve
 }
 
 }  // namespace
+
+std::string roadmap_listing_base(const std::string& roadmap_id) { return "roadmaps/" + roadmap_id + "/status/"; }
+
+std::string school_roadmap_listing_base(const std::string& slug) { return "schools/" + slug + "/roadmap/status/"; }
 
 PageSpec make_page(const model::Site& site, const BuildContext& context, const std::string& path,
                    const std::string& layout, const std::string& title, const std::string& section,

@@ -225,9 +225,12 @@ void add_main_page(const model::Site& site, const BuildContext& context, const m
     page.data.set("on_list", !school.categories.empty());
     auto own_items = items_of(school.own.roadmaps);
     auto district_items = district_items_of(site, school.slug);
-    page.data.set("own_progress", own_items.empty() ? Data(false) : progress_data(count_items(own_items)));
-    page.data.set("district_progress",
-                  district_items.empty() ? Data(false) : progress_data(count_items(district_items)));
+    std::string listing = school_roadmap_listing_base(school.slug);
+    page.data.set("own_progress",
+                  own_items.empty() ? Data(false) : progress_data(count_items(own_items), listing, "#own"));
+    page.data.set("district_progress", district_items.empty()
+                                           ? Data(false)
+                                           : progress_data(count_items(district_items), listing, "#district"));
     page.data.set("own_roadmaps", std::to_string(school.own.roadmaps.size()));
     put_list(page.data, "latest_results", latest_results(school));
     page.data.set("results_href", base_of(school) + "results/");
@@ -241,36 +244,105 @@ void add_main_page(const model::Site& site, const BuildContext& context, const m
     pages.push_back(std::move(page));
 }
 
-void add_roadmap_page(const model::Site& site, const BuildContext& context, const model::School& school,
-                      std::vector<PageSpec>& pages) {
+// The school's own roadmaps as sections, and the district items concerning
+// the school grouped by district roadmap; `filter` narrows the rows (status
+// listings), and roadmaps left without rows are dropped.
+struct SchoolRoadmapData {
+    List own;
+    List district;
+};
+
+SchoolRoadmapData school_roadmap_data(const model::Site& site, const model::School& school, const RowFilter& filter,
+                                      bool linked_counts) {
     Links links(site, &school);
-    PageSpec page = school_page(site, context, school, base_of(school) + "roadmap/", "school_roadmap",
-                                "«Дорожная карта»: " + school.display_name());
-    List roadmaps;
+    Links district_links(site, nullptr);
+    std::string listing = linked_counts ? school_roadmap_listing_base(school.slug) : std::string();
+    std::string roadmap_page = base_of(school) + "roadmap/";
+    SchoolRoadmapData data;
     for (const auto& roadmap : school.own.roadmaps) {
+        RowFilter own_filter = filter;
+        own_filter.only_school.clear();
+        List tables = roadmap_tables(roadmap, links, roadmap.id + "-", own_filter);
+        if (tables.empty() && filter.only_status) continue;
         Data entry = roadmap_summary(roadmap, links);
         entry.set("anchor", "roadmap-" + roadmap.id);
+        entry.set("progress", progress_data(derive::progress_of(roadmap), listing, "#roadmap-" + roadmap.id));
         put_markdown(entry, "description_html", roadmap.description);
-        put_list(entry, "tables", roadmap_tables(roadmap, links, roadmap.id + "-"));
-        roadmaps.push_back(entry);
+        entry.set("full_href", roadmap_page + "#roadmap-" + roadmap.id);
+        put_list(entry, "tables", tables);
+        data.own.push_back(entry);
     }
-    put_list(page.data, "roadmaps", roadmaps);
-    List district;
-    Links district_links(site, nullptr);
     for (const auto& roadmap : site.district.roadmaps) {
-        List tables = roadmap_tables(roadmap, district_links, "district-" + roadmap.id + "-", school.slug);
+        RowFilter district_filter = filter;
+        district_filter.only_school = school.slug;
+        List tables = roadmap_tables(roadmap, district_links, "district-" + roadmap.id + "-", district_filter);
         if (tables.empty()) continue;
         Data entry;
         entry.set("title", roadmap.title);
         entry.set("href", "roadmaps/" + roadmap.id + "/");
         entry.set("tables", tables);
-        district.push_back(entry);
+        data.district.push_back(entry);
     }
-    put_list(page.data, "district_roadmaps", district);
+    return data;
+}
+
+void add_roadmap_page(const model::Site& site, const BuildContext& context, const model::School& school,
+                      std::vector<PageSpec>& pages) {
+    PageSpec page = school_page(site, context, school, base_of(school) + "roadmap/", "school_roadmap",
+                                "«Дорожная карта»: " + school.display_name());
+    auto data = school_roadmap_data(site, school, {}, true);
+    put_list(page.data, "roadmaps", data.own);
+    put_list(page.data, "district_roadmaps", data.district);
+    std::string listing = school_roadmap_listing_base(school.slug);
+    auto own_items = items_of(school.own.roadmaps);
     auto district_items = district_items_of(site, school.slug);
-    page.data.set("district_progress",
-                  district_items.empty() ? Data(false) : progress_data(count_items(district_items)));
+    page.data.set("district_progress", district_items.empty()
+                                           ? Data(false)
+                                           : progress_data(count_items(district_items), listing, "#district"));
+    auto all_items = own_items;
+    all_items.insert(all_items.end(), district_items.begin(), district_items.end());
+    page.data.set("all_progress", all_items.empty() ? Data(false) : progress_data(count_items(all_items), listing));
     pages.push_back(std::move(page));
+}
+
+// schools/<slug>/roadmap/status/<status>/: the school's own items and the
+// district items concerning it, of one status.
+void add_roadmap_status_pages(const model::Site& site, const BuildContext& context, const model::School& school,
+                              std::vector<PageSpec>& pages) {
+    auto items = items_of(school.own.roadmaps);
+    auto district_items = district_items_of(site, school.slug);
+    items.insert(items.end(), district_items.begin(), district_items.end());
+    auto progress = count_items(items);
+    std::string roadmap_page = base_of(school) + "roadmap/";
+    std::string listing = school_roadmap_listing_base(school.slug);
+    for (auto status : listed_statuses()) {
+        int count = count_of(progress, status);
+        if (count == 0) continue;
+        std::string heading = status_listing_title(status) + ": " + std::to_string(count) + " из " +
+                              std::to_string(progress.total);
+        PageSpec page = school_page(site, context, school, listing + status_key(status) + "/",
+                                    "school_roadmap_status", heading + " — " + school.display_name());
+        // The listing belongs under the school's roadmap in the breadcrumbs.
+        Crumbs crumbs = {{"Главная", ""}, {"Школы", "schools/"}, {school.display_name(), base_of(school)},
+                         {"«Дорожная карта»", roadmap_page}};
+        List crumb_links;
+        for (const auto& [text, href] : crumbs) crumb_links.push_back(link_data(text, href, true));
+        put_list(page.data, "breadcrumbs", crumb_links);
+        Data listing_data;
+        listing_data.set("heading", heading);
+        listing_data.set("status", status_tag(status));
+        listing_data.set("roadmap_href", roadmap_page);
+        listing_data.set("total_text", items_text(progress.total));
+        listing_data.set("progress", progress_data(progress, listing));
+        RowFilter filter;
+        filter.only_status = status;
+        filter.full_page = roadmap_page;
+        auto data = school_roadmap_data(site, school, filter, false);
+        put_list(listing_data, "roadmaps", data.own);
+        put_list(listing_data, "district_roadmaps", data.district);
+        page.data.set("listing", listing_data);
+        pages.push_back(std::move(page));
+    }
 }
 
 void add_results_page(const model::Site& site, const BuildContext& context, const model::School& school,
@@ -289,6 +361,7 @@ void add_school_pages(const model::Site& site, const model::School& school, cons
     std::string base = base_of(school);
     add_main_page(site, context, school, pages);
     add_roadmap_page(site, context, school, pages);
+    add_roadmap_status_pages(site, context, school, pages);
     add_results_page(site, context, school, pages);
 
     PageSpec documents = school_page(site, context, school, base + "documents/", "documents",
