@@ -1,4 +1,5 @@
 #include "derive/derive.hpp"
+#include "view/common.hpp"
 #include "view/view.hpp"
 
 #include <catch2/catch.hpp>
@@ -280,4 +281,250 @@ TEST_CASE("the results page has a table per exam and subject with Russian number
     CHECK(text_of(row, "mean") == "3,1");
     CHECK(text_of(row, "fail_share") == "28,6 %");
     CHECK(row.get("quality_share")->is_false());
+}
+
+namespace {
+
+const view::Data& listing_of(const std::vector<view::PageSpec>& pages, const std::string& path) {
+    const auto* listing = page_at(pages, path).data.get("listing");
+    REQUIRE(listing != nullptr);
+    return *listing;
+}
+
+std::vector<std::string> row_anchors(const view::Data& tables_owner) {
+    std::vector<std::string> anchors;
+    const auto* tables = tables_owner.get("tables");
+    if (!tables || !tables->is_list()) return anchors;
+    for (const auto& table : tables->list_value())
+        for (const auto& row : table.get("rows")->list_value()) anchors.push_back(text_of(row, "anchor"));
+    return anchors;
+}
+
+bool has_page(const std::vector<view::PageSpec>& pages, const std::string& path) {
+    return std::any_of(pages.begin(), pages.end(), [&](const auto& page) { return page.path == path; });
+}
+
+// small_site() plus a school roadmap for sosh-1 and a school news item
+// reporting on a district item, so a school listing mixes both kinds.
+model::Site site_with_school_roadmap() {
+    auto site = small_site();
+    model::Roadmap own;
+    own.id = "plan-sosh-1";
+    own.title = "План школы";
+    model::RoadmapSection section{"1", "Уроки", {}};
+    section.items.push_back(item("1.1", "Открытые уроки", model::Status::planned, model::Date{2024, 12, 20}));
+    section.items.push_back(item("1.2", "Диагностика", model::Status::done, model::Date{2024, 5, 31}));
+    own.sections.push_back(section);
+    auto& school = site.schools[0];
+    school.own.roadmaps.push_back(own);
+    school.own.news[0].roadmap_item = "plan-2024#2.2";
+    site.district.roadmaps[0].sections[1].items[1].schools = {"sosh-1"};
+    derive::derive_site(site, model::Date{2024, 11, 1});
+    site.district.roadmaps[0].sections[1].items[0].derived.ongoing = true;
+    site.district.roadmaps[0].sections[1].items[0].derived.shown = model::ShownStatus::ongoing;
+    return site;
+}
+
+}  // namespace
+
+TEST_CASE("Russian plural forms of counted items", "[view][plural]") {
+    using view::detail::items_text;
+    CHECK(items_text(1) == "1 мероприятие");
+    CHECK(items_text(2) == "2 мероприятия");
+    CHECK(items_text(5) == "5 мероприятий");
+    CHECK(items_text(11) == "11 мероприятий");
+    CHECK(items_text(12) == "12 мероприятий");
+    CHECK(items_text(14) == "14 мероприятий");
+    CHECK(items_text(21) == "21 мероприятие");
+    CHECK(items_text(22) == "22 мероприятия");
+    CHECK(items_text(0) == "0 мероприятий");
+    CHECK(items_text(111) == "111 мероприятий");
+    CHECK(items_text(112) == "112 мероприятий");
+    CHECK(items_text(101) == "101 мероприятие");
+    CHECK(view::detail::plural_form(3, "школа", "школы", "школ") == "школы");
+}
+
+TEST_CASE("each status with items gets a listing page of the roadmap", "[view][status]") {
+    auto pages = view::html_pages(small_site(), context());
+    // 1.1 done, 1.2 overdue, 2.1 ongoing, 2.2 planned: no in-progress or cancelled listing.
+    CHECK_FALSE(has_page(pages, "roadmaps/plan-2024/status/in-progress/"));
+    CHECK_FALSE(has_page(pages, "roadmaps/plan-2024/status/cancelled/"));
+
+    const auto& page = page_at(pages, "roadmaps/plan-2024/status/overdue/");
+    CHECK(page.layout == "roadmap_status");
+    CHECK(text_of(page.data, "root") == "../../../../");
+    const auto& overdue = listing_of(pages, "roadmaps/plan-2024/status/overdue/");
+    CHECK(text_of(overdue, "heading") == "Просроченные мероприятия: 1 из 4");
+    CHECK(text_of(overdue, "roadmap_href") == "roadmaps/plan-2024/");
+    const auto& tables = overdue.get("tables")->list_value();
+    REQUIRE(tables.size() == 1);  // the other section has no overdue item
+    CHECK(text_of(tables[0], "caption") == "Раздел 1. Организационные меры");
+    const auto& rows = tables[0].get("rows")->list_value();
+    REQUIRE(rows.size() == 1);
+    CHECK(text_of(rows[0], "n") == "1.2");
+    CHECK(text_of(rows[0], "full_href") == "roadmaps/plan-2024/#item-1-2");
+    // The listing's own status count is marked as the current one.
+    for (const auto& count : overdue.get("progress")->get("counts")->list_value())
+        CHECK(count.get("current")->is_true() == (text_of(count, "key") == "overdue"));
+
+    const auto& ongoing = listing_of(pages, "roadmaps/plan-2024/status/ongoing/");
+    CHECK(text_of(ongoing, "heading") == "Постоянные мероприятия: 1 из 4");
+    CHECK(row_anchors(ongoing) == std::vector<std::string>{"item-2-1"});
+    CHECK(row_anchors(listing_of(pages, "roadmaps/plan-2024/status/done/")) == std::vector<std::string>{"item-1-1"});
+}
+
+TEST_CASE("the counts on a roadmap page link to the status listings", "[view][status]") {
+    auto pages = view::html_pages(small_site(), context());
+    const auto& roadmap = *page_at(pages, "roadmaps/plan-2024/").data.get("roadmap");
+    const auto& progress = *roadmap.get("progress");
+    CHECK(text_of(progress, "total_text") == "4 мероприятия");
+    std::set<std::string> hrefs;
+    for (const auto& count : progress.get("counts")->list_value()) {
+        hrefs.insert(text_of(count, "href"));
+        CHECK(count.get("current")->is_false());
+    }
+    CHECK(hrefs == std::set<std::string>{"roadmaps/plan-2024/status/done/", "roadmaps/plan-2024/status/overdue/",
+                                         "roadmaps/plan-2024/status/ongoing/",
+                                         "roadmaps/plan-2024/status/planned/"});
+    for (const auto& href : hrefs) CHECK(has_page(pages, href));  // every count leads to a page
+    // Rows of the full roadmap do not link to themselves.
+    CHECK(roadmap.get("tables")->list_value()[0].get("rows")->list_value()[0].get("full_href")->is_false());
+}
+
+TEST_CASE("the home page states the overdue items with a link to their listing", "[view][status]") {
+    auto site = small_site();
+    auto pages = view::html_pages(site, context());
+    const auto& overdue = *page_at(pages, "").data.get("overdue");
+    CHECK(overdue.get("any")->is_true());
+    CHECK(text_of(overdue, "count") == "1");
+    CHECK(text_of(overdue, "line") == "Просрочено: 1 мероприятие");
+    CHECK(text_of(*overdue.get("single"), "href") == "roadmaps/plan-2024/status/overdue/");
+    const auto& progress = *page_at(pages, "").data.get("progress");
+    CHECK(text_of(progress, "summary") == "выполнено 1 из 4");
+    CHECK(text_of(progress, "overdue_href") == "roadmaps/plan-2024/status/overdue/");
+
+    // A second roadmap with overdue items: each roadmap gets its own link.
+    auto second = site.district.roadmaps[0];
+    second.id = "plan-2025";
+    second.title = "План на 2025 год";
+    site.district.roadmaps.push_back(second);
+    pages = view::html_pages(site, context());
+    const auto& both = *page_at(pages, "").data.get("overdue");
+    CHECK(text_of(both, "line") == "Просрочено: 2 мероприятия");
+    CHECK(both.get("single")->is_false());
+    const auto& by_roadmap = both.get("by_roadmap")->list_value();
+    REQUIRE(by_roadmap.size() == 2);
+    CHECK(text_of(by_roadmap[1], "href") == "roadmaps/plan-2025/status/overdue/");
+    CHECK(text_of(by_roadmap[1], "count_text") == "1 мероприятие");
+
+    // Nothing overdue: said in words.
+    for (auto& roadmap : site.district.roadmaps)
+        for (auto& section : roadmap.sections)
+            for (auto& entry : section.items)
+                if (entry.derived.shown == model::ShownStatus::overdue) entry.derived.shown = model::ShownStatus::done;
+    pages = view::html_pages(site, context());
+    const auto& none = *page_at(pages, "").data.get("overdue");
+    CHECK(none.get("any")->is_false());
+    CHECK(text_of(none, "line") == "Просроченных мероприятий нет");
+    CHECK_FALSE(has_page(pages, "roadmaps/plan-2024/status/overdue/"));
+}
+
+TEST_CASE("a roadmap row lists the news that report on it", "[view][links]") {
+    auto pages = view::html_pages(site_with_school_roadmap(), context());
+    const auto& tables = page_at(pages, "roadmaps/plan-2024/").data.get("roadmap")->get("tables")->list_value();
+    // 2.2 is reported by the school's news, which lives in the school's section.
+    const auto& reported = tables[1].get("rows")->list_value()[1];
+    CHECK(text_of(reported, "n") == "2.2");
+    const auto& news = reported.get("reporting_news")->list_value();
+    REQUIRE(news.size() == 1);
+    CHECK(text_of(news[0], "text") == "Открытый урок");
+    CHECK(text_of(news[0], "href") == "schools/sosh-1/news/2024-05-01-open-lesson/");
+    CHECK(text_of(news[0], "date") == "01.05.2024");
+    // 1.1 is reported by the district news, already linked as evidence: not listed twice.
+    const auto& first = tables[0].get("rows")->list_value()[0];
+    CHECK(first.get("has_reporting_news")->is_false());
+    CHECK(text_of(first.get("evidence")->list_value()[1], "href") == "news/2024-04-10-seminar/");
+    // And the news page links back to the row.
+    const auto& item = *page_at(pages, "schools/sosh-1/news/2024-05-01-open-lesson/").data.get("news_item");
+    CHECK(text_of(*item.get("roadmap_item"), "href") == "roadmaps/plan-2024/#item-2-2");
+    // The school's roadmap page shows the same reverse link on the district row.
+    const auto& district = page_at(pages, "schools/sosh-1/roadmap/").data.get("district_roadmaps")->list_value();
+    const auto& district_rows = district[0].get("tables")->list_value()[1].get("rows")->list_value();
+    CHECK(text_of(district_rows[0], "anchor") == "district-plan-2024-item-2-2");
+    CHECK(district_rows[0].get("has_reporting_news")->is_true());
+}
+
+TEST_CASE("a school's status listings mix its own items and the district items for it", "[view][status]") {
+    auto pages = view::html_pages(site_with_school_roadmap(), context());
+    // Own: 1.1 planned, 1.2 done; district for sosh-1: 1.1 done, 2.2 planned.
+    CHECK_FALSE(has_page(pages, "schools/sosh-1/roadmap/status/overdue/"));
+    const auto& page = page_at(pages, "schools/sosh-1/roadmap/status/done/");
+    CHECK(page.layout == "school_roadmap_status");
+    const auto& done = listing_of(pages, "schools/sosh-1/roadmap/status/done/");
+    CHECK(text_of(done, "heading") == "Выполненные мероприятия: 2 из 4");
+    CHECK(text_of(done, "roadmap_href") == "schools/sosh-1/roadmap/");
+    const auto& own = done.get("roadmaps")->list_value();
+    REQUIRE(own.size() == 1);
+    CHECK(row_anchors(own[0]) == std::vector<std::string>{"plan-sosh-1-item-1-2"});
+    const auto& district = done.get("district_roadmaps")->list_value();
+    REQUIRE(district.size() == 1);
+    CHECK(row_anchors(district[0]) == std::vector<std::string>{"district-plan-2024-item-1-1"});
+    CHECK(text_of(district[0].get("tables")->list_value()[0].get("rows")->list_value()[0], "full_href") ==
+          "schools/sosh-1/roadmap/#district-plan-2024-item-1-1");
+
+    const auto& planned = listing_of(pages, "schools/sosh-1/roadmap/status/planned/");
+    CHECK(text_of(planned, "heading") == "Запланированные мероприятия: 2 из 4");
+    std::vector<std::string> anchors = row_anchors(planned.get("roadmaps")->list_value()[0]);
+    auto district_anchors = row_anchors(planned.get("district_roadmaps")->list_value()[0]);
+    anchors.insert(anchors.end(), district_anchors.begin(), district_anchors.end());
+    CHECK(anchors == std::vector<std::string>{"plan-sosh-1-item-1-1", "district-plan-2024-item-2-2"});
+
+    // The school's roadmap page: counts of everything, linked to the listings.
+    const auto& roadmap_page = page_at(pages, "schools/sosh-1/roadmap/").data;
+    const auto& all = *roadmap_page.get("all_progress");
+    CHECK(text_of(all, "summary") == "выполнено 2 из 4");
+    CHECK(text_of(all.get("counts")->list_value()[0], "href") == "schools/sosh-1/roadmap/status/done/");
+    const auto& own_progress = *roadmap_page.get("roadmaps")->list_value()[0].get("progress");
+    CHECK(text_of(own_progress.get("counts")->list_value()[0], "href") ==
+          "schools/sosh-1/roadmap/status/done/#roadmap-plan-sosh-1");
+}
+
+TEST_CASE("the schools list and school page count own and district items apart", "[view][status]") {
+    auto pages = view::html_pages(site_with_school_roadmap(), context());
+    const auto& rows = page_at(pages, "schools/").data.get("schools")->list_value();
+    REQUIRE(rows.size() == 2);
+    CHECK(text_of(*rows[0].get("own_progress"), "summary") == "выполнено 1 из 2");
+    CHECK(text_of(*rows[0].get("district_progress"), "summary") == "выполнено 1 из 2");
+    CHECK(text_of(rows[0], "roadmap_href") == "schools/sosh-1/roadmap/");
+    CHECK(rows[1].get("own_progress")->is_false());  // kvashninskaya has no roadmap and no district items
+    CHECK(rows[1].get("district_progress")->is_false());
+
+    const auto& school = page_at(pages, "schools/sosh-1/").data;
+    CHECK(text_of(*school.get("own_progress"), "summary") == "выполнено 1 из 2");
+    CHECK(text_of(school.get("district_progress")->get("counts")->list_value()[0], "href") ==
+          "schools/sosh-1/roadmap/status/done/#district");
+}
+
+TEST_CASE("the deadline cell shows the printed text and the understood dates", "[view]") {
+    auto site = small_site();
+    auto& items = site.district.roadmaps[0].sections[0].items;
+    items[0].when = "к концу марта";
+    items[0].derived.start.reset();  // only a due date: «до …»
+    items[1].when = "Март 2024";
+    items[1].derived.start = model::Date{2024, 3, 1};
+    items[1].derived.due = model::Date{2024, 3, 31};
+    auto& ongoing = site.district.roadmaps[0].sections[1].items[0];
+    ongoing.when = "ежемесячно";  // ongoing, but the printed text does not say «постоянно»
+    auto pages = view::html_pages(site, context());
+    const auto& tables = page_at(pages, "roadmaps/plan-2024/").data.get("roadmap")->get("tables")->list_value();
+    const auto& rows = tables[0].get("rows")->list_value();
+    CHECK(text_of(rows[0], "when") == "к концу марта");
+    CHECK(text_of(rows[0], "dates") == "до 31.03.2024");
+    CHECK(text_of(rows[1], "dates") == "01.03.2024 – 31.03.2024");
+    CHECK(text_of(tables[1].get("rows")->list_value()[0], "dates") == "постоянно");
+
+    ongoing.when = "Постоянно";  // said already: no second line
+    pages = view::html_pages(site, context());
+    const auto& again = page_at(pages, "roadmaps/plan-2024/").data.get("roadmap")->get("tables")->list_value();
+    CHECK(again[1].get("rows")->list_value()[0].get("dates")->is_false());
 }

@@ -202,7 +202,8 @@ derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items
     return progress;
 }
 
-Data progress_data(const derive::Progress& progress, const std::string& listing_base, const std::string& fragment) {
+Data progress_data(const derive::Progress& progress, const std::string& listing_base, const std::string& fragment,
+                   std::optional<model::ShownStatus> current) {
     Data data;
     int counted = progress.total - progress.cancelled;
     data.set("total", std::to_string(progress.total));
@@ -232,6 +233,7 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
         entry.set("count", std::to_string(count));
         entry.set("noun", plural_form(count, "мероприятие", "мероприятия", "мероприятий"));
         put(entry, "href", listing_href(status));
+        entry.set("current", current == status);
         counts.push_back(entry);
         if (status == ShownStatus::cancelled || counted == 0) continue;
         Data segment = status_tag(status);

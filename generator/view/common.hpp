@@ -50,9 +50,10 @@ std::string program_kind_word(const std::string& kind);     // «Програм�
 Data person_data(const model::Person& person);
 // Counts by status, the «выполнено N из M» line and the bar. With a
 // `listing_base` ("roadmaps/x/status/") each count links to the page listing
-// the items of that status: listing_base + key + "/" + fragment.
+// the items of that status: listing_base + key + "/" + fragment. On a listing
+// page `current` is the status it lists (marked aria-current).
 Data progress_data(const derive::Progress& progress, const std::string& listing_base = {},
-                   const std::string& fragment = {});
+                   const std::string& fragment = {}, std::optional<model::ShownStatus> current = std::nullopt);
 derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items);
 
 // One link: `internal` links are relative to the site root and written as

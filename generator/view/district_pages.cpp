@@ -276,7 +276,7 @@ void add_status_listings(const model::Site& site, const BuildContext& context, c
         data.set("roadmap_title", roadmap.title);
         data.set("roadmap_href", roadmap_href);
         data.set("total_text", items_text(progress.total));
-        data.set("progress", progress_data(progress, listing));
+        data.set("progress", progress_data(progress, listing, "", status));
         RowFilter filter;
         filter.only_status = status;
         filter.full_page = roadmap_href;

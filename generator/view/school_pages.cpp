@@ -333,7 +333,7 @@ void add_roadmap_status_pages(const model::Site& site, const BuildContext& conte
         listing_data.set("status", status_tag(status));
         listing_data.set("roadmap_href", roadmap_page);
         listing_data.set("total_text", items_text(progress.total));
-        listing_data.set("progress", progress_data(progress, listing));
+        listing_data.set("progress", progress_data(progress, listing, "", status));
         RowFilter filter;
         filter.only_status = status;
         filter.full_page = roadmap_page;
