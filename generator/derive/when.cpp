@@ -1,0 +1,564 @@
+#include "derive/when.hpp"
+
+#include <array>
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+// How a deadline is read: the text is folded (lower case, ё → е, every dash
+// → '-'), cut into tokens, checked for the open and recurring forms, and
+// otherwise read as a chain of periods («март», «15 мая 2020», «I квартал»,
+// «2024 год», «2024-2025 учебный год») joined by dashes, commas or spaces.
+// A range and a list mean the same here: from the start of the first period
+// to the end of the last. A period without a year takes it from the period
+// after it («май, сентябрь 2023»), one year earlier when it would otherwise
+// come after that period («декабрь, май 2021» is December 2020), and the last
+// one from the roadmap's year.
+
+namespace shnor::derive {
+namespace {
+
+using model::Date;
+using Word = std::u32string_view;
+
+// ---- text folding ----
+
+constexpr char32_t kInvalid = U'\uFFFD';
+
+std::u32string decode_utf8(std::string_view text) {
+    std::u32string result;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+        if (length == 0 || i + length > text.size()) {
+            result += kInvalid;
+            ++i;
+            continue;
+        }
+        char32_t code = length == 1 ? lead : lead & (0x7F >> length);
+        for (int k = 1; k < length; ++k) code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+        result += code;
+        i += length;
+    }
+    return result;
+}
+
+bool is_dash(char32_t c) { return c == U'-' || (c >= U'\u2010' && c <= U'\u2015') || c == U'\u2212'; }
+bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\u00A0' || c == U'\u202F'; }
+
+// Russian print treats ё as е; the deadline vocabulary below is written with е.
+char32_t fold_char(char32_t c) {
+    if (c >= U'А' && c <= U'Я') return c + (U'а' - U'А');
+    if (c == U'Ё' || c == U'ё') return U'е';
+    if (c >= U'A' && c <= U'Z') return c + (U'a' - U'A');
+    if (is_dash(c)) return U'-';
+    if (is_space(c)) return U' ';
+    return c;
+}
+
+std::u32string fold(std::string_view text) {
+    std::u32string result = decode_utf8(text);
+    for (char32_t& c : result) c = fold_char(c);
+    return result;
+}
+
+// ---- tokens ----
+
+enum class Kind { word, number, dotted_date, dash, comma, slash, other };
+
+struct Token {
+    Kind kind = Kind::other;
+    std::u32string word;
+    int number = 0;  // number; day of a dotted date
+    int month = 0;   // dotted date
+    std::optional<int> year;
+};
+
+Token token_of(Kind kind) {
+    Token token;
+    token.kind = kind;
+    return token;
+}
+
+bool is_letter(char32_t c) { return (c >= U'а' && c <= U'я') || c == U'е' || (c >= U'a' && c <= U'z'); }
+bool is_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
+// Punctuation that only separates words: «г.», «2024.», «(01.02.2025)», «»».
+bool is_quiet(char32_t c) { return c == U' ' || c == U'.' || c == U':' || c == U'(' || c == U')' || c == U'«' || c == U'»' || c == U'"'; }
+
+class Tokenizer {
+public:
+    explicit Tokenizer(const std::u32string& text) : text_(text) {}
+
+    std::vector<Token> run() {
+        while (pos_ < text_.size()) {
+            const char32_t c = text_[pos_];
+            if (is_quiet(c)) ++pos_;
+            else if (is_letter(c)) take_word();
+            else if (is_digit(c)) take_number();
+            else take_sign(c);
+        }
+        return std::move(tokens_);
+    }
+
+private:
+    void take_word() {
+        Token token = token_of(Kind::word);
+        while (pos_ < text_.size() && is_letter(text_[pos_])) token.word += text_[pos_++];
+        tokens_.push_back(std::move(token));
+    }
+
+    int read_digits(int& count) {
+        int value = 0;
+        count = 0;
+        while (pos_ < text_.size() && is_digit(text_[pos_])) {
+            if (count < 6) value = value * 10 + static_cast<int>(text_[pos_] - U'0');
+            ++count;
+            ++pos_;
+        }
+        return value;
+    }
+
+    bool digit_after_dot() const { return pos_ + 1 < text_.size() && text_[pos_] == U'.' && is_digit(text_[pos_ + 1]); }
+
+    // «15», «2024», «15.05.2020», «01.09» (a dotted date without a year).
+    void take_number() {
+        int digits = 0;
+        Token token = token_of(Kind::number);
+        token.number = read_digits(digits);
+        if (digits > 4) token.kind = Kind::other;
+        if (token.kind == Kind::number && digits <= 2 && digit_after_dot()) {
+            ++pos_;
+            token.kind = Kind::dotted_date;
+            token.month = read_digits(digits);
+            if (digits > 2) token.kind = Kind::other;
+            if (digit_after_dot()) {
+                ++pos_;
+                const int year = read_digits(digits);
+                if (digits == 2) token.year = 2000 + year;
+                else if (digits == 4) token.year = year;
+                else token.kind = Kind::other;
+            }
+        }
+        tokens_.push_back(std::move(token));
+    }
+
+    void take_sign(char32_t c) {
+        const Kind kind = c == U'-' ? Kind::dash : (c == U',' || c == U';') ? Kind::comma : c == U'/' ? Kind::slash : Kind::other;
+        tokens_.push_back(token_of(kind));
+        ++pos_;
+    }
+
+    const std::u32string& text_;
+    std::size_t pos_ = 0;
+    std::vector<Token> tokens_;
+};
+
+// ---- vocabulary ----
+
+bool starts_with(Word word, Word prefix) { return word.substr(0, prefix.size()) == prefix; }
+
+bool is_one_of(Word word, std::initializer_list<Word> words) {
+    for (Word candidate : words)
+        if (word == candidate) return true;
+    return false;
+}
+
+std::optional<int> month_of(Word word) {
+    static constexpr std::array<std::pair<Word, int>, 11> kStems = {{{U"январ", 1},
+                                                                      {U"феврал", 2},
+                                                                      {U"март", 3},
+                                                                      {U"апрел", 4},
+                                                                      {U"июн", 6},
+                                                                      {U"июл", 7},
+                                                                      {U"август", 8},
+                                                                      {U"сентябр", 9},
+                                                                      {U"октябр", 10},
+                                                                      {U"ноябр", 11},
+                                                                      {U"декабр", 12}}};
+    static constexpr std::array<std::pair<Word, int>, 13> kAbbreviations = {
+        {{U"янв", 1}, {U"фев", 2}, {U"мар", 3}, {U"апр", 4}, {U"авг", 8}, {U"сен", 9}, {U"сент", 9},
+         {U"окт", 10}, {U"ноя", 11}, {U"нояб", 11}, {U"дек", 12}, {U"июн", 6}, {U"июл", 7}}};
+    if (is_one_of(word, {U"май", U"мая", U"мае", U"маю", U"маем"})) return 5;
+    for (const auto& [stem, month] : kStems)
+        if (starts_with(word, stem)) return month;
+    for (const auto& [abbreviation, month] : kAbbreviations)
+        if (word == abbreviation) return month;
+    return std::nullopt;
+}
+
+// «г.», «гг.», «год», «года», «годы», «годов» … after a year number.
+bool is_year_word(Word word) {
+    return is_one_of(word, {U"г", U"гг", U"год", U"года", U"году", U"годом", U"годы", U"годов", U"годам", U"годах"});
+}
+
+// «I», «II», «первый», «второе», «третьего», «четвертом» before «квартал» / «полугодие».
+std::optional<int> ordinal_of(Word word) {
+    if (is_one_of(word, {U"i", U"ii", U"iii", U"iv"})) return word == U"iv" ? 4 : static_cast<int>(word.size());
+    if (starts_with(word, U"перв")) return 1;
+    if (starts_with(word, U"втор")) return 2;
+    if (starts_with(word, U"трет")) return 3;
+    if (starts_with(word, U"четверт")) return 4;
+    return std::nullopt;
+}
+
+bool is_quarter_word(Word word) { return starts_with(word, U"квартал") || word == U"кв"; }
+bool is_half_word(Word word) { return starts_with(word, U"полугод"); }
+bool is_school_word(Word word) { return starts_with(word, U"уч"); }
+// The «-й» of «1-й квартал», «-е» of «2-е полугодие».
+bool is_ordinal_suffix(Word word) { return is_one_of(word, {U"й", U"е", U"го", U"ый", U"ой", U"ий", U"ое", U"ом", U"м"}); }
+bool is_plausible_year(int year) { return year >= 1990 && year <= 2100; }
+
+// ---- open and recurring forms ----
+
+std::vector<Word> words_of(const std::vector<Token>& tokens) {
+    std::vector<Word> words;
+    for (const Token& token : tokens)
+        if (token.kind == Kind::word) words.push_back(token.word);
+    return words;
+}
+
+bool begins_with_phrase(const std::vector<Word>& words, const std::vector<Word>& phrase) {
+    if (words.size() < phrase.size()) return false;
+    for (std::size_t i = 0; i < phrase.size(); ++i)
+        if (words[i] != phrase[i]) return false;
+    return true;
+}
+
+bool has_recurring_word(const std::vector<Word>& words) {
+    static constexpr std::array<Word, 8> kStems = {U"ежегодн", U"ежемесячн",    U"ежекварт", U"еженедел",
+                                                   U"ежедневн", U"систематическ", U"постоянн", U"регулярн"};
+    for (Word word : words)
+        for (Word stem : kStems)
+            if (starts_with(word, stem)) return true;
+    return false;
+}
+
+// Deadlines set by someone else's plan or by need: «по плану …», «согласно графику …».
+bool begins_as_open_form(const std::vector<Word>& words) {
+    static const std::vector<std::vector<Word>> kOpenForms = {{U"по", U"плану"},
+                                                              {U"по", U"планам"},
+                                                              {U"по", U"графику"},
+                                                              {U"согласно", U"плану"},
+                                                              {U"согласно", U"планам"},
+                                                              {U"согласно", U"графику"},
+                                                              {U"в", U"соответствии", U"с", U"планом"},
+                                                              {U"в", U"соответствии", U"с", U"графиком"},
+                                                              {U"по", U"запросу"},
+                                                              {U"по", U"запросам"},
+                                                              {U"по", U"мере", U"необходимости"},
+                                                              {U"по", U"необходимости"},
+                                                              {U"в", U"течение", U"всего", U"периода"},
+                                                              {U"в", U"течение", U"периода"},
+                                                              {U"весь", U"период"}};
+    for (const auto& phrase : kOpenForms)
+        if (begins_with_phrase(words, phrase)) return true;
+    return false;
+}
+
+// «в течение года», «в течение учебного года», «учебный год»: a year, but not which one.
+bool is_yearless_year(const std::vector<Token>& tokens) {
+    std::vector<Word> words = words_of(tokens);
+    if (words.size() != tokens.size()) return false;
+    std::size_t first = begins_with_phrase(words, {U"в", U"течение"}) ? 2 : 0;
+    if (first < words.size() && is_school_word(words[first])) ++first;
+    return first + 1 == words.size() && is_year_word(words[first]) && words[first] != U"г";
+}
+
+bool is_ongoing(const std::vector<Token>& tokens) {
+    const std::vector<Word> words = words_of(tokens);
+    return has_recurring_word(words) || begins_as_open_form(words) || is_yearless_year(tokens);
+}
+
+// ---- periods ----
+
+enum class Unit { day, month, quarter, half, year, school_year };
+// «до конца 2024 года» keeps only the last day of the year, «начало» the first.
+enum class Edge { whole, end, start };
+
+struct Period {
+    Unit unit = Unit::year;
+    int index = 0;  // day, month, quarter or half; unused for years
+    int month = 0;  // of a day; 0 while a day of a range («1-15 марта») waits for its month
+    std::optional<int> year;
+    Edge edge = Edge::whole;
+};
+
+Period period_of(Unit unit, int index, int month = 0, std::optional<int> year = std::nullopt) {
+    Period period;
+    period.unit = unit;
+    period.index = index;
+    period.month = month;
+    period.year = year;
+    return period;
+}
+
+int first_month(const Period& period) {
+    switch (period.unit) {
+        case Unit::day: return period.month;
+        case Unit::month: return period.index;
+        case Unit::quarter: return 3 * period.index - 2;
+        case Unit::half: return 6 * period.index - 5;
+        case Unit::year: return 1;
+        case Unit::school_year: return 9;
+    }
+    return 1;
+}
+
+std::optional<model::DateRange> whole_range(const Period& period) {
+    const int year = *period.year;
+    switch (period.unit) {
+        case Unit::day: {
+            const Date day{year, period.month, period.index};
+            if (!day.valid()) return std::nullopt;
+            return model::DateRange{day, day};
+        }
+        case Unit::month: return model::DateRange{{year, period.index, 1}, model::last_day_of_month(year, period.index)};
+        case Unit::quarter:
+            return model::DateRange{{year, first_month(period), 1}, model::last_day_of_month(year, 3 * period.index)};
+        case Unit::half:
+            return model::DateRange{{year, first_month(period), 1}, model::last_day_of_month(year, 6 * period.index)};
+        case Unit::year: return model::DateRange{{year, 1, 1}, {year, 12, 31}};
+        case Unit::school_year: return model::DateRange{{year, 9, 1}, {year + 1, 8, 31}};
+    }
+    return std::nullopt;
+}
+
+std::optional<model::DateRange> range_of(const Period& period) {
+    auto range = whole_range(period);
+    if (!range) return std::nullopt;
+    if (period.edge == Edge::end) range->start = range->end;
+    if (period.edge == Edge::start) range->end = range->start;
+    return range;
+}
+
+Date day_before(const Date& date) {
+    if (date.day > 1) return {date.year, date.month, date.day - 1};
+    if (date.month > 1) return model::last_day_of_month(date.year, date.month - 1);
+    return {date.year - 1, 12, 31};
+}
+
+// ---- reading the chain of periods ----
+
+// «до …» and «не позднее …» name the deadline only; «к сентябрю» means by the
+// time September starts.
+enum class Mode { span, until, by };
+
+struct Chain {
+    Mode mode = Mode::span;
+    std::vector<Period> periods;
+};
+
+class ChainParser {
+public:
+    explicit ChainParser(const std::vector<Token>& tokens) : tokens_(tokens) {}
+
+    std::optional<Chain> run() {
+        read_mode();
+        while (pos_ < tokens_.size())
+            if (!step()) return std::nullopt;
+        if (chain_.periods.empty() || pending_edge_ != Edge::whole) return std::nullopt;
+        return std::move(chain_);
+    }
+
+private:
+    const Token* at(std::size_t offset) const {
+        return pos_ + offset < tokens_.size() ? &tokens_[pos_ + offset] : nullptr;
+    }
+    bool word_at(std::size_t offset, Word word) const {
+        const Token* token = at(offset);
+        return token && token->kind == Kind::word && token->word == word;
+    }
+    bool year_at(std::size_t offset) const {
+        const Token* token = at(offset);
+        return token && token->kind == Kind::number && is_plausible_year(token->number);
+    }
+
+    void read_mode() {
+        if (word_at(0, U"до") || word_at(0, U"по")) {
+            chain_.mode = Mode::until;
+            pos_ = 1;
+        } else if (word_at(0, U"не") && word_at(1, U"позднее")) {
+            chain_.mode = Mode::until;
+            pos_ = 2;
+        } else if (word_at(0, U"к") || word_at(0, U"ко")) {
+            chain_.mode = Mode::by;
+            pos_ = 1;
+        }
+    }
+
+    bool step() {
+        const Token& token = tokens_[pos_];
+        switch (token.kind) {
+            case Kind::word: return take_word(token.word);
+            case Kind::number: return take_number(token.number);
+            case Kind::dotted_date: return take_dotted_date(token);
+            case Kind::dash:
+            case Kind::comma:
+            case Kind::slash: return take_separator();
+            case Kind::other: return false;
+        }
+        return false;
+    }
+
+    bool take_separator() {
+        ++pos_;
+        year_may_follow_ = false;
+        return true;
+    }
+
+    void push(Period period) {
+        period.edge = pending_edge_;
+        pending_edge_ = Edge::whole;
+        chain_.periods.push_back(period);
+        year_may_follow_ = true;
+    }
+
+    bool take_word(Word word) {
+        ++pos_;
+        if (auto month = month_of(word)) {
+            push(period_of(Unit::month, *month));
+            return true;
+        }
+        if (auto ordinal = ordinal_of(word)) return take_part_of_year(*ordinal);
+        if (is_year_word(word) || is_one_of(word, {U"в", U"во", U"течение", U"с", U"со", U"на"})) return true;
+        if (is_one_of(word, {U"и", U"по", U"до"})) return take_separator_word();
+        if (starts_with(word, U"конц") || starts_with(word, U"начал")) {
+            pending_edge_ = starts_with(word, U"конц") ? Edge::end : Edge::start;
+            return true;
+        }
+        return false;
+    }
+
+    bool take_separator_word() {
+        year_may_follow_ = false;
+        return true;
+    }
+
+    // «I квартал», «2 полугодие»: the next token says which; pos_ is on it.
+    bool take_part_of_year(int ordinal) {
+        const Token* next = at(0);
+        if (!next || next->kind != Kind::word) return false;
+        if (is_quarter_word(next->word) && ordinal <= 4) push(period_of(Unit::quarter, ordinal));
+        else if (is_half_word(next->word) && ordinal <= 2) push(period_of(Unit::half, ordinal));
+        else return false;
+        ++pos_;
+        return true;
+    }
+
+    bool take_number(int number) {
+        if (is_plausible_year(number)) return take_year(number);
+        ++pos_;
+        if (number < 1 || number > 31) return false;
+        if (at(0) && at(0)->kind == Kind::dash && at(1) && at(1)->kind == Kind::word && is_ordinal_suffix(at(1)->word))
+            pos_ += 2;
+        const Token* next = at(0);
+        if (next && next->kind == Kind::word) {
+            if (auto month = month_of(next->word)) {
+                ++pos_;
+                push(period_of(Unit::day, number, *month));
+                return true;
+            }
+            if (is_quarter_word(next->word) || is_half_word(next->word)) return take_part_of_year(number);
+        }
+        push(period_of(Unit::day, number, 0));  // «1» of «1-15 марта»: the month comes later
+        return true;
+    }
+
+    bool take_year(int year) {
+        const Token* separator = at(1);
+        const bool pair = separator && (separator->kind == Kind::dash || separator->kind == Kind::slash) && year_at(2);
+        if (pair && (separator->kind == Kind::slash || school_word_after_pair())) return take_school_year(year);
+        ++pos_;
+        Period* last = chain_.periods.empty() ? nullptr : &chain_.periods.back();
+        const bool follows_period = year_may_follow_ && last;
+        if (follows_period && !last->year) last->year = year;
+        // The same year printed twice («Сентябрь 2023 г. 2023 г.») names it once.
+        else if (!(follows_period && last->year == year)) push(period_of(Unit::year, 0, 0, year));
+        return true;
+    }
+
+    bool school_word_after_pair() const {
+        const Token* after = at(3);
+        return after && after->kind == Kind::word && is_school_word(after->word);
+    }
+
+    // «2024-2025 учебный год», «2024/2025 уч. год».
+    bool take_school_year(int first_year) {
+        if (tokens_[pos_ + 2].number != first_year + 1) return false;
+        pos_ += 3;
+        if (word_at(0, U"уч") || (at(0) && at(0)->kind == Kind::word && is_school_word(at(0)->word))) ++pos_;
+        push(period_of(Unit::school_year, 0, 0, first_year));
+        return true;
+    }
+
+    bool take_dotted_date(const Token& token) {
+        ++pos_;
+        if (token.month < 1 || token.month > 12) return false;
+        push(period_of(Unit::day, token.number, token.month, token.year));
+        return true;
+    }
+
+    const std::vector<Token>& tokens_;
+    std::size_t pos_ = 0;
+    Chain chain_;
+    Edge pending_edge_ = Edge::whole;
+    bool year_may_follow_ = false;  // «март 2024»: a year right after a period belongs to it
+};
+
+// Back to front: each period without a year or month takes it from the next one.
+bool resolve_years(std::vector<Period>& periods, std::optional<int> context_year) {
+    for (std::size_t i = periods.size(); i-- > 0;) {
+        Period& period = periods[i];
+        const Period* next = i + 1 < periods.size() ? &periods[i + 1] : nullptr;
+        if (period.unit == Unit::day && period.month == 0) {
+            if (!next || next->unit != Unit::day) return false;
+            period.month = next->month;
+        }
+        if (period.year) continue;
+        if (next) period.year = *next->year - (first_month(period) > first_month(*next) ? 1 : 0);
+        else if (context_year) period.year = *context_year;
+        else return false;
+    }
+    return true;
+}
+
+WhenDates dates_of(const Chain& chain) {
+    std::vector<model::DateRange> ranges;
+    for (const Period& period : chain.periods) {
+        auto range = range_of(period);
+        if (!range) return {};
+        ranges.push_back(*range);
+    }
+    WhenDates result;
+    result.understood = true;
+    switch (chain.mode) {
+        case Mode::span:
+            result.start = ranges.front().start;
+            result.due = ranges.back().end;
+            break;
+        case Mode::until: result.due = ranges.back().end; break;
+        case Mode::by: {
+            const Period& last = chain.periods.back();
+            const bool names_a_day = last.unit == Unit::day || last.edge != Edge::whole;
+            result.due = names_a_day ? ranges.back().end : day_before(ranges.back().start);
+            break;
+        }
+    }
+    if (result.start && result.due && *result.start > *result.due) return {};
+    return result;
+}
+
+}  // namespace
+
+WhenDates parse_when(std::string_view text, std::optional<int> context_year) {
+    const std::u32string folded = fold(text);
+    const std::vector<Token> tokens = Tokenizer(folded).run();
+    if (tokens.empty()) return {};
+    if (is_ongoing(tokens)) return WhenDates{std::nullopt, std::nullopt, true, true};
+    auto chain = ChainParser(tokens).run();
+    if (!chain || !resolve_years(chain->periods, context_year)) return {};
+    return dates_of(*chain);
+}
+
+}  // namespace shnor::derive
