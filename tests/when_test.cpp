@@ -175,6 +175,10 @@ const std::vector<Case> kEdgeCases = {
     {"к концу марта 2024", 2024, none, Date{2024, 3, 31}, false, true},
     // A yearless month before a later one in the list belongs to the year before.
     {"декабрь – январь 2024", 2024, Date{2023, 12, 1}, Date{2024, 1, 31}, false, true},
+    // «до» a month or year is read to its end, so nothing shows as overdue too early.
+    {"до марта 2025", 2024, none, Date{2025, 3, 31}, false, true},
+    {"не позднее 10 июня 2024", 2020, none, Date{2024, 6, 10}, false, true},
+    {"с 1 по 15 марта 2024", 2020, Date{2024, 3, 1}, Date{2024, 3, 15}, false, true},
     // No year in the text and no roadmap year: nothing to anchor the dates.
     {"март", none, none, none, false, false},
     {"до 1 сентября", none, none, none, false, false},
@@ -194,6 +198,7 @@ const std::vector<Case> kEdgeCases = {
     {"март 1812", 2024, none, none, false, false},
     {"до конца", 2024, none, none, false, false},
     {"\xFF\xFE март", 2024, none, none, false, false},
+    {"\xD0" "A март", 2024, none, none, false, false},  // a lead byte without its continuation
 };
 
 void check_cases(const std::vector<Case>& cases) {

@@ -26,12 +26,19 @@ using Word = std::u32string_view;
 
 constexpr char32_t kInvalid = U'\uFFFD';
 
+bool continues(std::string_view bytes) {
+    for (char byte : bytes)
+        if ((static_cast<unsigned char>(byte) & 0xC0) != 0x80) return false;
+    return true;
+}
+
+// Broken UTF-8 becomes U+FFFD, which no deadline form contains.
 std::u32string decode_utf8(std::string_view text) {
     std::u32string result;
     for (std::size_t i = 0; i < text.size();) {
         const auto lead = static_cast<unsigned char>(text[i]);
         const int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-        if (length == 0 || i + length > text.size()) {
+        if (length == 0 || i + length > text.size() || !continues(text.substr(i + 1, length - 1))) {
             result += kInvalid;
             ++i;
             continue;
@@ -340,8 +347,10 @@ Date day_before(const Date& date) {
 
 // ---- reading the chain of periods ----
 
-// «до …» and «не позднее …» name the deadline only; «к сентябрю» means by the
-// time September starts.
+// «до …» and «не позднее …» name the deadline only, the end of the named
+// period («до марта 2025» is read as 31 March: an early reading would show
+// work as overdue that is not); «к сентябрю» means by the time September
+// starts, «к 1 сентября» that day.
 enum class Mode { span, until, by };
 
 struct Chain {
