@@ -89,3 +89,27 @@ TEST_CASE("school roadmaps are derived too", "[derive]") {
     derive::derive_site(site, kBuildDate);
     CHECK(site.schools[0].own.roadmaps[0].sections[0].items[0].derived.shown == ShownStatus::overdue);
 }
+
+TEST_CASE("dates come from the printed deadline when none are written; written ones win", "[derive]") {
+    auto site = site_with({item(Status::planned, std::nullopt), item(Status::planned, std::nullopt),
+                           item(Status::in_progress, std::nullopt), item(Status::planned, Date{2024, 4, 15}),
+                           item(Status::planned, std::nullopt)});
+    auto& items = site.district.roadmaps[0].sections[0].items;
+    site.district.roadmaps[0].period = model::DateRange{Date{2024, 1, 1}, Date{2024, 12, 31}};
+    items[0].when = "Март-апрель 2024";
+    items[1].when = "март";  // no year: the roadmap's period gives it
+    items[2].when = "Постоянно";
+    items[3].when = "Апрель 2024";
+    items[4].when = "когда получится";
+    derive::derive_site(site, kBuildDate);
+    CHECK(items[0].derived.start == Date{2024, 3, 1});
+    CHECK(items[0].derived.due == Date{2024, 4, 30});
+    CHECK(items[0].derived.shown == ShownStatus::overdue);
+    CHECK(items[1].derived.due == Date{2024, 3, 31});
+    CHECK(items[2].derived.ongoing);
+    CHECK(items[2].derived.shown == ShownStatus::ongoing);  // never overdue
+    CHECK(items[3].derived.start == Date{2024, 4, 1});
+    CHECK(items[3].derived.due == Date{2024, 4, 15});
+    CHECK_FALSE(items[4].derived.when_understood);
+    CHECK_FALSE(items[4].derived.due);
+}

@@ -1,5 +1,7 @@
 #include "derive/derive.hpp"
 
+#include "derive/when.hpp"
+
 namespace shnor::derive {
 
 using model::ShownStatus;
@@ -18,17 +20,28 @@ ShownStatus shown_status(const model::RoadmapItem& item, const model::Date& buil
     return item.status == Status::in_progress ? ShownStatus::in_progress : ShownStatus::planned;
 }
 
-void derive_item(model::RoadmapItem& item, const model::Date& build_date) {
-    item.derived.start = item.start;
-    item.derived.due = item.due;
-    item.derived.when_understood = item.start.has_value() || item.due.has_value();
+// Written start/due always win; the printed `when` fills what is missing.
+void derive_dates(model::RoadmapItem& item, std::optional<int> context_year) {
+    bool written = item.start.has_value() || item.due.has_value();
+    WhenDates read = (item.start && item.due) || item.when.empty() ? WhenDates{} : parse_when(item.when, context_year);
+    item.derived.start = item.start ? item.start : read.start;
+    item.derived.due = item.due ? item.due : read.due;
+    item.derived.ongoing = !written && read.ongoing;
+    item.derived.when_understood = written || read.understood;
+}
+
+void derive_item(model::RoadmapItem& item, std::optional<int> context_year, const model::Date& build_date) {
+    derive_dates(item, context_year);
     item.derived.shown = shown_status(item, build_date);
 }
 
 void derive_roadmaps(std::vector<model::Roadmap>& roadmaps, const model::Date& build_date) {
-    for (auto& roadmap : roadmaps)
+    for (auto& roadmap : roadmaps) {
+        std::optional<int> context_year;
+        if (roadmap.period) context_year = roadmap.period->start.year;
         for (auto& section : roadmap.sections)
-            for (auto& item : section.items) derive_item(item, build_date);
+            for (auto& item : section.items) derive_item(item, context_year, build_date);
+    }
 }
 
 void count(Progress& progress, ShownStatus status) {
