@@ -211,3 +211,34 @@ TEST_CASE("shnor check reads the example without errors and writes nothing", "[e
     CHECK(result.output.find("ошибок 0") != std::string::npos);
     CHECK_FALSE(fs::exists(scratch.path / "site"));
 }
+
+TEST_CASE("--school writes one school's section as a self-contained folder", "[e2e]") {
+    TempDir scratch("school");
+    fs::path out = scratch.path / "school";
+    auto result = run_shnor("build --content '" + kExampleContent.string() + "' --out '" + out.string() +
+                                "' --date " + kDate + " --school shubinskaya",
+                            scratch.path);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    for (const char* page : {"index.html", "roadmap/index.html", "results/index.html", "documents/index.html",
+                             "news/index.html", "vi/index.html", "assets/style.css"}) {
+        INFO(page);
+        CHECK(fs::is_regular_file(out / page));
+    }
+    CHECK_FALSE(fs::exists(out / "schools"));
+    CHECK_FALSE(fs::exists(out / "roadmaps"));
+    auto broken = broken_internal_links(out);
+    INFO("first broken: " << (broken.empty() ? "" : broken.front()));
+    CHECK(broken.empty());
+    std::string roadmap = read_file(out / "roadmap/index.html");
+    // District pages are linked where the district site lives.
+    CHECK(roadmap.find("href=\"https://barabinsk-edu.example/shnor/roadmaps/dorozhnaya-karta-2024/") !=
+          std::string::npos);
+    CHECK(roadmap.find("\xEE\x80") == std::string::npos);
+
+    auto unknown = run_shnor("build --content '" + kExampleContent.string() + "' --out '" + out.string() +
+                                 "' --school no-such-school",
+                             scratch.path);
+    CHECK(unknown.exit_code == 1);
+    CHECK(unknown.output.find("no-such-school") != std::string::npos);
+}

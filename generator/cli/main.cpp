@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
     build->add_option("--date", date_text, kDateHelp);
     build->add_option("--base-url", options.base_url,
                       "Адрес, по которому сайт будет опубликован (по умолчанию base_url из site.yaml)");
+    build->add_option("--school", options.school,
+                      "Собрать только раздел одной школы (её папка в schools/) как самостоятельную папку с "
+                      "относительными ссылками — для размещения на официальном сайте школы");
 
     auto* check = app.add_subcommand(
         "check", "Проверить материалы, не собирая сайт: ошибки, нераспознанные сроки, просроченные "

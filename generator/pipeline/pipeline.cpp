@@ -2,6 +2,7 @@
 
 #include "derive/derive.hpp"
 #include "load/load.hpp"
+#include "pipeline/school_site.hpp"
 #include "render/templates.hpp"
 #include "view/view.hpp"
 #include "write/write.hpp"
@@ -45,9 +46,16 @@ void add_assets(const fs::path& assets_dir, std::vector<write::OutputFile>& file
     }
 }
 
+bool school_build(const BuildOptions& options) { return !options.school.empty(); }
+
+bool in_build(const view::PageSpec& page, const BuildOptions& options) {
+    return !school_build(options) || page.path.rfind("schools/" + options.school + "/", 0) == 0;
+}
+
 // The version for visually impaired readers (ГОСТ Р 52872-2019) is a second
 // copy of every page under vi/, so it works without JavaScript or cookies.
-write::OutputFile render_low_vision_copy(render::Templates& templates, const view::PageSpec& page) {
+write::OutputFile render_low_vision_copy(render::Templates& templates, const view::PageSpec& page,
+                                         const BuildOptions& options) {
     std::string path = "vi/" + page.path;
     view::Data data = page.data;
     data.set("vi", true);
@@ -55,7 +63,17 @@ write::OutputFile render_low_vision_copy(render::Templates& templates, const vie
     // Page links stay inside vi/; assets and files are shared with the main site.
     data.set("root", view::root_prefix_of(page.path));
     data.set("asset_root", view::root_prefix_of(path));
+    if (school_build(options)) mark_roots_for_school(data, page.path, true);
     return {view::output_path_of(path), templates.render_page(page.layout, std::move(data)), {}};
+}
+
+write::OutputFile render_main_copy(render::Templates& templates, view::PageSpec& page, const BuildOptions& options) {
+    page.data.set("vi", false);
+    const view::Data* root = page.data.get("root");
+    page.data.set("asset_root", root && root->is_string() ? root->string_value() : std::string());
+    page.data.set("page_path", page.path);
+    if (school_build(options)) mark_roots_for_school(page.data, page.path, false);
+    return {view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}};
 }
 
 std::vector<write::OutputFile> render_everything(const model::Site& site, const BuildOptions& options,
@@ -64,23 +82,28 @@ std::vector<write::OutputFile> render_everything(const model::Site& site, const 
     std::vector<write::OutputFile> files;
     std::vector<std::string> page_paths;
     for (auto& page : view::html_pages(site, context)) {
-        if (page.path != "404.html") {
-            files.push_back(render_low_vision_copy(templates, page));
-            page.data.set("vi", false);
-        }
-        const view::Data* root = page.data.get("root");
-        page.data.set("asset_root", root && root->is_string() ? root->string_value() : std::string());
-        page.data.set("page_path", page.path);
-        files.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}});
+        if (!in_build(page, options)) continue;
+        if (page.path != "404.html") files.push_back(render_low_vision_copy(templates, page, options));
         page_paths.push_back(page.path);
+        files.push_back(render_main_copy(templates, page, options));
     }
     report.pages = files.size();
-    for (auto& file : view::open_data(site, context)) files.push_back({file.path, std::move(file.bytes), {}});
-    for (auto& file : view::feeds(site, context, page_paths)) files.push_back({file.path, std::move(file.bytes), {}});
+    if (!school_build(options)) {
+        for (auto& file : view::open_data(site, context)) files.push_back({file.path, std::move(file.bytes), {}});
+        for (auto& file : view::feeds(site, context, page_paths)) files.push_back({file.path, std::move(file.bytes), {}});
+    }
     for (auto& file : view::copied_files(site)) files.push_back({file.path, "", file.source});
     add_assets(options.builtin_assets, files);
     add_assets(options.content_dir / "assets", files);
+    if (school_build(options))
+        return relocate_to_school(std::move(files), {options.school, with_trailing_slash(site.config.base_url)});
     return files;
+}
+
+bool has_school(const model::Site& site, const std::string& slug) {
+    for (const auto& school : site.schools)
+        if (school.slug == slug) return true;
+    return false;
 }
 
 }  // namespace
@@ -93,6 +116,10 @@ BuildReport build_site(const BuildOptions& options) {
     if (report.diagnostics.has_errors()) return report;
 
     model::Site& site = loaded.site;
+    if (school_build(options) && !has_school(site, options.school)) {
+        report.diagnostics.error("schools/" + options.school, 0, "", "нет раздела школы «" + options.school + "»");
+        return report;
+    }
     derive::derive_site(site, options.build_date);
     view::BuildContext context{options.build_date,
                                with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};

@@ -16,6 +16,7 @@ struct BuildOptions {
     std::filesystem::path out_dir = "site";
     model::Date build_date;        // the date statuses are computed against
     std::string base_url;          // empty: the base_url of site.yaml
+    std::string school;            // a slug: only that school's section, as a self-contained folder
     std::filesystem::path builtin_layouts = SHNOR_BUILTIN_LAYOUTS;
     std::filesystem::path builtin_assets = SHNOR_BUILTIN_ASSETS;
 };

@@ -1,0 +1,84 @@
+#include "pipeline/school_site.hpp"
+
+#include <optional>
+
+namespace shnor::pipeline {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+// Where a file of the full site goes in the school's folder, if it goes at all.
+std::optional<std::string> school_path_of(const std::string& site_path, const std::string& section) {
+    if (starts_with(site_path, section)) return site_path.substr(section.size());
+    if (starts_with(site_path, "vi/" + section)) return "vi/" + site_path.substr(3 + section.size());
+    if (starts_with(site_path, "assets/")) return site_path;
+    return std::nullopt;
+}
+
+// `site_path` is what followed a marker: a path from the site root.
+std::string resolve(const std::string& site_path, const std::string& page_prefix, const std::string& section,
+                    const SchoolSite& school) {
+    if (auto moved = school_path_of(site_path, section)) {
+        std::string relative = page_prefix + *moved;
+        return relative.empty() ? "./" : relative;
+    }
+    return school.district_base_url + site_path;
+}
+
+// Replaces each marker and the path after it. The path ends at the first
+// character that cannot be part of a URL in our attributes.
+std::string resolve_markers(const std::string& html, const std::string& page_prefix, const SchoolSite& school) {
+    const std::string section = "schools/" + school.slug + "/";
+    std::string out;
+    out.reserve(html.size());
+    std::size_t at = 0;
+    while (true) {
+        std::size_t found = html.find("\xEE\x80", at);
+        if (found == std::string::npos || found + 2 >= html.size()) break;
+        char kind = html[found + 2];
+        if (kind < '\x80' || kind > '\x82') {
+            out.append(html, at, found + 3 - at);
+            at = found + 3;
+            continue;
+        }
+        out.append(html, at, found - at);
+        std::size_t end = html.find_first_of("\"'<> \n", found + 3);
+        if (end == std::string::npos) end = html.size();
+        std::string path = html.substr(found + 3, end - found - 3);
+        if (kind == '\x81') path = "vi/" + path;
+        out += resolve(path, page_prefix, section, school);
+        at = end;
+    }
+    out.append(html, at, std::string::npos);
+    return out;
+}
+
+bool is_html(const std::string& path) { return path.size() > 5 && path.compare(path.size() - 5, 5, ".html") == 0; }
+
+}  // namespace
+
+void mark_roots_for_school(view::Data& data, const std::string& page_path, bool vi) {
+    data.set("root", std::string(vi ? kViRootMarker : kRootMarker));
+    data.set("home_href", std::string(vi ? kViRootMarker : kRootMarker));
+    data.set("asset_root", std::string(kAssetRootMarker));
+    // The school's own address is not known here: a relative canonical link
+    // to the main copy of the page still tells search engines which is which.
+    data.set("canonical", std::string(kRootMarker) + page_path);
+}
+
+std::vector<write::OutputFile> relocate_to_school(std::vector<write::OutputFile> files, const SchoolSite& school) {
+    const std::string section = "schools/" + school.slug + "/";
+    std::vector<write::OutputFile> kept;
+    for (auto& file : files) {
+        auto moved = school_path_of(file.path, section);
+        if (!moved) continue;
+        file.path = *moved;
+        if (is_html(file.path) && file.copy_from.empty())
+            file.bytes = resolve_markers(file.bytes, view::root_prefix_of(file.path), school);
+        kept.push_back(std::move(file));
+    }
+    return kept;
+}
+
+}  // namespace shnor::pipeline
