@@ -2,6 +2,7 @@
 // first screen) and the sub-pages roadmap/, results/, documents/, news/,
 // programs/<id>/, pages/<slug>/.
 #include "view/common.hpp"
+#include "view/results_view.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -9,117 +10,6 @@
 namespace shnor::view::detail {
 
 namespace {
-
-std::string exam_title(const std::string& exam) {
-    if (exam == "ОГЭ") return "основной государственный экзамен";
-    if (exam == "ЕГЭ") return "единый государственный экзамен";
-    if (exam == "ВПР") return "всероссийские проверочные работы";
-    if (exam == "ГВЭ") return "государственный выпускной экзамен";
-    if (exam == "РКР") return "региональная контрольная работа";
-    return {};
-}
-
-std::string percent_text(const std::optional<double>& value) {
-    return value ? format_number(*value, 1) + " %" : std::string();
-}
-
-std::string mean_text(const std::optional<double>& value) { return value ? format_number(*value, 2) : std::string(); }
-
-using GroupKey = std::tuple<std::string, std::string, int>;  // exam, subject, grade (0: none)
-
-GroupKey key_of(const model::ResultRow& row) { return {row.exam, row.subject, row.grade.value_or(0)}; }
-
-std::string group_caption(const GroupKey& key) {
-    const auto& [exam, subject, grade] = key;
-    std::string caption = exam + ", " + subject;
-    if (grade > 0) caption += ", " + std::to_string(grade) + " класс";
-    return caption;
-}
-
-const model::ResultRow* comparison(const model::Site& site, const model::ResultRow& row, const std::string& scope) {
-    for (const auto& other : site.district_results)
-        if (other.scope == scope && other.year == row.year && key_of(other) == key_of(row)) return &other;
-    return nullptr;
-}
-
-Data exam_data(const GroupKey& key) {
-    Data data;
-    data.set("exam", std::get<0>(key));
-    put(data, "exam_title", exam_title(std::get<0>(key)));
-    data.set("subject", std::get<1>(key));
-    put(data, "grade", std::get<2>(key) > 0 ? std::to_string(std::get<2>(key)) : std::string());
-    return data;
-}
-
-std::vector<GroupKey> group_keys(const std::vector<model::ResultRow>& results) {
-    std::vector<GroupKey> keys;
-    for (const auto& row : results)
-        if (std::find(keys.begin(), keys.end(), key_of(row)) == keys.end()) keys.push_back(key_of(row));
-    return keys;
-}
-
-List result_groups(const model::Site& site, const model::School& school) {
-    List groups;
-    for (const auto& key : group_keys(school.results)) {
-        std::vector<const model::ResultRow*> rows;
-        for (const auto& row : school.results)
-            if (key_of(row) == key) rows.push_back(&row);
-        std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) { return a->year < b->year; });
-        Data group = exam_data(key);
-        group.set("caption", group_caption(key));
-        List table;
-        bool any_district = false;
-        bool any_region = false;
-        bool any_example = false;
-        for (const auto* row : rows) {
-            Data entry;
-            entry.set("year", std::to_string(row->year));
-            put(entry, "participants", row->participants ? std::to_string(*row->participants) : std::string());
-            put(entry, "mean", mean_text(row->mean));
-            put(entry, "scale", row->scale ? std::to_string(*row->scale) : std::string());
-            put(entry, "fail_share", percent_text(row->fail_share));
-            put(entry, "quality_share", percent_text(row->quality_share));
-            const auto* district = comparison(site, *row, "district");
-            const auto* region = comparison(site, *row, "region");
-            put(entry, "district_mean", district ? mean_text(district->mean) : std::string());
-            put(entry, "region_mean", region ? mean_text(region->mean) : std::string());
-            any_district = any_district || district;
-            any_region = any_region || region;
-            any_example = any_example || row->example;
-            entry.set("example", row->example);
-            table.push_back(entry);
-        }
-        group.set("rows", table);
-        group.set("has_district", any_district);
-        group.set("has_region", any_region);
-        group.set("example", any_example);
-        groups.push_back(group);
-    }
-    return groups;
-}
-
-// The latest year's results, one line per exam and subject.
-List latest_results(const model::School& school) {
-    int latest_year = 0;
-    for (const auto& row : school.results) latest_year = std::max(latest_year, row.year);
-    List lines;
-    for (const auto& row : school.results) {
-        if (row.year != latest_year) continue;
-        Data line = exam_data(key_of(row));
-        line.set("year", std::to_string(row.year));
-        std::string text;
-        if (row.mean) {
-            text = "средний балл " + mean_text(row.mean);
-            if (row.scale) text += " из " + std::to_string(*row.scale);
-        }
-        if (row.fail_share) text += (text.empty() ? "" : "; ") + std::string("не справились ") + percent_text(row.fail_share);
-        if (row.quality_share) text += (text.empty() ? "" : "; ") + std::string("качество ") + percent_text(row.quality_share);
-        put(line, "text", text);
-        line.set("example", row.example);
-        lines.push_back(line);
-    }
-    return lines;
-}
 
 Data school_brief(const model::School& school) {
     Data data;
@@ -232,7 +122,7 @@ void add_main_page(const model::Site& site, const BuildContext& context, const m
                                            ? Data(false)
                                            : progress_data(count_items(district_items), listing, "#district"));
     page.data.set("own_roadmaps", std::to_string(school.own.roadmaps.size()));
-    put_list(page.data, "latest_results", latest_results(school));
+    put_list(page.data, "latest_results", latest_results_lines(site, school));
     page.data.set("results_href", base_of(school) + "results/");
     page.data.set("roadmap_href", base_of(school) + "roadmap/");
     const auto& coordinator = site.config.coordinator;
@@ -349,8 +239,24 @@ void add_results_page(const model::Site& site, const BuildContext& context, cons
                       std::vector<PageSpec>& pages) {
     PageSpec page = school_page(site, context, school, base_of(school) + "results/", "school_results",
                                 "Результаты: " + school.display_name());
-    put_list(page.data, "groups", result_groups(site, school));
+    put_results_page(page.data, site, school);
     pages.push_back(std::move(page));
+}
+
+// The schools list (built earlier, with the district's pages) shows each
+// school's latest results trend; the school's section adds it to its row.
+void add_trend_to_schools_list(const model::Site& site, const model::School& school, std::vector<PageSpec>& pages) {
+    auto list_page = std::find_if(pages.begin(), pages.end(), [](const PageSpec& page) { return page.path == "schools/"; });
+    if (list_page == pages.end()) return;
+    const Data* rows = list_page->data.get("schools");
+    if (!rows || !rows->is_list()) return;
+    List updated = rows->list_value();
+    for (auto& row : updated) {
+        const Data* href = row.get("href");
+        if (href && href->is_string() && href->string_value() == base_of(school))
+            put_list(row, "results_trends", results_trends(site, school));
+    }
+    list_page->data.set("schools", updated);
 }
 
 }  // namespace
@@ -363,6 +269,7 @@ void add_school_pages(const model::Site& site, const model::School& school, cons
     add_roadmap_page(site, context, school, pages);
     add_roadmap_status_pages(site, context, school, pages);
     add_results_page(site, context, school, pages);
+    add_trend_to_schools_list(site, school, pages);
 
     PageSpec documents = school_page(site, context, school, base + "documents/", "documents",
                                      "Документы: " + school.display_name());

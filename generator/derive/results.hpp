@@ -1,0 +1,107 @@
+// derive/results: a school's assessment results grouped by exam, subject and
+// grade, with the district and region lines to compare against and the
+// year-on-year trend of each measure.
+#pragma once
+
+#include "model/model.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shnor::derive {
+
+enum class Measure { mean, fail_share, quality_share };
+enum class Direction { up, down, flat };
+
+const std::vector<Measure>& all_measures();
+std::string measure_key(Measure measure);  // "mean", "fail_share", "quality_share"
+
+// A fail share is better when it goes down; a mean and a quality share when up.
+bool lower_is_better(Measure measure);
+// Changes smaller than this are «без изменений»: 0.05 of a 5-point mean,
+// 1 point of a 100-point score, 1 percentage point of a share.
+double tolerance(Measure measure, std::optional<int> scale);
+
+struct ResultKey {
+    std::string exam;
+    std::string subject;
+    std::optional<int> grade;
+    bool operator==(const ResultKey&) const = default;
+};
+ResultKey key_of(const model::ResultRow& row);
+
+// One line's numbers for one year.
+struct YearValues {
+    std::optional<int> participants;
+    std::optional<double> mean;
+    std::optional<double> fail_share;
+    std::optional<double> quality_share;
+    bool example = false;
+    int schools = 0;  // computed district values: how many schools they come from
+
+    std::optional<double> value(Measure measure) const;
+};
+
+struct ResultLine {
+    std::map<int, YearValues> years;  // only years with data
+    bool computed = false;            // district line computed from the schools' rows
+
+    bool empty() const { return years.empty(); }
+    std::optional<double> value(int year, Measure measure) const;
+};
+
+// The latest year with a value against the previous year with a value.
+struct Trend {
+    Measure measure = Measure::mean;
+    int previous_year = 0;
+    double previous = 0;
+    int year = 0;
+    double value = 0;
+    Direction direction = Direction::flat;
+    bool better() const;  // a change for the better (never when flat)
+    bool worse() const;
+};
+
+// The change of `measure` in `line` up to `year` (inclusive) against the year
+// before it with a value; none when fewer than two years have a value.
+std::optional<Trend> trend_of(const ResultLine& line, Measure measure, std::optional<int> scale,
+                              std::optional<int> up_to_year = std::nullopt);
+// The same over the whole period: the first year with a value against the latest.
+std::optional<Trend> change_over_period(const ResultLine& line, Measure measure, std::optional<int> scale);
+
+struct ResultGroup {
+    ResultKey key;
+    std::optional<int> scale;
+    std::vector<int> years;  // every year of the three lines, ascending
+    ResultLine school;
+    ResultLine district;
+    ResultLine region;
+    std::vector<Trend> trends;  // the school's latest trend of each measure that has one
+    bool example = false;       // any of the school's rows is illustrative
+};
+
+// `shared_rows` are rows with a `scope` (region, district or a school slug):
+// the content's root results file and, later, fetched `results` sources.
+// A school's line takes its own rows and the shared rows scoped to its slug.
+// The district line is the shared `district` rows when there are any for the
+// group; otherwise it is computed from every school's rows of the same exam,
+// subject, grade and year, weighted by participants, for years with data from
+// at least two schools (a «district» of one school would repeat that school).
+std::vector<ResultGroup> school_result_groups(const std::vector<model::School>& schools,
+                                              const std::vector<model::ResultRow>& shared_rows,
+                                              const model::School& school);
+std::vector<ResultGroup> school_result_groups(const model::Site& site, const model::School& school);
+
+// A computed district row, for open data.
+struct ComputedDistrictRow {
+    ResultKey key;
+    std::optional<int> scale;
+    int year = 0;
+    YearValues values;
+};
+// Every group of every school whose district line is computed, once per group.
+std::vector<ComputedDistrictRow> computed_district_rows(const model::Site& site);
+
+}  // namespace shnor::derive

@@ -1,0 +1,533 @@
+#include "view/results_view.hpp"
+
+#include "render/line_chart.hpp"
+#include "view/common.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace shnor::view::detail {
+
+using derive::Direction;
+using derive::Measure;
+using derive::ResultGroup;
+using derive::ResultKey;
+using derive::ResultLine;
+using derive::Trend;
+
+namespace {
+
+const std::string kNbsp = "\u00a0";
+
+bool is_whole(double value) { return std::fabs(value - std::round(value)) < 1e-9; }
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Lower-cases the first letter of a Cyrillic or Latin word (UTF-8).
+std::string lower_first(std::string word) {
+    if (word.size() >= 2 && static_cast<unsigned char>(word[0]) == 0xD0) {
+        auto second = static_cast<unsigned char>(word[1]);
+        if (second >= 0x90 && second <= 0x9F) word[1] = static_cast<char>(second + 0x20);        // А–П
+        else if (second >= 0xA0 && second <= 0xAF) {                                             // Р–Я
+            word[0] = static_cast<char>(0xD1);
+            word[1] = static_cast<char>(second - 0x20);
+        } else if (second == 0x81) {  // Ё
+            word[0] = static_cast<char>(0xD1);
+            word[1] = static_cast<char>(0x91);
+        }
+    } else if (!word.empty() && word[0] >= 'A' && word[0] <= 'Z') {
+        word[0] = static_cast<char>(word[0] - 'A' + 'a');
+    }
+    return word;
+}
+
+std::string upper_first(std::string text) {
+    if (text.size() < 2) return text;
+    auto first = static_cast<unsigned char>(text[0]);
+    auto second = static_cast<unsigned char>(text[1]);
+    if (first == 0xD0 && second >= 0xB0 && second <= 0xBF) text[1] = static_cast<char>(second - 0x20);  // а–п
+    else if (first == 0xD1 && second >= 0x80 && second <= 0x8F) {                                         // р–я
+        text[0] = static_cast<char>(0xD0);
+        text[1] = static_cast<char>(second + 0x20);
+    }
+    return text;
+}
+
+std::vector<std::string> words_of(const std::string& text) {
+    std::vector<std::string> words;
+    std::string word;
+    for (char c : text) {
+        if (c == ' ') {
+            if (!word.empty()) words.push_back(word);
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    if (!word.empty()) words.push_back(word);
+    return words;
+}
+
+// The dative of one word of a subject's name, or empty when unsure.
+std::string dative_word(const std::string& word, bool adjective) {
+    if (adjective) {
+        if (ends_with(word, "ий") || ends_with(word, "ый")) return word.substr(0, word.size() - 4) + "ому";
+        if (ends_with(word, "ая")) return word.substr(0, word.size() - 4) + "ой";
+        if (ends_with(word, "ое")) return word.substr(0, word.size() - 4) + "ому";
+        return {};
+    }
+    if (ends_with(word, "ия")) return word.substr(0, word.size() - 2) + "и";     // химия → химии
+    if (ends_with(word, "ие")) return word.substr(0, word.size() - 2) + "ю";     // обществознание → обществознанию
+    if (ends_with(word, "а")) return word.substr(0, word.size() - 2) + "е";      // математика → математике
+    if (ends_with(word, "язык")) return word + "у";                              // язык → языку
+    if (ends_with(word, "мир")) return word + "у";                               // мир → миру
+    return {};
+}
+
+std::string measure_noun(Measure measure, std::optional<int> scale) {
+    bool hundred = scale.value_or(5) == 100;
+    switch (measure) {
+        case Measure::mean: return hundred ? "средний тестовый балл" : "средний балл";
+        case Measure::fail_share: return hundred ? "доля не преодолевших минимальный порог" : "доля «2»";
+        case Measure::quality_share: return hundred ? "доля высоких баллов" : "доля «4» и «5»";
+    }
+    return {};
+}
+
+std::string measure_title(Measure measure, std::optional<int> scale) { return upper_first(measure_noun(measure, scale)); }
+
+bool masculine(Measure measure) { return measure == Measure::mean; }
+
+std::string value_words(Measure measure, double value, std::optional<int> scale) {
+    return measure == Measure::mean ? mean_words(value, scale) : share_words(value);
+}
+
+std::string change_verb(Direction direction, bool masculine_noun) {
+    switch (direction) {
+        case Direction::up: return masculine_noun ? "вырос" : "выросла";
+        case Direction::down: return masculine_noun ? "снизился" : "снизилась";
+        case Direction::flat: return masculine_noun ? "не изменился" : "не изменилась";
+    }
+    return {};
+}
+
+// «вырос с 3,0 (2022) до 3,4 (2025)»; years are left out when `with_years` is false.
+std::string change_clause(const Trend& change, std::optional<int> scale, bool with_years) {
+    std::string from = value_words(change.measure, change.previous, scale);
+    std::string to = value_words(change.measure, change.value, scale);
+    std::string from_year = with_years ? " (" + std::to_string(change.previous_year) + ")" : "";
+    std::string to_year = with_years ? " (" + std::to_string(change.year) + ")" : "";
+    std::string verb = change_verb(change.direction, masculine(change.measure));
+    if (change.direction != Direction::flat) return verb + " с " + from + from_year + " до " + to + to_year;
+    if (from == to)
+        return verb + ": " + to +
+               (with_years ? " в " + std::to_string(change.previous_year) + " и " + std::to_string(change.year) +
+                                 " годах"
+                           : "");
+    return verb + ": " + from + from_year + " и " + to + to_year;
+}
+
+std::string arrow_of(Direction direction) {
+    switch (direction) {
+        case Direction::up: return "↑";
+        case Direction::down: return "↓";
+        case Direction::flat: return "→";
+    }
+    return "→";
+}
+
+std::string kind_of(const Trend& trend) {
+    if (trend.better()) return "better";
+    if (trend.worse()) return "worse";
+    return "flat";
+}
+
+std::string kind_word(const Trend& trend) {
+    if (trend.better()) return "лучше";
+    if (trend.worse()) return "хуже";
+    return "без изменений";
+}
+
+// Spoken before the visible word: the arrow itself is hidden from screen readers.
+std::string direction_words(Direction direction) {
+    switch (direction) {
+        case Direction::up: return "рост,";
+        case Direction::down: return "снижение,";
+        case Direction::flat: return "";
+    }
+    return "";
+}
+
+Data trend_mark(const Trend& trend) {
+    Data data;
+    data.set("arrow", arrow_of(trend.direction));
+    data.set("kind", kind_of(trend));
+    data.set("word", kind_word(trend));
+    put(data, "spoken", direction_words(trend.direction));
+    return data;
+}
+
+bool has_measure(const ResultLine& line, Measure measure) {
+    return std::any_of(line.years.begin(), line.years.end(),
+                       [&](const auto& entry) { return entry.second.value(measure).has_value(); });
+}
+
+// What the first screen and the schools list compare: the mean, or a share
+// when the school published no mean.
+std::optional<Measure> headline_measure(const ResultGroup& group) {
+    for (auto measure : derive::all_measures())
+        if (has_measure(group.school, measure)) return measure;
+    return std::nullopt;
+}
+
+const Trend* trend_in(const ResultGroup& group, Measure measure) {
+    for (const auto& trend : group.trends)
+        if (trend.measure == measure) return &trend;
+    return nullptr;
+}
+
+std::string district_name(const ResultGroup& group) { return group.district.computed ? "Район (расчёт)" : "Район"; }
+
+std::string cell_text(const std::optional<double>& value, Measure measure, std::optional<int> scale) {
+    return value ? value_words(measure, *value, scale) : std::string();
+}
+
+// One measure of one group: the chart and the same numbers as a table.
+Data measure_block(const ResultGroup& group, Measure measure, const std::string& id, const std::string& caption) {
+    bool with_district = has_measure(group.district, measure);
+    bool with_region = has_measure(group.region, measure);
+    std::string title = measure_title(measure, group.scale);
+
+    render::LineChart chart;
+    chart.id_prefix = id;
+    chart.title = title + ": " + caption;
+    for (int year : group.years) chart.categories.push_back(std::to_string(year));
+    std::vector<std::pair<const ResultLine*, std::string>> lines = {{&group.school, "Школа"}};
+    if (with_district) lines.push_back({&group.district, district_name(group)});
+    if (with_region) lines.push_back({&group.region, "Регион"});
+    const render::Marker markers[] = {render::Marker::circle, render::Marker::square, render::Marker::triangle};
+    const render::Dash dashes[] = {render::Dash::solid, render::Dash::dashed, render::Dash::dotted};
+    std::string desc;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        render::ChartSeries series;
+        series.name = lines[i].second;
+        series.marker = markers[i];
+        series.dash = dashes[i];
+        std::string values_text;
+        for (int year : group.years) {
+            auto value = lines[i].first->value(year, measure);
+            series.values.push_back(value);
+            values_text += (values_text.empty() ? "" : "; ") + std::to_string(year) + " — " +
+                           (value ? value_words(measure, *value, group.scale) : "нет данных");
+        }
+        desc += (desc.empty() ? "" : ". ") + lines[i].second + ": " + values_text;
+        chart.series.push_back(series);
+    }
+    chart.desc = desc + ".";
+    if (measure == Measure::mean && group.scale.value_or(5) != 100) {
+        chart.y_min = 2;
+        chart.y_max = 5;
+        chart.y_ticks = {2, 3, 4, 5};
+        chart.unit = "балл";
+        chart.decimals = 2;
+        chart.label_min_decimals = 1;
+    } else if (measure == Measure::mean) {
+        chart.y_min = 0;
+        chart.y_max = 100;
+        chart.y_ticks = {0, 20, 40, 60, 80, 100};
+        chart.unit = "балл";
+    } else {
+        double highest = 0;
+        for (const auto& series : chart.series)
+            for (const auto& value : series.values) highest = std::max(highest, value.value_or(0));
+        chart.y_min = 0;
+        chart.y_max = highest <= 50 ? 50 : 100;
+        chart.y_ticks = highest <= 50 ? std::vector<double>{0, 10, 20, 30, 40, 50}
+                                      : std::vector<double>{0, 25, 50, 75, 100};
+        chart.unit = "%";
+    }
+
+    Data block;
+    block.set("id", id);
+    block.set("title", title);
+    block.set("chart_svg", render::line_chart_svg(chart));
+    block.set("caption", title + ", " + caption + ", по годам");
+    block.set("has_district", with_district);
+    block.set("has_region", with_region);
+    block.set("district_name", district_name(group));
+    List rows;
+    for (int year : group.years) {
+        Data row;
+        row.set("year", std::to_string(year));
+        auto school_year = group.school.years.find(year);
+        auto participants = school_year == group.school.years.end() ? std::nullopt : school_year->second.participants;
+        put(row, "participants", participants ? students_text(*participants) : std::string());
+        put(row, "school", cell_text(group.school.value(year, measure), measure, group.scale));
+        put(row, "district", cell_text(group.district.value(year, measure), measure, group.scale));
+        put(row, "region", cell_text(group.region.value(year, measure), measure, group.scale));
+        rows.push_back(row);
+    }
+    block.set("rows", rows);
+    return block;
+}
+
+std::string group_caption(const ResultKey& key) {
+    std::string caption = key.exam + ", " + lower_first(key.subject);
+    if (key.grade) caption += ", " + std::to_string(*key.grade) + " класс";
+    return caption;
+}
+
+std::string exam_title(const std::string& exam) {
+    if (exam == "ОГЭ") return "основной государственный экзамен";
+    if (exam == "ЕГЭ") return "единый государственный экзамен";
+    if (exam == "ВПР") return "всероссийские проверочные работы";
+    if (exam == "ГВЭ") return "государственный выпускной экзамен";
+    if (exam == "РКР") return "региональная контрольная работа";
+    return {};
+}
+
+// The subject as the first-screen line continues «ОГЭ: средний балл …».
+std::string subject_tail(const ResultKey& key) {
+    std::string phrase = exam_subject_phrase(key);
+    return phrase.substr(key.exam.size() + 1);  // «по математике»
+}
+
+std::vector<std::string> exams_in_order(const std::vector<ResultGroup>& groups) {
+    std::vector<std::string> exams;
+    for (const auto& group : groups)
+        if (std::find(exams.begin(), exams.end(), group.key.exam) == exams.end()) exams.push_back(group.key.exam);
+    return exams;
+}
+
+}  // namespace
+
+std::string points_text(double points) {
+    if (!is_whole(points)) return format_number(points, 2) + " балла";  // a fraction takes the genitive singular
+    return count_text(std::llround(points), "балл", "балла", "баллов");
+}
+
+std::string students_text(long long count) { return count_text(count, "ученик", "ученика", "учеников"); }
+
+std::string years_text(long long count) { return count_text(count, "год", "года", "лет"); }
+
+std::string subject_dative(const std::string& subject) {
+    std::string main = subject;
+    std::string qualifier;  // «(профильная)» becomes an adjective in front: «профильной математике»
+    if (auto open = subject.find(" ("); open != std::string::npos && ends_with(subject, ")")) {
+        main = subject.substr(0, open);
+        qualifier = subject.substr(open + 2, subject.size() - open - 3);
+    }
+    auto words = words_of(lower_first(main));
+    if (words.empty() || words.size() > 2) return {};
+    std::string result;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        bool adjective = words.size() == 2 && i == 0;
+        std::string dative = dative_word(words[i], adjective);
+        if (dative.empty()) return {};
+        result += (i ? " " : "") + dative;
+    }
+    if (!qualifier.empty()) {
+        auto qualifier_words = words_of(qualifier);
+        if (qualifier_words.size() != 1) return {};
+        std::string adjective = dative_word(lower_first(qualifier_words[0]), true);
+        if (adjective.empty()) return {};
+        result = adjective + " " + result;
+    }
+    return result;
+}
+
+std::string exam_subject_phrase(const ResultKey& key) {
+    std::string dative = subject_dative(key.subject);
+    std::string phrase = key.exam + (dative.empty() ? " по предмету «" + key.subject + "»" : " по " + dative);
+    bool grade_is_implied = key.exam == "ОГЭ" || key.exam == "ЕГЭ" || key.exam == "ГВЭ";
+    if (key.grade && !grade_is_implied) phrase += " в " + std::to_string(*key.grade) + " классе";
+    return phrase;
+}
+
+std::string mean_words(double mean, std::optional<int> scale) {
+    if (scale.value_or(5) == 100) return format_number(mean, 1);
+    // A 5-point mean keeps one decimal even when it is zero: «3,0».
+    double tenths = mean * 10;
+    return render::chart_label(mean, is_whole(tenths) ? 1 : 2, 1);
+}
+
+std::string share_words(double share) { return format_number(share, 1) + kNbsp + "%"; }
+
+std::string verdict(const ResultGroup& group) {
+    std::string subject = exam_subject_phrase(group.key);
+    std::vector<Trend> changes;
+    for (auto measure : derive::all_measures())
+        if (auto change = derive::change_over_period(group.school, measure, group.scale)) changes.push_back(*change);
+
+    if (changes.empty()) {
+        if (group.school.empty()) return {};
+        const auto& [year, values] = *group.school.years.rbegin();
+        std::string listed;
+        bool first = true;
+        for (auto measure : derive::all_measures()) {
+            auto value = values.value(measure);
+            if (!value) continue;
+            std::string noun = measure_noun(measure, group.scale);
+            if (first) noun += " " + subject;
+            listed += (first ? "" : ", ") + noun + " — " + value_words(measure, *value, group.scale);
+            first = false;
+        }
+        std::string lead = group.school.years.size() == 1
+                               ? "Есть данные только за " + std::to_string(year) + " год"
+                               : "Сравнить годы пока нельзя; в " + std::to_string(year) + " году";
+        return listed.empty() ? lead + "." : lead + ": " + listed + ".";
+    }
+
+    std::string sentence;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        const auto& change = changes[i];
+        std::string noun = measure_noun(change.measure, group.scale);
+        bool with_years = i == 0 || change.previous_year != changes[0].previous_year || change.year != changes[0].year;
+        if (i == 0)
+            sentence = upper_first(noun) + " " + subject + " " + change_clause(change, group.scale, true);
+        else
+            sentence += "; " + noun + " " + change_clause(change, group.scale, with_years);
+    }
+    return sentence + ".";
+}
+
+std::string facts_line(const ResultGroup& group) {
+    if (group.school.empty()) return {};
+    int first = group.school.years.begin()->first;
+    int last = group.school.years.rbegin()->first;
+    std::string line = "Данные школы за " + years_text(static_cast<long long>(group.school.years.size()));
+    line += first == last ? " (" + std::to_string(last) + ")" : " (" + std::to_string(first) + "–" + std::to_string(last) + ")";
+    if (auto participants = group.school.years.rbegin()->second.participants) {
+        line += "; в " + std::to_string(last) + " году " +
+                plural_form(*participants, "участвовал", "участвовали", "участвовали") + " " + students_text(*participants);
+        // In a small class one pupil moves a share a lot: say so.
+        if (*participants > 0 && *participants < 10)
+            line += ", поэтому результат одного ученика меняет долю на " + share_words(100.0 / *participants);
+    }
+    return line + ".";
+}
+
+void put_results_page(Data& page, const model::Site& site, const model::School& school) {
+    auto groups = derive::school_result_groups(site, school);
+    List list;
+    int ordinal = 0;
+    bool any_computed = false;
+    for (const auto& group : groups) {
+        ++ordinal;
+        std::string anchor = "exam-" + std::to_string(ordinal);
+        std::string caption = group_caption(group.key);
+        Data data;
+        data.set("anchor", anchor);
+        data.set("exam", group.key.exam);
+        put(data, "exam_title", exam_title(group.key.exam));
+        data.set("subject", group.key.subject);
+        put(data, "grade", group.key.grade ? std::to_string(*group.key.grade) : std::string());
+        data.set("example", group.example);
+        put(data, "verdict", verdict(group));
+        put(data, "facts", facts_line(group));
+        List blocks;
+        int measure_ordinal = 0;
+        for (auto measure : derive::all_measures()) {
+            ++measure_ordinal;
+            bool any = has_measure(group.school, measure) || has_measure(group.district, measure) ||
+                       has_measure(group.region, measure);
+            if (!any) continue;
+            blocks.push_back(measure_block(group, measure, anchor + "-" + derive::measure_key(measure), caption));
+        }
+        put_list(data, "measures", blocks);
+        bool computed = group.district.computed && !group.district.empty();
+        data.set("district_computed", computed);
+        any_computed = any_computed || computed;
+        list.push_back(data);
+    }
+    put_list(page, "groups", list);
+    page.set("district_computed", any_computed);
+    page.set("several_groups", groups.size() > 1);
+}
+
+List latest_results_lines(const model::Site& site, const model::School& school) {
+    auto groups = derive::school_result_groups(site, school);
+    List lines;
+    for (const auto& exam : exams_in_order(groups)) {
+        List parts;
+        bool example = false;
+        for (const auto& group : groups) {
+            if (group.key.exam != exam) continue;
+            auto measure = headline_measure(group);
+            if (!measure) continue;
+            example = example || group.example;
+            Data part;
+            const auto* trend = trend_in(group, *measure);
+            std::string noun = measure_noun(*measure, group.scale);
+            std::string text = (parts.empty() ? noun + " " : std::string()) + subject_tail(group.key) + " ";
+            if (trend) {
+                text += value_words(*measure, trend->value, group.scale) + " (" + std::to_string(trend->year) +
+                        ") против " + value_words(*measure, trend->previous, group.scale) + " (" +
+                        std::to_string(trend->previous_year) + ")";
+                part.set("trend", trend_mark(*trend));
+            } else {
+                const auto& [year, values] = *group.school.years.rbegin();
+                auto value = values.value(*measure);
+                for (auto it = group.school.years.rbegin(); !value && it != group.school.years.rend(); ++it)
+                    value = it->second.value(*measure);
+                text += value_words(*measure, value.value_or(0), group.scale) + " (" + std::to_string(year) +
+                        "), сравнить пока не с чем";
+                part.set("trend", false);
+            }
+            part.set("text", text);
+            part.set("first", parts.empty());
+            parts.push_back(part);
+        }
+        if (parts.empty()) continue;
+        Data line;
+        line.set("exam", exam);
+        put(line, "exam_title", exam_title(exam));
+        line.set("parts", parts);
+        line.set("example", example);
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+List results_trends(const model::Site& site, const model::School& school) {
+    auto groups = derive::school_result_groups(site, school);
+    List entries;
+    for (const auto& exam : exams_in_order(groups)) {
+        std::vector<std::pair<const ResultGroup*, const Trend*>> trends;
+        for (const auto& group : groups) {
+            if (group.key.exam != exam) continue;
+            auto measure = headline_measure(group);
+            const Trend* trend = measure ? trend_in(group, *measure) : nullptr;
+            if (trend) trends.push_back({&group, trend});
+        }
+        Data entry;
+        entry.set("exam", exam);
+        put(entry, "exam_title", exam_title(exam));
+        List marks;
+        bool same = !trends.empty() && std::all_of(trends.begin(), trends.end(), [&](const auto& pair) {
+            return kind_of(*pair.second) == kind_of(*trends[0].second) &&
+                   pair.second->direction == trends[0].second->direction;
+        });
+        if (same) {
+            Data mark = trend_mark(*trends[0].second);
+            mark.set("subject", false);
+            marks.push_back(mark);
+        } else {
+            // Subjects moved apart: each is named, a single arrow would mislead.
+            for (const auto& [group, trend] : trends) {
+                Data mark = trend_mark(*trend);
+                mark.set("subject", lower_first(group->key.subject));
+                mark.set("first", marks.empty());
+                marks.push_back(mark);
+            }
+        }
+        put_list(entry, "marks", marks);
+        entry.set("single_year", trends.empty());
+        entries.push_back(entry);
+    }
+    return entries;
+}
+
+}  // namespace shnor::view::detail

@@ -1,0 +1,43 @@
+// The «Is it working?» part of a school's section: the results page (a
+// verdict sentence, charts and tables per exam and subject), the one-line
+// summary on the school's first screen, and the trend in the schools list.
+// Internal to view/.
+#pragma once
+
+#include "derive/results.hpp"
+#include "model/model.hpp"
+#include "view/view.hpp"
+
+#include <string>
+
+namespace shnor::view::detail {
+
+// Russian words after numbers: «1 балл», «2,5 балла»; «21 ученик»; «за 3 года».
+std::string points_text(double points);
+std::string students_text(long long count);
+std::string years_text(long long count);  // «1 год», «2 года», «5 лет»
+
+// «математике», «русскому языку», «профильной математике»; empty when the
+// subject's name has no known dative form.
+std::string subject_dative(const std::string& subject);
+// «ОГЭ по математике», «ВПР по математике в 5 классе».
+std::string exam_subject_phrase(const derive::ResultKey& key);
+
+// A mean as the sentence writes it: «3,0» on the 5-point scale, «44,2» on the 100-point one.
+std::string mean_words(double mean, std::optional<int> scale);
+std::string share_words(double share);  // «28 %» with a non-breaking space
+
+// One sentence on what changed over the years, e.g. «Средний балл ОГЭ по
+// математике вырос с 3,0 (2022) до 3,4 (2025); доля «2» снизилась с 28 % до 11 %.»
+std::string verdict(const derive::ResultGroup& group);
+// «Данные школы за 3 года (2022–2024); в 2024 году участвовали 10 учеников.»
+std::string facts_line(const derive::ResultGroup& group);
+
+// Page data of schools/<slug>/results/: `groups` (has_groups).
+void put_results_page(Data& page, const model::Site& site, const model::School& school);
+// The school's first screen: one line per exam, the latest year against the previous one.
+List latest_results_lines(const model::Site& site, const model::School& school);
+// The schools list: per exam the latest trend, «ОГЭ ↑ лучше».
+List results_trends(const model::Site& site, const model::School& school);
+
+}  // namespace shnor::view::detail
