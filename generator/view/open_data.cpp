@@ -1,12 +1,14 @@
 // Open data: data/*.json and data/*.csv. The JSON of site.json is also what a
 // `district` source of another build reads, so it is complete and stable:
 // every key is always present (null or "" when empty), in a fixed order.
+#include "derive/results.hpp"
 #include "render/escape.hpp"
 #include "view/view.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <initializer_list>
 #include <sstream>
 
@@ -370,12 +372,44 @@ std::vector<TextFile> indicators_files(const model::Site& site, const BuildConte
 // ---- results -----------------------------------------------------------
 
 // Columns as in the content format's results, with `scope`, so this CSV can
-// itself be a `results` source of another build.
+// itself be a `results` source of another build. Then `computed` (a district
+// row the site calculated from its schools' rows, weighted by participants)
+// and, for school rows, each measure's change against the previous year with
+// a value: up, down or flat (a fail share is better when it goes down).
+std::string direction_name(derive::Direction direction) {
+    switch (direction) {
+        case derive::Direction::up: return "up";
+        case derive::Direction::down: return "down";
+        case derive::Direction::flat: return "flat";
+    }
+    return "flat";
+}
+
+std::optional<double> rounded_result(const std::optional<double>& value) {
+    if (!value) return std::nullopt;
+    return std::round(*value * 100) / 100;
+}
+
 std::vector<TextFile> results_files(const model::Site& site, const BuildContext& context) {
     Json rows = Json::array();
     CsvTable csv{"scope", "exam", "subject", "grade", "year", "participants", "mean", "scale", "fail_share",
-                 "quality_share", "example"};
-    auto add = [&](const std::string& scope, const model::ResultRow& row) {
+                 "quality_share", "example", "computed", "mean_trend", "fail_share_trend", "quality_share_trend"};
+    auto add = [&](const std::string& scope, const model::ResultRow& row, bool computed,
+                   const derive::ResultLine* line) {
+        Json trends = Json::object();
+        std::vector<std::string> trend_cells;
+        for (auto measure : derive::all_measures()) {
+            std::optional<derive::Trend> trend;
+            if (line && line->value(row.year, measure)) trend = derive::trend_of(*line, measure, row.scale, row.year);
+            if (trend && trend->year != row.year) trend.reset();
+            trends[derive::measure_key(measure)] =
+                trend ? Json{{"direction", direction_name(trend->direction)},
+                             {"better", trend->better()},
+                             {"previous_year", trend->previous_year},
+                             {"previous", trend->previous}}
+                      : Json(nullptr);
+            trend_cells.push_back(trend ? direction_name(trend->direction) : std::string());
+        }
         rows.push_back(Json{{"scope", scope},
                             {"exam", row.exam},
                             {"subject", row.subject},
@@ -386,15 +420,41 @@ std::vector<TextFile> results_files(const model::Site& site, const BuildContext&
                             {"scale", number_json(row.scale)},
                             {"fail_share", number_json(row.fail_share)},
                             {"quality_share", number_json(row.quality_share)},
-                            {"example", row.example}});
+                            {"example", row.example},
+                            {"computed", computed},
+                            {"trends", trends}});
         csv.add({scope, row.exam, row.subject, csv_number(row.grade), std::to_string(row.year),
                  csv_number(row.participants), csv_number(row.mean), csv_number(row.scale),
-                 csv_number(row.fail_share), csv_number(row.quality_share), csv_bool(row.example)});
+                 csv_number(row.fail_share), csv_number(row.quality_share), csv_bool(row.example),
+                 csv_bool(computed), trend_cells[0], trend_cells[1], trend_cells[2]});
     };
-    for (const auto& school : site.schools)
-        for (const auto& row : school.results) add(school.slug, row);
-    for (const auto& row : site.district_results) add(row.scope.empty() ? "district" : row.scope, row);
-    Json json{{"build_date", context.build_date.iso()}, {"results", rows}};
+    for (const auto& school : site.schools) {
+        auto groups = derive::school_result_groups(site, school);
+        for (const auto& row : school.results) {
+            const derive::ResultLine* line = nullptr;
+            for (const auto& group : groups)
+                if (group.key == derive::key_of(row)) line = &group.school;
+            add(school.slug, row, false, line);
+        }
+    }
+    for (const auto& row : site.district_results) add(row.scope.empty() ? "district" : row.scope, row, false, nullptr);
+    for (const auto& computed : derive::computed_district_rows(site)) {
+        model::ResultRow row;
+        row.exam = computed.key.exam;
+        row.subject = computed.key.subject;
+        row.grade = computed.key.grade;
+        row.year = computed.year;
+        row.participants = computed.values.participants;
+        row.mean = rounded_result(computed.values.mean);
+        row.scale = computed.scale;
+        row.fail_share = rounded_result(computed.values.fail_share);
+        row.quality_share = rounded_result(computed.values.quality_share);
+        row.example = computed.values.example;
+        add("district", row, true, nullptr);
+    }
+    Json json{{"build_date", context.build_date.iso()},
+              {"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}},
+              {"results", rows}};
     return {{"data/results.json", dump(json)}, {"data/results.csv", csv.bytes()}};
 }
 
