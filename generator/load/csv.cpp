@@ -1,11 +1,89 @@
 #include "load/csv.hpp"
 
+#include <iconv.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <memory>
+#include <optional>
 
 namespace shnor::load {
 
 namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
+
+bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+
+// Bytes a UTF-8 sequence with this lead byte has; 0 for a byte that cannot lead.
+std::size_t utf8_length_of_lead(unsigned char lead) {
+    if (lead < 0x80) return 1;
+    if (lead >= 0xC2 && lead <= 0xDF) return 2;
+    if (lead >= 0xE0 && lead <= 0xEF) return 3;
+    if (lead >= 0xF0 && lead <= 0xF4) return 4;
+    return 0;
+}
+
+// Length of the well-formed UTF-8 sequence at `i`, 0 when it is broken
+// (overlong forms and surrogates included).
+std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(bytes[i + k]); };
+    unsigned char lead = byte(0);
+    std::size_t length = utf8_length_of_lead(lead);
+    if (length == 0 || i + length > bytes.size()) return 0;
+    for (std::size_t k = 1; k < length; ++k)
+        if (!is_continuation(byte(k))) return 0;
+    if ((lead == 0xE0 && byte(1) < 0xA0) || (lead == 0xED && byte(1) > 0x9F)) return 0;
+    if ((lead == 0xF0 && byte(1) < 0x90) || (lead == 0xF4 && byte(1) > 0x8F)) return 0;
+    return length;
+}
+
+struct IconvCloser {
+    void operator()(void* descriptor) const { iconv_close(static_cast<iconv_t>(descriptor)); }
+};
+using Converter = std::unique_ptr<void, IconvCloser>;
+
+// glibc's iconv; a byte sequence the encoding lacks (0x98 in Windows-1251, a
+// lone surrogate in UTF-16) becomes U+FFFD, so one odd cell does not lose the file.
+std::string to_utf8(std::string_view bytes, const char* encoding, std::size_t unit) {
+    iconv_t descriptor = iconv_open("UTF-8", encoding);
+    if (descriptor == reinterpret_cast<iconv_t>(-1)) return std::string(bytes);
+    Converter converter(descriptor);
+    std::string input(bytes), output;
+    char* in = input.data();
+    std::size_t in_left = input.size();
+    std::array<char, 4096> buffer;
+    while (in_left > 0) {
+        char* out = buffer.data();
+        std::size_t out_left = buffer.size();
+        std::size_t done = iconv(descriptor, &in, &in_left, &out, &out_left);
+        output.append(buffer.data(), buffer.size() - out_left);
+        if (done == static_cast<std::size_t>(-1) && errno != E2BIG) {
+            output += kReplacementCharacter;
+            std::size_t skipped = std::min(unit, in_left);
+            in += skipped;
+            in_left -= skipped;
+        }
+    }
+    return output;
+}
+
+struct SeparatorLine {
+    char separator;
+    std::size_t length;  // of the line with its line end
+};
+
+// Excel reads and some exports write `sep=;` as the first line.
+std::optional<SeparatorLine> excel_separator_line(std::string_view text) {
+    if (text.size() < 5 || text.substr(0, 4) != "sep=") return std::nullopt;
+    std::size_t end = 5;
+    if (end < text.size() && text[end] != '\r' && text[end] != '\n') return std::nullopt;
+    if (end < text.size() && text[end] == '\r') ++end;
+    if (end < text.size() && text[end] == '\n') ++end;
+    return SeparatorLine{text[4], end};
+}
 
 // The separator that occurs most often in the header outside quotes.
 char detect_separator(std::string_view text) {
@@ -29,7 +107,8 @@ bool is_blank(const CsvRecord& record) {
 
 class CsvParser {
 public:
-    CsvParser(std::string_view text, CsvTable& table) : text_(text), table_(table) {}
+    CsvParser(std::string_view text, CsvTable& table, std::size_t start, int first_line)
+        : text_(text), table_(table), position_(start), line_(first_line) {}
 
     void run() {
         while (position_ < text_.size()) read_record();
@@ -95,17 +174,37 @@ private:
 
     std::string_view text_;
     CsvTable& table_;
-    std::size_t position_ = 0;
-    int line_ = 1;
+    std::size_t position_;
+    int line_;
 };
 
 }  // namespace
 
 CsvTable parse_csv(std::string_view text) {
     CsvTable table;
-    table.separator = detect_separator(text);
-    CsvParser(text, table).run();
+    auto separator_line = excel_separator_line(text);
+    std::size_t start = separator_line ? separator_line->length : 0;
+    table.separator = separator_line ? separator_line->separator : detect_separator(text);
+    CsvParser(text, table, start, separator_line ? 2 : 1).run();
     return table;
+}
+
+DecodedText decode_excel_text(std::string_view bytes) {
+    if (bytes.substr(0, kUtf8Bom.size()) == kUtf8Bom) bytes.remove_prefix(kUtf8Bom.size());
+    if (bytes.substr(0, 2) == "\xFF\xFE") return {to_utf8(bytes.substr(2), "UTF-16LE", 2), TextEncoding::utf16};
+    if (bytes.substr(0, 2) == "\xFE\xFF") return {to_utf8(bytes.substr(2), "UTF-16BE", 2), TextEncoding::utf16};
+    if (is_valid_utf8(bytes)) return {std::string(bytes), TextEncoding::utf8};
+    return {to_utf8(bytes, "CP1251", 1), TextEncoding::windows1251};
+}
+
+bool is_valid_utf8(std::string_view bytes) {
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        std::size_t length = utf8_sequence_length(bytes, i);
+        if (length == 0) return false;
+        i += length;
+    }
+    return true;
 }
 
 }  // namespace shnor::load

@@ -4,7 +4,9 @@
 #include "load/yaml_fields.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <regex>
 
 namespace shnor::load {
 
@@ -15,10 +17,110 @@ namespace {
 const std::vector<std::string> kColumns = {"exam",   "subject", "grade",         "year",          "participants",
                                            "mean",   "scale",   "fail_share",    "quality_share", "example"};
 
+// Russian headers a webmaster is likely to type, in the form header_key() gives.
+const std::map<std::string, std::string> kColumnAliases = {
+    {"экзамен", "exam"},
+    {"процедура", "exam"},
+    {"оценочная процедура", "exam"},
+    {"предмет", "subject"},
+    {"учебный предмет", "subject"},
+    {"класс", "grade"},
+    {"параллель", "grade"},
+    {"год", "year"},
+    {"участников", "participants"},
+    {"участники", "participants"},
+    {"число участников", "participants"},
+    {"количество участников", "participants"},
+    {"кол-во участников", "participants"},
+    {"средний балл", "mean"},
+    {"ср балл", "mean"},
+    {"шкала", "scale"},
+    {"доля 2", "fail_share"},
+    {"доля двоек", "fail_share"},
+    {"доля неудовлетворительных", "fail_share"},
+    {"доля 4 и 5", "quality_share"},
+    {"доля 4-5", "quality_share"},
+    {"качество", "quality_share"},
+    {"качество знаний", "quality_share"},
+    {"область", "scope"},
+    {"уровень", "scope"},
+    {"пример", "example"},
+};
+
 struct Cell {
     std::string text;
     int line = 0;
+    int column = 0;      // 1-based column of a CSV file; 0 in YAML
+    std::string header;  // the column's header as written in the CSV file
 };
+
+// Appends the lower-case form of the UTF-8 letter at `i` (Latin and Cyrillic,
+// «ё» read as «е»); returns the bytes it took.
+std::size_t append_lower_letter(std::string& key, std::string_view text, std::size_t i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    bool yo = (byte == 0xD0 && next == 0x81) || (byte == 0xD1 && next == 0x91);
+    if (yo) key += "\xD0\xB5";
+    else if (byte == 0xD0 && next >= 0x90 && next <= 0x9F) key += {'\xD0', static_cast<char>(next + 0x20)};
+    else if (byte == 0xD0 && next >= 0xA0 && next <= 0xAF) key += {'\xD1', static_cast<char>(next - 0x20)};
+    else if (byte == 0xD0 || byte == 0xD1) key += {static_cast<char>(byte), static_cast<char>(next)};
+    else {
+        key += static_cast<char>(std::tolower(byte));
+        return 1;
+    }
+    return 2;
+}
+
+std::string lower_text(std::string_view text) {
+    std::string lower;
+    for (std::size_t i = 0; i < text.size();) i += append_lower_letter(lower, text, i);
+    return lower;
+}
+
+// Excel in a Russian locale writes TRUE and FALSE cells as ИСТИНА and ЛОЖЬ.
+std::optional<bool> parse_excel_flag(std::string_view text) {
+    std::string value = lower_text(trim(text));
+    if (value == "истина") return true;
+    if (value == "ложь") return false;
+    return parse_flag(value);
+}
+
+// Non-breaking and thin spaces as plain ones.
+std::string with_plain_spaces(std::string_view text) {
+    std::string plain;
+    for (std::size_t i = 0; i < text.size();) {
+        std::string_view rest = text.substr(i);
+        std::size_t wide = rest.starts_with("\xC2\xA0")                                          ? 2
+                           : rest.starts_with("\xE2\x80\xAF") || rest.starts_with("\xE2\x80\x89") ? 3
+                                                                                                 : 0;
+        plain += wide ? ' ' : text[i];
+        i += wide ? wide : 1;
+    }
+    return plain;
+}
+
+// Excel in a Russian locale groups thousands with a (non-breaking) space:
+// «1 234», «1 234,5». Other spaces stay, so «3 1» is still an error.
+std::string without_digit_grouping(std::string_view text) {
+    static const std::regex kGrouped(R"(\s*[+-]?\d{1,3}( \d{3})+([.,]\d+)?\s*%?\s*)");
+    std::string clean = with_plain_spaces(text);
+    if (!std::regex_match(clean, kGrouped)) return clean;
+    std::string digits = trim(clean);
+    std::erase(digits, ' ');
+    return digits;
+}
+
+std::optional<double> parse_number(std::string_view text) { return parse_decimal(without_digit_grouping(text)); }
+
+// A whole number, also as Excel writes it from a cell formatted with decimals («2023,0»).
+std::optional<int> parse_whole_number(std::string_view text) {
+    std::string clean = without_digit_grouping(text);
+    if (auto value = parse_integer(clean)) return value;
+    if (clean.find('%') != std::string::npos) return std::nullopt;
+    auto decimal = parse_decimal(clean);
+    if (!decimal || *decimal != std::trunc(*decimal) || std::abs(*decimal) > 1e9) return std::nullopt;
+    return static_cast<int>(*decimal);
+}
 
 // One row's cells by column, whether it came from YAML or CSV.
 class RowCells {
@@ -29,7 +131,7 @@ public:
     std::string text(const std::string& column, Need need = Need::optional) {
         const Cell* cell = find(column);
         if (!cell) {
-            if (need == Need::required) file_.error(line_, field(column), kRequiredMissing);
+            if (need == Need::required) error(column, kRequiredMissing);
             return {};
         }
         return cell->text;
@@ -41,18 +143,24 @@ public:
         std::string value = text(column, need);
         if (value.empty()) return std::nullopt;
         auto result = parse(value);
-        if (!result) file_.error(find(column)->line, field(column), std::string(expected) + ", получено " + in_quotes(value));
+        if (!result) error(column, std::string(expected) + ", получено " + in_quotes(value));
         return result;
     }
 
     std::optional<double> share(const std::string& column) {
-        auto value = parsed(column, parse_decimal, "ожидается число");
+        auto value = parsed(column, parse_number, "ожидается число");
         if (value && (*value < 0 || *value > 100)) {
-            file_.error(find(column)->line, field(column), "доля в процентах должна быть от 0 до 100, получено " +
-                                                               in_quotes(text(column)));
+            error(column, "доля в процентах должна быть от 0 до 100, получено " + in_quotes(text(column)));
             return std::nullopt;
         }
         return value;
+    }
+
+    // An error at the cell's line; in CSV the message starts with the column's number.
+    void error(const std::string& column, const std::string& message) {
+        const Cell* cell = any_cell(column);
+        int line = cell ? cell->line : line_;
+        file_.error(line, field(column), column_label(column, cell) + message);
     }
 
     int line_of(const std::string& column) const {
@@ -64,9 +172,19 @@ public:
     SourceFile& file() { return file_; }
 
 private:
-    const Cell* find(const std::string& column) const {
+    const Cell* any_cell(const std::string& column) const {
         auto it = cells_.find(column);
-        return it == cells_.end() || trim(it->second.text).empty() ? nullptr : &it->second;
+        return it == cells_.end() ? nullptr : &it->second;
+    }
+    const Cell* find(const std::string& column) const {
+        const Cell* cell = any_cell(column);
+        return cell && !trim(cell->text).empty() ? cell : nullptr;
+    }
+    static std::string column_label(const std::string& column, const Cell* cell) {
+        if (!cell || cell->column == 0) return {};
+        std::string label = "столбец " + std::to_string(cell->column);
+        if (cell->header != column) label += " " + in_quotes(cell->header);
+        return label + ": ";
     }
 
     SourceFile& file_;
@@ -80,19 +198,18 @@ model::ResultRow build_row(RowCells& cells, bool scoped) {
     row.pos = {cells.file().path(), cells.line()};
     row.exam = trim(cells.text("exam", Need::required));
     row.subject = trim(cells.text("subject", Need::required));
-    row.grade = cells.parsed("grade", parse_integer, "ожидается номер класса");
-    row.year = cells.parsed("year", parse_integer, "ожидается год", Need::required).value_or(0);
-    row.participants = cells.parsed("participants", parse_integer, "ожидается целое число");
-    row.mean = cells.parsed("mean", parse_decimal, "ожидается число");
-    row.scale = cells.parsed("scale", parse_integer, "ожидается 5 или 100");
+    row.grade = cells.parsed("grade", parse_whole_number, "ожидается номер класса");
+    row.year = cells.parsed("year", parse_whole_number, "ожидается год", Need::required).value_or(0);
+    row.participants = cells.parsed("participants", parse_whole_number, "ожидается целое число");
+    row.mean = cells.parsed("mean", parse_number, "ожидается число");
+    row.scale = cells.parsed("scale", parse_whole_number, "ожидается 5 или 100");
     if (row.scale && *row.scale != 5 && *row.scale != 100) {
-        cells.file().error(cells.line_of("scale"), cells.field("scale"),
-                           "неизвестная шкала " + in_quotes(std::to_string(*row.scale)) + ": допустимы 5, 100");
+        cells.error("scale", "неизвестная шкала " + in_quotes(std::to_string(*row.scale)) + ": допустимы 5, 100");
         row.scale.reset();
     }
     row.fail_share = cells.share("fail_share");
     row.quality_share = cells.share("quality_share");
-    row.example = cells.parsed("example", parse_flag, "ожидается true или false").value_or(false);
+    row.example = cells.parsed("example", parse_excel_flag, "ожидается true или false").value_or(false);
     if (scoped) {
         row.scope = trim(cells.text("scope", Need::required));
         if (!row.scope.empty())
@@ -117,45 +234,109 @@ std::vector<model::ResultRow> read_yaml_rows(SourceFile& file, const fs::path& p
         std::vector<std::string> columns = kColumns;
         if (scoped) columns.push_back("scope");
         for (const auto& column : columns)
-            if (fields.has(column)) cells[column] = {fields.text(column), fields.line_of(column)};
+            if (fields.has(column)) cells[column] = {fields.text(column), fields.line_of(column), 0, column};
         RowCells row(file, std::move(cells), fields.line(), path_of_row);
         rows.push_back(build_row(row, scoped));
     }
     return rows;
 }
 
-std::vector<std::string> header_columns(SourceFile& file, const CsvRecord& header, bool scoped) {
-    std::vector<std::string> columns;
-    for (const auto& name : header.cells) {
-        std::string column = trim(name);
-        bool known = std::find(kColumns.begin(), kColumns.end(), column) != kColumns.end() ||
-                     (scoped && column == "scope");
-        if (!column.empty() && !known)
-            file.warning(header.line, column, "неизвестный столбец " + in_quotes(column) + " — он не будет показан на сайте");
-        columns.push_back(column);
+// A header as a lookup key: case and «ё» ignored, quotes, brackets, percent
+// signs, commas and dots dropped, spaces (non-breaking too) single.
+std::string header_key(std::string_view header) {
+    std::string spaced;
+    for (std::size_t i = 0; i < header.size();) {
+        std::string_view rest = header.substr(i);
+        if (rest.starts_with("\xC2\xA0") || rest.starts_with("\xC2\xAB") || rest.starts_with("\xC2\xBB")) {
+            spaced += ' ';
+            i += 2;
+        } else if (std::string_view("\"'%().,\t").find(header[i]) != std::string_view::npos) {
+            spaced += ' ';
+            ++i;
+        } else {
+            i += append_lower_letter(spaced, header, i);
+        }
     }
-    for (const char* required : {"exam", "subject", "year"})
-        if (std::find(columns.begin(), columns.end(), required) == columns.end())
-            file.error(header.line, required, "в первой строке нет обязательного столбца " + in_quotes(required));
-    return columns;
+    std::string key;
+    for (char c : trim(spaced))
+        if (c != ' ' || key.back() != ' ') key += c;  // trim() left no leading space
+    return key;
+}
+
+// The content-format column a header names; empty when unknown.
+std::string column_of_header(std::string_view header, bool scoped) {
+    std::string key = header_key(header);
+    if (auto alias = kColumnAliases.find(key); alias != kColumnAliases.end()) key = alias->second;
+    bool known = std::find(kColumns.begin(), kColumns.end(), key) != kColumns.end() || key == "scope";
+    return known && (scoped || key != "scope") ? key : std::string();
+}
+
+struct CsvHeader {
+    std::vector<std::string> columns;  // content-format names, "" for a column not read
+    std::vector<std::string> written;  // the headers as in the file, trimmed
+    bool complete = true;              // every required column is there
+};
+
+CsvHeader read_header(SourceFile& file, const CsvRecord& record, bool scoped) {
+    CsvHeader header;
+    for (const auto& name : record.cells) {
+        std::string written = trim(name), column = column_of_header(written, scoped);
+        if (!written.empty() && column.empty())
+            file.warning(record.line, written, "неизвестный столбец " + in_quotes(written) + " — он не будет показан на сайте");
+        if (!column.empty() && std::find(header.columns.begin(), header.columns.end(), column) != header.columns.end()) {
+            file.warning(record.line, column, "столбец " + in_quotes(written) + " повторяется: прочитан первый");
+            column.clear();
+        }
+        header.columns.push_back(column);
+        header.written.push_back(written);
+    }
+    for (std::string required : {"exam", "subject", "year"}) {
+        if (std::find(header.columns.begin(), header.columns.end(), required) != header.columns.end()) continue;
+        file.error(record.line, required, "в первой строке нет обязательного столбца " + in_quotes(required));
+        header.complete = false;
+    }
+    return header;
+}
+
+std::map<std::string, Cell> cells_of(SourceFile& file, const CsvRecord& record, const CsvHeader& header) {
+    std::map<std::string, Cell> cells;
+    for (std::size_t c = 0; c < record.cells.size(); ++c) {
+        if (c >= header.columns.size()) {
+            if (trim(record.cells[c]).empty()) continue;
+            file.warning(record.line, "", "в строке больше ячеек, чем столбцов в заголовке: лишние не прочитаны");
+            break;
+        }
+        if (!header.columns[c].empty())
+            cells[header.columns[c]] = {record.cells[c], record.line, static_cast<int>(c + 1), header.written[c]};
+    }
+    return cells;
+}
+
+// The file's text as UTF-8, whatever encoding Excel saved it in.
+std::optional<std::string> read_csv_text(SourceFile& file, const fs::path& path) {
+    auto bytes = read_text(file, path);
+    if (!bytes) return std::nullopt;
+    DecodedText decoded = decode_excel_text(*bytes);
+    if (decoded.encoding == TextEncoding::windows1251)
+        file.warning(0, "", "файл в кодировке Windows-1251 перекодирован в UTF-8; сохраните его как «CSV UTF-8»");
+    if (decoded.encoding == TextEncoding::utf16)
+        file.warning(0, "", "файл в кодировке UTF-16 («Текст Юникод») перекодирован в UTF-8; сохраните его как «CSV UTF-8»");
+    return std::move(decoded.text);
 }
 
 std::vector<model::ResultRow> read_csv_rows(SourceFile& file, const fs::path& path, bool scoped) {
     std::vector<model::ResultRow> rows;
-    auto text = read_text(file, path);
+    auto text = read_csv_text(file, path);
     if (!text) return rows;
     CsvTable table = parse_csv(*text);
     if (!table.error.empty()) file.error(table.error_line, "", table.error);
     if (table.records.empty()) return rows;
-    std::vector<std::string> columns = header_columns(file, table.records.front(), scoped);
+    CsvHeader header = read_header(file, table.records.front(), scoped);
+    // Without a required column every row would repeat the same complaint.
+    if (!header.complete) return rows;
     for (std::size_t r = 1; r < table.records.size(); ++r) {
         const CsvRecord& record = table.records[r];
-        if (record.cells.size() > columns.size())
-            file.warning(record.line, "", "в строке больше ячеек, чем столбцов в заголовке: лишние не прочитаны");
-        std::map<std::string, Cell> cells;
-        for (std::size_t c = 0; c < record.cells.size() && c < columns.size(); ++c)
-            cells[columns[c]] = {record.cells[c], record.line};
-        RowCells row(file, std::move(cells), record.line, "");
+        RowCells row(file, cells_of(file, record, header), record.line, "");
         rows.push_back(build_row(row, scoped));
     }
     return rows;
