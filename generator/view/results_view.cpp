@@ -73,7 +73,10 @@ std::vector<std::string> words_of(const std::string& text) {
 // The dative of one word of a subject's name, or empty when unsure.
 std::string dative_word(const std::string& word, bool adjective) {
     if (adjective) {
-        if (ends_with(word, "ий") || ends_with(word, "ый")) return word.substr(0, word.size() - 4) + "ому";
+        std::string stem = word.substr(0, word.size() - 4);
+        if (ends_with(word, "ый")) return stem + "ому";
+        if (ends_with(word, "кий") || ends_with(word, "гий") || ends_with(word, "хий")) return stem + "ому";
+        if (ends_with(word, "ий")) return stem + "ему";  // окружающий → окружающему
         if (ends_with(word, "ая")) return word.substr(0, word.size() - 4) + "ой";
         if (ends_with(word, "ое")) return word.substr(0, word.size() - 4) + "ому";
         return {};
@@ -314,7 +317,7 @@ std::string years_text(long long count) { return count_text(count, "год", "г
 
 std::string subject_dative(const std::string& subject) {
     std::string main = subject;
-    std::string qualifier;  // «(профильная)» becomes an adjective in front: «профильной математике»
+    std::string qualifier;  // «(профильная)», an adjective agreeing with the subject
     if (auto open = subject.find(" ("); open != std::string::npos && ends_with(subject, ")")) {
         main = subject.substr(0, open);
         qualifier = subject.substr(open + 2, subject.size() - open - 3);
@@ -333,7 +336,8 @@ std::string subject_dative(const std::string& subject) {
         if (qualifier_words.size() != 1) return {};
         std::string adjective = dative_word(lower_first(qualifier_words[0]), true);
         if (adjective.empty()) return {};
-        result = adjective + " " + result;
+        // «профильной математике», but «иностранному языку (английскому)».
+        result = words.size() == 1 ? adjective + " " + result : result + " (" + adjective + ")";
     }
     return result;
 }
