@@ -27,14 +27,16 @@ const std::string kResultsPath = "schools/a/results.csv";
 class SchoolWithCsv {
 public:
     explicit SchoolWithCsv(const std::string& fixture) {
-        static std::atomic<int> counter{0};
-        root_ = fs::temp_directory_path() /
-                ("shnor-csv-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::remove_all(root_);
-        fs::create_directories(root_ / "schools/a");
-        std::ofstream(root_ / "site.yaml") << "title: Сайт\nbase_url: https://example.org/shnor\n";
-        std::ofstream(root_ / "schools/a/school.yaml") << "name: Школа А\n";
+        make_tree();
         fs::copy_file(kFixtures / fixture, root_ / kResultsPath);
+        result_ = shnor::load::load_site(root_);
+    }
+    struct Bytes {
+        std::string text;
+    };
+    explicit SchoolWithCsv(const Bytes& csv) {
+        make_tree();
+        std::ofstream(root_ / kResultsPath, std::ios::binary) << csv.text;
         result_ = shnor::load::load_site(root_);
     }
     ~SchoolWithCsv() { fs::remove_all(root_); }
@@ -54,6 +56,16 @@ public:
     }
 
 private:
+    void make_tree() {
+        static std::atomic<int> counter{0};
+        root_ = fs::temp_directory_path() /
+                ("shnor-csv-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        fs::remove_all(root_);
+        fs::create_directories(root_ / "schools/a");
+        std::ofstream(root_ / "site.yaml") << "title: Сайт\nbase_url: https://example.org/shnor\n";
+        std::ofstream(root_ / "schools/a/school.yaml") << "name: Школа А\n";
+    }
+
     fs::path root_;
     LoadResult result_;
 };
@@ -194,4 +206,51 @@ TEST_CASE("csv: an Excel «sep=» first line sets the separator", "[csv]") {
     CHECK(plain.separator == ';');
     REQUIRE(plain.records.size() == 2);
     CHECK(plain.records[1].line == 2);
+}
+
+TEST_CASE("csv: an error under a Russian header quotes it; empty required cells name their column", "[csv]") {
+    SchoolWithCsv school(SchoolWithCsv::Bytes{"Экзамен;ПРЕДМЕТ;Год;Средний  балл;Доля 4 и 5 (%)\r\n"
+                                              ";Физика;2023;3.5.1;40\r\n"
+                                              "ОГЭ;Химия;2023;4;120 %\r\n"});
+    CHECK(school.formatted(Severity::error) ==
+          std::vector<std::string>{
+              "schools/a/results.csv:2: ошибка: поле «exam»: столбец 1 «Экзамен»: обязательное поле не заполнено",
+              "schools/a/results.csv:2: ошибка: поле «mean»: столбец 4 «Средний  балл»: ожидается число, получено "
+              "«3.5.1»",
+              "schools/a/results.csv:3: ошибка: поле «quality_share»: столбец 5 «Доля 4 и 5 (%)»: доля в процентах "
+              "должна быть от 0 до 100, получено «120 %»",
+          });
+}
+
+TEST_CASE("csv: repeated and unknown columns, extra cells, a missing required column", "[csv]") {
+    SchoolWithCsv extra(SchoolWithCsv::Bytes{"exam,subject,year,Mean,mean,цвет\n"
+                                             "ОГЭ,Физика,2023,3.5,4.5,красный,,\n"
+                                             "ОГЭ,Химия,2023,4,,,,лишнее\n"});
+    CHECK(extra.formatted(Severity::warning) ==
+          std::vector<std::string>{
+              "schools/a/results.csv:1: предупреждение: поле «mean»: столбец «mean» повторяется: прочитан первый",
+              "schools/a/results.csv:1: предупреждение: поле «цвет»: неизвестный столбец «цвет» — он не будет "
+              "показан на сайте",
+              "schools/a/results.csv:3: предупреждение: в строке больше ячеек, чем столбцов в заголовке: лишние не "
+              "прочитаны",
+          });
+    REQUIRE(extra.rows().size() == 2);
+    CHECK(*extra.rows()[0].mean == Approx(3.5));
+
+    SchoolWithCsv missing(SchoolWithCsv::Bytes{"exam;subject;mean\nОГЭ;Физика;3\nОГЭ;Химия;4\n"});
+    CHECK(missing.formatted(Severity::error) ==
+          std::vector<std::string>{
+              "schools/a/results.csv:1: ошибка: поле «year»: в первой строке нет обязательного столбца «year»"});
+    CHECK(missing.rows().empty());
+}
+
+TEST_CASE("csv: numbers as Excel formats them", "[csv]") {
+    SchoolWithCsv school(SchoolWithCsv::Bytes{"exam;subject;grade;year;participants;mean;fail_share\n"
+                                              "ОГЭ;Физика;9,0;2\xC2\xA0" "023;12\xE2\x80\xAF" "345;1 234,5;7,5\xC2\xA0%\n"
+                                              "ОГЭ;Химия;9;2023;3 1;4;5\n"});
+    REQUIRE(school.rows().size() == 2);
+    check_row(school.rows()[0], "ОГЭ", "Физика", 9, 2023, 12345, 1234.5, std::nullopt, 7.5, std::nullopt);
+    CHECK(school.formatted(Severity::error) ==
+          std::vector<std::string>{"schools/a/results.csv:3: ошибка: поле «participants»: столбец 5: ожидается "
+                                   "целое число, получено «3 1»"});
 }
