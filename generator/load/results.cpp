@@ -63,7 +63,7 @@ std::size_t append_lower_letter(std::string& key, std::string_view text, std::si
     if (yo) key += "\xD0\xB5";
     else if (byte == 0xD0 && next >= 0x90 && next <= 0x9F) key += {'\xD0', static_cast<char>(next + 0x20)};
     else if (byte == 0xD0 && next >= 0xA0 && next <= 0xAF) key += {'\xD1', static_cast<char>(next - 0x20)};
-    else if (byte == 0xD0 || byte == 0xD1) key += {static_cast<char>(byte), static_cast<char>(next)};
+    else if ((byte == 0xD0 || byte == 0xD1) && next) key += {static_cast<char>(byte), static_cast<char>(next)};
     else {
         key += static_cast<char>(std::tolower(byte));
         return 1;
