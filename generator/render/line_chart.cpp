@@ -16,7 +16,7 @@ constexpr double kLegendTop = 4;
 constexpr double kPlotHeight = 150;
 constexpr double kSpaceAbovePlot = 30;  // the unit and labels of points at the top
 constexpr double kSpaceBelowPlot = 38;  // labels below the lowest points, then the years
-constexpr double kLabelCharWidth = 7.2;  // average advance of a 13 px character, for layout only
+constexpr double kLabelCharWidth = 7.8;  // a generous advance of a 13 px character: legends must not overlap
 constexpr std::size_t kMaxSeries = 3;
 
 // Contrast against white of at least 5:1, so lines and labels read for everyone.
