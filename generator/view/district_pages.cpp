@@ -2,6 +2,8 @@
 // documents, news, free pages and 404.
 #include "view/common.hpp"
 
+#include "derive/indicators.hpp"
+#include "render/indicator_chart.hpp"
 #include "render/markdown.hpp"
 
 #include <algorithm>
@@ -27,19 +29,101 @@ std::string value_text(double value, const std::string& unit) {
     return unit == "%" ? text + " %" : text + " " + unit;
 }
 
-const model::IndicatorPoint* latest_value(const model::Indicator& indicator) {
-    const model::IndicatorPoint* latest = nullptr;
-    for (const auto& point : indicator.values)
-        if (!latest || point.year >= latest->year) latest = &point;
-    return latest;
+std::string indicator_status_key(derive::IndicatorStatus status) {
+    switch (status) {
+        case derive::IndicatorStatus::reached: return "reached";
+        case derive::IndicatorStatus::on_track: return "on-track";
+        case derive::IndicatorStatus::behind: return "behind";
+        case derive::IndicatorStatus::no_data: return "no-data";
+    }
+    return "no-data";
 }
 
-std::string target_state(const model::Indicator& indicator) {
-    const auto* latest = latest_value(indicator);
-    if (!latest || !indicator.target) return {};
-    bool reached = indicator.better == "lower" ? latest->value <= indicator.target->value
-                                               : latest->value >= indicator.target->value;
-    return reached ? "целевое значение достигнуто" : "целевое значение пока не достигнуто";
+std::string indicator_status_word(derive::IndicatorStatus status) {
+    switch (status) {
+        case derive::IndicatorStatus::reached: return "достигнут";
+        case derive::IndicatorStatus::on_track: return "в пути";
+        case derive::IndicatorStatus::behind: return "отстаёт";
+        case derive::IndicatorStatus::no_data: return "нет данных";
+    }
+    return "нет данных";
+}
+
+Data indicator_status_tag(derive::IndicatorStatus status) {
+    Data tag;
+    tag.set("key", indicator_status_key(status));
+    tag.set("word", indicator_status_word(status));
+    return tag;
+}
+
+std::string point_text(const model::IndicatorPoint& point, const std::string& unit) {
+    return value_text(point.value, unit) + " (" + std::to_string(point.year) + ")";
+}
+
+std::string target_clause(const model::IndicatorPoint& target, const std::string& unit) {
+    return "цель — " + value_text(target.value, unit) + " к " + std::to_string(target.year) + " году";
+}
+
+// «Показатель снизился с 39,1 % (2024) до 30,4 % (2025)»: from the baseline,
+// or from the earliest value when there is no baseline.
+std::string change_clause(const model::Indicator& indicator, const model::IndicatorPoint& latest) {
+    std::optional<model::IndicatorPoint> first = indicator.baseline;
+    if (!first)
+        for (const auto& point : indicator.values)
+            if (!first || point.year < first->year) first = point;
+    if (!first || first->year >= latest.year)
+        return "Значение в " + std::to_string(latest.year) + " году — " + value_text(latest.value, indicator.unit);
+    if (format_number(first->value, 2) == format_number(latest.value, 2))
+        return "Показатель не изменился: " + value_text(latest.value, indicator.unit) + " в " +
+               std::to_string(first->year) + " и " + std::to_string(latest.year) + " годах";
+    std::string verb = latest.value > first->value ? "вырос" : "снизился";
+    return "Показатель " + verb + " с " + point_text(*first, indicator.unit) + " до " +
+           point_text(latest, indicator.unit);
+}
+
+// One sentence that says where the indicator stands and why it has its status.
+std::string indicator_headline(const model::Indicator& indicator, const derive::IndicatorProgress& progress) {
+    const auto& unit = indicator.unit;
+    if (!progress.latest) {
+        std::string start = indicator.baseline ? "Исходное значение — " + point_text(*indicator.baseline, unit) + ". " : "";
+        if (indicator.target) return start + "Фактических значений пока нет; " + target_clause(*indicator.target, unit) + ".";
+        return start + (indicator.baseline ? "Фактических значений и цели пока нет." : "Значений пока нет.");
+    }
+    std::string sentence = change_clause(indicator, *progress.latest);
+    if (!indicator.target) return sentence + "; цель не установлена.";
+    sentence += "; " + target_clause(*indicator.target, unit);
+    const std::string expected =
+        progress.expected ? "по равномерному пути к цели в " + std::to_string(progress.latest->year) +
+                                " году ожидалось " + value_text(*progress.expected, unit)
+                          : std::string();
+    switch (progress.status) {
+        case derive::IndicatorStatus::reached: return sentence + "; цель достигнута.";
+        case derive::IndicatorStatus::on_track: return sentence + "; показатель в пути: " + expected + ".";
+        case derive::IndicatorStatus::behind: return sentence + "; показатель отстаёт: " + expected + ".";
+        case derive::IndicatorStatus::no_data: break;
+    }
+    return sentence + "; без исходного значения темп к цели не оценить.";
+}
+
+render::IndicatorChartPoint chart_point(const model::IndicatorPoint& point, const std::string& unit) {
+    return {point.year, point.value, value_text(point.value, unit)};
+}
+
+std::string indicator_chart(const model::Indicator& indicator, const std::string& headline, const std::string& id_prefix) {
+    render::IndicatorChart chart;
+    chart.id_prefix = id_prefix;
+    chart.title = "График: " + indicator.title;
+    chart.description = indicator.title + ". " + headline;
+    chart.unit = indicator.unit;
+    chart.lower_is_better = indicator.better == "lower";
+    if (indicator.baseline) chart.baseline = chart_point(*indicator.baseline, indicator.unit);
+    for (const auto& point : indicator.values) chart.values.push_back(chart_point(point, indicator.unit));
+    if (indicator.target) {
+        chart.target = chart_point(*indicator.target, indicator.unit);
+        chart.target->label = "цель " + std::to_string(indicator.target->year) + ": " + chart.target->label;
+    }
+    chart.format_tick = [](double value) { return format_number(value, 2); };
+    return render::indicator_chart_svg(chart);
 }
 
 Data point_row(const std::string& label, const model::IndicatorPoint& point, const std::string& unit) {
@@ -52,12 +136,21 @@ Data point_row(const std::string& label, const model::IndicatorPoint& point, con
     return row;
 }
 
-Data indicator_data(const model::Indicator& indicator) {
+// An indicator with its status, headline, chart and data table. `anchor` is
+// the id of its section; the chart's ids derive from it.
+Data indicator_data(const model::Indicator& indicator, const std::string& anchor, int heading_level) {
+    auto progress = derive::indicator_progress(indicator);
     Data data;
     data.set("id", indicator.id);
+    data.set("anchor", anchor);
+    data.set("level", std::to_string(heading_level));
     data.set("title", indicator.title);
     put(data, "unit", indicator.unit);
     data.set("better", better_word(indicator.better));
+    data.set("status", indicator_status_tag(progress.status));
+    std::string headline = indicator_headline(indicator, progress);
+    data.set("headline", headline);
+    put(data, "chart_svg", indicator_chart(indicator, headline, anchor + "-chart"));
     List rows;
     if (indicator.baseline) rows.push_back(point_row("Исходное значение", *indicator.baseline, indicator.unit));
     auto values = indicator.values;
@@ -65,14 +158,58 @@ Data indicator_data(const model::Indicator& indicator) {
     for (const auto& point : values) rows.push_back(point_row("Фактическое значение", point, indicator.unit));
     if (indicator.target) rows.push_back(point_row("Целевое значение", *indicator.target, indicator.unit));
     put_list(data, "rows", rows);
-    const auto* latest = latest_value(indicator);
-    const auto* shown = latest ? latest : (indicator.baseline ? &*indicator.baseline : nullptr);
+    const auto& latest = progress.latest;
+    const auto* shown = latest ? &*latest : (indicator.baseline ? &*indicator.baseline : nullptr);
     put(data, "latest", shown ? value_text(shown->value, indicator.unit) : std::string());
     put(data, "latest_year", shown ? std::to_string(shown->year) : std::string());
     put(data, "latest_label", latest ? "факт" : (shown ? "исходное" : ""));
     put(data, "target", indicator.target ? value_text(indicator.target->value, indicator.unit) : std::string());
     put(data, "target_year", indicator.target ? std::to_string(indicator.target->year) : std::string());
-    put(data, "state", target_state(indicator));
+    return data;
+}
+
+// The share of ШНОР among the district's schools, counted from the schools of
+// this site, next to the target of the indicator that measures it. The
+// content format has no key saying which indicator that is, so the one with
+// the id `shnor-share` (the id the format's own example uses) is taken.
+Data shnor_share_data(const model::Site& site) {
+    const auto& total = site.config.district.schools_total;
+    if (!total || *total <= 0) return Data(false);
+    std::optional<int> latest_year;
+    for (const auto& school : site.schools)
+        for (const auto& category : school.categories)
+            if (category.type == "shnor" && category.year && (!latest_year || *category.year > *latest_year))
+                latest_year = category.year;
+    // A category without a year counts as current: the content does not say it is old.
+    int count = 0;
+    for (const auto& school : site.schools)
+        if (std::any_of(school.categories.begin(), school.categories.end(), [&](const auto& category) {
+                return category.type == "shnor" && (!category.year || category.year == latest_year);
+            }))
+            ++count;
+    double share = 100.0 * count / *total;
+    Data data;
+    data.set("count", std::to_string(count));
+    data.set("total", std::to_string(*total));
+    data.set("share", value_text(share, "%"));
+    put(data, "year", latest_year ? std::to_string(*latest_year) : std::string());
+    std::string line = "Сейчас ШНОР: " + std::to_string(count) + " из " + std::to_string(*total) + " " +
+                       plural_form(*total, "школы", "школ", "школ") + " (" + value_text(share, "%") + ")";
+    auto indicator = std::find_if(site.indicators.begin(), site.indicators.end(),
+                                  [](const auto& candidate) { return candidate.id == "shnor-share"; });
+    bool has_target = indicator != site.indicators.end() && indicator->target;
+    if (has_target) {
+        line += "; " + target_clause(*indicator->target, "%") + ".";
+        data.set("target", value_text(indicator->target->value, "%"));
+        data.set("target_year", std::to_string(indicator->target->year));
+        data.set("indicator_href", "indicators/#" + indicator->id);
+    } else {
+        line += ".";
+        data.set("target", false);
+        data.set("target_year", false);
+        data.set("indicator_href", false);
+    }
+    data.set("line", line);
     return data;
 }
 
@@ -205,8 +342,9 @@ void add_home(const model::Site& site, const BuildContext& context, std::vector<
     }
     put_list(page.data, "programs", programs);
     List indicators;
-    for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator));
+    for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator, indicator.id, 3));
     put_list(page.data, "indicators", indicators);
+    page.data.set("shnor_share", shnor_share_data(site));
     List news;
     for (std::size_t i = 0; i < site.district.news.size() && i < kNewsOnHome; ++i)
         news.push_back(news_summary(site.district.news[i], "news/" + site.district.news[i].id + "/"));
@@ -309,7 +447,7 @@ void add_indicators(const model::Site& site, const BuildContext& context, std::v
     PageSpec page = make_page(site, context, "indicators/", "indicators", "Целевые показатели", "indicators",
                               {{"Главная", ""}});
     List indicators;
-    for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator));
+    for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator, indicator.id, 2));
     put_list(page.data, "indicators", indicators);
     pages.push_back(std::move(page));
 }
@@ -390,7 +528,7 @@ Data program_data(const model::Program& program, const std::vector<model::Roadma
     List indicators;
     for (const auto& id : program.indicators)
         for (const auto& indicator : links.site().indicators)
-            if (indicator.id == id) indicators.push_back(indicator_data(indicator));
+            if (indicator.id == id) indicators.push_back(indicator_data(indicator, "indicator-" + indicator.id, 3));
     put_list(data, "indicators", indicators);
     put(data, "period", period_text(program.period));
     List stages;
