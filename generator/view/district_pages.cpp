@@ -7,6 +7,7 @@
 #include "render/markdown.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace shnor::view::detail {
 
@@ -24,9 +25,10 @@ List crumb_list(const Crumbs& crumbs) {
 std::string better_word(const std::string& better) { return better == "lower" ? "ниже — лучше" : "выше — лучше"; }
 
 std::string value_text(double value, const std::string& unit) {
+    // A no-break space keeps «17,4 %» on one line.
     std::string text = format_number(value, 2);
     if (unit.empty()) return text;
-    return unit == "%" ? text + " %" : text + " " + unit;
+    return text + "\u00A0" + unit;
 }
 
 std::string indicator_status_key(derive::IndicatorStatus status) {
@@ -187,7 +189,8 @@ Data shnor_share_data(const model::Site& site) {
                 return category.type == "shnor" && (!category.year || category.year == latest_year);
             }))
             ++count;
-    double share = 100.0 * count / *total;
+    // One decimal, as the indicators are written (9 of 23 is 39,1 %).
+    double share = std::round(1000.0 * count / *total) / 10;
     Data data;
     data.set("count", std::to_string(count));
     data.set("total", std::to_string(*total));

@@ -1,6 +1,7 @@
 // Open data: data/*.json and data/*.csv. The JSON of site.json is also what a
 // `district` source of another build reads, so it is complete and stable:
 // every key is always present (null or "" when empty), in a fixed order.
+#include "derive/indicators.hpp"
 #include "derive/results.hpp"
 #include "render/escape.hpp"
 #include "view/view.hpp"
@@ -329,16 +330,24 @@ Json point_json(const std::optional<model::IndicatorPoint>& point) {
 }
 
 // Whether the latest known value meets the target, in the indicator's better direction.
-Json target_reached(const model::Indicator& indicator) {
-    if (!indicator.target || indicator.values.empty()) return nullptr;
-    const auto* latest = &indicator.values.front();
-    for (const auto& point : indicator.values)
-        if (point.year >= latest->year) latest = &point;
-    bool lower_is_better = indicator.better == "lower";
-    return lower_is_better ? latest->value <= indicator.target->value : latest->value >= indicator.target->value;
+Json target_reached(const model::Indicator& indicator, const derive::IndicatorProgress& progress) {
+    if (!indicator.target || !progress.latest) return nullptr;
+    return progress.status == derive::IndicatorStatus::reached;
 }
 
+// Path values are computed: rounded so that 28.250000000000004 reads 28.25.
+double rounded_path_value(double value) { return std::round(value * 1e4) / 1e4; }
+
+Json path_json(const std::vector<derive::PathPoint>& path) {
+    Json list = Json::array();
+    for (const auto& point : path) list.push_back(Json{{"year", point.year}, {"value", rounded_path_value(point.value)}});
+    return list;
+}
+
+// Every key of the content format's indicator, then what derive/ computes:
+// the status, the latest value, the path value at its year and the whole path.
 Json indicator_json(const model::Indicator& indicator) {
+    auto progress = derive::indicator_progress(indicator);
     Json values = Json::array();
     for (const auto& point : indicator.values) values.push_back(point_json(point));
     return Json{{"id", indicator.id},
@@ -348,22 +357,45 @@ Json indicator_json(const model::Indicator& indicator) {
                 {"baseline", point_json(indicator.baseline)},
                 {"target", point_json(indicator.target)},
                 {"values", values},
-                {"target_reached", target_reached(indicator)}};
+                {"target_reached", target_reached(indicator, progress)},
+                {"status", derive::indicator_status_name(progress.status)},
+                {"latest", point_json(progress.latest)},
+                {"expected_at_latest", progress.expected ? Json(rounded_path_value(*progress.expected)) : Json(nullptr)},
+                {"path", path_json(progress.path)}};
 }
 
+// One row per point: kind is baseline | value | target | path (the linear
+// path from baseline to target, one row a year); `path_value` is the path at
+// the row's year and `latest` marks the latest actual value.
 std::vector<TextFile> indicators_files(const model::Site& site, const BuildContext& context) {
     Json list = Json::array();
-    CsvTable csv{"id", "title", "unit", "better", "kind", "year", "value", "note", "example"};
-    auto add_point = [&csv](const model::Indicator& indicator, const std::string& kind,
-                            const model::IndicatorPoint& point) {
-        csv.add({indicator.id, indicator.title, indicator.unit, indicator.better, kind, std::to_string(point.year),
-                 csv_number(std::optional<double>(point.value)), point.note, csv_bool(point.example)});
-    };
+    CsvTable csv{"id", "title", "unit", "better", "status", "kind", "year", "value", "path_value", "latest", "note",
+                 "example"};
     for (const auto& indicator : site.indicators) {
         list.push_back(indicator_json(indicator));
-        if (indicator.baseline) add_point(indicator, "baseline", *indicator.baseline);
-        for (const auto& point : indicator.values) add_point(indicator, "value", point);
-        if (indicator.target) add_point(indicator, "target", *indicator.target);
+        auto progress = derive::indicator_progress(indicator);
+        std::string status = derive::indicator_status_name(progress.status);
+        auto add_row = [&](const std::string& kind, int year, double value, const std::string& note, bool example,
+                           bool latest) {
+            auto path = derive::path_value(indicator, year);
+            csv.add({indicator.id, indicator.title, indicator.unit, indicator.better, status, kind, std::to_string(year),
+                     csv_number(std::optional<double>(value)),
+                     path ? csv_number(std::optional<double>(rounded_path_value(*path))) : std::string(),
+                     csv_bool(latest), note, csv_bool(example)});
+        };
+        const model::IndicatorPoint* latest = nullptr;
+        for (const auto& point : indicator.values)
+            if (!latest || point.year >= latest->year) latest = &point;
+        if (indicator.baseline)
+            add_row("baseline", indicator.baseline->year, indicator.baseline->value, indicator.baseline->note,
+                    indicator.baseline->example, false);
+        for (const auto& point : indicator.values)
+            add_row("value", point.year, point.value, point.note, point.example, &point == latest);
+        if (indicator.target)
+            add_row("target", indicator.target->year, indicator.target->value, indicator.target->note,
+                    indicator.target->example, false);
+        for (const auto& point : progress.path)
+            add_row("path", point.year, rounded_path_value(point.value), "", false, false);
     }
     Json json{{"build_date", context.build_date.iso()}, {"indicators", list}};
     return {{"data/indicators.json", dump(json)}, {"data/indicators.csv", csv.bytes()}};
