@@ -233,7 +233,7 @@ TEST_CASE("open_data: results, indicators and documents", "[open_data]") {
     CHECK(results[1]["scope"] == "region");
     CHECK(results[1]["grade"].is_null());
     std::string results_csv = file_named(files, "data/results.csv");
-    CHECK(contains(results_csv, "\r\nkutafinskaya,ОГЭ,Математика,9,2023,14,3.1,5,28.6,,false\r\n"));
+    CHECK(contains(results_csv, "\r\nkutafinskaya,ОГЭ,Математика,9,2023,14,3.1,5,28.6,,false,false,"));
 
     json indicator = json_named(files, "data/indicators.json")["indicators"][0];
     CHECK(indicator["baseline"]["value"] == 21);
