@@ -262,3 +262,23 @@ TEST_CASE("results: open data carries computed district rows and trends") {
     CHECK(json->bytes.find("\"computed\": true") != std::string::npos);
     CHECK(json->bytes.find("\"fail_share\": \"lower\"") != std::string::npos);
 }
+
+TEST_CASE("results: the district overview counts schools whose mean scores rose, fell or held") {
+    model::Site site = two_schools();  // a: 2,8 → 3,0 (up); b: 3,5 → 4,0 (up)
+    site.schools.push_back(school("c", {row("ОГЭ", "Математика", 2023, 12, 3.6, 5.0),
+                                        row("ОГЭ", "Математика", 2024, 12, 3.2, 15.0)}));
+    site.schools.push_back(school("d", {row("ОГЭ", "Русский язык", 2023, 12, 3.6, 5.0),
+                                        row("ОГЭ", "Русский язык", 2024, 12, 3.62, 5.0),
+                                        row("ОГЭ", "Математика", 2024, 12, 3.6, 5.0)}));
+    site.schools.push_back(school("e", {row("ОГЭ", "Математика", 2024, 12, 3.6, 5.0)}));  // one year only
+    auto overview = derive::results_overview(site);
+    CHECK(overview.schools_with_trend == 4);
+    CHECK(overview.improved == 2);
+    CHECK(overview.worsened == 1);
+    CHECK(overview.unchanged == 1);  // +0,02 is within the tolerance
+
+    auto pages = view::html_pages(site, {model::Date{2024, 11, 1}, "https://edu.example/"});
+    const auto* line = find(*page_at(pages, "").data.get("results_overview"), "line");
+    REQUIRE(line);
+    CHECK(line->string_value() == "Средний балл за последний год вырос в 2 из 4 школ с результатами за два года и более");
+}

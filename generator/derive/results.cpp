@@ -248,4 +248,24 @@ std::vector<ComputedDistrictRow> computed_district_rows(const model::Site& site)
     return rows;
 }
 
+ResultsOverview results_overview(const model::Site& site) {
+    ResultsOverview overview;
+    for (const auto& school : site.schools) {
+        int better = 0, worse = 0, compared = 0;
+        for (const auto& group : school_result_groups(site, school))
+            for (const auto& trend : group.trends) {
+                if (trend.measure != Measure::mean) continue;
+                ++compared;
+                better += trend.better() ? 1 : 0;
+                worse += trend.worse() ? 1 : 0;
+            }
+        if (compared == 0) continue;
+        ++overview.schools_with_trend;
+        if (better > worse) ++overview.improved;
+        else if (worse > better) ++overview.worsened;
+        else ++overview.unchanged;
+    }
+    return overview;
+}
+
 }  // namespace shnor::derive

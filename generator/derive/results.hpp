@@ -94,6 +94,17 @@ std::vector<ResultGroup> school_result_groups(const std::vector<model::School>& 
                                               const model::School& school);
 std::vector<ResultGroup> school_result_groups(const model::Site& site, const model::School& school);
 
+// Over the district: how many schools' results got better in their latest
+// year. A school counts as improved when more of its mean scores (one per
+// exam, subject and grade) rose than fell, as worsened when more fell.
+struct ResultsOverview {
+    int schools_with_trend = 0;  // schools with at least two years of some result
+    int improved = 0;
+    int worsened = 0;
+    int unchanged = 0;  // as many up as down, or all flat
+};
+ResultsOverview results_overview(const model::Site& site);
+
 // A computed district row, for open data.
 struct ComputedDistrictRow {
     ResultKey key;

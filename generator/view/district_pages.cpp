@@ -3,6 +3,7 @@
 #include "view/common.hpp"
 
 #include "derive/indicators.hpp"
+#include "derive/results.hpp"
 #include "render/indicator_chart.hpp"
 #include "render/markdown.hpp"
 
@@ -317,6 +318,22 @@ Data overdue_summary(const std::vector<model::Roadmap>& roadmaps) {
     return data;
 }
 
+// «Средний балл вырос в 2 из 3 школ ...»: one line on whether things improve.
+Data results_overview_data(const model::Site& site) {
+    auto overview = derive::results_overview(site);
+    if (overview.schools_with_trend == 0) return Data(false);
+    Data data;
+    data.set("line", "Средний балл за последний год вырос в " + std::to_string(overview.improved) + " из " +
+                         count_text(overview.schools_with_trend, "школы", "школ", "школ") + " с результатами за два года и более");
+    std::string rest;
+    if (overview.worsened > 0) rest += "снизился в " + count_text(overview.worsened, "школе", "школах", "школах");
+    if (overview.unchanged > 0)
+        rest += (rest.empty() ? "" : ", ") + std::string("без явных изменений в ") +
+                count_text(overview.unchanged, "школе", "школах", "школах");
+    put(data, "rest", rest);
+    return data;
+}
+
 void add_home(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
     PageSpec page = make_page(site, context, "", "home", site.config.title, "home", {});
     Links links(site, nullptr);
@@ -348,6 +365,7 @@ void add_home(const model::Site& site, const BuildContext& context, std::vector<
     for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator, indicator.id, 3));
     put_list(page.data, "indicators", indicators);
     page.data.set("shnor_share", shnor_share_data(site));
+    page.data.set("results_overview", results_overview_data(site));
     List news;
     for (std::size_t i = 0; i < site.district.news.size() && i < kNewsOnHome; ++i)
         news.push_back(news_summary(site.district.news[i], "news/" + site.district.news[i].id + "/"));
