@@ -508,7 +508,13 @@ TEST_CASE("fetch: a body over the size cap stops the download", "[fetch][network
     std::atomic<std::size_t> streamed{0};
     constexpr std::size_t endless = 256 * 1024 * 1024;
     server.http.Get("/declared", [&](const httplib::Request&, httplib::Response& response) {
-        response.set_content(std::string(5000, 'd'), "text/csv");
+        // Not a text type, so the server does not gzip it: the Content-Length
+        // tells the client the true size before the body.
+        response.set_content(std::string(5000, 'd'), "application/octet-stream");
+    });
+    server.http.Get("/zipped", [&](const httplib::Request&, httplib::Response& response) {
+        // Gzipped to a few dozen bytes on the wire: only the decoded size counts.
+        response.set_content(std::string(5000, 'z'), "text/csv");
     });
     server.http.Get("/endless", [&](const httplib::Request&, httplib::Response& response) {
         // Chunked, so no Content-Length warns the client in advance.
@@ -528,7 +534,7 @@ TEST_CASE("fetch: a body over the size cap stops the download", "[fetch][network
     auto options = test_options(cache);
     options.max_bytes = 1000;
     auto results = fetch_all({source("declared", server.url("/declared")), source("endless", server.url("/endless")),
-                              source("small", server.url("/small"))},
+                              source("small", server.url("/small")), source("zipped", server.url("/zipped"))},
                              options);
 
     CHECK(results[0].state == CacheState::failed);
@@ -540,6 +546,8 @@ TEST_CASE("fetch: a body over the size cap stops the download", "[fetch][network
     CHECK(results[2].state == CacheState::updated);  // exactly at the cap is fine
     CHECK(results[2].body.size() == 1000);
     CHECK_FALSE(Cache(cache.path).load(server.url("/endless")));
+    CHECK(results[3].state == CacheState::failed);
+    CHECK(results[3].error == server.url("/zipped") + ": файл больше 1000 байт");
 
     options.max_bytes = 50 * 1024 * 1024;
     CHECK(fetch_one(source("declared", server.url("/declared")), options).state == CacheState::updated);
