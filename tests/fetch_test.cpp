@@ -628,6 +628,21 @@ TEST_CASE("fetch: redirects are followed up to five times, never to file:", "[fe
     CHECK(results[2].body.empty());
 }
 
+TEST_CASE("fetch: https to a server that does not speak TLS fails cleanly", "[fetch][network]") {
+    TestServer server;
+    server.http.Get("/plain", [&](const httplib::Request&, httplib::Response& response) {
+        response.set_content("not secret", "text/plain");
+    });
+    server.start();
+
+    TempFolder cache;
+    std::string url = server.url("/plain");
+    url.replace(0, 4, "https");
+    auto result = fetch_one(source("tls", url), test_options(cache));
+    CHECK(result.state == CacheState::failed);
+    CHECK(result.error == url + ": не удалось установить защищённое соединение");
+}
+
 TEST_CASE("fetch: file: URLs are read; other schemes are refused", "[fetch]") {
     TempFolder cache;
     TempFolder files;
