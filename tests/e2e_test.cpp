@@ -242,3 +242,28 @@ TEST_CASE("--school writes one school's section as a self-contained folder", "[e
     CHECK(unknown.exit_code == 1);
     CHECK(unknown.output.find("no-such-school") != std::string::npos);
 }
+
+TEST_CASE("shnor fetch reports each source of the example; builds use fetched region results", "[e2e]") {
+    TempDir scratch("fetch");
+    fs::path cache = scratch.path / "cache";
+    auto fetched = run_shnor("fetch --content '" + kExampleContent.string() + "' --cache '" + cache.string() + "'",
+                             scratch.path);
+    INFO(fetched.output);
+    CHECK(fetched.exit_code == 0);
+    CHECK(fetched.output.find("region-results") != std::string::npos);
+    CHECK(fetched.output.find("updated") != std::string::npos);
+    auto again = run_shnor("fetch --offline --content '" + kExampleContent.string() + "' --cache '" + cache.string() + "'",
+                           scratch.path);
+    CHECK(again.exit_code == 0);
+    CHECK(again.output.find("fresh") != std::string::npos);
+    auto empty_cache = run_shnor("fetch --offline --content '" + kExampleContent.string() + "' --cache '" +
+                                     (scratch.path / "none").string() + "'",
+                                 scratch.path);
+    CHECK(empty_cache.exit_code == 1);
+    CHECK(empty_cache.output.find("failed") != std::string::npos);
+
+    fs::path out = scratch.path / "site";
+    REQUIRE(build_example(out, scratch.path).exit_code == 0);
+    // The ЕГЭ region line comes only from the `results` source.
+    CHECK(read_file(out / "schools/shubinskaya/results/index.html").find("55,1") != std::string::npos);
+}

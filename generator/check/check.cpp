@@ -45,7 +45,8 @@ void check_roadmap(const Roadmap& roadmap, const model::Date& build_date, Diagno
 
 }  // namespace
 
-Diagnostics check_site(const std::filesystem::path& content_dir, const model::Date& build_date) {
+Diagnostics check_site(const std::filesystem::path& content_dir, const model::Date& build_date,
+                       const pipeline::SourceOptions& sources) {
     auto loaded = load::load_site(content_dir);
     // A partly loaded model is still worth checking: the webmaster gets every finding at once.
     Diagnostics findings = std::move(loaded.diagnostics);

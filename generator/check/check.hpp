@@ -5,12 +5,14 @@
 
 #include "model/date.hpp"
 #include "model/diagnostics.hpp"
+#include "pipeline/sources.hpp"
 
 #include <filesystem>
 
 namespace shnor::check {
 
 // Content errors stay errors; everything else the check finds is a warning.
-model::Diagnostics check_site(const std::filesystem::path& content_dir, const model::Date& build_date);
+model::Diagnostics check_site(const std::filesystem::path& content_dir, const model::Date& build_date,
+                              const pipeline::SourceOptions& sources = {});
 
 }  // namespace shnor::check

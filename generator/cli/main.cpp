@@ -1,5 +1,6 @@
 // The `shnor` command line: parses options and runs a pipeline command.
 #include "check/check.hpp"
+#include "load/load.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <CLI/CLI.hpp>
@@ -30,8 +31,9 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     return kExitOk;
 }
 
-int run_check(const std::filesystem::path& content_dir, const shnor::model::Date& date) {
-    auto findings = shnor::check::check_site(content_dir, date);
+int run_check(const std::filesystem::path& content_dir, const shnor::model::Date& date,
+              const shnor::pipeline::SourceOptions& sources) {
+    auto findings = shnor::check::check_site(content_dir, date, sources);
     // The findings are the command's output, not a side remark: stdout, in order.
     print_diagnostics(findings, std::cout);
     std::size_t errors = findings.error_count();
@@ -39,6 +41,42 @@ int run_check(const std::filesystem::path& content_dir, const shnor::model::Date
     std::cout << "Проверка " << content_dir.string() << " на " << date.dotted() << ": ошибок " << errors
               << ", замечаний " << warnings << '\n';
     return errors > 0 ? kExitContentErrors : kExitOk;
+}
+
+// Pads to `width` characters (not bytes: the headers are Russian).
+std::string padded(const std::string& text, std::size_t width) {
+    std::size_t characters = 0;
+    for (unsigned char c : text) characters += (c & 0xC0) != 0x80;
+    return text + std::string(characters < width ? width - characters : 1, ' ');
+}
+
+int run_fetch(const shnor::pipeline::BuildOptions& options) {
+    auto loaded = shnor::load::load_site(options.content_dir);
+    if (loaded.diagnostics.has_errors()) {
+        print_diagnostics(loaded.diagnostics);
+        return kExitContentErrors;
+    }
+    shnor::model::Diagnostics diagnostics;
+    auto shared = shnor::pipeline::fetch_shared_data(loaded.site.config.sources, options.content_dir, options.sources,
+                                                      diagnostics);
+    std::cout << padded("источник", 22) << padded("HTTP", 6) << padded("байт", 11) << padded("кэш", 13)
+              << padded("время", 8) << "адрес\n";
+    for (const auto& result : shared.fetched) {
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.2f с", result.seconds);
+        std::cout << padded(result.id, 22) << padded(result.http_status ? std::to_string(result.http_status) : "-", 6)
+                  << padded(std::to_string(result.body.size()), 11)
+                  << padded(std::string(shnor::fetch::to_string(result.state)), 13) << padded(seconds, 8) << result.url
+                  << '\n';
+    }
+    print_diagnostics(diagnostics);
+    return diagnostics.has_errors() ? kExitContentErrors : kExitOk;
+}
+
+void add_source_options(CLI::App* command, shnor::pipeline::SourceOptions& options) {
+    command->add_option("--cache", options.cache_dir,
+                        "Папка кэша общих данных (по умолчанию .shnor-cache рядом с папкой материалов)");
+    command->add_flag("--offline", options.offline, "Не обращаться к сети: брать общие данные только из кэша");
 }
 
 // `--date` text → the date, or nullopt after telling the user what is wrong.
@@ -77,12 +115,21 @@ int main(int argc, char** argv) {
                       "Собрать только раздел одной школы (её папка в schools/) как самостоятельную папку с "
                       "относительными ссылками — для размещения на официальном сайте школы");
 
+    add_source_options(build, options.sources);
+
+    auto* fetch = app.add_subcommand(
+        "fetch", "Обновить общие данные (sources в site.yaml) и показать по каждому источнику: адрес, ответ "
+                 "сервера, размер, состояние кэша (fresh, revalidated, updated, stale, failed) и время.");
+    fetch->add_option("--content", options.content_dir, kContentHelp);
+    add_source_options(fetch, options.sources);
+
     auto* check = app.add_subcommand(
         "check", "Проверить материалы, не собирая сайт: ошибки, нераспознанные сроки, просроченные "
                  "мероприятия без отчёта, «дорожные карты» без выполненных мероприятий. Код выхода 1 "
                  "только при ошибках.");
     check->add_option("--content", options.content_dir, kContentHelp);
     check->add_option("--date", date_text, kDateHelp);
+    add_source_options(check, options.sources);
 
     try {
         app.parse(argc, argv);
@@ -95,6 +142,7 @@ int main(int argc, char** argv) {
     if (!date) return kExitUsage;
     options.build_date = *date;
     if (build->parsed()) return run_build(options);
-    if (check->parsed()) return run_check(options.content_dir, options.build_date);
+    if (check->parsed()) return run_check(options.content_dir, options.build_date, options.sources);
+    if (fetch->parsed()) return run_fetch(options);
     return kExitUsage;
 }

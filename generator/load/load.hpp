@@ -19,4 +19,9 @@ struct LoadResult {
 // webmaster sees all errors of a build at once.
 LoadResult load_site(const std::filesystem::path& content_dir);
 
+// Rows of a fetched `results` source (format csv, json or yaml), each with
+// its `scope`; problems are reported against `label` (the source's URL).
+std::vector<model::ResultRow> parse_shared_results(const std::string& bytes, const std::string& format,
+                                                   const std::string& label, model::Diagnostics& diagnostics);
+
 }  // namespace shnor::load

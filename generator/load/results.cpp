@@ -1,4 +1,5 @@
 #include "load/csv.hpp"
+#include "load/load.hpp"
 #include "load/front_matter.hpp"
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
@@ -218,9 +219,8 @@ model::ResultRow build_row(RowCells& cells, bool scoped) {
     return row;
 }
 
-std::vector<model::ResultRow> read_yaml_rows(SourceFile& file, const fs::path& path, bool scoped) {
+std::vector<model::ResultRow> rows_of_yaml(SourceFile& file, const std::optional<YAML::Node>& root, bool scoped) {
     std::vector<model::ResultRow> rows;
-    auto root = read_yaml_file(file, path);
     if (!root || root->IsNull()) return rows;
     if (!root->IsSequence()) {
         file.error(file.line_of(*root), "", "ожидается список строк результатов, каждая начинается с «- exam: ...»");
@@ -324,11 +324,9 @@ std::optional<std::string> read_csv_text(SourceFile& file, const fs::path& path)
     return std::move(decoded.text);
 }
 
-std::vector<model::ResultRow> read_csv_rows(SourceFile& file, const fs::path& path, bool scoped) {
+std::vector<model::ResultRow> rows_of_csv(SourceFile& file, const std::string& text, bool scoped) {
     std::vector<model::ResultRow> rows;
-    auto text = read_csv_text(file, path);
-    if (!text) return rows;
-    CsvTable table = parse_csv(*text);
+    CsvTable table = parse_csv(text);
     if (!table.error.empty()) file.error(table.error_line, "", table.error);
     if (table.records.empty()) return rows;
     CsvHeader header = read_header(file, table.records.front(), scoped);
@@ -342,7 +340,26 @@ std::vector<model::ResultRow> read_csv_rows(SourceFile& file, const fs::path& pa
     return rows;
 }
 
+std::vector<model::ResultRow> read_csv_rows(SourceFile& file, const fs::path& path, bool scoped) {
+    auto text = read_csv_text(file, path);
+    return text ? rows_of_csv(file, *text, scoped) : std::vector<model::ResultRow>{};
+}
+
+std::vector<model::ResultRow> read_yaml_rows(SourceFile& file, const fs::path& path, bool scoped) {
+    return rows_of_yaml(file, read_yaml_file(file, path), scoped);
+}
+
 }  // namespace
+
+std::vector<model::ResultRow> parse_shared_results(const std::string& bytes, const std::string& format,
+                                                   const std::string& label, model::Diagnostics& diagnostics) {
+    LoadContext context{{}, diagnostics, {}};
+    SourceFile file(context, label);
+    // Scopes name schools of the whole region: the caller keeps what concerns
+    // this site, so no reference is checked here.
+    if (format == "csv") return rows_of_csv(file, decode_excel_text(bytes).text, true);
+    return rows_of_yaml(file, parse_yaml(file, bytes), true);  // JSON is YAML too
+}
 
 std::vector<model::ResultRow> read_results(LoadContext& context, const Owner& owner, bool scoped) {
     std::string yaml_path = content_path(owner.dir, "results.yaml");

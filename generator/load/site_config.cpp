@@ -36,9 +36,10 @@ model::Source read_source(SourceFile& file, const YAML::Node& node, const std::s
     source.pos = file.pos_of(node);
     source.id = fields.slug("id", Need::required);
     source.url = fields.text("url", Need::required);
-    if (!source.url.empty() && !is_web_url(source.url))
+    // file: URLs serve data kept beside the content; `file:data/x.csv` is relative to the content folder.
+    if (!source.url.empty() && !is_web_url(source.url) && source.url.rfind("file:", 0) != 0)
         file.error(fields.line_of("url"), fields.path_of("url"),
-                   "адрес должен начинаться с http:// или https://, получено " + in_quotes(source.url));
+                   "адрес должен начинаться с http://, https:// или file:, получено " + in_quotes(source.url));
     source.role = fields.choice("role", {"results", "schools-list", "district", "data"}, "", Need::required);
     source.format = fields.choice("format", {"csv", "json", "yaml"}, "", Need::required);
     source.sha256 = fields.text("sha256");

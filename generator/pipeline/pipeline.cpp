@@ -4,6 +4,7 @@
 #include "load/load.hpp"
 #include "pipeline/school_site.hpp"
 #include "render/templates.hpp"
+#include "view/json_data.hpp"
 #include "view/view.hpp"
 #include "write/write.hpp"
 
@@ -77,12 +78,14 @@ write::OutputFile render_main_copy(render::Templates& templates, view::PageSpec&
 }
 
 std::vector<write::OutputFile> render_everything(const model::Site& site, const BuildOptions& options,
-                                                 const view::BuildContext& context, BuildReport& report) {
+                                                 const view::BuildContext& context, const view::Data& sources,
+                                                 BuildReport& report) {
     render::Templates templates(layout_folders(options));
     std::vector<write::OutputFile> files;
     std::vector<std::string> page_paths;
     for (auto& page : view::html_pages(site, context)) {
         if (!in_build(page, options)) continue;
+        page.data.set("sources", sources);
         if (page.path != "404.html") files.push_back(render_low_vision_copy(templates, page, options));
         page_paths.push_back(page.path);
         files.push_back(render_main_copy(templates, page, options));
@@ -120,11 +123,16 @@ BuildReport build_site(const BuildOptions& options) {
         report.diagnostics.error("schools/" + options.school, 0, "", "нет раздела школы «" + options.school + "»");
         return report;
     }
+    SharedData shared = fetch_shared_data(site.config.sources, options.content_dir, options.sources, report.diagnostics);
+    if (report.diagnostics.has_errors()) return report;
+    add_shared_results(site, shared.results);
+    view::Data sources;
+    for (const auto& [id, data] : shared.data) sources.set(id, view::data_of_json(data));
     derive::derive_site(site, options.build_date);
     view::BuildContext context{options.build_date,
                                with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
     try {
-        auto files = render_everything(site, options, context, report);
+        auto files = render_everything(site, options, context, sources, report);
         report.files = files.size();
         write::replace_tree(options.out_dir, files);
         report.written = true;

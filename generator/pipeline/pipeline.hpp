@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/date.hpp"
+#include "pipeline/sources.hpp"
 #include "model/diagnostics.hpp"
 
 #include <cstddef>
@@ -17,6 +18,7 @@ struct BuildOptions {
     model::Date build_date;        // the date statuses are computed against
     std::string base_url;          // empty: the base_url of site.yaml
     std::string school;            // a slug: only that school's section, as a self-contained folder
+    SourceOptions sources;         // cache folder, offline
     std::filesystem::path builtin_layouts = SHNOR_BUILTIN_LAYOUTS;
     std::filesystem::path builtin_assets = SHNOR_BUILTIN_ASSETS;
 };
