@@ -8,6 +8,7 @@
 
 namespace fs = std::filesystem;
 using shnor::model::Date;
+namespace pipeline = shnor::pipeline;
 using shnor::model::Diagnostics;
 using shnor::model::Severity;
 
@@ -78,4 +79,21 @@ TEST_CASE("check before the deadline finds nothing late; content errors stay err
     CHECK(findings.has_errors());
     CHECK(has_finding(findings, Severity::error, "indicators.yaml", 3, "YAML"));
     CHECK_FALSE(has_finding(findings, Severity::warning, "roadmaps/plan.yaml", 7, "отчёта нет"));
+}
+
+TEST_CASE("check compares the regional list with the school sections, names spelled as in real lists", "[check]") {
+    CheckTree tree;
+    tree.write("site.yaml", "title: Сайт\nbase_url: https://example.org/\nsources:\n"
+                            "  - {id: list, url: 'file:shared/list.csv', role: schools-list, format: csv}\n")
+        .write("shared/list.csv", "name;type;year\n\"МКОУ \"\"Кармаклинская средняя общеобразовательная школа\"\"\";shnor;2024\n"
+                                  "МБОУ СОШ № 92;shnor;2024\n")
+        .write("schools/karmaklinskaya/school.yaml", "name: МКОУ Кармаклинская СОШ\n")
+        .write("schools/sosh-47/school.yaml", "name: МБОУ СОШ №47\n");
+    pipeline::SourceOptions sources{tree.root / "cache", false};
+    auto findings = shnor::check::check_site(tree.root, Date{2024, 11, 1}, sources);
+    CHECK_FALSE(findings.has_errors());
+    CHECK(has_finding(findings, Severity::warning, "file:shared/list.csv", 3,
+                      "«МБОУ СОШ № 92» есть в перечне «list», но раздела на сайте у неё нет"));
+    CHECK(has_finding(findings, Severity::warning, "schools/sosh-47/school.yaml", 1, "«МБОУ СОШ №47» нет в перечне"));
+    CHECK_FALSE(has_finding(findings, Severity::warning, "schools/karmaklinskaya/school.yaml", 1, "нет в перечне"));
 }

@@ -1,7 +1,10 @@
 #include "check/check.hpp"
 
 #include "derive/derive.hpp"
+#include "check/school_names.hpp"
 #include "load/load.hpp"
+
+#include <cctype>
 
 namespace shnor::check {
 
@@ -43,6 +46,37 @@ void check_roadmap(const Roadmap& roadmap, const model::Date& build_date, Diagno
                          "в «дорожной карте» «" + roadmap.title + "» нет ни одного выполненного мероприятия");
 }
 
+std::vector<ListedSchool> listed_schools(const nlohmann::json& rows) {
+    std::vector<ListedSchool> listed;
+    if (!rows.is_array()) return listed;
+    auto text = [](const nlohmann::json& row, const char* key) {
+        return row.contains(key) && row[key].is_string() ? row[key].get<std::string>() : std::string();
+    };
+    int line = 1;  // the header of a CSV list
+    for (const auto& row : rows) {
+        ++line;
+        if (!row.is_object()) continue;
+        ListedSchool school{text(row, "name"), text(row, "type"), std::nullopt, text(row, "inn"), line};
+        if (auto year = text(row, "year"); !year.empty() && std::isdigit(static_cast<unsigned char>(year[0])))
+            school.year = std::stoi(year);
+        listed.push_back(std::move(school));
+    }
+    return listed;
+}
+
+// The regional list against the sections of the site, both ways.
+void check_schools_list(const model::Site& site, const model::Source& source, const nlohmann::json& rows,
+                        Diagnostics& findings) {
+    auto comparison = compare_with_list(listed_schools(rows), site.schools);
+    for (const auto& listed : comparison.listed_without_section)
+        findings.warning(source.url, listed.line, "name",
+                         "школа «" + listed.name + "» есть в перечне «" + source.id + "», но раздела на сайте у неё нет");
+    for (const auto* school : comparison.sections_not_listed)
+        findings.warning(school->pos.file, school->pos.line, "name",
+                         "школы «" + school->display_name() + "» нет в перечне «" + source.id +
+                             "»; если её называют там иначе, добавьте это название в other_names");
+}
+
 }  // namespace
 
 Diagnostics check_site(const std::filesystem::path& content_dir, const model::Date& build_date,
@@ -50,6 +84,10 @@ Diagnostics check_site(const std::filesystem::path& content_dir, const model::Da
     auto loaded = load::load_site(content_dir);
     // A partly loaded model is still worth checking: the webmaster gets every finding at once.
     Diagnostics findings = std::move(loaded.diagnostics);
+    auto shared = pipeline::fetch_shared_data(loaded.site.config.sources, content_dir, sources, findings);
+    for (const auto& source : loaded.site.config.sources)
+        if (source.role == "schools-list" && shared.data.count(source.id))
+            check_schools_list(loaded.site, source, shared.data.at(source.id), findings);
     derive::derive_site(loaded.site, build_date);
     for (const auto& roadmap : loaded.site.district.roadmaps) check_roadmap(roadmap, build_date, findings);
     for (const auto& school : loaded.site.schools)
