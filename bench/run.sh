@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Benchmark shnor against Hugo on synthetic districts of N schools.
+#
+#   bash bench/run.sh [N ...]          (default: 200 2000)
+#
+# Environment:
+#   ROUNDS=5            timed A B pairs per N (Hugo, then shnor, alternately)
+#   SHNOR=build/shnor   the shnor executable (relative to the repository root)
+#   HUGO=hugo           the Hugo executable
+#   HUGO_MAX_N=         run Hugo only for N <= HUGO_MAX_N
+#   HUGO_TIMEOUT=600    a Hugo run longer than this (s) is stopped, and Hugo is skipped
+#                       for the rest of this N and for every larger N
+#   BENCH_DIR=/tmp/shnor-bench   generated sites (reused while the generator is unchanged)
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+
+rounds=${ROUNDS:-5}
+shnor=${SHNOR:-build/shnor}
+hugo=${HUGO:-hugo}
+hugo_max_n=${HUGO_MAX_N:-}
+hugo_timeout=${HUGO_TIMEOUT:-600}
+bench_dir=${BENCH_DIR:-/tmp/shnor-bench}
+build_date=2024-11-01
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(200 2000)
+
+fail() { echo "run.sh: $*" >&2; exit 1; }
+
+[ -x /usr/bin/time ] || fail "/usr/bin/time is missing: apt-get install time"
+[ -x "$shnor" ] || fail "$shnor not found: build it (cmake --build build) or set SHNOR="
+command -v "$hugo" >/dev/null || fail "hugo not found: apt-get install hugo, or set HUGO="
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || fail "ROUNDS must be a positive number"
+for n in "${sizes[@]}"; do [[ "$n" =~ ^[1-9][0-9]*$ ]] || fail "N must be a positive number: $n"; done
+
+generator_stamp=$(sha256sum bench/generate.py | cut -c1-16)
+hugo_given_up_at=""    # the N at which a Hugo run went over the time limit
+
+# Generates the site of N schools once; a later run reuses it while generate.py is unchanged.
+prepare_site() {
+    local n=$1 dir=$2
+    if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$generator_stamp" ]; then
+        echo "N=$n: reusing $dir"
+        return
+    fi
+    echo "N=$n: generating into $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    python3 bench/generate.py "$n" "$dir"
+    echo "$generator_stamp" > "$dir/stamp"
+}
+
+# Runs one timed build; appends "tool round seconds peak_kb pages" to the results file.
+# Returns 2 when the run hit the time limit.
+timed_build() {
+    local tool=$1 round=$2 dir=$3 results=$4
+    local out="$dir/out-$tool" measure="$dir/time-$tool" log="$dir/log-$tool"
+    rm -rf "$out"
+    sync
+    local status=0
+    if [ "$tool" = hugo ]; then
+        /usr/bin/time -f '%e %M' -o "$measure" \
+            timeout "$hugo_timeout" "$hugo" --quiet -s "$dir/hugo" -d "$out" >"$log" 2>&1 || status=$?
+    else
+        /usr/bin/time -f '%e %M' -o "$measure" \
+            "$shnor" build --content "$dir/content" --out "$out" --date "$build_date" >"$log" 2>&1 || status=$?
+    fi
+    if [ "$status" -eq 124 ]; then
+        echo "  $tool round $round: stopped after ${hugo_timeout} s"
+        return 2
+    fi
+    if [ "$status" -ne 0 ]; then
+        echo "  $tool round $round failed (exit $status):" >&2
+        tail -20 "$log" >&2
+        exit 1
+    fi
+    local pages
+    pages=$(find "$out" -name '*.html' -type f | wc -l)
+    # The last line: /usr/bin/time prints a note above it when the command fails.
+    read -r seconds peak_kb < <(tail -1 "$measure")
+    echo "$tool $round $seconds $peak_kb $pages" >> "$results"
+    echo "  $tool round $round: ${seconds} s, $((peak_kb / 1024)) MB, $pages pages"
+}
+
+hugo_runs_at() {
+    local n=$1
+    [ -z "$hugo_given_up_at" ] || return 1
+    [ -z "$hugo_max_n" ] || [ "$n" -le "$hugo_max_n" ] || return 1
+}
+
+print_table() {
+    python3 - "$@" <<'EOF'
+import statistics, sys
+n, rounds, path = sys.argv[1], sys.argv[2], sys.argv[3]
+runs = {"hugo": {}, "shnor": {}}
+for line in open(path):
+    tool, round_, seconds, peak_kb, pages = line.split()
+    runs[tool][int(round_)] = (float(seconds), int(peak_kb), int(pages))
+print(f"\n## N={n} schools, {rounds} rounds\n")
+print(f"| tool  | median wall s | pages | pages/s | median peak MB |")
+print(f"|-------|--------------:|------:|--------:|---------------:|")
+for tool in ("hugo", "shnor"):
+    rows = list(runs[tool].values())
+    if not rows:
+        print(f"| {tool:5} | skipped | | | |")
+        continue
+    wall = statistics.median(r[0] for r in rows)
+    peak = statistics.median(r[1] for r in rows) / 1024
+    pages = rows[-1][2]
+    rate = f"{pages / wall:.0f}" if wall > 0 else "—"
+    print(f"| {tool:5} | {wall:.2f} | {pages} | {rate} | {peak:.0f} |")
+pairs = sorted(set(runs["hugo"]) & set(runs["shnor"]))
+def median_ratio(index):
+    ratios = [runs["hugo"][r][index] / runs["shnor"][r][index] for r in pairs if runs["shnor"][r][index] > 0]
+    return statistics.median(ratios) if ratios else None
+time_ratio, memory_ratio = median_ratio(0), median_ratio(1)
+if time_ratio is not None and memory_ratio is not None:
+    print(f"\nHugo/shnor (median of {len(pairs)} paired ratios): wall time ×{time_ratio:.2f}, "
+          f"peak memory ×{memory_ratio:.2f}")
+EOF
+}
+
+echo "shnor: $("$shnor" --version 2>&1 | head -1) ($shnor)"
+echo "hugo: $("$hugo" version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+mkdir -p "$bench_dir"
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
+for n in "${sizes[@]}"; do
+    dir="$bench_dir/n$n"
+    prepare_site "$n" "$dir"
+    results="$dir/runs.txt"
+    : > "$results"
+    run_hugo=yes
+    hugo_runs_at "$n" || run_hugo=no
+    [ "$run_hugo" = yes ] || echo "  hugo skipped at N=$n"
+    for round in $(seq 1 "$rounds"); do
+        if [ "$run_hugo" = yes ]; then
+            if ! timed_build hugo "$round" "$dir" "$results"; then
+                run_hugo=no
+                hugo_given_up_at=$n
+            fi
+        fi
+        timed_build shnor "$round" "$dir" "$results"
+    done
+    print_table "$n" "$rounds" "$results" | tee -a "$summary"
+done
+echo
+echo "# Summary (load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+cat "$summary"
