@@ -267,3 +267,29 @@ TEST_CASE("shnor fetch reports each source of the example; builds use fetched re
     // The ЕГЭ region line comes only from the `results` source.
     CHECK(read_file(out / "schools/shubinskaya/results/index.html").find("55,1") != std::string::npos);
 }
+
+TEST_CASE("a school's own build pulls its district's coordinator and items from a district source", "[e2e]") {
+    TempDir scratch("own");
+    fs::path district_site = scratch.path / "district";
+    REQUIRE(build_example(district_site, scratch.path).exit_code == 0);
+
+    fs::path content = scratch.path / "content";
+    fs::create_directories(content / "schools");
+    fs::copy(kExampleContent / "schools/shubinskaya", content / "schools/shubinskaya", fs::copy_options::recursive);
+    write_file(content / "site.yaml", "title: Раздел школы\nbase_url: https://shubinskaya.school.example/shnor/\n"
+                                      "sources:\n  - {id: district, url: 'file://" +
+                                          (district_site / "data/site.json").string() +
+                                          "', role: district, format: json}\n");
+    fs::path out = scratch.path / "own";
+    auto result = run_shnor("build --content '" + content.string() + "' --out '" + out.string() + "' --date " + kDate +
+                                " --cache '" + (scratch.path / "cache").string() + "' --school shubinskaya",
+                            scratch.path);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    std::string page = read_file(out / "index.html");
+    CHECK(page.find("Желтякова") != std::string::npos);  // the district coordinator
+    std::string roadmap = read_file(out / "roadmap/index.html");
+    CHECK(roadmap.find("Открыт центр «Точка роста»") != std::string::npos);  // district item 12 concerns the school
+    CHECK(roadmap.find("href=\"https://barabinsk-edu.example/shnor/roadmaps/dorozhnaya-karta-2024/") != std::string::npos);
+    CHECK(broken_internal_links(out).empty());
+}

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
 
@@ -124,11 +125,24 @@ private:
 
 }  // namespace
 
+// A school's own site names district documents, news and roadmaps that only
+// arrive with its `district` source, so there a dangling reference is a warning.
+bool has_district_source(const model::Site& site) {
+    return std::any_of(site.config.sources.begin(), site.config.sources.end(),
+                       [](const model::Source& source) { return source.role == "district"; });
+}
+
 void check_references(LoadContext& context, const model::Site& site) {
     Resolver resolver(site);
+    bool district_elsewhere = has_district_source(site);
     for (const auto& reference : context.references) {
         std::string problem = resolver.problem_with(reference);
-        if (!problem.empty()) context.diagnostics.error(reference.file, reference.line, reference.field, problem);
+        if (problem.empty()) continue;
+        if (district_elsewhere)
+            context.diagnostics.warning(reference.file, reference.line, reference.field,
+                                        problem + " (может прийти с данными района)");
+        else
+            context.diagnostics.error(reference.file, reference.line, reference.field, problem);
     }
 }
 

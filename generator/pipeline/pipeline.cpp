@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.hpp"
 
 #include "derive/derive.hpp"
+#include "load/district_source.hpp"
 #include "load/load.hpp"
 #include "pipeline/school_site.hpp"
 #include "render/templates.hpp"
@@ -98,8 +99,6 @@ std::vector<write::OutputFile> render_everything(const model::Site& site, const 
     for (auto& file : view::copied_files(site)) files.push_back({file.path, "", file.source});
     add_assets(options.builtin_assets, files);
     add_assets(options.content_dir / "assets", files);
-    if (school_build(options))
-        return relocate_to_school(std::move(files), {options.school, with_trailing_slash(site.config.base_url)});
     return files;
 }
 
@@ -126,6 +125,14 @@ BuildReport build_site(const BuildOptions& options) {
     SharedData shared = fetch_shared_data(site.config.sources, options.content_dir, options.sources, report.diagnostics);
     if (report.diagnostics.has_errors()) return report;
     add_shared_results(site, shared.results);
+    std::string district_base_url = site.config.base_url;
+    for (const auto& source : site.config.sources) {
+        if (source.role != "district" || !shared.data.count(source.id)) continue;
+        std::string base = load::merge_district_data(site, shared.data.at(source.id), options.school, source.url,
+                                                     report.diagnostics);
+        if (!base.empty()) district_base_url = base;
+    }
+    if (report.diagnostics.has_errors()) return report;
     view::Data sources;
     for (const auto& [id, data] : shared.data) sources.set(id, view::data_of_json(data));
     derive::derive_site(site, options.build_date);
@@ -133,6 +140,8 @@ BuildReport build_site(const BuildOptions& options) {
                                with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
     try {
         auto files = render_everything(site, options, context, sources, report);
+        if (school_build(options))
+            files = relocate_to_school(std::move(files), {options.school, with_trailing_slash(district_base_url)});
         report.files = files.size();
         write::replace_tree(options.out_dir, files);
         report.written = true;
