@@ -68,6 +68,7 @@ timed_build() {
     fi
     if [ "$status" -eq 124 ]; then
         echo "  $tool round $round: stopped after ${hugo_timeout} s"
+        echo "$tool $round timeout ${hugo_timeout} 0" >> "$results"
         return 2
     fi
     if [ "$status" -ne 0 ]; then
@@ -94,8 +95,12 @@ print_table() {
 import statistics, sys
 n, rounds, path = sys.argv[1], sys.argv[2], sys.argv[3]
 runs = {"hugo": {}, "shnor": {}}
+stopped = {}
 for line in open(path):
     tool, round_, seconds, peak_kb, pages = line.split()
+    if seconds == "timeout":
+        stopped[tool] = peak_kb  # the field holds the time limit
+        continue
     runs[tool][int(round_)] = (float(seconds), int(peak_kb), int(pages))
 print(f"\n## N={n} schools, {rounds} rounds\n")
 print(f"| tool  | median wall s | pages | pages/s | median peak MB |")
@@ -103,7 +108,8 @@ print(f"|-------|--------------:|------:|--------:|---------------:|")
 for tool in ("hugo", "shnor"):
     rows = list(runs[tool].values())
     if not rows:
-        print(f"| {tool:5} | skipped | | | |")
+        note = f"stopped after {stopped[tool]} s" if tool in stopped else "skipped"
+        print(f"| {tool:5} | {note} | | | |")
         continue
     wall = statistics.median(r[0] for r in rows)
     peak = statistics.median(r[1] for r in rows) / 1024
