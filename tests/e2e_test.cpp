@@ -212,7 +212,7 @@ TEST_CASE("shnor check reads the example without errors and writes nothing", "[e
     CHECK_FALSE(fs::exists(scratch.path / "site"));
 }
 
-TEST_CASE("--school writes one school's section as a self-contained folder", "[e2e]") {
+TEST_CASE("build --school writes one school's section as a self-contained folder", "[e2e]") {
     TempDir scratch("school");
     fs::path out = scratch.path / "school";
     auto result = run_shnor("build --content '" + kExampleContent.string() + "' --out '" + out.string() +
