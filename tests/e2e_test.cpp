@@ -293,3 +293,19 @@ TEST_CASE("a school's own build pulls its district's coordinator and items from 
     CHECK(roadmap.find("href=\"https://barabinsk-edu.example/shnor/roadmaps/dorozhnaya-karta-2024/") != std::string::npos);
     CHECK(broken_internal_links(out).empty());
 }
+
+TEST_CASE("data sources reach the layouts by id, and a content layout overrides a built-in one", "[e2e]") {
+    TempDir scratch("layouts");
+    fs::path content = scratch.path / "content";
+    fs::copy(kExampleContent, content, fs::copy_options::recursive);
+    write_file(content / "layouts/page.mustache",
+               "<h1>{{title}}</h1>{{#sources.region-results}}<p class=\"src\">{{exam}} {{year}} {{mean}}</p>"
+               "{{/sources.region-results}}\n");
+    fs::path out = scratch.path / "site";
+    auto result = build_example(out, scratch.path, content);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    std::string page = read_file(out / "pages/glossary/index.html");
+    CHECK(page.find("<p class=\"src\">ЕГЭ 2024 55,1</p>") != std::string::npos);
+    CHECK(read_file(out / "index.html").find("class=\"src\"") == std::string::npos);  // other layouts untouched
+}
