@@ -36,8 +36,8 @@ std::string resolve_markers(const std::string& html, const std::string& page_pre
     while (true) {
         std::size_t found = html.find("\xEE\x80", at);
         if (found == std::string::npos || found + 2 >= html.size()) break;
-        char kind = html[found + 2];
-        if (kind < '\x80' || kind > '\x82') {
+        auto kind = static_cast<unsigned char>(html[found + 2]);
+        if (kind < 0x80 || kind > 0x82) {
             out.append(html, at, found + 3 - at);
             at = found + 3;
             continue;
@@ -46,7 +46,7 @@ std::string resolve_markers(const std::string& html, const std::string& page_pre
         std::size_t end = html.find_first_of("\"'<> \n", found + 3);
         if (end == std::string::npos) end = html.size();
         std::string path = html.substr(found + 3, end - found - 3);
-        if (kind == '\x81') path = "vi/" + path;
+        if (kind == 0x81) path = "vi/" + path;
         out += resolve(path, page_prefix, section, school);
         at = end;
     }
