@@ -6,6 +6,7 @@
 #include "model/model.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,10 +38,23 @@ struct Reference {
     std::string owner;  // school slug whose content holds it; empty for the district
 };
 
+// One school folder read on its own: its model, its problems and the
+// references it makes (checked later against the whole site).
+struct SchoolLoad {
+    model::School school;
+    model::Diagnostics diagnostics;
+    std::vector<Reference> references;
+};
+
+// Where a build gets each school from: load_school(), or a cache of earlier
+// loads. Called from several threads at once.
+using SchoolLoader = std::function<SchoolLoad(const std::string& slug)>;
+
 struct LoadContext {
     std::filesystem::path content_dir;
     model::Diagnostics& diagnostics;
     std::vector<Reference> references;
+    SchoolLoader school_loader;  // empty: load_school()
 };
 
 // One file being read: its path relative to the content root, and how many

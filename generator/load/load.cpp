@@ -65,10 +65,10 @@ void load_everything(LoadContext& context, model::Site& site) {
 
 }  // namespace
 
-LoadResult load_site(const fs::path& content_dir) {
+LoadResult load_site(const fs::path& content_dir, SchoolLoader school_loader) {
     LoadResult result;
     result.site.content_dir = content_dir;
-    LoadContext context{content_dir, result.diagnostics, {}};
+    LoadContext context{content_dir, result.diagnostics, {}, std::move(school_loader)};
     if (!fs::is_directory(content_dir)) {
         result.diagnostics.error(content_dir.string(), 0, "", "папка с содержимым сайта не найдена");
         return result;

@@ -2,6 +2,7 @@
 // reported as file:line: field: message.
 #pragma once
 
+#include "load/context.hpp"
 #include "model/diagnostics.hpp"
 #include "model/model.hpp"
 
@@ -17,7 +18,12 @@ struct LoadResult {
 // Reads the whole tree described in spec/content-format.md. Never throws on
 // bad content: every problem becomes a diagnostic and loading goes on, so a
 // webmaster sees all errors of a build at once.
-LoadResult load_site(const std::filesystem::path& content_dir);
+// Schools are read in parallel, each by `school_loader` (load_school when
+// empty); the result does not depend on the order they finish in.
+LoadResult load_site(const std::filesystem::path& content_dir, SchoolLoader school_loader = {});
+
+// Reads schools/<slug>/ alone. Safe to call from several threads.
+SchoolLoad load_school(const std::filesystem::path& content_dir, const std::string& slug);
 
 // Rows of a fetched `results` source (format csv, json or yaml), each with
 // its `scope`; problems are reported against `label` (the source's URL).

@@ -1,4 +1,6 @@
 #include "load/front_matter.hpp"
+#include "load/load.hpp"
+#include "parallel/parallel.hpp"
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
 
@@ -159,6 +161,18 @@ std::vector<std::string> school_folders(LoadContext& context) {
 
 }  // namespace
 
+SchoolLoad load_school(const fs::path& content_dir, const std::string& slug) {
+    SchoolLoad load;
+    LoadContext context{content_dir, load.diagnostics, {}, {}};
+    try {
+        load.school = read_school(context, slug);
+    } catch (const std::exception& error) {
+        load.diagnostics.error("schools/" + slug, 0, "", std::string("не удалось прочитать содержимое: ") + error.what());
+    }
+    load.references = std::move(context.references);
+    return load;
+}
+
 std::vector<model::School> read_schools(LoadContext& context, const std::vector<SchoolListEntry>& order) {
     std::vector<std::string> folders = school_folders(context);
     std::vector<std::string> slugs;
@@ -172,8 +186,17 @@ std::vector<model::School> read_schools(LoadContext& context, const std::vector<
     }
     for (const auto& slug : folders)
         if (std::find(slugs.begin(), slugs.end(), slug) == slugs.end()) slugs.push_back(slug);
+    std::vector<SchoolLoad> loads(slugs.size());
+    parallel::for_each_index(slugs.size(), [&](std::size_t i) {
+        loads[i] = context.school_loader ? context.school_loader(slugs[i]) : load_school(context.content_dir, slugs[i]);
+    });
     std::vector<model::School> schools;
-    for (const auto& slug : slugs) schools.push_back(read_school(context, slug));
+    schools.reserve(loads.size());
+    for (auto& load : loads) {
+        context.diagnostics.append(load.diagnostics);
+        for (auto& reference : load.references) context.references.push_back(std::move(reference));
+        schools.push_back(std::move(load.school));
+    }
     return schools;
 }
 

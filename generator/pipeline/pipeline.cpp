@@ -7,9 +7,12 @@
 #include "render/templates.hpp"
 #include "view/json_data.hpp"
 #include "view/view.hpp"
+#include "parallel/parallel.hpp"
+#include "write/output_tree.hpp"
 #include "write/write.hpp"
 
 #include <chrono>
+#include <map>
 #include <ctime>
 #include <stdexcept>
 
@@ -50,56 +53,171 @@ void add_assets(const fs::path& assets_dir, std::vector<write::OutputFile>& file
 
 bool school_build(const BuildOptions& options) { return !options.school.empty(); }
 
-bool in_build(const view::PageSpec& page, const BuildOptions& options) {
-    return !school_build(options) || page.path.rfind("schools/" + options.school + "/", 0) == 0;
+// Where assets go in a page rendered once for both copies; replaced by the
+// real prefix of each copy. A private-use code point never occurs in content.
+constexpr std::string_view kAssetRootMark = "\xEE\x80\x83";  // U+E003
+
+std::string with_mark_replaced(const std::string& text, std::string_view mark, const std::string& value) {
+    std::string out;
+    out.reserve(text.size() + 64);
+    std::size_t at = 0;
+    for (std::size_t found = text.find(mark); found != std::string::npos; found = text.find(mark, at)) {
+        out.append(text, at, found - at);
+        out += value;
+        at = found + mark.size();
+    }
+    out.append(text, at, std::string::npos);
+    return out;
 }
+
+struct RenderedPage {
+    std::string path;  // output file path
+    std::string html;
+};
 
 // The version for visually impaired readers (ГОСТ Р 52872-2019) is a second
 // copy of every page under vi/, so it works without JavaScript or cookies.
-write::OutputFile render_low_vision_copy(render::Templates& templates, const view::PageSpec& page,
-                                         const BuildOptions& options) {
-    std::string path = "vi/" + page.path;
-    view::Data data = page.data;
-    data.set("vi", true);
-    data.set("page_path", page.path);
-    // Page links stay inside vi/; assets and files are shared with the main site.
-    data.set("root", view::root_prefix_of(page.path));
-    data.set("asset_root", view::root_prefix_of(path));
-    if (school_build(options)) mark_roots_for_school(data, page.path, true);
-    return {view::output_path_of(path), templates.render_page(page.layout, std::move(data)), {}};
-}
-
-write::OutputFile render_main_copy(render::Templates& templates, view::PageSpec& page, const BuildOptions& options) {
-    page.data.set("vi", false);
-    const view::Data* root = page.data.get("root");
-    page.data.set("asset_root", root && root->is_string() ? root->string_value() : std::string());
+// Its links stay inside vi/; assets and files are shared with the main site,
+// so the two copies differ only in the asset prefix and in the base layout:
+// the page's own layout is rendered once for both.
+std::vector<RenderedPage> render_district_page(render::Templates& templates, view::PageSpec& page) {
+    const view::Data* given_root = page.data.get("root");
+    std::string root = given_root && given_root->is_string() ? given_root->string_value() : std::string();
+    bool has_vi_copy = page.path != "404.html";
+    std::string vi_path = "vi/" + page.path;
+    std::string vi_asset_root = view::root_prefix_of(vi_path);
     page.data.set("page_path", page.path);
-    if (school_build(options)) mark_roots_for_school(page.data, page.path, false);
-    return {view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}};
+    page.data.set("asset_root", std::string(kAssetRootMark));
+    std::string content = templates.render(page.layout, page.data);
+
+    std::vector<RenderedPage> pages;
+    page.data.set("vi", false);
+    page.data.set("asset_root", root);
+    page.data.set("content", with_mark_replaced(content, kAssetRootMark, root));
+    pages.push_back({view::output_path_of(page.path), templates.render("base", page.data)});
+    if (!has_vi_copy) return pages;
+    if (root != view::root_prefix_of(page.path)) {
+        page.data.set("root", view::root_prefix_of(page.path));
+        page.data.set("asset_root", std::string(kAssetRootMark));
+        content = templates.render(page.layout, page.data);
+    }
+    page.data.set("vi", true);
+    page.data.set("asset_root", vi_asset_root);
+    page.data.set("content", with_mark_replaced(content, kAssetRootMark, vi_asset_root));
+    pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data)});
+    return pages;
 }
 
-std::vector<write::OutputFile> render_everything(const model::Site& site, const BuildOptions& options,
-                                                 const view::BuildContext& context, const view::Data& sources,
-                                                 BuildReport& report) {
+// A school build renders the copies separately: their links carry different
+// markers for relocate_to_school().
+std::vector<RenderedPage> render_school_build_page(render::Templates& templates, view::PageSpec& page) {
+    std::vector<RenderedPage> pages;
+    if (page.path != "404.html") {
+        view::Data data = page.data;
+        data.set("vi", true);
+        data.set("page_path", page.path);
+        mark_roots_for_school(data, page.path, true);
+        pages.push_back({view::output_path_of("vi/" + page.path), templates.render_page(page.layout, std::move(data))});
+    }
+    page.data.set("vi", false);
+    page.data.set("page_path", page.path);
+    mark_roots_for_school(page.data, page.path, false);
+    pages.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data))});
+    return pages;
+}
+
+// Files that are not rendered pages: open data, feeds, copied documents and
+// photos, assets (a content tree's assets replace built-in ones of the same name).
+std::map<std::string, write::OutputFile> other_files(const model::Site& site, const BuildOptions& options,
+                                                     const view::BuildContext& context,
+                                                     const std::vector<std::string>& page_paths) {
+    std::map<std::string, write::OutputFile> files;
+    auto add = [&](write::OutputFile file) { files[file.path] = std::move(file); };
+    if (!school_build(options)) {
+        for (auto& file : view::open_data(site, context)) add({file.path, std::move(file.bytes), {}});
+        for (auto& file : view::feeds(site, context, page_paths)) add({file.path, std::move(file.bytes), {}});
+    }
+    for (auto& file : view::copied_files(site)) add({file.path, "", file.source});
+    std::vector<write::OutputFile> assets;
+    add_assets(options.builtin_assets, assets);
+    add_assets(options.content_dir / "assets", assets);
+    for (auto& file : assets) add(std::move(file));
+    return files;
+}
+
+void put_file(write::OutputTree& tree, const write::OutputFile& file) {
+    if (file.copy_from.empty()) tree.put(file.path, file.bytes);
+    else tree.copy(file.path, file.copy_from);
+}
+
+struct TaskPages {
+    std::vector<std::string> page_paths;  // PageSpec paths, for the sitemap
+    std::size_t files = 0;               // HTML files written
+};
+
+// The district's pages and each school's section are independent tasks:
+// each builds its pages' data, renders and hands them to the output tree,
+// and keeps nothing but the paths.
+void render_district_build(const model::Site& site, const view::BuildContext& context, const view::Data& sources,
+                           render::Templates& templates, write::OutputTree& tree, std::vector<TaskPages>& tasks) {
+    tasks.assign(site.schools.size() + 1, {});
+    parallel::for_each_index(tasks.size(), [&](std::size_t task) {
+        auto pages = task == 0 ? view::district_pages(site, context)
+                               : view::school_pages(site, site.schools[task - 1], context);
+        for (auto& page : pages) {
+            page.data.set("sources", sources);
+            tasks[task].page_paths.push_back(page.path);
+            for (auto& rendered : render_district_page(templates, page)) {
+                tree.put(rendered.path, rendered.html);
+                ++tasks[task].files;
+            }
+        }
+    });
+}
+
+void write_district_build(const model::Site& site, const BuildOptions& options, const view::BuildContext& context,
+                          const view::Data& sources, BuildReport& report) {
+    render::Templates templates(layout_folders(options));
+    templates.compile_all();
+    write::OutputTree tree(options.out_dir, {}, false);
+    std::vector<TaskPages> tasks;
+    render_district_build(site, context, sources, templates, tree, tasks);
+    std::vector<std::string> page_paths;
+    for (auto& task : tasks) {
+        report.pages += task.files;
+        page_paths.insert(page_paths.end(), task.page_paths.begin(), task.page_paths.end());
+    }
+    auto files = other_files(site, options, context, page_paths);
+    for (const auto& [path, file] : files) put_file(tree, file);
+    report.files = report.pages + files.size();
+    auto summary = tree.commit();
+    report.written_files = summary.written;
+    report.removed_files = summary.removed;
+}
+
+void write_school_build(const model::Site& site, const BuildOptions& options, const view::BuildContext& context,
+                        const view::Data& sources, const std::string& district_base_url, BuildReport& report) {
     render::Templates templates(layout_folders(options));
     std::vector<write::OutputFile> files;
     std::vector<std::string> page_paths;
-    for (auto& page : view::html_pages(site, context)) {
-        if (!in_build(page, options)) continue;
-        page.data.set("sources", sources);
-        if (page.path != "404.html") files.push_back(render_low_vision_copy(templates, page, options));
-        page_paths.push_back(page.path);
-        files.push_back(render_main_copy(templates, page, options));
+    for (const auto& school : site.schools) {
+        if (school.slug != options.school) continue;
+        for (auto& page : view::school_pages(site, school, context)) {
+            page.data.set("sources", sources);
+            page_paths.push_back(page.path);
+            for (auto& rendered : render_school_build_page(templates, page))
+                files.push_back({rendered.path, std::move(rendered.html), {}});
+        }
     }
     report.pages = files.size();
-    if (!school_build(options)) {
-        for (auto& file : view::open_data(site, context)) files.push_back({file.path, std::move(file.bytes), {}});
-        for (auto& file : view::feeds(site, context, page_paths)) files.push_back({file.path, std::move(file.bytes), {}});
-    }
-    for (auto& file : view::copied_files(site)) files.push_back({file.path, "", file.source});
-    add_assets(options.builtin_assets, files);
-    add_assets(options.content_dir / "assets", files);
-    return files;
+    for (auto& [path, file] : other_files(site, options, context, page_paths)) files.push_back(std::move(file));
+    files = relocate_to_school(std::move(files), {options.school, with_trailing_slash(district_base_url)});
+    report.files = files.size();
+    write::OutputTree tree(options.out_dir, {}, false);
+    for (const auto& file : files) put_file(tree, file);
+    auto summary = tree.commit();
+    report.written_files = summary.written;
+    report.removed_files = summary.removed;
 }
 
 bool has_school(const model::Site& site, const std::string& slug) {
@@ -139,11 +257,8 @@ BuildReport build_site(const BuildOptions& options) {
     view::BuildContext context{options.build_date,
                                with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
     try {
-        auto files = render_everything(site, options, context, sources, report);
-        if (school_build(options))
-            files = relocate_to_school(std::move(files), {options.school, with_trailing_slash(district_base_url)});
-        report.files = files.size();
-        write::replace_tree(options.out_dir, files);
+        if (school_build(options)) write_school_build(site, options, context, sources, district_base_url, report);
+        else write_district_build(site, options, context, sources, report);
         report.written = true;
     } catch (const std::exception& failure) {
         report.diagnostics.error(options.out_dir.string(), 0, "", failure.what());

@@ -28,6 +28,8 @@ struct BuildReport {
     bool written = false;  // false when errors stopped the build before writing
     std::size_t pages = 0;
     std::size_t files = 0;
+    std::size_t written_files = 0;  // new or changed: the rest were left untouched
+    std::size_t removed_files = 0;  // left by the previous build, no longer produced
     double seconds = 0;
 };
 

@@ -3,14 +3,37 @@
 #include "render/escape.hpp"
 
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
 #include <cstdlib>
+#include <dlfcn.h>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <vector>
+
+// cmark-gfm 0.29 keeps the table of special inline characters in a global:
+// every parse adds its extensions' characters to it when inline parsing
+// starts and removes them when it ends (github/cmark-gfm#176), so two parses
+// running at once lose each other's characters (strikethrough, autolinks).
+// The library makes both changes through this exported function, called via
+// its PLT, so the definition below takes its place: the characters are added
+// once, by the first parse, and never removed. Every parser here attaches the
+// same extensions, so the table is then right for all of them, written once
+// and read-only afterwards, and parses need no lock. The test "markdown_to_html
+// gives the same output from several threads" fails if this stops working.
+extern "C" void cmark_manage_extensions_special_characters(cmark_parser* parser, int add) {
+    using Manage = void (*)(cmark_parser*, int);
+    static std::once_flag added;
+    if (!add) return;
+    std::call_once(added, [parser] {
+        auto library_version = reinterpret_cast<Manage>(dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters"));
+        if (!library_version) throw std::runtime_error("cmark-gfm: cmark_manage_extensions_special_characters not found");
+        library_version(parser, 1);
+    });
+}
 
 namespace shnor::render {
 
@@ -25,14 +48,6 @@ void register_extensions_once() {
     // The registry is a plain global list; registering twice aborts.
     static std::once_flag registered;
     std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
-}
-
-// cmark-gfm 0.29 keeps the table of special inline characters in a global
-// that each parser with extensions changes while it parses
-// (github/cmark-gfm#176), so concurrent parses must not overlap.
-std::mutex& parse_mutex() {
-    static std::mutex mutex;
-    return mutex;
 }
 
 struct ParserDeleter {
@@ -91,12 +106,8 @@ std::optional<std::string_view> list_item_of(std::string_view line) {
 }
 
 NodePtr parse(cmark_parser* parser, std::string_view markdown) {
-    NodePtr document;
-    {
-        std::lock_guard lock(parse_mutex());
-        cmark_parser_feed(parser, markdown.data(), markdown.size());
-        document.reset(cmark_parser_finish(parser));
-    }
+    cmark_parser_feed(parser, markdown.data(), markdown.size());
+    NodePtr document(cmark_parser_finish(parser));
     if (!document) throw std::runtime_error("cmark-gfm: parsing failed");
     return document;
 }

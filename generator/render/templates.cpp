@@ -1,6 +1,8 @@
 #include "render/templates.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -42,7 +44,54 @@ private:
     const mustache::data* partials_;
 };
 
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// A partial tag at `open` ("{{>" with optional blanks): its name and where it ends.
+struct PartialTag {
+    std::string name;
+    std::size_t end = std::string::npos;  // one past "}}"
+};
+
+std::optional<PartialTag> partial_tag_at(const std::string& text, std::size_t open) {
+    std::size_t at = open + 2;
+    while (at < text.size() && is_blank(text[at])) ++at;
+    if (at >= text.size() || text[at] != '>') return std::nullopt;
+    std::size_t close = text.find("}}", at);
+    if (close == std::string::npos) return std::nullopt;
+    std::size_t first = at + 1, last = close;
+    while (first < last && is_blank(text[first])) ++first;
+    while (last > first && is_blank(text[last - 1])) --last;
+    return PartialTag{text.substr(first, last - first), close + 2};
+}
+
 }  // namespace
+
+// kainjow re-parses a partial's text every time the partial is rendered, so
+// partials are pasted into the templates once instead. That is the same
+// output: kainjow renders a partial with the page's context and line buffer,
+// exactly as if its text stood in place of the tag. Templates that change
+// delimiters are left as they are.
+std::string Templates::with_partials_inlined(const std::string& source, std::vector<std::string>& stack) const {
+    if (source.find("{{=") != std::string::npos) return source;
+    std::string result;
+    std::size_t from = 0;
+    for (std::size_t open = source.find("{{"); open != std::string::npos; open = source.find("{{", open + 2)) {
+        auto tag = partial_tag_at(source, open);
+        if (!tag) continue;
+        result.append(source, from, open - from);
+        from = tag->end;
+        auto partial = partial_sources_.find(tag->name);
+        if (partial == partial_sources_.end()) continue;  // as in Mustache: an unknown partial renders nothing
+        if (std::find(stack.begin(), stack.end(), tag->name) != stack.end())
+            throw std::runtime_error("Партиал " + tag->name + kExtension + " включает сам себя");
+        stack.push_back(tag->name);
+        result += with_partials_inlined(partial->second, stack);
+        stack.pop_back();
+        open = tag->end - 2;
+    }
+    result.append(source, from, std::string::npos);
+    return result;
+}
 
 Templates::Templates(std::vector<fs::path> folders) : folders_(std::move(folders)) {}
 
@@ -74,11 +123,34 @@ void Templates::load_partials() {
     partials_loaded_ = true;
 }
 
+void Templates::compile_all() {
+    std::lock_guard lock(mutex_);
+    load_partials();
+    for (const auto& folder : folders_) {
+        if (!fs::is_directory(folder)) continue;
+        for (const auto& entry : fs::directory_iterator(folder)) {
+            if (!entry.is_regular_file() || entry.path().extension() != kExtension) continue;
+            std::string layout = entry.path().stem().string();
+            if (!cache_.count(layout)) compile(layout);
+        }
+    }
+    frozen_ = true;
+}
+
 mustache::mustache& Templates::compiled(const std::string& layout) {
+    if (frozen_) {
+        // Read-only from here on: threads share the compiled templates without a lock.
+        auto cached = cache_.find(layout);
+        if (cached != cache_.end()) return *cached->second;
+    }
     std::lock_guard lock(mutex_);
     load_partials();
     auto cached = cache_.find(layout);
     if (cached != cache_.end()) return *cached->second;
+    return compile(layout);
+}
+
+mustache::mustache& Templates::compile(const std::string& layout) {
 
     fs::path path = find(layout + kExtension);
     if (path.empty()) {
@@ -86,7 +158,10 @@ mustache::mustache& Templates::compiled(const std::string& layout) {
         for (const auto& folder : folders_) searched += (searched.empty() ? "" : ", ") + folder.string();
         throw std::runtime_error("Нет шаблона " + layout + kExtension + " ни в одной из папок: " + searched);
     }
-    auto parsed = std::make_unique<mustache::mustache>(read_file(path));
+    std::string source = read_file(path);
+    require_valid(mustache::mustache(source), path);
+    std::vector<std::string> stack;
+    auto parsed = std::make_unique<mustache::mustache>(with_partials_inlined(source, stack));
     require_valid(*parsed, path);
     return *cache_.emplace(layout, std::move(parsed)).first->second;
 }

@@ -4,6 +4,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -25,14 +26,22 @@ public:
     std::string render_page(const std::string& layout, kainjow::mustache::data data);
     std::string render(const std::string& layout, const kainjow::mustache::data& data);
 
+    // Parses every layout of the folders now and makes the set read-only, so
+    // render() may then be called from several threads without locking.
+    // Throws like render() for a layout that does not parse.
+    void compile_all();
+
 private:
     kainjow::mustache::mustache& compiled(const std::string& layout);
+    kainjow::mustache::mustache& compile(const std::string& layout);  // under mutex_
+    std::string with_partials_inlined(const std::string& source, std::vector<std::string>& stack) const;
     std::filesystem::path find(const std::string& relative) const;
     void load_partials();  // once, under mutex_
 
     // Pages may be rendered from several threads; the cache is shared.
     std::mutex mutex_;
     bool partials_loaded_ = false;
+    std::atomic<bool> frozen_ = false;  // set by compile_all(); cache_ no longer changes
     kainjow::mustache::data partials_;  // name → template text, for {{> name}}
 
     std::vector<std::filesystem::path> folders_;

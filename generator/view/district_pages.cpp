@@ -1,6 +1,7 @@
 // The district's pages: home, programmes, roadmaps, indicators, schools,
 // documents, news, free pages and 404.
 #include "view/common.hpp"
+#include "view/results_view.hpp"
 
 #include "derive/indicators.hpp"
 #include "derive/results.hpp"
@@ -476,7 +477,11 @@ void add_indicators(const model::Site& site, const BuildContext& context, std::v
 void add_schools(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
     PageSpec page = make_page(site, context, "schools/", "schools", "Школы", "schools", {{"Главная", ""}});
     List schools;
-    for (const auto& school : site.schools) schools.push_back(school_row(site, school));
+    for (const auto& school : site.schools) {
+        Data row = school_row(site, school);
+        put_list(row, "results_trends", results_trends(site, school));
+        schools.push_back(std::move(row));
+    }
     put_list(page.data, "schools", schools);
     page.data.set("categories", category_counts(site));
     pages.push_back(std::move(page));

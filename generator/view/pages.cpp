@@ -11,4 +11,16 @@ std::vector<PageSpec> html_pages(const model::Site& site, const BuildContext& co
     return pages;
 }
 
+std::vector<PageSpec> district_pages(const model::Site& site, const BuildContext& context) {
+    std::vector<PageSpec> pages;
+    detail::add_district_pages(site, context, pages);
+    return pages;
+}
+
+std::vector<PageSpec> school_pages(const model::Site& site, const model::School& school, const BuildContext& context) {
+    std::vector<PageSpec> pages;
+    detail::add_school_pages(site, school, context, pages);
+    return pages;
+}
+
 }  // namespace shnor::view

@@ -243,22 +243,6 @@ void add_results_page(const model::Site& site, const BuildContext& context, cons
     pages.push_back(std::move(page));
 }
 
-// The schools list (built earlier, with the district's pages) shows each
-// school's latest results trend; the school's section adds it to its row.
-void add_trend_to_schools_list(const model::Site& site, const model::School& school, std::vector<PageSpec>& pages) {
-    auto list_page = std::find_if(pages.begin(), pages.end(), [](const PageSpec& page) { return page.path == "schools/"; });
-    if (list_page == pages.end()) return;
-    const Data* rows = list_page->data.get("schools");
-    if (!rows || !rows->is_list()) return;
-    List updated = rows->list_value();
-    for (auto& row : updated) {
-        const Data* href = row.get("href");
-        if (href && href->is_string() && href->string_value() == base_of(school))
-            put_list(row, "results_trends", results_trends(site, school));
-    }
-    list_page->data.set("schools", updated);
-}
-
 }  // namespace
 
 void add_school_pages(const model::Site& site, const model::School& school, const BuildContext& context,
@@ -269,7 +253,6 @@ void add_school_pages(const model::Site& site, const model::School& school, cons
     add_roadmap_page(site, context, school, pages);
     add_roadmap_status_pages(site, context, school, pages);
     add_results_page(site, context, school, pages);
-    add_trend_to_schools_list(site, school, pages);
 
     PageSpec documents = school_page(site, context, school, base + "documents/", "documents",
                                      "Документы: " + school.display_name());

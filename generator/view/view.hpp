@@ -44,6 +44,10 @@ struct CopiedFile {
 };
 
 std::vector<PageSpec> html_pages(const model::Site& site, const BuildContext& context);
+// The same pages in parts, so a build can render them in parallel: the
+// district's own pages, and each school's section.
+std::vector<PageSpec> district_pages(const model::Site& site, const BuildContext& context);
+std::vector<PageSpec> school_pages(const model::Site& site, const model::School& school, const BuildContext& context);
 std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context);
 // sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,

@@ -1,0 +1,232 @@
+#include "write/output_tree.hpp"
+
+#include <xxhash.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace shnor::write {
+
+namespace fs = std::filesystem;
+
+std::string ContentHash::hex() const {
+    char text[33];
+    std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(high),
+                  static_cast<unsigned long long>(low));
+    return text;
+}
+
+bool ContentHash::parse(std::string_view hex, ContentHash& out) {
+    if (hex.size() != 32) return false;
+    auto half = [&](std::string_view digits, std::uint64_t& value) {
+        value = 0;
+        for (char c : digits) {
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) return false;
+            value = value << 4 | static_cast<std::uint64_t>(digit);
+        }
+        return true;
+    };
+    return half(hex.substr(0, 16), out.high) && half(hex.substr(16), out.low);
+}
+
+ContentHash hash_of(std::string_view bytes) {
+    XXH128_hash_t hash = XXH3_128bits(bytes.data(), bytes.size());
+    return {hash.low64, hash.high64};
+}
+
+namespace {
+
+// A relative '/'-separated path that stays inside the output root.
+void require_inside_root(const std::string& path) {
+    bool bad = path.empty() || path.front() == '/' || path.find('\\') != std::string::npos;
+    std::size_t start = 0;
+    while (!bad && start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        std::string_view part(path.data() + start, end - start);
+        bad = part.empty() || part == "." || part == "..";
+        start = end + 1;
+    }
+    if (bad) throw std::runtime_error("Недопустимый путь выходного файла (должен быть внутри папки сайта): «" + path + "»");
+}
+
+[[noreturn]] void fail(const std::string& what, const fs::path& path) {
+    throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+// Creates the folder a file goes into only when opening shows it is missing:
+// most pages share folders, and a failed open is cheaper than a mkdir each.
+void write_file(const fs::path& target, std::string_view bytes) {
+    int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENOENT) {
+        std::error_code error;
+        fs::create_directories(target.parent_path(), error);
+        fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    }
+    if (fd < 0) fail("Не удалось создать файл", target);
+    const char* data = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t done = ::write(fd, data, left);
+        if (done < 0 && errno == EINTR) continue;
+        if (done <= 0) {
+            ::close(fd);
+            fail("Не удалось записать файл", target);
+        }
+        data += done;
+        left -= static_cast<std::size_t>(done);
+    }
+    if (::close(fd) != 0) fail("Не удалось записать файл", target);
+}
+
+bool read_file(const fs::path& path, std::string& bytes) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream text;
+    text << in.rdbuf();
+    bytes = std::move(text).str();
+    return true;
+}
+
+fs::path normalized(const fs::path& out_dir) {
+    fs::path path = fs::absolute(out_dir).lexically_normal();
+    if (path.filename().empty()) path = path.parent_path();  // "site/" → "site"
+    if (path.filename().empty() || path == path.root_path())
+        throw std::runtime_error("Недопустимая папка сайта: " + out_dir.string());
+    return path;
+}
+
+void remove_quietly(const fs::path& folder) {
+    std::error_code ignored;
+    fs::remove_all(folder, ignored);
+}
+
+// Removes the folders a removed file leaves empty, up to the root.
+void remove_empty_parents(const fs::path& root, fs::path folder) {
+    std::error_code error;
+    while (folder != root && folder.native().size() > root.native().size() && fs::is_empty(folder, error) && !error) {
+        if (!fs::remove(folder, error) || error) return;
+        folder = folder.parent_path();
+    }
+}
+
+}  // namespace
+
+OutputTree::OutputTree(fs::path out_dir, std::map<std::string, ContentHash> previous, bool previous_known)
+    : out_dir_(normalized(out_dir)),
+      fresh_(!fs::exists(fs::symlink_status(out_dir_))),
+      previous_(std::move(previous)),
+      previous_known_(previous_known && !fresh_) {
+    staging_ = out_dir_.parent_path() / ("." + out_dir_.filename().string() + ".new-" + std::to_string(::getpid()));
+    fs::create_directories(out_dir_.parent_path());
+    remove_quietly(staging_);  // left over from an interrupted build with the same pid
+    fs::create_directory(staging_);
+}
+
+OutputTree::~OutputTree() {
+    if (!committed_) remove_quietly(staging_);
+}
+
+fs::path OutputTree::staged_path(const std::string& path) const { return staging_ / fs::path(path); }
+
+bool OutputTree::unchanged_on_disk(const std::string& path, const ContentHash& hash, std::string_view bytes) const {
+    if (fresh_) return false;
+    if (previous_known_) {
+        auto before = previous_.find(path);
+        return before != previous_.end() && before->second == hash;
+    }
+    std::error_code error;
+    fs::path existing = out_dir_ / fs::path(path);
+    if (fs::file_size(existing, error) != bytes.size() || error) return false;
+    std::string old;
+    return read_file(existing, old) && old == bytes;
+}
+
+void OutputTree::record(const std::string& path, const ContentHash& hash, bool staged) {
+    std::lock_guard lock(mutex_);
+    if (!hashes_.emplace(path, hash).second)
+        throw std::runtime_error("Файл «" + path + "» создаётся дважды");
+    if (staged) {
+        staged_.push_back(path);
+        ++summary_.written;
+    } else {
+        ++summary_.unchanged;
+    }
+}
+
+void OutputTree::put(const std::string& path, std::string_view bytes) {
+    require_inside_root(path);
+    ContentHash hash = hash_of(bytes);
+    bool changed = !unchanged_on_disk(path, hash, bytes);
+    if (changed) write_file(staged_path(path), bytes);
+    record(path, hash, changed);
+}
+
+void OutputTree::copy(const std::string& path, const fs::path& source) {
+    std::string bytes;
+    if (!read_file(source, bytes)) throw std::runtime_error("Не удалось прочитать файл " + source.string());
+    put(path, bytes);
+}
+
+void OutputTree::keep(const std::string& path) {
+    require_inside_root(path);
+    auto before = previous_.find(path);
+    if (!previous_known_ || before == previous_.end())
+        throw std::runtime_error("Нельзя оставить файл «" + path + "»: его нет в записи прошлой сборки");
+    record(path, before->second, false);
+}
+
+void OutputTree::remove_stale() {
+    std::vector<std::string> existing;
+    if (previous_known_) {
+        for (const auto& [path, hash] : previous_) existing.push_back(path);
+    } else {
+        for (const auto& entry : fs::recursive_directory_iterator(out_dir_)) {
+            if (!entry.is_directory()) existing.push_back(fs::relative(entry.path(), out_dir_).generic_string());
+        }
+    }
+    for (const auto& path : existing) {
+        if (hashes_.count(path)) continue;
+        fs::path target = out_dir_ / fs::path(path);
+        std::error_code error;
+        if (fs::remove(target, error)) ++summary_.removed;
+        remove_empty_parents(out_dir_, target.parent_path());
+    }
+}
+
+CommitSummary OutputTree::commit() {
+    try {
+        if (fresh_) {
+            fs::rename(staging_, out_dir_);
+        } else {
+            for (const auto& path : staged_) {
+                fs::path target = out_dir_ / fs::path(path);
+                std::error_code error;
+                fs::rename(staged_path(path), target, error);
+                if (error) {
+                    // A folder where a file now goes, or a missing parent folder.
+                    fs::remove_all(target, error);
+                    fs::create_directories(target.parent_path());
+                    fs::rename(staged_path(path), target);
+                }
+            }
+            remove_stale();
+            remove_quietly(staging_);
+        }
+    } catch (const fs::filesystem_error& failure) {
+        throw std::runtime_error(std::string("Ошибка записи сайта: ") + failure.what());
+    }
+    committed_ = true;
+    return summary_;
+}
+
+}  // namespace shnor::write

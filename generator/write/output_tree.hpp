@@ -1,0 +1,79 @@
+// The output folder, updated file by file: a build hands over each file as
+// soon as it is rendered (from any thread); only files whose bytes changed
+// are written, first into a staging folder beside the output, and moved in
+// by commit(). Until commit() the previous output is untouched, so a build
+// that fails half-way leaves the previous site as it was.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shnor::write {
+
+// XXH3 128-bit hash of a file's bytes, as recorded between builds.
+struct ContentHash {
+    std::uint64_t low = 0;
+    std::uint64_t high = 0;
+    bool operator==(const ContentHash&) const = default;
+    std::string hex() const;
+    static bool parse(std::string_view hex, ContentHash& out);
+};
+ContentHash hash_of(std::string_view bytes);
+
+struct CommitSummary {
+    std::size_t written = 0;    // new or changed files
+    std::size_t unchanged = 0;  // same bytes as before: not touched
+    std::size_t removed = 0;    // files of the previous build no longer produced
+};
+
+class OutputTree {
+public:
+    // `previous`: path → hash of the files the previous build left in
+    // `out_dir`, when known (a build record); otherwise existing files are
+    // compared byte by byte.
+    OutputTree(std::filesystem::path out_dir, std::map<std::string, ContentHash> previous, bool previous_known);
+    ~OutputTree();  // removes the staging folder unless committed
+    OutputTree(const OutputTree&) = delete;
+    OutputTree& operator=(const OutputTree&) = delete;
+
+    // Thread-safe. `path` is relative to the output root, '/'-separated;
+    // a path outside the root or given twice throws std::runtime_error.
+    void put(const std::string& path, std::string_view bytes);
+    // A file copied unchanged; `stamp` identifies the source's version
+    // (size and mtime), so an unchanged source is not copied again.
+    void copy(const std::string& path, const std::filesystem::path& source);
+    // A file of the previous build that stays as it is (not re-rendered).
+    void keep(const std::string& path);
+
+    // Moves the staged files in and removes files neither put, copied nor
+    // kept. Throws std::runtime_error on an I/O failure.
+    CommitSummary commit();
+
+    // Path → hash of every file of the new output (valid after commit()).
+    const std::map<std::string, ContentHash>& hashes() const { return hashes_; }
+
+private:
+    bool unchanged_on_disk(const std::string& path, const ContentHash& hash, std::string_view bytes) const;
+    std::filesystem::path staged_path(const std::string& path) const;
+    void record(const std::string& path, const ContentHash& hash, bool staged);
+    void remove_stale();
+
+    std::filesystem::path out_dir_;
+    std::filesystem::path staging_;
+    bool fresh_;  // no output folder yet: staging becomes the output
+    std::map<std::string, ContentHash> previous_;
+    bool previous_known_;
+    bool committed_ = false;
+
+    std::mutex mutex_;  // guards the maps below, held only to record a path
+    std::map<std::string, ContentHash> hashes_;
+    std::vector<std::string> staged_;
+    CommitSummary summary_;
+};
+
+}  // namespace shnor::write
