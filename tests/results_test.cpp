@@ -242,7 +242,7 @@ TEST_CASE("results: the results page, the first screen line and the schools list
     // School c has one year: no trend, said in words.
     CHECK(list.find("данные за один год") != std::string::npos);
 
-    auto trends = view::detail::results_trends(site, site.schools[0]);
+    auto trends = view::detail::results_trends(derive::school_result_groups(site, site.schools[0]));
     REQUIRE(trends.size() == 1);
     const auto& marks = find(trends[0], "marks")->list_value();
     REQUIRE(marks.size() == 1);

@@ -5,9 +5,10 @@
 namespace shnor::view {
 
 std::vector<PageSpec> html_pages(const model::Site& site, const BuildContext& context) {
+    const detail::SiteIndex index(site);
     std::vector<PageSpec> pages;
-    detail::add_district_pages(site, context, pages);
-    for (const auto& school : site.schools) detail::add_school_pages(site, school, context, pages);
+    detail::add_district_pages(index, context, pages);
+    for (const auto& school : site.schools) detail::add_school_pages(index, school, context, pages);
     return pages;
 }
 
