@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace shnor::view {
@@ -29,6 +30,16 @@ struct PageSpec {
     std::string path;
     std::string layout;
     Data data;
+
+    PageSpec() = default;
+    PageSpec(std::string path, std::string layout, Data data)
+        : path(std::move(path)), layout(std::move(layout)), data(std::move(data)) {}
+    PageSpec(const PageSpec&) = default;
+    PageSpec& operator=(const PageSpec&) = default;
+    // kainjow's data moves without throwing but does not say so; without
+    // noexcept here a growing std::vector<PageSpec> deep-copies every page.
+    PageSpec(PageSpec&&) noexcept = default;
+    PageSpec& operator=(PageSpec&&) noexcept = default;
 };
 
 // A file written as it is (open data, feeds, sitemap).
