@@ -242,7 +242,7 @@ TEST_CASE("results: the results page, the first screen line and the schools list
     // School c has one year: no trend, said in words.
     CHECK(list.find("данные за один год") != std::string::npos);
 
-    auto trends = view::detail::results_trends(site, site.schools[0]);
+    auto trends = view::detail::results_trends(derive::school_result_groups(site, site.schools[0]));
     REQUIRE(trends.size() == 1);
     const auto& marks = find(trends[0], "marks")->list_value();
     REQUIRE(marks.size() == 1);
@@ -281,4 +281,44 @@ TEST_CASE("results: the district overview counts schools whose mean scores rose,
     const auto* line = find(*page_at(pages, "").data.get("results_overview"), "line");
     REQUIRE(line);
     CHECK(line->string_value() == "Средний балл за последний год вырос в 2 из 4 школ с результатами за два года и более");
+}
+
+TEST_CASE("results: SiteResults computes each school's groups once, as the school alone would get them") {
+    model::Site site = two_schools();
+    // The same exam, subject and grade on the 100-point scale: its own computed district line.
+    site.schools.push_back(school("c", {row("ОГЭ", "Математика", 2024, 10, 60.0, 5.0, 30.0, 100)}));
+    site.schools.push_back(school("d", {row("ОГЭ", "Математика", 2024, 30, 40.0, 15.0, 10.0, 100)}));
+    site.schools.push_back(school("e", {row("ОГЭ", "Русский язык", 2024, 12, 3.6, 5.0)}));
+    derive::SiteResults results(site);
+
+    for (const auto& each : site.schools) {
+        const auto& indexed = results.groups_of(each);
+        auto alone = derive::school_result_groups(site, each);
+        REQUIRE(indexed.size() == alone.size());
+        for (std::size_t i = 0; i < alone.size(); ++i) {
+            CHECK(indexed[i].key == alone[i].key);
+            CHECK(indexed[i].years == alone[i].years);
+            CHECK(indexed[i].district.computed == alone[i].district.computed);
+            CHECK(indexed[i].district.value(2024, Measure::mean) == alone[i].district.value(2024, Measure::mean));
+            CHECK(indexed[i].trends.size() == alone[i].trends.size());
+        }
+    }
+    // a and b share the 5-point line: (3.0·10 + 4.0·30) / 40; c and d the 100-point one: (60·10 + 40·30) / 40.
+    CHECK(*results.groups_of(site.schools[0]).at(0).district.value(2024, Measure::mean) == Approx(3.75));
+    CHECK(*results.groups_of(site.schools[3]).at(0).district.value(2024, Measure::mean) == Approx(45.0));
+    CHECK(results.groups_of(site.schools[3]).at(0).district.years.at(2024).schools == 2);
+    // e is alone with its subject: no computed district values.
+    CHECK(results.groups_of(site.schools[4]).at(0).district.empty());
+
+    // Open data lists each computed key once, from the first school that has it (a, on the 5-point scale).
+    const auto& rows = results.computed_district_rows();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].year == 2024);
+    CHECK(rows[0].scale == 5);
+    CHECK(*rows[0].values.mean == Approx(3.75));
+    CHECK(results.overview().schools_with_trend == derive::results_overview(site).schools_with_trend);
+    CHECK(results.overview().improved == 2);
+
+    model::School stranger = school("x", {});
+    CHECK_THROWS_AS(results.groups_of(stranger), std::out_of_range);
 }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <stdexcept>
+#include <tuple>
+#include <unordered_map>
 
 namespace shnor::derive {
 
@@ -114,33 +117,16 @@ std::optional<double> weighted(const std::vector<const model::ResultRow*>& rows,
     return std::nullopt;
 }
 
-struct SchoolRows {
-    std::string slug;
-    std::vector<const model::ResultRow*> rows;
-};
-
 // A school's rows: its own first, then shared rows scoped to its slug.
 std::vector<const model::ResultRow*> rows_of_school(const model::School& school,
-                                                    const std::vector<model::ResultRow>& shared_rows) {
+                                                    const std::vector<const model::ResultRow*>& scoped_to_school) {
     std::vector<const model::ResultRow*> rows;
     for (const auto& row : school.results) rows.push_back(&row);
-    for (const auto& row : shared_rows)
-        if (row.scope == school.slug) rows.push_back(&row);
+    rows.insert(rows.end(), scoped_to_school.begin(), scoped_to_school.end());
     return rows;
 }
 
-ResultLine computed_district_line(const std::vector<model::School>& schools,
-                                  const std::vector<model::ResultRow>& shared_rows, const ResultKey& key,
-                                  std::optional<int> scale) {
-    std::map<int, std::vector<const model::ResultRow*>> by_year;
-    for (const auto& school : schools) {
-        std::set<int> years_seen;  // one row per school and year: the first wins, as in the school's own line
-        for (const auto* row : rows_of_school(school, shared_rows)) {
-            if (!(key_of(*row) == key) || !same_scale(*row, scale)) continue;
-            if (!years_seen.insert(row->year).second) continue;
-            by_year[row->year].push_back(row);
-        }
-    }
+ResultLine computed_line(const std::map<int, std::vector<const model::ResultRow*>>& by_year) {
     ResultLine line;
     line.computed = true;
     for (const auto& [year, rows] : by_year) {
@@ -163,12 +149,11 @@ ResultLine computed_district_line(const std::vector<model::School>& schools,
     return line;
 }
 
-ResultLine scoped_line(const std::vector<model::ResultRow>& shared_rows, const std::string& scope,
-                       const ResultKey& key) {
-    std::vector<const model::ResultRow*> rows;
-    for (const auto& row : shared_rows)
-        if (row.scope == scope && key_of(row) == key) rows.push_back(&row);
-    return line_of(rows);
+ResultLine line_of_key(const std::vector<const model::ResultRow*>& rows, const ResultKey& key) {
+    std::vector<const model::ResultRow*> matching;
+    for (const auto* row : rows)
+        if (key_of(*row) == key) matching.push_back(row);
+    return line_of(matching);
 }
 
 std::vector<ResultKey> keys_in_order(const std::vector<const model::ResultRow*>& rows) {
@@ -199,60 +184,138 @@ std::optional<Trend> change_over_period(const ResultLine& line, Measure measure,
                       points.back().second);
 }
 
+namespace {
+
+using KeyOrder = std::tuple<std::string, std::string, std::optional<int>>;
+KeyOrder order_of(const ResultKey& key) { return {key.exam, key.subject, key.grade}; }
+
+// Builds result groups with every row lookup indexed: shared rows by scope,
+// every school's rows by key, and each computed district line once per key
+// and scale. Lives only while groups are built; what it returns is plain data.
+class GroupBuilder {
+public:
+    GroupBuilder(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows) {
+        for (const auto& row : shared_rows) shared_by_scope_[row.scope].push_back(&row);
+        for (std::size_t index = 0; index < schools.size(); ++index)
+            for (const auto* row : rows_of(schools[index])) rows_by_key_[order_of(key_of(*row))].push_back({index, row});
+    }
+
+    std::vector<ResultGroup> groups_of(const model::School& school) {
+        auto own_rows = rows_of(school);
+        std::vector<ResultGroup> groups;
+        for (const auto& key : keys_in_order(own_rows)) {
+            ResultGroup group;
+            group.key = key;
+            std::vector<const model::ResultRow*> rows;
+            for (const auto* row : own_rows) {
+                if (!(key_of(*row) == key)) continue;
+                if (!group.scale && row->scale) group.scale = row->scale;
+                group.example = group.example || row->example;
+                rows.push_back(row);
+            }
+            group.school = line_of(rows);
+            group.district = line_of_key(scoped("district"), key);
+            if (group.district.empty()) group.district = computed_district_line(key, group.scale);
+            group.region = line_of_key(scoped("region"), key);
+            std::set<int> years;
+            for (const auto* line : {&group.school, &group.district, &group.region})
+                for (const auto& [year, values] : line->years) years.insert(year);
+            group.years.assign(years.begin(), years.end());
+            for (auto measure : all_measures())
+                if (auto trend = trend_of(group.school, measure, group.scale)) group.trends.push_back(*trend);
+            groups.push_back(std::move(group));
+        }
+        return groups;
+    }
+
+private:
+    struct SchoolRow {
+        std::size_t school = 0;  // index in the site's schools
+        const model::ResultRow* row = nullptr;
+    };
+
+    const std::vector<const model::ResultRow*>& scoped(const std::string& scope) const {
+        static const std::vector<const model::ResultRow*> none;
+        auto found = shared_by_scope_.find(scope);
+        return found == shared_by_scope_.end() ? none : found->second;
+    }
+
+    std::vector<const model::ResultRow*> rows_of(const model::School& school) const {
+        return rows_of_school(school, scoped(school.slug));
+    }
+
+    // Every school's rows of the key, year by year; one row per school and
+    // year: the first wins, as in the school's own line.
+    const ResultLine& computed_district_line(const ResultKey& key, std::optional<int> scale) {
+        auto memo_key = std::make_pair(order_of(key), scale);
+        auto memo = computed_lines_.find(memo_key);
+        if (memo != computed_lines_.end()) return memo->second;
+        std::map<int, std::vector<const model::ResultRow*>> by_year;
+        auto rows = rows_by_key_.find(order_of(key));
+        if (rows != rows_by_key_.end()) {
+            std::set<std::pair<std::size_t, int>> school_years_seen;
+            for (const auto& [school, row] : rows->second) {
+                if (!same_scale(*row, scale)) continue;
+                if (!school_years_seen.insert({school, row->year}).second) continue;
+                by_year[row->year].push_back(row);
+            }
+        }
+        return computed_lines_.emplace(memo_key, computed_line(by_year)).first->second;
+    }
+
+    std::unordered_map<std::string, std::vector<const model::ResultRow*>> shared_by_scope_;
+    std::map<KeyOrder, std::vector<SchoolRow>> rows_by_key_;  // in the order of schools, then of their rows
+    std::map<std::pair<KeyOrder, std::optional<int>>, ResultLine> computed_lines_;
+};
+
+}  // namespace
+
 std::vector<ResultGroup> school_result_groups(const std::vector<model::School>& schools,
                                               const std::vector<model::ResultRow>& shared_rows,
                                               const model::School& school) {
-    auto own_rows = rows_of_school(school, shared_rows);
-    std::vector<ResultGroup> groups;
-    for (const auto& key : keys_in_order(own_rows)) {
-        ResultGroup group;
-        group.key = key;
-        std::vector<const model::ResultRow*> rows;
-        for (const auto* row : own_rows) {
-            if (!(key_of(*row) == key)) continue;
-            if (!group.scale && row->scale) group.scale = row->scale;
-            group.example = group.example || row->example;
-            rows.push_back(row);
-        }
-        group.school = line_of(rows);
-        group.district = scoped_line(shared_rows, "district", key);
-        if (group.district.empty()) group.district = computed_district_line(schools, shared_rows, key, group.scale);
-        group.region = scoped_line(shared_rows, "region", key);
-        std::set<int> years;
-        for (const auto* line : {&group.school, &group.district, &group.region})
-            for (const auto& [year, values] : line->years) years.insert(year);
-        group.years.assign(years.begin(), years.end());
-        for (auto measure : all_measures())
-            if (auto trend = trend_of(group.school, measure, group.scale)) group.trends.push_back(*trend);
-        groups.push_back(std::move(group));
-    }
-    return groups;
+    return GroupBuilder(schools, shared_rows).groups_of(school);
 }
 
 std::vector<ResultGroup> school_result_groups(const model::Site& site, const model::School& school) {
     return school_result_groups(site.schools, site.district_results, school);
 }
 
-std::vector<ComputedDistrictRow> computed_district_rows(const model::Site& site) {
-    std::vector<ComputedDistrictRow> rows;
-    std::vector<ResultKey> done;
-    for (const auto& school : site.schools) {
-        for (const auto& group : school_result_groups(site, school)) {
-            if (!group.district.computed) continue;
-            if (std::find(done.begin(), done.end(), group.key) != done.end()) continue;
-            done.push_back(group.key);
-            for (const auto& [year, values] : group.district.years)
-                rows.push_back({group.key, group.scale, year, values});
-        }
+SiteResults::SiteResults(const model::Site& site) : SiteResults(site.schools, site.district_results) {}
+
+SiteResults::SiteResults(const std::vector<model::School>& schools,
+                         const std::vector<model::ResultRow>& shared_rows) {
+    GroupBuilder builder(schools, shared_rows);
+    groups_.reserve(schools.size());
+    for (const auto& school : schools) {
+        school_index_.emplace(&school, groups_.size());
+        groups_.push_back(builder.groups_of(school));
     }
-    return rows;
+    collect_computed_district_rows();
+    count_overview();
 }
 
-ResultsOverview results_overview(const model::Site& site) {
-    ResultsOverview overview;
-    for (const auto& school : site.schools) {
+const std::vector<ResultGroup>& SiteResults::groups_of(const model::School& school) const {
+    auto found = school_index_.find(&school);
+    if (found == school_index_.end())
+        throw std::out_of_range("SiteResults: school «" + school.slug + "» is not one of this site's schools");
+    return groups_[found->second];
+}
+
+void SiteResults::collect_computed_district_rows() {
+    std::set<KeyOrder> done;
+    for (const auto& groups : groups_)
+        for (const auto& group : groups) {
+            if (!group.district.computed) continue;
+            if (!done.insert(order_of(group.key)).second) continue;
+            for (const auto& [year, values] : group.district.years)
+                computed_district_rows_.push_back({group.key, group.scale, year, values});
+        }
+}
+
+void SiteResults::count_overview() {
+    for (const auto& groups : groups_) {
         int better = 0, worse = 0, compared = 0;
-        for (const auto& group : school_result_groups(site, school))
+        for (const auto& group : groups)
             for (const auto& trend : group.trends) {
                 if (trend.measure != Measure::mean) continue;
                 ++compared;
@@ -260,12 +323,17 @@ ResultsOverview results_overview(const model::Site& site) {
                 worse += trend.worse() ? 1 : 0;
             }
         if (compared == 0) continue;
-        ++overview.schools_with_trend;
-        if (better > worse) ++overview.improved;
-        else if (worse > better) ++overview.worsened;
-        else ++overview.unchanged;
+        ++overview_.schools_with_trend;
+        if (better > worse) ++overview_.improved;
+        else if (worse > better) ++overview_.worsened;
+        else ++overview_.unchanged;
     }
-    return overview;
 }
+
+std::vector<ComputedDistrictRow> computed_district_rows(const model::Site& site) {
+    return SiteResults(site).computed_district_rows();
+}
+
+ResultsOverview results_overview(const model::Site& site) { return SiteResults(site).overview(); }
 
 }  // namespace shnor::derive

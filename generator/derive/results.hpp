@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace shnor::derive {
@@ -114,5 +115,30 @@ struct ComputedDistrictRow {
 };
 // Every group of every school whose district line is computed, once per group.
 std::vector<ComputedDistrictRow> computed_district_rows(const model::Site& site);
+
+// Every school's result groups, the computed district rows and the overview
+// of one site, computed once per build: each computed district line once per
+// exam, subject, grade and scale instead of once per school. Immutable after
+// construction, so threads may read it at once. Refers to the schools by
+// address: the site must outlive it and stay unchanged.
+class SiteResults {
+public:
+    explicit SiteResults(const model::Site& site);
+    SiteResults(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows);
+
+    // Throws std::out_of_range for a school that is not one of the site's.
+    const std::vector<ResultGroup>& groups_of(const model::School& school) const;
+    const std::vector<ComputedDistrictRow>& computed_district_rows() const { return computed_district_rows_; }
+    const ResultsOverview& overview() const { return overview_; }
+
+private:
+    void collect_computed_district_rows();
+    void count_overview();
+
+    std::vector<std::vector<ResultGroup>> groups_;  // in the order of the schools
+    std::unordered_map<const model::School*, std::size_t> school_index_;
+    std::vector<ComputedDistrictRow> computed_district_rows_;
+    ResultsOverview overview_;
+};
 
 }  // namespace shnor::derive

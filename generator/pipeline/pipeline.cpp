@@ -6,6 +6,7 @@
 #include "pipeline/school_site.hpp"
 #include "render/templates.hpp"
 #include "view/json_data.hpp"
+#include "view/site_index.hpp"
 #include "view/view.hpp"
 #include "parallel/parallel.hpp"
 #include "write/output_tree.hpp"
@@ -160,10 +161,11 @@ struct TaskPages {
 // and keeps nothing but the paths.
 void render_district_build(const model::Site& site, const view::BuildContext& context, const view::Data& sources,
                            render::Templates& templates, write::OutputTree& tree, std::vector<TaskPages>& tasks) {
+    const view::detail::SiteIndex index(site);
     tasks.assign(site.schools.size() + 1, {});
     parallel::for_each_index(tasks.size(), [&](std::size_t task) {
-        auto pages = task == 0 ? view::district_pages(site, context)
-                               : view::school_pages(site, site.schools[task - 1], context);
+        auto pages = task == 0 ? view::district_pages(index, context)
+                               : view::school_pages(index, site.schools[task - 1], context);
         for (auto& page : pages) {
             page.data.set("sources", sources);
             tasks[task].page_paths.push_back(page.path);
@@ -202,7 +204,8 @@ void write_school_build(const model::Site& site, const BuildOptions& options, co
     std::vector<std::string> page_paths;
     for (const auto& school : site.schools) {
         if (school.slug != options.school) continue;
-        for (auto& page : view::school_pages(site, school, context)) {
+        const view::detail::SiteIndex index(site);
+        for (auto& page : view::school_pages(index, school, context)) {
             page.data.set("sources", sources);
             page_paths.push_back(page.path);
             for (auto& rendered : render_school_build_page(templates, page))

@@ -259,7 +259,7 @@ bool is_url(const std::string& text) {
     return text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0;
 }
 
-Links::Links(const model::Site& site, const model::School* school) : site_(site), school_(school) {}
+Links::Links(const SiteIndex& index, const model::School* school) : index_(index), school_(school) {}
 
 namespace {
 
@@ -275,36 +275,29 @@ const model::NewsItem* find_news_in(const std::vector<model::NewsItem>& news, co
     return nullptr;
 }
 
-const model::RoadmapItem* find_item(const model::Roadmap& roadmap, const std::string& n) {
-    for (const auto& section : roadmap.sections)
-        for (const auto& item : section.items)
-            if (!item.n.empty() && item.n == n) return &item;
-    return nullptr;
-}
-
 std::string one_line(const std::string& text) {
     std::string line = text;
     std::replace(line.begin(), line.end(), '\n', ' ');
     return line;
 }
 
+std::string news_href(const model::School* owner, const std::string& news_id) {
+    return (owner ? "schools/" + owner->slug + "/news/" : std::string("news/")) + news_id + "/";
+}
+
 }  // namespace
 
-const model::School* Links::find_school(const std::string& slug) const {
-    for (const auto& school : site_.schools)
-        if (school.slug == slug) return &school;
-    return nullptr;
-}
+const model::School* Links::find_school(const std::string& slug) const { return index_.find_school(slug); }
 
 const model::Document* Links::find_document(const std::string& id) const {
     if (school_)
         if (const auto* own = find_in(school_->own.documents, id)) return own;
-    return find_in(site_.district.documents, id);
+    return index_.find_district_document(id);
 }
 
 std::string Links::document_href(const std::string& id) const {
     if (school_ && find_in(school_->own.documents, id)) return "schools/" + school_->slug + "/documents/#" + id;
-    if (find_in(site_.district.documents, id)) return "documents/#" + id;
+    if (index_.find_district_document(id)) return "documents/#" + id;
     return {};
 }
 
@@ -317,12 +310,9 @@ Data Links::reference(const std::string& text) const {
 Data Links::news_link(const std::string& news_id) const {
     if (school_)
         if (const auto* item = find_news_in(school_->own.news, news_id))
-            return link_data(item->title, "schools/" + school_->slug + "/news/" + news_id + "/", true);
-    if (const auto* item = find_news_in(site_.district.news, news_id))
-        return link_data(item->title, "news/" + news_id + "/", true);
-    for (const auto& school : site_.schools)
-        if (const auto* item = find_news_in(school.own.news, news_id))
-            return link_data(item->title, "schools/" + school.slug + "/news/" + news_id + "/", true);
+            return link_data(item->title, news_href(school_, news_id), true);
+    if (auto news = index_.find_news(news_id); news.item)
+        return link_data(news.item->title, news_href(news.owner, news_id), true);
     return link_data("новость " + news_id, "", false);
 }
 
@@ -336,40 +326,8 @@ Data Links::school_link(const std::string& slug) const {
     return link_data(slug, "", false);
 }
 
-namespace {
-
-// Where a `roadmap_item` reference leads: the item, its page and row anchor.
-struct ItemTarget {
-    const model::RoadmapItem* item = nullptr;
-    std::string href;  // site-root relative, with the row anchor
-};
-
-// District roadmaps first, then the referring school's own, then other schools'.
-ItemTarget resolve_item(const model::Site& site, const model::School* scope, const std::string& reference) {
-    auto hash = reference.find('#');
-    if (hash == std::string::npos) return {};
-    std::string roadmap_id = reference.substr(0, hash);
-    std::string n = reference.substr(hash + 1);
-    auto target_in = [&](const model::Roadmap& roadmap, const std::string& page, const std::string& prefix) {
-        const auto* item = find_item(roadmap, n);
-        return item ? ItemTarget{item, page + "#" + item_anchor(prefix, n, 0)} : ItemTarget{};
-    };
-    for (const auto& roadmap : site.district.roadmaps)
-        if (roadmap.id == roadmap_id) return target_in(roadmap, "roadmaps/" + roadmap.id + "/", "");
-    std::vector<const model::School*> schools;
-    if (scope) schools.push_back(scope);
-    for (const auto& school : site.schools) schools.push_back(&school);
-    for (const auto* school : schools)
-        for (const auto& roadmap : school->own.roadmaps)
-            if (roadmap.id == roadmap_id)
-                return target_in(roadmap, "schools/" + school->slug + "/roadmap/", roadmap.id + "-");
-    return {};
-}
-
-}  // namespace
-
 Data Links::roadmap_item_link(const std::string& reference) const {
-    auto target = resolve_item(site_, school_, reference);
+    auto target = index_.resolve_item(school_, reference);
     if (!target.item) return Data(false);
     auto hash = reference.find('#');
     std::string text = "Пункт " + reference.substr(hash + 1) + " «дорожной карты»: " + one_line(target.item->title);
@@ -378,18 +336,11 @@ Data Links::roadmap_item_link(const std::string& reference) const {
 
 List Links::news_reporting_on(const model::RoadmapItem& item) const {
     List links;
-    auto add_from = [&](const std::vector<model::NewsItem>& news, const model::School* owner) {
-        std::string base = owner ? "schools/" + owner->slug + "/news/" : std::string("news/");
-        for (const auto& entry : news) {
-            if (entry.roadmap_item.empty()) continue;
-            if (resolve_item(site_, owner, entry.roadmap_item).item != &item) continue;
-            Data link = link_data(entry.title, base + entry.id + "/", true);
-            link.set("date", entry.date.dotted());
-            links.push_back(link);
-        }
-    };
-    add_from(site_.district.news, nullptr);
-    for (const auto& school : site_.schools) add_from(school.own.news, &school);
+    for (const auto& news : index_.news_reporting_on(item)) {
+        Data link = link_data(news.item->title, news_href(news.owner, news.item->id), true);
+        link.set("date", news.item->date.dotted());
+        links.push_back(link);
+    }
     return links;
 }
 

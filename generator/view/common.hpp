@@ -5,6 +5,7 @@
 
 #include "derive/derive.hpp"
 #include "model/model.hpp"
+#include "view/site_index.hpp"
 #include "view/view.hpp"
 
 #include <functional>
@@ -63,10 +64,10 @@ bool is_url(const std::string& text);
 
 // Resolves references written in content (document ids, `news:<id>`, school
 // slugs, roadmap items) within one scope: a school's own items first, then
-// the district's.
+// the district's. Site-wide lookups go through the build's SiteIndex.
 class Links {
 public:
-    Links(const model::Site& site, const model::School* school);
+    Links(const SiteIndex& index, const model::School* school);
 
     const model::Document* find_document(const std::string& id) const;
     std::string document_href(const std::string& id) const;  // "documents/#id", site-root relative
@@ -81,11 +82,12 @@ public:
     // The news (district and schools) whose `roadmap_item` points to this item, as links.
     List news_reporting_on(const model::RoadmapItem& item) const;
 
-    const model::Site& site() const { return site_; }
+    const model::Site& site() const { return index_.site(); }
+    const SiteIndex& index() const { return index_; }
     const model::School* school() const { return school_; }
 
 private:
-    const model::Site& site_;
+    const SiteIndex& index_;
     const model::School* school_;
 };
 
@@ -134,8 +136,8 @@ void add_news_pages(const model::Site& site, const BuildContext& context, const 
                     const Data& extra, std::vector<PageSpec>& pages);
 Data documents_data(const std::vector<model::Document>& documents, const Links& links);
 
-void add_district_pages(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages);
-void add_school_pages(const model::Site& site, const model::School& school, const BuildContext& context,
+void add_district_pages(const SiteIndex& index, const BuildContext& context, std::vector<PageSpec>& pages);
+void add_school_pages(const SiteIndex& index, const model::School& school, const BuildContext& context,
                       std::vector<PageSpec>& pages);
 
 // Where the status listings of a roadmap live: "roadmaps/<id>/status/" and

@@ -245,7 +245,8 @@ Data stage_data(const model::Stage& stage) {
     return data;
 }
 
-Data category_counts(const model::Site& site) {
+Data category_counts(const SiteIndex& index) {
+    const auto& site = index.site();
     Data data;
     List counts;
     for (const std::string type : {"shnor", "shnsu", "risk"}) {
@@ -256,7 +257,7 @@ Data category_counts(const model::Site& site) {
                 ++count;
         if (count == 0) continue;
         model::Category sample{type, std::nullopt, "", {}};
-        Data entry = category_data(sample, Links(site, nullptr));
+        Data entry = category_data(sample, Links(index, nullptr));
         entry.set("count", std::to_string(count));
         counts.push_back(entry);
     }
@@ -267,8 +268,10 @@ Data category_counts(const model::Site& site) {
     return data;
 }
 
-Data school_row(const model::Site& site, const model::School& school) {
-    Links links(site, &school);
+// `with_trends`: the schools list shows each school's latest results trend.
+Data school_row(const SiteIndex& index, const model::School& school, bool with_trends) {
+    const auto& site = index.site();
+    Links links(index, &school);
     Data row;
     row.set("name", school.display_name());
     row.set("full_name", school.name);
@@ -294,6 +297,7 @@ Data school_row(const model::Site& site, const model::School& school) {
     row.set("roadmap_href", "schools/" + school.slug + "/roadmap/");
     row.set("results_href", "schools/" + school.slug + "/results/");
     row.set("has_results", !school.results.empty());
+    if (with_trends) put_list(row, "results_trends", results_trends(index.results().groups_of(school)));
     return row;
 }
 
@@ -320,8 +324,7 @@ Data overdue_summary(const std::vector<model::Roadmap>& roadmaps) {
 }
 
 // «Средний балл вырос в 2 из 3 школ ...»: one line on whether things improve.
-Data results_overview_data(const model::Site& site) {
-    auto overview = derive::results_overview(site);
+Data results_overview_data(const derive::ResultsOverview& overview) {
     if (overview.schools_with_trend == 0) return Data(false);
     Data data;
     data.set("line", "Средний балл за последний год вырос в " + std::to_string(overview.improved) + " из " +
@@ -335,10 +338,11 @@ Data results_overview_data(const model::Site& site) {
     return data;
 }
 
-void add_home(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+void add_home(const SiteIndex& index, const BuildContext& context, std::vector<PageSpec>& pages) {
+    const auto& site = index.site();
     PageSpec page = make_page(site, context, "", "home", site.config.title, "home", {});
-    Links links(site, nullptr);
-    page.data.set("categories", category_counts(site));
+    Links links(index, nullptr);
+    page.data.set("categories", category_counts(index));
     const auto& district_roadmaps = site.district.roadmaps;
     // With one roadmap the counts lead to its status listings; with several
     // each roadmap's own line does.
@@ -366,7 +370,7 @@ void add_home(const model::Site& site, const BuildContext& context, std::vector<
     for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator, indicator.id, 3));
     put_list(page.data, "indicators", indicators);
     page.data.set("shnor_share", shnor_share_data(site));
-    page.data.set("results_overview", results_overview_data(site));
+    page.data.set("results_overview", results_overview_data(index.results().overview()));
     List news;
     for (std::size_t i = 0; i < site.district.news.size() && i < kNewsOnHome; ++i)
         news.push_back(news_summary(site.district.news[i], "news/" + site.district.news[i].id + "/"));
@@ -382,15 +386,16 @@ void add_home(const model::Site& site, const BuildContext& context, std::vector<
     }
     put_list(page.data, "facts", facts);
     List schools;
-    for (const auto& school : site.schools) schools.push_back(school_row(site, school));
+    for (const auto& school : site.schools) schools.push_back(school_row(index, school, false));
     put_list(page.data, "schools", schools);
     pages.push_back(std::move(page));
 }
 
-void add_programs_index(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+void add_programs_index(const SiteIndex& index, const BuildContext& context, std::vector<PageSpec>& pages) {
+    const auto& site = index.site();
     PageSpec page = make_page(site, context, "programs/", "programs", "Программы и «дорожные карты»", "programs",
                               {{"Главная", ""}});
-    Links links(site, nullptr);
+    Links links(index, nullptr);
     List programs;
     for (const auto& program : site.district.programs) {
         Data entry;
@@ -415,9 +420,10 @@ void add_programs_index(const model::Site& site, const BuildContext& context, st
 
 // roadmaps/<id>/status/<status>/: the items of one status, for readers
 // without JavaScript; only statuses that have items get a page.
-void add_status_listings(const model::Site& site, const BuildContext& context, const model::Roadmap& roadmap,
+void add_status_listings(const SiteIndex& index, const BuildContext& context, const model::Roadmap& roadmap,
                          std::vector<PageSpec>& pages) {
-    Links links(site, nullptr);
+    const auto& site = index.site();
+    Links links(index, nullptr);
     const std::string roadmap_href = "roadmaps/" + roadmap.id + "/";
     const std::string listing = roadmap_listing_base(roadmap.id);
     auto progress = derive::progress_of(roadmap);
@@ -446,11 +452,12 @@ void add_status_listings(const model::Site& site, const BuildContext& context, c
     }
 }
 
-void add_roadmap(const model::Site& site, const BuildContext& context, const model::Roadmap& roadmap,
+void add_roadmap(const SiteIndex& index, const BuildContext& context, const model::Roadmap& roadmap,
                  std::vector<PageSpec>& pages) {
+    const auto& site = index.site();
     PageSpec page = make_page(site, context, "roadmaps/" + roadmap.id + "/", "roadmap", roadmap.title, "programs",
                               {{"Главная", ""}, {"Программы и «дорожные карты»", "programs/"}});
-    Links links(site, nullptr);
+    Links links(index, nullptr);
     Data data = roadmap_summary(roadmap, links);
     put_markdown(data, "description_html", roadmap.description);
     Data program_link(false);
@@ -462,7 +469,7 @@ void add_roadmap(const model::Site& site, const BuildContext& context, const mod
     put_list(data, "tables", roadmap_tables(roadmap, links, ""));
     page.data.set("roadmap", data);
     pages.push_back(std::move(page));
-    add_status_listings(site, context, roadmap, pages);
+    add_status_listings(index, context, roadmap, pages);
 }
 
 void add_indicators(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
@@ -474,16 +481,13 @@ void add_indicators(const model::Site& site, const BuildContext& context, std::v
     pages.push_back(std::move(page));
 }
 
-void add_schools(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
+void add_schools(const SiteIndex& index, const BuildContext& context, std::vector<PageSpec>& pages) {
+    const auto& site = index.site();
     PageSpec page = make_page(site, context, "schools/", "schools", "Школы", "schools", {{"Главная", ""}});
     List schools;
-    for (const auto& school : site.schools) {
-        Data row = school_row(site, school);
-        put_list(row, "results_trends", results_trends(site, school));
-        schools.push_back(std::move(row));
-    }
+    for (const auto& school : site.schools) schools.push_back(school_row(index, school, true));
     put_list(page.data, "schools", schools);
-    page.data.set("categories", category_counts(site));
+    page.data.set("categories", category_counts(index));
     pages.push_back(std::move(page));
 }
 
@@ -653,10 +657,11 @@ void add_news_pages(const model::Site& site, const BuildContext& context, const 
     }
 }
 
-void add_district_pages(const model::Site& site, const BuildContext& context, std::vector<PageSpec>& pages) {
-    Links links(site, nullptr);
-    add_home(site, context, pages);
-    add_programs_index(site, context, pages);
+void add_district_pages(const SiteIndex& index, const BuildContext& context, std::vector<PageSpec>& pages) {
+    const auto& site = index.site();
+    Links links(index, nullptr);
+    add_home(index, context, pages);
+    add_programs_index(index, context, pages);
     for (const auto& program : site.district.programs) {
         PageSpec page = make_page(site, context, "programs/" + program.id + "/", "program", program.title, "programs",
                                   {{"Главная", ""}, {"Программы и «дорожные карты»", "programs/"}});
@@ -664,9 +669,9 @@ void add_district_pages(const model::Site& site, const BuildContext& context, st
                                                   [](const std::string& id) { return "roadmaps/" + id + "/"; }, links));
         pages.push_back(std::move(page));
     }
-    for (const auto& roadmap : site.district.roadmaps) add_roadmap(site, context, roadmap, pages);
+    for (const auto& roadmap : site.district.roadmaps) add_roadmap(index, context, roadmap, pages);
     add_indicators(site, context, pages);
-    add_schools(site, context, pages);
+    add_schools(index, context, pages);
     PageSpec documents = make_page(site, context, "documents/", "documents", "Документы", "documents",
                                    {{"Главная", ""}});
     documents.data.set("documents", documents_data(site.district.documents, links));

@@ -460,8 +460,9 @@ std::vector<TextFile> results_files(const model::Site& site, const BuildContext&
                  csv_number(row.fail_share), csv_number(row.quality_share), csv_bool(row.example),
                  csv_bool(computed), trend_cells[0], trend_cells[1], trend_cells[2]});
     };
+    const derive::SiteResults results(site);
     for (const auto& school : site.schools) {
-        auto groups = derive::school_result_groups(site, school);
+        const auto& groups = results.groups_of(school);
         for (const auto& row : school.results) {
             const derive::ResultLine* line = nullptr;
             for (const auto& group : groups)
@@ -470,7 +471,7 @@ std::vector<TextFile> results_files(const model::Site& site, const BuildContext&
         }
     }
     for (const auto& row : site.district_results) add(row.scope.empty() ? "district" : row.scope, row, false, nullptr);
-    for (const auto& computed : derive::computed_district_rows(site)) {
+    for (const auto& computed : results.computed_district_rows()) {
         model::ResultRow row;
         row.exam = computed.key.exam;
         row.subject = computed.key.subject;

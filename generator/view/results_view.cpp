@@ -413,8 +413,7 @@ std::string facts_line(const ResultGroup& group) {
     return line + ".";
 }
 
-void put_results_page(Data& page, const model::Site& site, const model::School& school) {
-    auto groups = derive::school_result_groups(site, school);
+void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
     List list;
     int ordinal = 0;
     bool any_computed = false;
@@ -451,8 +450,7 @@ void put_results_page(Data& page, const model::Site& site, const model::School& 
     page.set("several_groups", groups.size() > 1);
 }
 
-List latest_results_lines(const model::Site& site, const model::School& school) {
-    auto groups = derive::school_result_groups(site, school);
+List latest_results_lines(const std::vector<ResultGroup>& groups) {
     List lines;
     for (const auto& exam : exams_in_order(groups)) {
         List parts;
@@ -495,8 +493,7 @@ List latest_results_lines(const model::Site& site, const model::School& school) 
     return lines;
 }
 
-List results_trends(const model::Site& site, const model::School& school) {
-    auto groups = derive::school_result_groups(site, school);
+List results_trends(const std::vector<ResultGroup>& groups) {
     List entries;
     for (const auto& exam : exams_in_order(groups)) {
         std::vector<std::pair<const ResultGroup*, const Trend*>> trends;

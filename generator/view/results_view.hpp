@@ -33,11 +33,12 @@ std::string verdict(const derive::ResultGroup& group);
 // «Данные школы за 3 года (2022–2024); в 2024 году участвовали 10 учеников.»
 std::string facts_line(const derive::ResultGroup& group);
 
+// All three take one school's result groups (derive::SiteResults::groups_of).
 // Page data of schools/<slug>/results/: `groups` (has_groups).
-void put_results_page(Data& page, const model::Site& site, const model::School& school);
+void put_results_page(Data& page, const std::vector<derive::ResultGroup>& groups);
 // The school's first screen: one line per exam, the latest year against the previous one.
-List latest_results_lines(const model::Site& site, const model::School& school);
+List latest_results_lines(const std::vector<derive::ResultGroup>& groups);
 // The schools list: per exam the latest trend, «ОГЭ ↑ лучше».
-List results_trends(const model::Site& site, const model::School& school);
+List results_trends(const std::vector<derive::ResultGroup>& groups);
 
 }  // namespace shnor::view::detail

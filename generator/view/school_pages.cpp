@@ -52,9 +52,9 @@ PageSpec school_page(const model::Site& site, const BuildContext& context, const
     return page;
 }
 
-Data mentor_data(const model::Site& site, const std::optional<model::Mentor>& mentor) {
+Data mentor_data(const std::optional<model::Mentor>& mentor, const Links& links) {
     if (!mentor) return Data(false);
-    if (!mentor->slug.empty()) return Links(site, nullptr).school_link(mentor->slug);
+    if (!mentor->slug.empty()) return links.school_link(mentor->slug);
     std::string text = mentor->name.empty() ? mentor->url : mentor->name;
     return link_data(text, mentor->url, false);
 }
@@ -67,7 +67,7 @@ std::string locality_text(const model::School& school) {
     return locality;
 }
 
-Data school_details(const model::Site& site, const model::School& school, const Links& links) {
+Data school_details(const model::School& school, const Links& links) {
     Data data = school_brief(school);
     put_list(data, "other_names", string_list(school.other_names));
     data.set("head", school.head.empty() ? Data(false) : person_data(school.head));
@@ -79,7 +79,7 @@ Data school_details(const model::Site& site, const model::School& school, const 
     put(data, "locality", locality_text(school));
     for (const auto& field : school.example_fields) data.set(field + "_example", true);
     put(data, "distance_km", school.distance_km ? format_number(*school.distance_km, 1) + " км" : std::string());
-    data.set("mentor", mentor_data(site, school.mentor));
+    data.set("mentor", mentor_data(school.mentor, links));
     List categories;
     for (const auto& category : school.categories) categories.push_back(category_data(category, links));
     put_list(data, "categories", categories);
@@ -107,11 +107,12 @@ Data school_details(const model::Site& site, const model::School& school, const 
     return data;
 }
 
-void add_main_page(const model::Site& site, const BuildContext& context, const model::School& school,
+void add_main_page(const SiteIndex& index, const BuildContext& context, const model::School& school,
                    std::vector<PageSpec>& pages) {
-    Links links(site, &school);
+    const auto& site = index.site();
+    Links links(index, &school);
     PageSpec page = school_page(site, context, school, base_of(school), "school", school.display_name(), false);
-    page.data.set("school", school_details(site, school, links));
+    page.data.set("school", school_details(school, links));
     page.data.set("on_list", !school.categories.empty());
     auto own_items = items_of(school.own.roadmaps);
     auto district_items = district_items_of(site, school.slug);
@@ -122,7 +123,7 @@ void add_main_page(const model::Site& site, const BuildContext& context, const m
                                            ? Data(false)
                                            : progress_data(count_items(district_items), listing, "#district"));
     page.data.set("own_roadmaps", std::to_string(school.own.roadmaps.size()));
-    put_list(page.data, "latest_results", latest_results_lines(site, school));
+    put_list(page.data, "latest_results", latest_results_lines(index.results().groups_of(school)));
     page.data.set("results_href", base_of(school) + "results/");
     page.data.set("roadmap_href", base_of(school) + "roadmap/");
     const auto& coordinator = site.config.coordinator;
@@ -142,10 +143,11 @@ struct SchoolRoadmapData {
     List district;
 };
 
-SchoolRoadmapData school_roadmap_data(const model::Site& site, const model::School& school, const RowFilter& filter,
+SchoolRoadmapData school_roadmap_data(const SiteIndex& index, const model::School& school, const RowFilter& filter,
                                       bool linked_counts) {
-    Links links(site, &school);
-    Links district_links(site, nullptr);
+    const auto& site = index.site();
+    Links links(index, &school);
+    Links district_links(index, nullptr);
     std::string listing = linked_counts ? school_roadmap_listing_base(school.slug) : std::string();
     std::string roadmap_page = base_of(school) + "roadmap/";
     SchoolRoadmapData data;
@@ -176,11 +178,12 @@ SchoolRoadmapData school_roadmap_data(const model::Site& site, const model::Scho
     return data;
 }
 
-void add_roadmap_page(const model::Site& site, const BuildContext& context, const model::School& school,
+void add_roadmap_page(const SiteIndex& index, const BuildContext& context, const model::School& school,
                       std::vector<PageSpec>& pages) {
+    const auto& site = index.site();
     PageSpec page = school_page(site, context, school, base_of(school) + "roadmap/", "school_roadmap",
                                 "«Дорожная карта»: " + school.display_name());
-    auto data = school_roadmap_data(site, school, {}, true);
+    auto data = school_roadmap_data(index, school, {}, true);
     put_list(page.data, "roadmaps", data.own);
     put_list(page.data, "district_roadmaps", data.district);
     std::string listing = school_roadmap_listing_base(school.slug);
@@ -197,8 +200,9 @@ void add_roadmap_page(const model::Site& site, const BuildContext& context, cons
 
 // schools/<slug>/roadmap/status/<status>/: the school's own items and the
 // district items concerning it, of one status.
-void add_roadmap_status_pages(const model::Site& site, const BuildContext& context, const model::School& school,
+void add_roadmap_status_pages(const SiteIndex& index, const BuildContext& context, const model::School& school,
                               std::vector<PageSpec>& pages) {
+    const auto& site = index.site();
     auto items = items_of(school.own.roadmaps);
     auto district_items = district_items_of(site, school.slug);
     items.insert(items.end(), district_items.begin(), district_items.end());
@@ -227,7 +231,7 @@ void add_roadmap_status_pages(const model::Site& site, const BuildContext& conte
         RowFilter filter;
         filter.only_status = status;
         filter.full_page = roadmap_page;
-        auto data = school_roadmap_data(site, school, filter, false);
+        auto data = school_roadmap_data(index, school, filter, false);
         put_list(listing_data, "roadmaps", data.own);
         put_list(listing_data, "district_roadmaps", data.district);
         page.data.set("listing", listing_data);
@@ -235,24 +239,25 @@ void add_roadmap_status_pages(const model::Site& site, const BuildContext& conte
     }
 }
 
-void add_results_page(const model::Site& site, const BuildContext& context, const model::School& school,
+void add_results_page(const SiteIndex& index, const BuildContext& context, const model::School& school,
                       std::vector<PageSpec>& pages) {
-    PageSpec page = school_page(site, context, school, base_of(school) + "results/", "school_results",
+    PageSpec page = school_page(index.site(), context, school, base_of(school) + "results/", "school_results",
                                 "Результаты: " + school.display_name());
-    put_results_page(page.data, site, school);
+    put_results_page(page.data, index.results().groups_of(school));
     pages.push_back(std::move(page));
 }
 
 }  // namespace
 
-void add_school_pages(const model::Site& site, const model::School& school, const BuildContext& context,
+void add_school_pages(const SiteIndex& index, const model::School& school, const BuildContext& context,
                       std::vector<PageSpec>& pages) {
-    Links links(site, &school);
+    const auto& site = index.site();
+    Links links(index, &school);
     std::string base = base_of(school);
-    add_main_page(site, context, school, pages);
-    add_roadmap_page(site, context, school, pages);
-    add_roadmap_status_pages(site, context, school, pages);
-    add_results_page(site, context, school, pages);
+    add_main_page(index, context, school, pages);
+    add_roadmap_page(index, context, school, pages);
+    add_roadmap_status_pages(index, context, school, pages);
+    add_results_page(index, context, school, pages);
 
     PageSpec documents = school_page(site, context, school, base + "documents/", "documents",
                                      "Документы: " + school.display_name());

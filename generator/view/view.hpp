@@ -10,12 +10,17 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace shnor::view {
 
 using Data = kainjow::mustache::data;
 using List = kainjow::mustache::list;
+
+namespace detail {
+class SiteIndex;
+}
 
 struct BuildContext {
     model::Date build_date;
@@ -29,6 +34,16 @@ struct PageSpec {
     std::string path;
     std::string layout;
     Data data;
+
+    PageSpec() = default;
+    PageSpec(std::string path, std::string layout, Data data)
+        : path(std::move(path)), layout(std::move(layout)), data(std::move(data)) {}
+    PageSpec(const PageSpec&) = default;
+    PageSpec& operator=(const PageSpec&) = default;
+    // kainjow's data moves without throwing but does not say so; without
+    // noexcept here a growing std::vector<PageSpec> deep-copies every page.
+    PageSpec(PageSpec&&) noexcept = default;
+    PageSpec& operator=(PageSpec&&) noexcept = default;
 };
 
 // A file written as it is (open data, feeds, sitemap).
@@ -46,8 +61,11 @@ struct CopiedFile {
 std::vector<PageSpec> html_pages(const model::Site& site, const BuildContext& context);
 // The same pages in parts, so a build can render them in parallel: the
 // district's own pages, and each school's section.
-std::vector<PageSpec> district_pages(const model::Site& site, const BuildContext& context);
-std::vector<PageSpec> school_pages(const model::Site& site, const model::School& school, const BuildContext& context);
+// `index` (view/site_index.hpp) is built once per build and only read, so
+// several threads may build pages from it at once.
+std::vector<PageSpec> district_pages(const detail::SiteIndex& index, const BuildContext& context);
+std::vector<PageSpec> school_pages(const detail::SiteIndex& index, const model::School& school,
+                                   const BuildContext& context);
 std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context);
 // sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
