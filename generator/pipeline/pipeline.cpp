@@ -13,6 +13,8 @@
 #include "write/write.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <ctime>
 #include <stdexcept>
@@ -29,6 +31,27 @@ model::Date today() {
 }
 
 namespace {
+
+// SHNOR_TIMINGS=1 prints how long each stage took, for profiling.
+class StageClock {
+public:
+    StageClock() : enabled_(std::getenv("SHNOR_TIMINGS") != nullptr), last_(std::chrono::steady_clock::now()) {}
+    void lap(const char* stage) {
+        if (!enabled_) return;
+        auto now = std::chrono::steady_clock::now();
+        std::fprintf(stderr, "%-14s %7.3f s\n", stage, std::chrono::duration<double>(now - last_).count());
+        last_ = now;
+    }
+
+private:
+    bool enabled_;
+    std::chrono::steady_clock::time_point last_;
+};
+
+StageClock& stage_clock() {
+    static StageClock clock;
+    return clock;
+}
 
 std::string with_trailing_slash(std::string url) {
     if (!url.empty() && url.back() != '/') url += '/';
@@ -162,6 +185,7 @@ struct TaskPages {
 void render_district_build(const model::Site& site, const view::BuildContext& context, const view::Data& sources,
                            render::Templates& templates, write::OutputTree& tree, std::vector<TaskPages>& tasks) {
     const view::detail::SiteIndex index(site);
+    stage_clock().lap("index");
     tasks.assign(site.schools.size() + 1, {});
     parallel::for_each_index(tasks.size(), [&](std::size_t task) {
         auto pages = task == 0 ? view::district_pages(index, context)
@@ -184,15 +208,18 @@ void write_district_build(const model::Site& site, const BuildOptions& options, 
     write::OutputTree tree(options.out_dir, {}, false);
     std::vector<TaskPages> tasks;
     render_district_build(site, context, sources, templates, tree, tasks);
+    stage_clock().lap("pages");
     std::vector<std::string> page_paths;
     for (auto& task : tasks) {
         report.pages += task.files;
         page_paths.insert(page_paths.end(), task.page_paths.begin(), task.page_paths.end());
     }
     auto files = other_files(site, options, context, page_paths);
+    stage_clock().lap("other files");
     for (const auto& [path, file] : files) put_file(tree, file);
     report.files = report.pages + files.size();
     auto summary = tree.commit();
+    stage_clock().lap("commit");
     report.written_files = summary.written;
     report.removed_files = summary.removed;
 }
@@ -233,9 +260,11 @@ bool has_school(const model::Site& site, const std::string& slug) {
 
 BuildReport build_site(const BuildOptions& options) {
     auto started = std::chrono::steady_clock::now();
+    stage_clock();
     BuildReport report;
     load::LoadResult loaded = load::load_site(options.content_dir);
     report.diagnostics = std::move(loaded.diagnostics);
+    stage_clock().lap("load");
     if (report.diagnostics.has_errors()) return report;
 
     model::Site& site = loaded.site;
@@ -244,6 +273,7 @@ BuildReport build_site(const BuildOptions& options) {
         return report;
     }
     SharedData shared = fetch_shared_data(site.config.sources, options.content_dir, options.sources, report.diagnostics);
+    stage_clock().lap("fetch");
     if (report.diagnostics.has_errors()) return report;
     add_shared_results(site, shared.results);
     std::string district_base_url = site.config.base_url;
@@ -257,6 +287,7 @@ BuildReport build_site(const BuildOptions& options) {
     view::Data sources;
     for (const auto& [id, data] : shared.data) sources.set(id, view::data_of_json(data));
     derive::derive_site(site, options.build_date);
+    stage_clock().lap("derive");
     view::BuildContext context{options.build_date,
                                with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
     try {
