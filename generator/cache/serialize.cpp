@@ -36,6 +36,8 @@ template <>
 inline constexpr auto kLastEnumValue<model::ShownStatus> = model::ShownStatus::ongoing;
 template <>
 inline constexpr auto kLastEnumValue<model::Severity> = model::Severity::error;
+template <>
+inline constexpr auto kLastEnumValue<load::RefKind> = load::RefKind::scope;
 
 // Appends values as bytes. Each struct of the model is spelled out once in a
 // `fields(archive, object)` function below, which Writer and Reader share.
@@ -385,11 +387,31 @@ void fields(Archive& archive, Self& diagnostic) {
     archive(severity, file, line, field, message);
 }
 
+template <class Archive, Describes<load::Reference> Self>
+void fields(Archive& archive, Self& reference) {
+    static_assert(size_is<load::Reference, 144>, "update cache/serialize.cpp field list");
+    auto& [kind, value, file, line, field, owner] = reference;
+    archive(kind, value, file, line, field, owner);
+}
+
+// A school load as stored: Diagnostics keeps its items private.
+struct StoredLoad {
+    model::School school;
+    std::vector<model::Diagnostic> diagnostics;
+    std::vector<load::Reference> references;
+};
+
+template <class Archive, Describes<StoredLoad> Self>
+void fields(Archive& archive, Self& stored) {
+    auto& [school, diagnostics, references] = stored;
+    archive(school, diagnostics, references);
+}
+
 // ---------------------------------------------------------------- envelope
 
 constexpr std::string_view kMagic = "SHNC";
 
-enum class Kind : std::uint8_t { school = 1, diagnostics = 2 };
+enum class Kind : std::uint8_t { school = 1, diagnostics = 2, school_load = 3 };
 
 template <class T>
 std::string seal(Kind kind, const T& value) {
@@ -437,6 +459,22 @@ bool deserialize_diagnostics(std::string_view bytes, model::Diagnostics& out) {
     if (!unseal(bytes, Kind::diagnostics, items)) return false;
     out = model::Diagnostics{};
     for (auto& item : items) out.add(std::move(item));
+    return true;
+}
+
+std::string serialize_school_load(const load::SchoolLoad& load) {
+    // The copy keeps one field list for the stored form; a school is a few kB.
+    StoredLoad stored{load.school, load.diagnostics.items(), load.references};
+    return seal(Kind::school_load, stored);
+}
+
+bool deserialize_school_load(std::string_view bytes, load::SchoolLoad& out) {
+    StoredLoad stored;
+    if (!unseal(bytes, Kind::school_load, stored)) return false;
+    out.school = std::move(stored.school);
+    out.diagnostics = model::Diagnostics{};
+    for (auto& item : stored.diagnostics) out.diagnostics.add(std::move(item));
+    out.references = std::move(stored.references);
     return true;
 }
 

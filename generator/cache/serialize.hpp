@@ -7,6 +7,7 @@
 // IEEE bits, strings and vectors a u32 count followed by their elements.
 #pragma once
 
+#include "load/context.hpp"
 #include "model/diagnostics.hpp"
 #include "model/model.hpp"
 
@@ -30,5 +31,9 @@ bool deserialize_school(std::string_view bytes, model::School& out);
 
 std::string serialize_diagnostics(const model::Diagnostics& diagnostics);
 bool deserialize_diagnostics(std::string_view bytes, model::Diagnostics& out);
+
+// A school as load_school() returned it: model, problems and references.
+std::string serialize_school_load(const load::SchoolLoad& load);
+bool deserialize_school_load(std::string_view bytes, load::SchoolLoad& out);
 
 }  // namespace shnor::cache

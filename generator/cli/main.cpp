@@ -26,8 +26,14 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
                   << options.out_dir.string() << " оставлена без изменений.\n";
         return kExitContentErrors;
     }
-    std::printf("Собрано: %zu страниц, %zu файлов в %s за %.2f с\n", report.pages, report.files,
-                options.out_dir.string().c_str(), report.seconds);
+    if (report.unchanged) {
+        std::printf("Без изменений с прошлой сборки: %zu страниц, %zu файлов в %s (проверено за %.2f с)\n",
+                    report.pages, report.files, options.out_dir.string().c_str(), report.seconds);
+        return kExitOk;
+    }
+    std::printf("Собрано: %zu страниц, %zu файлов в %s за %.2f с; записано изменённых файлов: %zu, удалено: %zu\n",
+                report.pages, report.files, options.out_dir.string().c_str(), report.seconds, report.written_files,
+                report.removed_files);
     return kExitOk;
 }
 
@@ -106,8 +112,8 @@ int main(int argc, char** argv) {
     auto* build = app.add_subcommand("build", "Собрать сайт из папки с материалами.");
     build->add_option("--content", options.content_dir, kContentHelp);
     build->add_option("--out", options.out_dir,
-                      "Куда записать готовый сайт; прежнее содержимое заменяется целиком только после "
-                      "успешной сборки (по умолчанию site)");
+                      "Куда записать готовый сайт (по умолчанию site). Записываются только изменившиеся "
+                      "файлы, и только после успешной сборки; при ошибке папка остаётся прежней");
     build->add_option("--date", date_text, kDateHelp);
     build->add_option("--base-url", options.base_url,
                       "Адрес, по которому сайт будет опубликован (по умолчанию base_url из site.yaml)");
@@ -115,6 +121,8 @@ int main(int argc, char** argv) {
                       "Собрать только раздел одной школы (её папка в schools/) как самостоятельную папку с "
                       "относительными ссылками — для размещения на официальном сайте школы");
 
+    build->add_flag("--full", options.full,
+                    "Собрать всё заново, не опираясь на запись о прошлой сборке (она хранится в папке кэша)");
     add_source_options(build, options.sources);
 
     auto* fetch = app.add_subcommand(

@@ -9,13 +9,18 @@
 #include "view/site_index.hpp"
 #include "view/view.hpp"
 #include "parallel/parallel.hpp"
+#include "cache/school_store.hpp"
+#include "pipeline/build_record.hpp"
 #include "write/output_tree.hpp"
 #include "write/write.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <ctime>
 #include <stdexcept>
 
@@ -150,17 +155,86 @@ std::vector<RenderedPage> render_school_build_page(render::Templates& templates,
     return pages;
 }
 
-// Files that are not rendered pages: open data, feeds, copied documents and
-// photos, assets (a content tree's assets replace built-in ones of the same name).
-std::map<std::string, write::OutputFile> other_files(const model::Site& site, const BuildOptions& options,
-                                                     const view::BuildContext& context,
-                                                     const std::vector<std::string>& page_paths) {
+void put_file(write::OutputTree& tree, const write::OutputFile& file) {
+    if (file.copy_from.empty()) tree.put(file.path, file.bytes);
+    else tree.copy(file.path, file.copy_from);
+}
+
+struct TaskOutput {
+    std::vector<std::string> page_paths;  // PageSpec paths, for the sitemap
+    std::vector<std::string> files;       // output files of the task
+    std::size_t html_files = 0;
+};
+
+// What a district build knows before rendering: which schools must be
+// rendered again, and the record of the previous build when it is usable.
+struct RenderPlan {
+    const BuildRecord* previous = nullptr;
+    std::vector<bool> render_school;  // by index in site.schools
+};
+
+void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, render::Templates& templates,
+                  write::OutputTree& tree, TaskOutput& out) {
+    for (auto& page : pages) {
+        page.data.set("sources", sources);
+        out.page_paths.push_back(page.path);
+        for (auto& rendered : render_district_page(templates, page)) {
+            tree.put(rendered.path, rendered.html);
+            out.files.push_back(std::move(rendered.path));
+            ++out.html_files;
+        }
+    }
+}
+
+// A school whose inputs did not change keeps its files and pages as they are.
+void keep_school(const std::string& slug, const BuildRecord& previous, write::OutputTree& tree, TaskOutput& out) {
+    for (const auto& [path, owner] : previous.file_owner) {
+        if (owner != slug) continue;
+        tree.keep(path);
+        out.files.push_back(path);
+        if (path.ends_with(".html")) ++out.html_files;
+    }
+    if (auto pages = previous.school_pages.find(slug); pages != previous.school_pages.end()) out.page_paths = pages->second;
+}
+
+// The district's pages, each part of the open data and each school's section
+// are independent tasks: each builds its data, renders it and hands the
+// files to the output tree, keeping nothing but the paths.
+std::vector<TaskOutput> render_district_build(const model::Site& site, const view::BuildContext& context,
+                                              const view::Data& sources, render::Templates& templates,
+                                              const RenderPlan& plan, write::OutputTree& tree) {
+    const view::detail::SiteIndex index(site);
+    stage_clock().lap("index");
+    std::size_t data_parts = view::open_data_parts();
+    std::vector<TaskOutput> tasks(data_parts + 1 + site.schools.size());
+    parallel::for_each_index(tasks.size(), [&](std::size_t task) {
+        auto& out = tasks[task];
+        if (task < data_parts) {
+            for (auto& file : view::open_data_part(site, context, task)) {
+                tree.put(file.path, file.bytes);
+                out.files.push_back(std::move(file.path));
+            }
+        } else if (task == data_parts) {
+            render_pages(view::district_pages(index, context), sources, templates, tree, out);
+        } else {
+            std::size_t school = task - data_parts - 1;
+            if (plan.render_school[school])
+                render_pages(view::school_pages(index, site.schools[school], context), sources, templates, tree, out);
+            else
+                keep_school(site.schools[school].slug, *plan.previous, tree, out);
+        }
+    });
+    return tasks;
+}
+
+// Feeds, copied documents and photos, assets (a content tree's assets
+// replace built-in ones of the same name).
+std::map<std::string, write::OutputFile> files_after_pages(const model::Site& site, const BuildOptions& options,
+                                                           const view::BuildContext& context,
+                                                           const std::vector<std::string>& page_paths) {
     std::map<std::string, write::OutputFile> files;
     auto add = [&](write::OutputFile file) { files[file.path] = std::move(file); };
-    if (!school_build(options)) {
-        for (auto& file : view::open_data(site, context)) add({file.path, std::move(file.bytes), {}});
-        for (auto& file : view::feeds(site, context, page_paths)) add({file.path, std::move(file.bytes), {}});
-    }
+    for (auto& file : view::feeds(site, context, page_paths)) add({file.path, std::move(file.bytes), {}});
     for (auto& file : view::copied_files(site)) add({file.path, "", file.source});
     std::vector<write::OutputFile> assets;
     add_assets(options.builtin_assets, assets);
@@ -169,57 +243,32 @@ std::map<std::string, write::OutputFile> other_files(const model::Site& site, co
     return files;
 }
 
-void put_file(write::OutputTree& tree, const write::OutputFile& file) {
-    if (file.copy_from.empty()) tree.put(file.path, file.bytes);
-    else tree.copy(file.path, file.copy_from);
-}
-
-struct TaskPages {
-    std::vector<std::string> page_paths;  // PageSpec paths, for the sitemap
-    std::size_t files = 0;               // HTML files written
-};
-
-// The district's pages and each school's section are independent tasks:
-// each builds its pages' data, renders and hands them to the output tree,
-// and keeps nothing but the paths.
-void render_district_build(const model::Site& site, const view::BuildContext& context, const view::Data& sources,
-                           render::Templates& templates, write::OutputTree& tree, std::vector<TaskPages>& tasks) {
-    const view::detail::SiteIndex index(site);
-    stage_clock().lap("index");
-    tasks.assign(site.schools.size() + 1, {});
-    parallel::for_each_index(tasks.size(), [&](std::size_t task) {
-        auto pages = task == 0 ? view::district_pages(index, context)
-                               : view::school_pages(index, site.schools[task - 1], context);
-        for (auto& page : pages) {
-            page.data.set("sources", sources);
-            tasks[task].page_paths.push_back(page.path);
-            for (auto& rendered : render_district_page(templates, page)) {
-                tree.put(rendered.path, rendered.html);
-                ++tasks[task].files;
-            }
-        }
-    });
-}
-
 void write_district_build(const model::Site& site, const BuildOptions& options, const view::BuildContext& context,
-                          const view::Data& sources, BuildReport& report) {
+                          const view::Data& sources, const RenderPlan& plan, BuildRecord& record,
+                          BuildReport& report) {
     render::Templates templates(layout_folders(options));
     templates.compile_all();
-    write::OutputTree tree(options.out_dir, {}, false);
-    std::vector<TaskPages> tasks;
-    render_district_build(site, context, sources, templates, tree, tasks);
+    write::OutputTree tree = plan.previous ? write::OutputTree(options.out_dir, plan.previous->files, true)
+                                           : write::OutputTree(options.out_dir, {}, false);
+    auto tasks = render_district_build(site, context, sources, templates, plan, tree);
     stage_clock().lap("pages");
     std::vector<std::string> page_paths;
-    for (auto& task : tasks) {
-        report.pages += task.files;
-        page_paths.insert(page_paths.end(), task.page_paths.begin(), task.page_paths.end());
+    std::size_t data_parts = view::open_data_parts();
+    for (std::size_t task = 0; task < tasks.size(); ++task) {
+        report.pages += tasks[task].html_files;
+        page_paths.insert(page_paths.end(), tasks[task].page_paths.begin(), tasks[task].page_paths.end());
+        if (task <= data_parts) continue;
+        const auto& slug = site.schools[task - data_parts - 1].slug;
+        for (const auto& path : tasks[task].files) record.file_owner[path] = slug;
+        record.school_pages[slug] = tasks[task].page_paths;
     }
-    auto files = other_files(site, options, context, page_paths);
-    stage_clock().lap("other files");
+    auto files = files_after_pages(site, options, context, page_paths);
     for (const auto& [path, file] : files) put_file(tree, file);
-    report.files = report.pages + files.size();
+    stage_clock().lap("other files");
+    report.files = tree.hashes().size();
     auto summary = tree.commit();
     stage_clock().lap("commit");
+    record.files = tree.hashes();
     report.written_files = summary.written;
     report.removed_files = summary.removed;
 }
@@ -240,7 +289,10 @@ void write_school_build(const model::Site& site, const BuildOptions& options, co
         }
     }
     report.pages = files.size();
-    for (auto& [path, file] : other_files(site, options, context, page_paths)) files.push_back(std::move(file));
+    for (auto& [path, file] : files_after_pages(site, options, context, page_paths)) {
+        if (path == "sitemap.xml" || path == "robots.txt" || path.starts_with("news/")) continue;  // the district's
+        files.push_back(std::move(file));
+    }
     files = relocate_to_school(std::move(files), {options.school, with_trailing_slash(district_base_url)});
     report.files = files.size();
     write::OutputTree tree(options.out_dir, {}, false);
@@ -258,45 +310,235 @@ bool has_school(const model::Site& site, const std::string& slug) {
 
 }  // namespace
 
-BuildReport build_site(const BuildOptions& options) {
-    auto started = std::chrono::steady_clock::now();
-    stage_clock();
-    BuildReport report;
-    load::LoadResult loaded = load::load_site(options.content_dir);
+namespace {
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Files changed this close to the previous build might have changed again
+// within one timestamp tick, so they never count as unchanged.
+constexpr std::int64_t kRacyMarginNs = 2'000'000'000;
+
+fs::path cache_dir_of(const BuildOptions& options) {
+    return options.sources.cache_dir.empty() ? fetch::default_cache_dir(options.content_dir) : options.sources.cache_dir;
+}
+
+void add_stamps(std::vector<cache::FileStamp>& stamps, const fs::path& folder, const std::string& prefix) {
+    for (auto& stamp : cache::stamp_tree(folder)) {
+        stamp.path = prefix + stamp.path;
+        stamps.push_back(std::move(stamp));
+    }
+}
+
+// Content files as they are, then built-in layouts and assets ("@layouts/…").
+std::vector<cache::FileStamp> input_stamps(const BuildOptions& options) {
+    std::vector<cache::FileStamp> stamps = cache::stamp_tree(options.content_dir);
+    add_stamps(stamps, options.builtin_layouts, "@layouts/");
+    add_stamps(stamps, options.builtin_assets, "@assets/");
+    return stamps;
+}
+
+fs::path stamp_file(const BuildOptions& options, const std::string& path) {
+    if (path.starts_with("@layouts/")) return options.builtin_layouts / path.substr(9);
+    if (path.starts_with("@assets/")) return options.builtin_assets / path.substr(8);
+    return options.content_dir / path;
+}
+
+std::string build_key(const BuildOptions& options) {
+    cache::Hasher key;
+    key.add(SHNOR_VERSION).add(__DATE__ " " __TIME__).add(options.build_date.iso()).add(options.base_url);
+    key.add(fs::absolute(options.content_dir).lexically_normal().string());
+    return key.finish().hex();
+}
+
+bool is_racy(const std::vector<cache::FileStamp>& stamps, std::int64_t since_ns) {
+    for (const auto& stamp : stamps)
+        if (stamp.mtime_ns >= since_ns - kRacyMarginNs) return true;
+    return false;
+}
+
+// A source whose bytes can change while no content file does.
+bool has_volatile_sources(const model::Site& site, const BuildOptions& options) {
+    std::string content = "file://" + fs::absolute(options.content_dir).lexically_normal().string() + "/";
+    for (const auto& source : site.config.sources) {
+        std::string url = resolved_url(source.url, options.content_dir);
+        if (!url.starts_with(content) || url.find("/../") != std::string::npos) return true;
+    }
+    return false;
+}
+
+void add_row(cache::Hasher& hasher, const model::ResultRow& row) {
+    auto number = [&](const std::optional<double>& value) {
+        hasher.add(value ? std::to_string(*value) : std::string("-"));
+    };
+    auto integer = [&](const std::optional<int>& value) { hasher.add(value ? std::to_string(*value) : std::string("-")); };
+    hasher.add(row.exam).add(row.subject).add(row.scope).add(static_cast<std::uint64_t>(row.year));
+    integer(row.grade);
+    integer(row.participants);
+    integer(row.scale);
+    number(row.mean);
+    number(row.fail_share);
+    number(row.quality_share);
+    hasher.add(row.example ? 1u : 0u).add(row.pos.file).add(static_cast<std::uint64_t>(row.pos.line));
+}
+
+// What a school's pages may read of other schools (view/site_index.hpp):
+// names, news and roadmap items that references resolve to, and results,
+// which make the district line of every results page.
+void add_cross_school_summary(cache::Hasher& hasher, const model::Site& site) {
+    for (const auto& school : site.schools) {
+        hasher.add(school.slug).add(school.name).add(school.short_name);
+        for (const auto& news : school.own.news)
+            hasher.add(news.id).add(news.title).add(news.date.iso()).add(news.roadmap_item);
+        for (const auto& roadmap : school.own.roadmaps) {
+            hasher.add(roadmap.id);
+            for (const auto& section : roadmap.sections)
+                for (const auto& item : section.items) hasher.add(item.n).add(item.title);
+        }
+        for (const auto& row : school.results) add_row(hasher, row);
+    }
+}
+
+// Everything every school's pages depend on besides the school itself.
+cache::Hash128 global_hash(const model::Site& site, const BuildOptions& options, const std::string& key,
+                           const std::vector<cache::FileStamp>& stamps, const SharedData& shared) {
+    cache::Hasher hasher;
+    hasher.add(key);
+    for (const auto& stamp : stamps) {
+        if (stamp.path.starts_with("schools/")) continue;
+        std::ifstream in(stamp_file(options, stamp.path), std::ios::binary);
+        std::ostringstream bytes;
+        bytes << in.rdbuf();
+        hasher.add(stamp.path).add(bytes.str());
+    }
+    for (const auto& fetched : shared.fetched) hasher.add(fetched.id).add(fetched.body);
+    for (const auto& row : site.district_results) add_row(hasher, row);
+    add_cross_school_summary(hasher, site);
+    return hasher.finish();
+}
+
+bool usable(const BuildRecord& record, const std::string& key, const BuildOptions& options) {
+    auto [device, inode] = folder_identity(options.out_dir);
+    return record.key == key && inode != 0 && record.out_device == device && record.out_inode == inode;
+}
+
+// The site as it is loaded, fetched, merged and derived, ready to render.
+struct PreparedSite {
+    model::Site site;
+    SharedData shared;
+    std::string district_base_url;
+    view::Data sources;
+};
+
+std::optional<PreparedSite> prepare_site(const BuildOptions& options, load::SchoolLoader loader, BuildReport& report) {
+    load::LoadResult loaded = load::load_site(options.content_dir, std::move(loader));
     report.diagnostics = std::move(loaded.diagnostics);
     stage_clock().lap("load");
-    if (report.diagnostics.has_errors()) return report;
-
-    model::Site& site = loaded.site;
+    if (report.diagnostics.has_errors()) return std::nullopt;
+    PreparedSite prepared{std::move(loaded.site), {}, {}, {}};
+    model::Site& site = prepared.site;
     if (school_build(options) && !has_school(site, options.school)) {
         report.diagnostics.error("schools/" + options.school, 0, "", "нет раздела школы «" + options.school + "»");
-        return report;
+        return std::nullopt;
     }
-    SharedData shared = fetch_shared_data(site.config.sources, options.content_dir, options.sources, report.diagnostics);
+    prepared.shared = fetch_shared_data(site.config.sources, options.content_dir, options.sources, report.diagnostics);
     stage_clock().lap("fetch");
-    if (report.diagnostics.has_errors()) return report;
-    add_shared_results(site, shared.results);
-    std::string district_base_url = site.config.base_url;
+    if (report.diagnostics.has_errors()) return std::nullopt;
+    add_shared_results(site, prepared.shared.results);
+    prepared.district_base_url = site.config.base_url;
     for (const auto& source : site.config.sources) {
-        if (source.role != "district" || !shared.data.count(source.id)) continue;
-        std::string base = load::merge_district_data(site, shared.data.at(source.id), options.school, source.url,
-                                                     report.diagnostics);
-        if (!base.empty()) district_base_url = base;
+        if (source.role != "district" || !prepared.shared.data.count(source.id)) continue;
+        std::string base = load::merge_district_data(site, prepared.shared.data.at(source.id), options.school,
+                                                     source.url, report.diagnostics);
+        if (!base.empty()) prepared.district_base_url = base;
     }
-    if (report.diagnostics.has_errors()) return report;
-    view::Data sources;
-    for (const auto& [id, data] : shared.data) sources.set(id, view::data_of_json(data));
+    if (report.diagnostics.has_errors()) return std::nullopt;
+    for (const auto& [id, data] : prepared.shared.data) prepared.sources.set(id, view::data_of_json(data));
     derive::derive_site(site, options.build_date);
     stage_clock().lap("derive");
-    view::BuildContext context{options.build_date,
-                               with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
+    return prepared;
+}
+
+view::BuildContext context_of(const BuildOptions& options, const model::Site& site) {
+    return {options.build_date,
+            with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
+}
+
+void build_school_site(const BuildOptions& options, BuildReport& report) {
+    auto prepared = prepare_site(options, {}, report);
+    if (!prepared) return;
     try {
-        if (school_build(options)) write_school_build(site, options, context, sources, district_base_url, report);
-        else write_district_build(site, options, context, sources, report);
+        write_school_build(prepared->site, options, context_of(options, prepared->site), prepared->sources,
+                           prepared->district_base_url, report);
         report.written = true;
     } catch (const std::exception& failure) {
         report.diagnostics.error(options.out_dir.string(), 0, "", failure.what());
     }
+}
+
+void build_district_site(const BuildOptions& options, BuildReport& report) {
+    std::int64_t started_ns = now_ns();
+    fs::path cache_dir = cache_dir_of(options);
+    fs::path record_file = record_path(cache_dir, options.out_dir);
+    std::string key = build_key(options);
+    auto stamps = input_stamps(options);
+    std::optional<BuildRecord> previous = options.full ? std::nullopt : read_record(record_file);
+    if (previous && !usable(*previous, key, options)) previous.reset();
+    stage_clock().lap("stamps");
+    if (previous && !previous->volatile_sources && previous->inputs == stamps && !is_racy(stamps, previous->written_ns)) {
+        report.unchanged = true;
+        report.written = true;
+        report.files = previous->files.size();
+        for (const auto& [path, hash] : previous->files) report.pages += path.ends_with(".html") ? 1 : 0;
+        return;
+    }
+
+    cache::SchoolStore store(cache_dir / "schools", options.content_dir, stamps);
+    auto prepared = prepare_site(options, [&store](const std::string& slug) { return store.load(slug); }, report);
+    if (!prepared) return;
+    const model::Site& site = prepared->site;
+
+    BuildRecord record;
+    record.key = key;
+    record.written_ns = started_ns;
+    record.volatile_sources = has_volatile_sources(site, options);
+    record.inputs = stamps;
+    record.global = global_hash(site, options, key, stamps, prepared->shared);
+    RenderPlan plan;
+    plan.previous = previous ? &*previous : nullptr;
+    for (const auto& school : site.schools) {
+        cache::Hash128 hash = store.content_hash(school.slug);
+        record.schools[school.slug] = hash;
+        bool same = previous && previous->global == record.global && previous->schools.count(school.slug) &&
+                    previous->schools.at(school.slug) == hash;
+        plan.render_school.push_back(!same);
+    }
+    stage_clock().lap("plan");
+    try {
+        remove_record(record_file);  // a build stopped half-way must not leave a record that no longer holds
+        write_district_build(site, options, context_of(options, site), prepared->sources, plan, record, report);
+        auto [device, inode] = folder_identity(options.out_dir);
+        record.out_device = device;
+        record.out_inode = inode;
+        write_record(record_file, record);
+        report.written = true;
+        report.schools_rendered = static_cast<std::size_t>(std::count(plan.render_school.begin(), plan.render_school.end(), true));
+        report.schools_reused = store.reused();
+    } catch (const std::exception& failure) {
+        report.diagnostics.error(options.out_dir.string(), 0, "", failure.what());
+    }
+}
+
+}  // namespace
+
+BuildReport build_site(const BuildOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    stage_clock();
+    BuildReport report;
+    if (school_build(options)) build_school_site(options, report);
+    else build_district_site(options, report);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
 }

@@ -18,6 +18,7 @@ struct BuildOptions {
     model::Date build_date;        // the date statuses are computed against
     std::string base_url;          // empty: the base_url of site.yaml
     std::string school;            // a slug: only that school's section, as a self-contained folder
+    bool full = false;             // ignore the record of the previous build: render everything
     SourceOptions sources;         // cache folder, offline
     std::filesystem::path builtin_layouts = SHNOR_BUILTIN_LAYOUTS;
     std::filesystem::path builtin_assets = SHNOR_BUILTIN_ASSETS;
@@ -30,6 +31,9 @@ struct BuildReport {
     std::size_t files = 0;
     std::size_t written_files = 0;  // new or changed: the rest were left untouched
     std::size_t removed_files = 0;  // left by the previous build, no longer produced
+    bool unchanged = false;         // nothing changed since the previous build: nothing was done
+    std::size_t schools_rendered = 0;  // school sections rendered (the rest were kept as they were)
+    std::size_t schools_reused = 0;    // schools taken from the cache instead of re-reading their files
     double seconds = 0;
 };
 

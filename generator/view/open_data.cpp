@@ -641,14 +641,23 @@ void append(std::vector<TextFile>& files, std::vector<TextFile> more) {
 
 }  // namespace
 
+std::size_t open_data_parts() { return 6; }
+
+std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext& context, std::size_t part) {
+    switch (part) {
+        case 0: return schools_files(site, context);
+        case 1: return roadmaps_files(site, context);
+        case 2: return indicators_files(site, context);
+        case 3: return results_files(site, context);
+        case 4: return documents_files(site, context);
+        case 5: return {site_file(site, context)};
+        default: return {};
+    }
+}
+
 std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context) {
     std::vector<TextFile> files;
-    append(files, schools_files(site, context));
-    append(files, roadmaps_files(site, context));
-    append(files, indicators_files(site, context));
-    append(files, results_files(site, context));
-    append(files, documents_files(site, context));
-    files.push_back(site_file(site, context));
+    for (std::size_t part = 0; part < open_data_parts(); ++part) append(files, open_data_part(site, context, part));
     return files;
 }
 

@@ -67,6 +67,9 @@ std::vector<PageSpec> district_pages(const detail::SiteIndex& index, const Build
 std::vector<PageSpec> school_pages(const detail::SiteIndex& index, const model::School& school,
                                    const BuildContext& context);
 std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context);
+// The same files in independent parts, to build them in parallel.
+std::size_t open_data_parts();
+std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext& context, std::size_t part);
 // sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
                             const std::vector<std::string>& page_paths);

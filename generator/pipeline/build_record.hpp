@@ -1,0 +1,42 @@
+// What a district build leaves in the cache folder for the next one: the
+// inputs it saw, the hashes its decisions rest on, and every output file
+// with its hash and the school it belongs to. With it, the next build
+// re-renders only the schools whose content (or the district-wide inputs)
+// changed, and finishes at once when nothing changed.
+#pragma once
+
+#include "cache/fingerprint.hpp"
+#include "write/output_tree.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shnor::pipeline {
+
+struct BuildRecord {
+    std::string key;  // binary version and options: another key, another build
+    std::uint64_t out_device = 0, out_inode = 0;  // the output folder it describes
+    std::int64_t written_ns = 0;
+    bool volatile_sources = false;  // sources that may change without a content file changing
+    cache::Hash128 global;          // every input school pages share
+    std::vector<cache::FileStamp> inputs;  // content, layouts and assets
+    std::map<std::string, cache::Hash128> schools;               // slug → content hash
+    std::map<std::string, std::vector<std::string>> school_pages;  // slug → page paths (for the sitemap)
+    std::map<std::string, std::string> file_owner;               // output path → slug, "" for the district
+    std::map<std::string, write::ContentHash> files;             // output path → hash
+};
+
+std::filesystem::path record_path(const std::filesystem::path& cache_dir, const std::filesystem::path& out_dir);
+// nullopt when missing, unreadable or of another format.
+std::optional<BuildRecord> read_record(const std::filesystem::path& path);
+// Atomic (temporary file + rename); failures are ignored: the next build is then a full one.
+void write_record(const std::filesystem::path& path, const BuildRecord& record);
+void remove_record(const std::filesystem::path& path);
+
+// Device and inode of a folder, or zeros when it does not exist.
+std::pair<std::uint64_t, std::uint64_t> folder_identity(const std::filesystem::path& folder);
+
+}  // namespace shnor::pipeline
