@@ -99,6 +99,18 @@ std::string with_mark_replaced(const std::string& text, std::string_view mark, c
     return out;
 }
 
+// The version for visually impaired readers shows no images (ГОСТ Р
+// 52872-2019): charts are left out, the tables beside them carry the numbers.
+std::string without_charts(std::string html) {
+    constexpr std::string_view open = "<figure class=\"chart\">", close = "</figure>";
+    for (auto start = html.find(open); start != std::string::npos; start = html.find(open, start)) {
+        auto end = html.find(close, start);
+        if (end == std::string::npos) break;
+        html.erase(start, end + close.size() - start);
+    }
+    return html;
+}
+
 struct RenderedPage {
     std::string path;  // output file path
     std::string html;
@@ -132,7 +144,7 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     }
     page.data.set("vi", true);
     page.data.set("asset_root", vi_asset_root);
-    page.data.set("content", with_mark_replaced(content, kAssetRootMark, vi_asset_root));
+    page.data.set("content", without_charts(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
     pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data)});
     return pages;
 }
@@ -146,7 +158,8 @@ std::vector<RenderedPage> render_school_build_page(render::Templates& templates,
         data.set("vi", true);
         data.set("page_path", page.path);
         mark_roots_for_school(data, page.path, true);
-        pages.push_back({view::output_path_of("vi/" + page.path), templates.render_page(page.layout, std::move(data))});
+        pages.push_back({view::output_path_of("vi/" + page.path),
+                         without_charts(templates.render_page(page.layout, std::move(data)))});
     }
     page.data.set("vi", false);
     page.data.set("page_path", page.path);

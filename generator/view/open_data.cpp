@@ -82,6 +82,37 @@ Json progress_json(const derive::Progress& progress) {
 
 std::string dump(const Json& json) { return json.dump(2) + "\n"; }
 
+// A JSON array as dump(2) prints it inside an object, built one element at a
+// time: the big files (all roadmap items, all results of a region) are then
+// never held as a whole tree, which would take several times their size.
+class JsonArrayText {
+public:
+    void push_back(const Json& element) {
+        text_ += count_++ ? ",\n    " : "\n    ";
+        std::string dumped = element.dump(2);
+        for (char c : dumped) {
+            text_ += c;
+            if (c == '\n') text_ += "    ";
+        }
+    }
+    std::string text() const { return count_ ? "[" + text_ + "\n  ]" : "[]"; }
+
+private:
+    std::string text_;
+    std::size_t count_ = 0;
+};
+
+// dump(json) with each string value `placeholder` replaced by its array.
+std::string dump_with_arrays(const Json& json, const std::vector<std::pair<std::string, const JsonArrayText*>>& arrays) {
+    std::string text = dump(json);
+    for (const auto& [placeholder, array] : arrays) {
+        std::string quoted = "\"" + placeholder + "\"";
+        auto at = text.find(quoted);
+        if (at != std::string::npos) text.replace(at, quoted.size(), array->text());
+    }
+    return text;
+}
+
 // ---- owners and URLs (relative to the site root) -------------------------
 
 // The district's publications, or one school's.
@@ -292,8 +323,8 @@ Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
 }
 
 std::vector<TextFile> roadmaps_files(const model::Site& site, const BuildContext& context) {
-    Json roadmaps = Json::array();
-    Json items = Json::array();
+    JsonArrayText roadmaps;
+    JsonArrayText items;
     CsvTable csv{"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
                  "derived_start", "derived_due", "ongoing", "status", "shown_status", "responsible", "result",
                  "report", "reported", "evidence", "schools", "example"};
@@ -318,8 +349,9 @@ std::vector<TextFile> roadmaps_files(const model::Site& site, const BuildContext
             }
         }
     }
-    Json json{{"build_date", context.build_date.iso()}, {"roadmaps", roadmaps}, {"items", items}};
-    return {{"data/roadmaps.json", dump(json)}, {"data/roadmaps.csv", csv.bytes()}};
+    Json json{{"build_date", context.build_date.iso()}, {"roadmaps", "@roadmaps@"}, {"items", "@items@"}};
+    return {{"data/roadmaps.json", dump_with_arrays(json, {{"@roadmaps@", &roadmaps}, {"@items@", &items}})},
+            {"data/roadmaps.csv", csv.bytes()}};
 }
 
 // ---- indicators --------------------------------------------------------
@@ -423,7 +455,7 @@ std::optional<double> rounded_result(const std::optional<double>& value) {
 }
 
 std::vector<TextFile> results_files(const model::Site& site, const BuildContext& context) {
-    Json rows = Json::array();
+    JsonArrayText rows;
     CsvTable csv{"scope", "exam", "subject", "grade", "year", "participants", "mean", "scale", "fail_share",
                  "quality_share", "example", "computed", "mean_trend", "fail_share_trend", "quality_share_trend"};
     auto add = [&](const std::string& scope, const model::ResultRow& row, bool computed,
@@ -487,8 +519,8 @@ std::vector<TextFile> results_files(const model::Site& site, const BuildContext&
     }
     Json json{{"build_date", context.build_date.iso()},
               {"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}},
-              {"results", rows}};
-    return {{"data/results.json", dump(json)}, {"data/results.csv", csv.bytes()}};
+              {"results", "@results@"}};
+    return {{"data/results.json", dump_with_arrays(json, {{"@results@", &rows}})}, {"data/results.csv", csv.bytes()}};
 }
 
 // ---- documents ---------------------------------------------------------
@@ -517,7 +549,7 @@ Json document_json(const Owner& owner, const model::Document& document) {
 }
 
 std::vector<TextFile> documents_files(const model::Site& site, const BuildContext& context) {
-    Json list = Json::array();
+    JsonArrayText list;
     CsvTable csv{"owner", "id", "kind", "title", "number", "date", "issuer", "href", "file_type", "file_size",
                  "based_on", "signed_by", "example"};
     for (const auto& owner : owners_of(site)) {
@@ -530,8 +562,9 @@ std::vector<TextFile> documents_files(const model::Site& site, const BuildContex
                      joined(document.based_on), signer, csv_bool(document.example)});
         }
     }
-    Json json{{"build_date", context.build_date.iso()}, {"documents", list}};
-    return {{"data/documents.json", dump(json)}, {"data/documents.csv", csv.bytes()}};
+    Json json{{"build_date", context.build_date.iso()}, {"documents", "@documents@"}};
+    return {{"data/documents.json", dump_with_arrays(json, {{"@documents@", &list}})},
+            {"data/documents.csv", csv.bytes()}};
 }
 
 // ---- site.json: everything another build needs from this one ------------
