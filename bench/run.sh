@@ -52,11 +52,19 @@ prepare_site() {
 }
 
 # Runs one timed build; appends "tool round seconds peak_kb pages" to the results file.
-# Returns 2 when the run hit the time limit.
+# Tools: hugo; shnor-cold (no output, no cache: every school's YAML is read);
+# shnor (no output folder, so no build record: a full render, but schools are
+# taken from the cache of parsed content that earlier rounds left);
+# shnor-none (a second build, nothing changed); shnor-one (one school's
+# index.md changed). Returns 2 when the run hit the time limit.
 timed_build() {
     local tool=$1 round=$2 dir=$3 results=$4
-    local out="$dir/out-$tool" measure="$dir/time-$tool" log="$dir/log-$tool"
-    rm -rf "$out"
+    local out="$dir/out-${tool%%-*}" measure="$dir/time-$tool" log="$dir/log-$tool"
+    local cache="$dir/cache-shnor"
+    case "$tool" in
+        hugo|shnor) rm -rf "$out" ;;
+        shnor-cold) rm -rf "$out" "$cache" ;;
+    esac
     sync
     local status=0
     if [ "$tool" = hugo ]; then
@@ -64,7 +72,7 @@ timed_build() {
             timeout "$hugo_timeout" "$hugo" --quiet -s "$dir/hugo" -d "$out" >"$log" 2>&1 || status=$?
     else
         /usr/bin/time -f '%e %M' -o "$measure" \
-            "$shnor" build --content "$dir/content" --out "$out" --date "$build_date" >"$log" 2>&1 || status=$?
+            "$shnor" build --content "$dir/content" --out "$out" --cache "$cache" --date "$build_date" >"$log" 2>&1 || status=$?
     fi
     if [ "$status" -eq 124 ]; then
         echo "  $tool round $round: stopped after ${hugo_timeout} s"
@@ -84,6 +92,22 @@ timed_build() {
     echo "  $tool round $round: ${seconds} s, $((peak_kb / 1024)) MB, $pages pages"
 }
 
+# The incremental cases, after the full rounds: one school's index.md is
+# changed (and restored at the end), then nothing is. The change is made
+# more than 2 s before the build: files changed within 2 s of a build are
+# never trusted as unchanged (timestamps have a coarse tick).
+incremental_rounds() {
+    local dir=$1 results=$2 page="$dir/content/schools/s00001/index.md"
+    cp "$page" "$dir/index.md.orig"
+    for round in $(seq 1 "$rounds"); do
+        printf '\nИзменение %s.\n' "$round" >> "$page"
+        sleep 2.1
+        timed_build shnor-one "$round" "$dir" "$results"
+        timed_build shnor-none "$round" "$dir" "$results"
+    done
+    cp "$dir/index.md.orig" "$page"
+}
+
 hugo_runs_at() {
     local n=$1
     [ -z "$hugo_given_up_at" ] || return 1
@@ -94,7 +118,11 @@ print_table() {
     python3 - "$@" <<'EOF'
 import statistics, sys
 n, rounds, path = sys.argv[1], sys.argv[2], sys.argv[3]
-runs = {"hugo": {}, "shnor": {}}
+tools = ["hugo", "shnor-cold", "shnor", "shnor-one", "shnor-none"]
+meaning = {"hugo": "Hugo, full build", "shnor-cold": "shnor, full build, empty cache",
+           "shnor": "shnor, full build (parsed-content cache warm)",
+           "shnor-one": "shnor, one school changed", "shnor-none": "shnor, nothing changed"}
+runs = {tool: {} for tool in tools}
 stopped = {}
 for line in open(path):
     tool, round_, seconds, peak_kb, pages = line.split()
@@ -103,27 +131,26 @@ for line in open(path):
         continue
     runs[tool][int(round_)] = (float(seconds), int(peak_kb), int(pages))
 print(f"\n## N={n} schools, {rounds} rounds\n")
-print(f"| tool  | median wall s | pages | pages/s | median peak MB |")
-print(f"|-------|--------------:|------:|--------:|---------------:|")
-for tool in ("hugo", "shnor"):
+print("| build | median wall s | pages | pages/s | median peak MB | Hugo/this, time | Hugo/this, memory |")
+print("|-------|--------------:|------:|--------:|---------------:|-----:|-----:|")
+def median_ratio(tool, index):
+    pairs = sorted(set(runs["hugo"]) & set(runs[tool]))
+    ratios = [runs["hugo"][r][index] / runs[tool][r][index] for r in pairs if runs[tool][r][index] > 0]
+    return f"×{statistics.median(ratios):.2f}" if ratios else ""
+for tool in tools:
     rows = list(runs[tool].values())
     if not rows:
-        note = f"stopped after {stopped[tool]} s" if tool in stopped else "skipped"
-        print(f"| {tool:5} | {note} | | | |")
+        if tool in stopped:
+            print(f"| {meaning[tool]} | stopped after {stopped[tool]} s | | | | | |")
+        elif tool == "hugo":
+            print(f"| {meaning[tool]} | not run | | | | | |")
         continue
     wall = statistics.median(r[0] for r in rows)
     peak = statistics.median(r[1] for r in rows) / 1024
     pages = rows[-1][2]
     rate = f"{pages / wall:.0f}" if wall > 0 else "—"
-    print(f"| {tool:5} | {wall:.2f} | {pages} | {rate} | {peak:.0f} |")
-pairs = sorted(set(runs["hugo"]) & set(runs["shnor"]))
-def median_ratio(index):
-    ratios = [runs["hugo"][r][index] / runs["shnor"][r][index] for r in pairs if runs["shnor"][r][index] > 0]
-    return statistics.median(ratios) if ratios else None
-time_ratio, memory_ratio = median_ratio(0), median_ratio(1)
-if time_ratio is not None and memory_ratio is not None:
-    print(f"\nHugo/shnor (median of {len(pairs)} paired ratios): wall time ×{time_ratio:.2f}, "
-          f"peak memory ×{memory_ratio:.2f}")
+    ratios = ("", "") if tool == "hugo" else (median_ratio(tool, 0), median_ratio(tool, 1))
+    print(f"| {meaning[tool]} | {wall:.2f} | {pages} | {rate} | {peak:.0f} | {ratios[0]} | {ratios[1]} |")
 EOF
 }
 
@@ -149,8 +176,10 @@ for n in "${sizes[@]}"; do
                 hugo_given_up_at=$n
             fi
         fi
+        timed_build shnor-cold "$round" "$dir" "$results"
         timed_build shnor "$round" "$dir" "$results"
     done
+    incremental_rounds "$dir" "$results"
     print_table "$n" "$rounds" "$results" | tee -a "$summary"
 done
 echo
