@@ -134,7 +134,7 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     std::vector<RenderedPage> pages;
     page.data.set("vi", false);
     page.data.set("asset_root", root);
-    page.data.set("content", with_mark_replaced(content, kAssetRootMark, root));
+    page.data["content"] = view::Data(with_mark_replaced(content, kAssetRootMark, root));  // moved, not copied
     pages.push_back({view::output_path_of(page.path), templates.render("base", page.data)});
     if (!has_vi_copy) return pages;
     if (root != view::root_prefix_of(page.path)) {
@@ -144,7 +144,7 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     }
     page.data.set("vi", true);
     page.data.set("asset_root", vi_asset_root);
-    page.data.set("content", without_charts(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
+    page.data["content"] = view::Data(without_charts(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
     pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data)});
     return pages;
 }

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace shnor::write {
@@ -68,8 +69,12 @@ void require_inside_root(const std::string& path) {
 void write_file(const fs::path& target, std::string_view bytes) {
     int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0 && errno == ENOENT) {
-        std::error_code error;
-        fs::create_directories(target.parent_path(), error);
+        // Usually only the last folder is missing (a page is <folder>/index.html).
+        fs::path parent = target.parent_path();
+        if (::mkdir(parent.c_str(), 0755) != 0) {
+            std::error_code error;
+            fs::create_directories(parent, error);
+        }
         fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
     if (fd < 0) fail("Не удалось создать файл", target);
