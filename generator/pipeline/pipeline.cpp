@@ -508,7 +508,11 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         return;
     }
 
-    cache::SchoolStore store(cache_dir / "schools", options.content_dir, stamps);
+    // Loaded schools hold paths spelled from the content folder as given, so
+    // each spelling (and working folder, for a relative one) has its own store.
+    std::string content_spelling = options.content_dir.string() + "\n" + fs::absolute(options.content_dir).string();
+    cache::SchoolStore store(cache_dir / "schools" / cache::hash_bytes(content_spelling).hex().substr(0, 16),
+                             options.content_dir, stamps);
     auto prepared = prepare_site(options, [&store](const std::string& slug) { return store.load(slug); }, report);
     if (!prepared) return;
     const model::Site& site = prepared->site;
