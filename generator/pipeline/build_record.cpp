@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "shnor-build-record 1";
+constexpr std::string_view kMagic = "shnor-build-record 2";
 
 bool parse_hash(std::string_view hex, cache::Hash128& out) {
     write::ContentHash parsed;
@@ -67,6 +67,10 @@ bool read_line(BuildRecord& record, std::string_view line) {
         std::string slug(word(line));
         return parse_hash(line, record.schools[slug]);
     }
+    if (tag == "external") {
+        std::string slug(word(line));
+        return parse_hash(line, record.school_external[slug]);
+    }
     if (tag == "key") return record.key = std::string(line), true;
     if (tag == "out") return number(word(line), record.out_device) && number(line, record.out_inode);
     if (tag == "written") return number(line, record.written_ns);
@@ -112,6 +116,7 @@ void write_record(const fs::path& path, const BuildRecord& record) {
     for (const auto& stamp : record.inputs)
         out += "input " + std::to_string(stamp.size) + " " + std::to_string(stamp.mtime_ns) + " " + stamp.path + "\n";
     for (const auto& [slug, hash] : record.schools) out += "school " + slug + " " + hex_of(hash) + "\n";
+    for (const auto& [slug, hash] : record.school_external) out += "external " + slug + " " + hex_of(hash) + "\n";
     for (const auto& [slug, pages] : record.school_pages)
         for (const auto& page : pages) out += "page " + slug + " " + page + "\n";
     for (const auto& [path, hash] : record.files) {

@@ -24,6 +24,9 @@ struct BuildRecord {
     cache::Hash128 global;          // every input school pages share
     std::vector<cache::FileStamp> inputs;  // content, layouts and assets
     std::map<std::string, cache::Hash128> schools;               // slug → content hash
+    // slug → hash of what pages outside the school's own section read of it
+    // (everything but its index.md text): unchanged, only its section is rebuilt.
+    std::map<std::string, cache::Hash128> school_external;
     std::map<std::string, std::vector<std::string>> school_pages;  // slug → page paths (for the sitemap)
     std::map<std::string, std::string> file_owner;               // output path → slug, "" for the district
     std::map<std::string, write::ContentHash> files;             // output path → hash
