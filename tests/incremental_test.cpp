@@ -678,3 +678,82 @@ TEST_CASE("a build with nothing changed rewrites no output file", "[incremental]
     CHECK(rewritten_unchanged == std::vector<std::string>{});
     CHECK(changed_but_old_mtime == std::vector<std::string>{});
 }
+
+namespace {
+
+// Builds `content` into fresh folders and requires the same tree as `out`.
+void require_same_as_full_build(const fs::path& content, const fs::path& out, const fs::path& scratch,
+                                const std::string& name) {
+    const fs::path full_out = scratch / ("full-" + name);
+    auto full = build_site(content, full_out, scratch / ("full-cache-" + name), kDate, scratch / "full-output.txt");
+    INFO(full.output);
+    REQUIRE(full.exit_code == 0);
+    REQUIRE(first_tree_difference(full_out, out) == "");
+}
+
+// Files changed within 2 s before a build are never trusted as unchanged
+// by the next one; waiting makes the build after next a "nothing changed" one.
+void edit_then_wait(const fs::path& file, const std::function<std::string(std::string)>& edit) {
+    write_file(file, edit(read_file(file)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+}
+
+}  // namespace
+
+TEST_CASE("a change inside one school's own section rebuilds only that section", "[incremental]") {
+    ScratchDir scratch("sections");
+    const fs::path content = scratch.path / "content";
+    const fs::path out = scratch.path / "site";
+    const fs::path cache = scratch.path / "cache";
+    const fs::path log = scratch.path / "build-output.txt";
+    fs::copy(kSourceDir / "content", content, fs::copy_options::recursive);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // the copies are not racy for the first build
+    auto first = build_site(content, out, cache, kDate, log);
+    INFO(first.output);
+    REQUIRE(first.exit_code == 0);
+    const std::string section_only = "пересобраны только они";
+
+    SECTION("index.md text: only the school's pages") {
+        edit_then_wait(content / "schools" / "shubinskaya" / "index.md",
+                        [](std::string text) { return text + "\nНовый абзац о работе школы.\n"; });
+        auto edited = build_site(content, out, cache, kDate, log);
+        INFO(edited.output);
+        REQUIRE(edited.exit_code == 0);
+        CHECK_THAT(edited.output, Catch::Contains("(shubinskaya)") && Catch::Contains(section_only));
+        CHECK_THAT(edited.output, Catch::Contains("записано изменённых файлов: 2,"));
+        require_same_as_full_build(content, out, scratch.path, "intro");
+
+        SECTION("then nothing changed") {
+            auto again = build_site(content, out, cache, kDate, log);
+            INFO(again.output);
+            CHECK_THAT(again.output, Catch::Contains("Без изменений"));
+        }
+        SECTION("then the same school's name: the district's pages too") {
+            edit_then_wait(content / "schools" / "shubinskaya" / "school.yaml", [](std::string text) {
+                auto at = text.find("name:");
+                REQUIRE(at != std::string::npos);
+                return text.insert(text.find('\n', at), " (изменено)");
+            });
+            auto renamed = build_site(content, out, cache, kDate, log);
+            INFO(renamed.output);
+            REQUIRE(renamed.exit_code == 0);
+            CHECK_THAT(renamed.output, !Catch::Contains(section_only));
+            require_same_as_full_build(content, out, scratch.path, "name");
+        }
+    }
+    SECTION("a roadmap item's title is read by the district's pages: a whole build") {
+        fs::path roadmaps = content / "schools" / "shubinskaya" / "roadmaps";
+        REQUIRE(fs::is_directory(roadmaps));
+        fs::path roadmap = fs::directory_iterator(roadmaps)->path();
+        edit_then_wait(roadmap, [](std::string text) {
+            auto at = text.find("title:", text.find("items:"));
+            REQUIRE(at != std::string::npos);
+            return text.insert(text.find('\n', at), " (уточнено)");
+        });
+        auto edited = build_site(content, out, cache, kDate, log);
+        INFO(edited.output);
+        REQUIRE(edited.exit_code == 0);
+        CHECK_THAT(edited.output, !Catch::Contains(section_only));
+        require_same_as_full_build(content, out, scratch.path, "item");
+    }
+}

@@ -34,6 +34,11 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     std::printf("Собрано: %zu страниц, %zu файлов в %s за %.2f с; записано изменённых файлов: %zu, удалено: %zu\n",
                 report.pages, report.files, options.out_dir.string().c_str(), report.seconds, report.written_files,
                 report.removed_files);
+    if (!report.sections_only.empty()) {
+        std::string slugs;
+        for (const auto& slug : report.sections_only) slugs += (slugs.empty() ? "" : ", ") + slug;
+        std::printf("Изменения касались только разделов школ (%s): пересобраны только они\n", slugs.c_str());
+    }
     return kExitOk;
 }
 

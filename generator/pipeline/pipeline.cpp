@@ -11,6 +11,7 @@
 #include "parallel/parallel.hpp"
 #include "cache/school_store.hpp"
 #include "pipeline/build_record.hpp"
+#include "pipeline/school_parts.hpp"
 #include "write/output_tree.hpp"
 #include "write/write.hpp"
 
@@ -22,7 +23,9 @@
 #include <map>
 #include <sstream>
 #include <ctime>
+#include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace shnor::pipeline {
 
@@ -397,20 +400,11 @@ void add_row(cache::Hasher& hasher, const model::ResultRow& row) {
     hasher.add(row.example ? 1u : 0u).add(row.pos.file).add(static_cast<std::uint64_t>(row.pos.line));
 }
 
-// What a school's pages may read of other schools (view/site_index.hpp):
-// names, news and roadmap items that references resolve to, and results,
-// which make the district line of every results page.
+// What a school's pages may read of other schools: their peer parts.
 void add_cross_school_summary(cache::Hasher& hasher, const model::Site& site) {
     for (const auto& school : site.schools) {
-        hasher.add(school.slug).add(school.name).add(school.short_name);
-        for (const auto& news : school.own.news)
-            hasher.add(news.id).add(news.title).add(news.date.iso()).add(news.roadmap_item);
-        for (const auto& roadmap : school.own.roadmaps) {
-            hasher.add(roadmap.id);
-            for (const auto& section : roadmap.sections)
-                for (const auto& item : section.items) hasher.add(item.n).add(item.title);
-        }
-        for (const auto& row : school.results) add_row(hasher, row);
+        auto hash = peer_hash(school);
+        hasher.add(hash.low).add(hash.high);
     }
 }
 
@@ -479,6 +473,180 @@ view::BuildContext context_of(const BuildOptions& options, const model::Site& si
             with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
 }
 
+// Loaded schools hold paths spelled from the content folder as given, so
+// each spelling (and working folder, for a relative one) has its own store.
+fs::path school_store_folder(const BuildOptions& options) {
+    std::string content_spelling = options.content_dir.string() + "\n" + fs::absolute(options.content_dir).string();
+    return cache_dir_of(options) / "schools" / cache::hash_bytes(content_spelling).hex().substr(0, 16);
+}
+
+fs::path peers_path(const fs::path& record_file) {
+    fs::path path = record_file;
+    path.replace_extension(".peers");
+    return path;
+}
+
+// Files a school's loader reads into its model; other files (documents,
+// photos) are published as they are.
+bool is_model_file(const std::string& path) {
+    for (std::string_view extension : {".md", ".yaml", ".yml", ".csv"})
+        if (path.ends_with(extension)) return true;
+    return false;
+}
+
+// More changed schools than this are rendered by the ordinary build.
+constexpr std::size_t kMaxSectionOnlySchools = 16;
+
+// Schools whose model files changed since `previous` → those files, when
+// nothing else changed (no other file, no school added or removed).
+std::optional<std::map<std::string, std::vector<std::string>>> schools_changed_alone(
+    const BuildRecord& previous, const std::vector<cache::FileStamp>& stamps) {
+    std::unordered_map<std::string_view, const cache::FileStamp*> before;
+    before.reserve(previous.inputs.size());
+    for (const auto& stamp : previous.inputs) before.emplace(stamp.path, &stamp);
+    std::map<std::string, std::vector<std::string>> changed;
+    std::set<std::string> slugs_now;
+    auto note = [&](const std::string& path) {
+        if (!path.starts_with("schools/") || !is_model_file(path)) return false;
+        auto slash = path.find('/', 8);
+        std::string slug = path.substr(8, slash == std::string::npos ? std::string::npos : slash - 8);
+        if (slash == std::string::npos || !previous.schools.count(slug)) return false;
+        changed[slug].push_back(path);
+        return true;
+    };
+    for (const auto& stamp : stamps) {
+        if (stamp.path.starts_with("schools/")) slugs_now.insert(stamp.path.substr(8, stamp.path.find('/', 8) - 8));
+        auto found = before.find(stamp.path);
+        bool same = found != before.end() && *found->second == stamp &&
+                    stamp.mtime_ns < previous.written_ns - kRacyMarginNs;
+        if (found != before.end()) before.erase(found);
+        if (!same && !note(stamp.path)) return std::nullopt;
+    }
+    for (const auto& [path, stamp] : before)
+        if (!note(std::string(path))) return std::nullopt;
+    if (changed.empty() || changed.size() > kMaxSectionOnlySchools || slugs_now.size() != previous.schools.size())
+        return std::nullopt;
+    for (const auto& [slug, hash] : previous.schools)
+        if (!slugs_now.count(slug)) return std::nullopt;
+    return changed;
+}
+
+// A build that re-renders only the sections of schools whose changes stay
+// inside their own section (school_parts.hpp), with the other schools known
+// by the peer parts the previous build left.
+struct SectionBuild {
+    const BuildOptions& options;
+    const BuildRecord& previous;
+    const std::vector<cache::FileStamp>& stamps;
+    std::int64_t started_ns;
+    const std::string& key;
+    const fs::path& record_file;
+    const std::map<std::string, std::vector<std::string>>& changed;  // slug → changed files
+};
+
+bool publishes(const model::School& school, const std::string& path) {
+    for (const auto& document : school.own.documents)
+        if (document.site_path == path) return true;
+    for (const auto& news : school.own.news)
+        for (const auto& photo : news.photo_site_paths)
+            if (photo == path) return true;
+    return false;
+}
+
+// The changed schools as loaded, when each one's change stays inside its section.
+std::optional<std::map<std::string, load::SchoolLoad>> load_changed(const SectionBuild& build,
+                                                                    cache::SchoolStore& store) {
+    std::map<std::string, load::SchoolLoad> loads;
+    for (const auto& [slug, files] : build.changed) {
+        load::SchoolLoad load = store.load(slug);
+        if (load.diagnostics.has_errors()) return std::nullopt;
+        for (const auto& file : files)
+            if (publishes(load.school, file)) return std::nullopt;
+        auto before = build.previous.school_external.find(slug);
+        if (before == build.previous.school_external.end() || before->second != external_hash(load.school))
+            return std::nullopt;
+        loads.emplace(slug, std::move(load));
+    }
+    return loads;
+}
+
+// Thrown when a section-only build finds it cannot stand for a full one.
+struct NotSectionOnly {};
+
+void render_changed_sections(const SectionBuild& build, const PreparedSite& prepared, write::OutputTree& tree) {
+    const model::Site& site = prepared.site;
+    for (const auto& [path, owner] : build.previous.file_owner)
+        if (!build.changed.count(owner)) tree.keep(path);
+    for (const auto& [path, hash] : build.previous.files)
+        if (!build.previous.file_owner.count(path)) tree.keep(path);
+    render::Templates templates(layout_folders(build.options));
+    templates.compile_all();
+    const view::detail::SiteIndex index(site);
+    stage_clock().lap("index");
+    for (const auto& school : site.schools) {
+        if (!build.changed.count(school.slug)) continue;
+        TaskOutput out;
+        render_pages(view::school_pages(index, school, context_of(build.options, site)), prepared.sources, templates,
+                     tree, out);
+        std::vector<std::string> owned;
+        for (const auto& [path, owner] : build.previous.file_owner)
+            if (owner == school.slug) owned.push_back(path);
+        std::sort(out.files.begin(), out.files.end());
+        auto pages = build.previous.school_pages.find(school.slug);
+        if (out.files != owned || pages == build.previous.school_pages.end() || pages->second != out.page_paths)
+            throw NotSectionOnly{};
+    }
+    stage_clock().lap("pages");
+}
+
+bool build_sections_only(const SectionBuild& build, BuildReport& report) {
+    cache::SchoolStore store(school_store_folder(build.options), build.options.content_dir, build.stamps);
+    auto loads = load_changed(build, store);
+    if (!loads) return false;
+    auto peers = read_peer_parts(peers_path(build.record_file), build.previous.global);
+    if (!peers || peers->size() != build.previous.schools.size()) return false;
+    auto loader = [&](const std::string& slug) {
+        if (auto found = loads->find(slug); found != loads->end()) return std::move(found->second);
+        load::SchoolLoad peer;
+        if (auto found = peers->find(slug); found != peers->end()) peer.school = std::move(found->second);
+        return peer;
+    };
+    BuildReport attempt;
+    auto prepared = prepare_site(build.options, loader, attempt);
+    if (!prepared) return false;
+    for (const auto& source : prepared->site.config.sources)
+        if (source.role == "district") return false;
+    if (global_hash(prepared->site, build.options, build.key, build.stamps, prepared->shared) != build.previous.global)
+        return false;
+    BuildRecord record = build.previous;
+    record.inputs = build.stamps;
+    record.written_ns = build.started_ns;
+    for (const auto& [slug, files] : build.changed) record.schools[slug] = store.content_hash(slug);
+    try {
+        write::OutputTree tree(build.options.out_dir, build.previous.files, true);
+        render_changed_sections(build, *prepared, tree);
+        remove_record(build.record_file);
+        auto summary = tree.commit();
+        stage_clock().lap("commit");
+        record.files = tree.hashes();
+        attempt.files = record.files.size();
+        write_record(build.record_file, record);
+        attempt.written_files = summary.written;
+        attempt.removed_files = summary.removed;
+    } catch (const NotSectionOnly&) {
+        return false;
+    } catch (const std::exception& failure) {
+        attempt.diagnostics.error(build.options.out_dir.string(), 0, "", failure.what());
+    }
+    for (const auto& [path, hash] : record.files) attempt.pages += path.ends_with(".html") ? 1 : 0;
+    attempt.written = !attempt.diagnostics.has_errors();
+    attempt.schools_rendered = build.changed.size();
+    for (const auto& [slug, files] : build.changed) attempt.sections_only.push_back(slug);
+    attempt.schools_reused = store.reused();
+    report = std::move(attempt);
+    return true;
+}
+
 void build_school_site(const BuildOptions& options, BuildReport& report) {
     auto prepared = prepare_site(options, {}, report);
     if (!prepared) return;
@@ -507,12 +675,14 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         for (const auto& [path, hash] : previous->files) report.pages += path.ends_with(".html") ? 1 : 0;
         return;
     }
+    if (previous && !previous->volatile_sources) {
+        if (auto changed = schools_changed_alone(*previous, stamps)) {
+            SectionBuild section{options, *previous, stamps, started_ns, key, record_file, *changed};
+            if (build_sections_only(section, report)) return;
+        }
+    }
 
-    // Loaded schools hold paths spelled from the content folder as given, so
-    // each spelling (and working folder, for a relative one) has its own store.
-    std::string content_spelling = options.content_dir.string() + "\n" + fs::absolute(options.content_dir).string();
-    cache::SchoolStore store(cache_dir / "schools" / cache::hash_bytes(content_spelling).hex().substr(0, 16),
-                             options.content_dir, stamps);
+    cache::SchoolStore store(school_store_folder(options), options.content_dir, stamps);
     auto prepared = prepare_site(options, [&store](const std::string& slug) { return store.load(slug); }, report);
     if (!prepared) return;
     const model::Site& site = prepared->site;
@@ -528,6 +698,7 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     for (const auto& school : site.schools) {
         cache::Hash128 hash = store.content_hash(school.slug);
         record.schools[school.slug] = hash;
+        record.school_external[school.slug] = external_hash(school);
         bool same = previous && previous->global == record.global && previous->schools.count(school.slug) &&
                     previous->schools.at(school.slug) == hash;
         plan.render_school.push_back(!same);
@@ -539,6 +710,7 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         auto [device, inode] = folder_identity(options.out_dir);
         record.out_device = device;
         record.out_inode = inode;
+        write_peer_parts(peers_path(record_file), record.global, site.schools);
         write_record(record_file, record);
         report.written = true;
         report.schools_rendered = static_cast<std::size_t>(std::count(plan.render_school.begin(), plan.render_school.end(), true));

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace shnor::pipeline {
 
@@ -34,6 +35,9 @@ struct BuildReport {
     bool unchanged = false;         // nothing changed since the previous build: nothing was done
     std::size_t schools_rendered = 0;  // school sections rendered (the rest were kept as they were)
     std::size_t schools_reused = 0;    // schools taken from the cache instead of re-reading their files
+    // Set when only these schools' sections were rebuilt: their changes
+    // touched nothing outside their own section (pipeline/school_parts.hpp).
+    std::vector<std::string> sections_only;
     double seconds = 0;
 };
 

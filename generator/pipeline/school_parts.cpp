@@ -1,0 +1,142 @@
+#include "pipeline/school_parts.hpp"
+
+#include "cache/serialize.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <unistd.h>
+
+namespace shnor::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kPeersMagic = "shnor-peer-parts 1\n";
+
+model::Roadmap peer_roadmap(const model::Roadmap& roadmap) {
+    model::Roadmap part;
+    part.id = roadmap.id;
+    part.flat = roadmap.flat;
+    for (const auto& section : roadmap.sections) {
+        model::RoadmapSection& copy = part.sections.emplace_back();
+        copy.n = section.n;
+        for (const auto& item : section.items) {
+            model::RoadmapItem& row = copy.items.emplace_back();
+            row.n = item.n;
+            row.title = item.title;
+        }
+    }
+    return part;
+}
+
+model::NewsItem peer_news(const model::NewsItem& news) {
+    model::NewsItem part;
+    part.id = news.id;
+    part.title = news.title;
+    part.date = news.date;
+    part.roadmap_item = news.roadmap_item;
+    return part;
+}
+
+void append_u32(std::string& out, std::uint32_t value) {
+    for (int byte = 0; byte < 4; ++byte) out += static_cast<char>((value >> (8 * byte)) & 0xFF);
+}
+
+bool take_u32(std::string_view& in, std::uint32_t& value) {
+    if (in.size() < 4) return false;
+    value = 0;
+    for (int byte = 0; byte < 4; ++byte) value |= std::uint32_t(static_cast<unsigned char>(in[byte])) << (8 * byte);
+    in.remove_prefix(4);
+    return true;
+}
+
+}  // namespace
+
+model::School peer_part(const model::School& school) {
+    model::School part;
+    part.slug = school.slug;
+    part.name = school.name;
+    part.short_name = school.short_name;
+    for (const auto& news : school.own.news) part.own.news.push_back(peer_news(news));
+    for (const auto& roadmap : school.own.roadmaps) part.own.roadmaps.push_back(peer_roadmap(roadmap));
+    part.results = school.results;
+    return part;
+}
+
+model::School external_part(const model::School& school) {
+    model::School part = school;
+    part.intro.clear();
+    part.intro_title.clear();
+    // Derived fields follow from the rest and the build date (part of the
+    // record's key), so the part is the same before and after derive/.
+    for (auto& roadmap : part.own.roadmaps)
+        for (auto& section : roadmap.sections)
+            for (auto& item : section.items) item.derived = {};
+    return part;
+}
+
+cache::Hash128 peer_hash(const model::School& school) {
+    return cache::hash_bytes(cache::serialize_school(peer_part(school)));
+}
+
+cache::Hash128 external_hash(const model::School& school) {
+    return cache::hash_bytes(cache::serialize_school(external_part(school)));
+}
+
+void write_peer_parts(const fs::path& path, const cache::Hash128& global, const std::vector<model::School>& schools) {
+    std::string out(kPeersMagic);
+    out += global.hex() + "\n";
+    append_u32(out, static_cast<std::uint32_t>(schools.size()));
+    for (const auto& school : schools) {
+        std::string blob = cache::serialize_school(peer_part(school));
+        append_u32(out, static_cast<std::uint32_t>(blob.size()));
+        out += blob;
+    }
+    std::error_code error;
+    fs::create_directories(path.parent_path(), error);
+    fs::path temporary = path;
+    temporary += ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+        file.write(out.data(), static_cast<std::streamsize>(out.size()));
+        if (!file) {
+            fs::remove(temporary, error);
+            return;
+        }
+    }
+    fs::rename(temporary, path, error);
+    if (error) fs::remove(temporary, error);
+}
+
+std::optional<std::map<std::string, model::School>> read_peer_parts(const fs::path& path,
+                                                                   const cache::Hash128& global) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    std::string bytes = std::move(buffer).str();
+    std::string_view rest(bytes);
+    std::string header = std::string(kPeersMagic) + global.hex() + "\n";
+    if (!rest.starts_with(header)) return std::nullopt;
+    rest.remove_prefix(header.size());
+    std::uint32_t count = 0;
+    if (!take_u32(rest, count)) return std::nullopt;
+    std::map<std::string, model::School> parts;
+    for (std::uint32_t index = 0; index < count; ++index) {
+        std::uint32_t size = 0;
+        model::School school;
+        if (!take_u32(rest, size) || rest.size() < size || !cache::deserialize_school(rest.substr(0, size), school))
+            return std::nullopt;
+        rest.remove_prefix(size);
+        std::string slug = school.slug;
+        parts.emplace(std::move(slug), std::move(school));
+    }
+    if (!rest.empty()) return std::nullopt;
+    return parts;
+}
+
+}  // namespace shnor::pipeline

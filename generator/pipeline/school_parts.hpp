@@ -1,0 +1,39 @@
+// What pages outside a school's own section read of it. They decide how much
+// an incremental build re-renders when a school's files change:
+// - the peer part is what *other schools'* pages read of it (view/site_index.hpp:
+//   names, news and roadmap items that references resolve to, and results,
+//   which make the district line of every results page);
+// - the external part is what anything outside its section reads (district
+//   pages, open data, feeds, other schools): everything but its index.md text.
+// A change inside the external part but outside the peer part re-renders the
+// district's pages; a change outside the external part re-renders only the
+// school's own section, with the other schools known by their peer parts.
+#pragma once
+
+#include "cache/fingerprint.hpp"
+#include "model/model.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shnor::pipeline {
+
+model::School peer_part(const model::School& school);
+model::School external_part(const model::School& school);
+
+cache::Hash128 peer_hash(const model::School& school);
+cache::Hash128 external_hash(const model::School& school);
+
+// The peer parts of a build's schools, kept beside its record and tied to it
+// by the record's global hash. Writing is atomic; failures are ignored (the
+// next build is then not a section-only one).
+void write_peer_parts(const std::filesystem::path& path, const cache::Hash128& global,
+                      const std::vector<model::School>& schools);
+// nullopt when missing, corrupt, or written for another global hash.
+std::optional<std::map<std::string, model::School>> read_peer_parts(const std::filesystem::path& path,
+                                                                   const cache::Hash128& global);
+
+}  // namespace shnor::pipeline
