@@ -282,13 +282,19 @@ std::vector<ResultGroup> school_result_groups(const model::Site& site, const mod
 
 SiteResults::SiteResults(const model::Site& site) : SiteResults(site.schools, site.district_results) {}
 
-SiteResults::SiteResults(const std::vector<model::School>& schools,
-                         const std::vector<model::ResultRow>& shared_rows) {
+SiteResults::SiteResults(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows)
+    : SiteResults(schools, shared_rows, {}) {}
+
+SiteResults::SiteResults(const model::Site& site, const std::function<bool(const model::School&)>& wanted)
+    : SiteResults(site.schools, site.district_results, wanted) {}
+
+SiteResults::SiteResults(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows,
+                         const std::function<bool(const model::School&)>& wanted) {
     GroupBuilder builder(schools, shared_rows);
     groups_.reserve(schools.size());
     for (const auto& school : schools) {
         school_index_.emplace(&school, groups_.size());
-        groups_.push_back(builder.groups_of(school));
+        groups_.push_back(!wanted || wanted(school) ? builder.groups_of(school) : std::vector<ResultGroup>{});
     }
     collect_computed_district_rows();
     count_overview();

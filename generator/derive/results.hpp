@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <functional>
 #include <vector>
 
 namespace shnor::derive {
@@ -125,6 +126,11 @@ class SiteResults {
 public:
     explicit SiteResults(const model::Site& site);
     SiteResults(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows);
+    // Groups only of the schools `wanted` accepts (the others have none, and
+    // the computed district rows and the overview count only theirs): what
+    // rendering a few schools' pages needs. District lines still come from
+    // every school's rows.
+    SiteResults(const model::Site& site, const std::function<bool(const model::School&)>& wanted);
 
     // Throws std::out_of_range for a school that is not one of the site's.
     const std::vector<ResultGroup>& groups_of(const model::School& school) const;
@@ -132,6 +138,8 @@ public:
     const ResultsOverview& overview() const { return overview_; }
 
 private:
+    SiteResults(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows,
+                const std::function<bool(const model::School&)>& wanted);
     void collect_computed_district_rows();
     void count_overview();
 

@@ -536,12 +536,13 @@ std::optional<std::map<std::string, std::vector<std::string>>> schools_changed_a
 // by the peer parts the previous build left.
 struct SectionBuild {
     const BuildOptions& options;
-    const BuildRecord& previous;
+    BuildRecord& previous;  // its files move into the new output tree
     const std::vector<cache::FileStamp>& stamps;
     std::int64_t started_ns;
     const std::string& key;
     const fs::path& record_file;
     const std::map<std::string, std::vector<std::string>>& changed;  // slug → changed files
+    bool previous_spent = false;  // `previous` gave its files away: a later build must not use it
 };
 
 bool publishes(const model::School& school, const std::string& path) {
@@ -573,18 +574,20 @@ std::optional<std::map<std::string, load::SchoolLoad>> load_changed(const Sectio
 // Thrown when a section-only build finds it cannot stand for a full one.
 struct NotSectionOnly {};
 
-void render_changed_sections(const SectionBuild& build, const PreparedSite& prepared, write::OutputTree& tree) {
+// Keeps every file of the previous build but the changed schools', renders
+// those schools' pages, and requires the same files and pages as before
+// (a change that adds or removes a page is not a section-only one).
+void render_changed_sections(const SectionBuild& build, const PreparedSite& prepared,
+                             const std::vector<std::string>& kept, write::OutputTree& tree) {
     const model::Site& site = prepared.site;
-    for (const auto& [path, owner] : build.previous.file_owner)
-        if (!build.changed.count(owner)) tree.keep(path);
-    for (const auto& [path, hash] : build.previous.files)
-        if (!build.previous.file_owner.count(path)) tree.keep(path);
+    for (const auto& path : kept) tree.keep(path);
     render::Templates templates(layout_folders(build.options));
     templates.compile_all();
-    const view::detail::SiteIndex index(site);
+    auto changed = [&](const model::School& school) { return build.changed.count(school.slug) > 0; };
+    const view::detail::SiteIndex index(site, changed);
     stage_clock().lap("index");
     for (const auto& school : site.schools) {
-        if (!build.changed.count(school.slug)) continue;
+        if (!changed(school)) continue;
         TaskOutput out;
         render_pages(view::school_pages(index, school, context_of(build.options, site)), prepared.sources, templates,
                      tree, out);
@@ -599,38 +602,58 @@ void render_changed_sections(const SectionBuild& build, const PreparedSite& prep
     stage_clock().lap("pages");
 }
 
-bool build_sections_only(const SectionBuild& build, BuildReport& report) {
+// The site with the changed schools as loaded and the others as their peer
+// parts. The previous build's global hash stands: every file outside the
+// changed schools has its stamp, the peer parts are those it hashed, and a
+// changed school's peer part lies inside its unchanged external part.
+std::optional<PreparedSite> prepare_sections(const SectionBuild& build, std::map<std::string, load::SchoolLoad>& loads,
+                                             BuildReport& attempt) {
+    auto peers = read_peer_parts(peers_path(build.record_file), build.previous.global);
+    if (!peers || peers->size() != build.previous.schools.size()) return std::nullopt;
+    std::unordered_map<std::string_view, std::size_t> peer_index;
+    for (std::size_t index = 0; index < peers->size(); ++index) peer_index.emplace((*peers)[index].slug, index);
+    stage_clock().lap("peers");
+    auto loader = [&](const std::string& slug) {
+        if (auto found = loads.find(slug); found != loads.end()) return std::move(found->second);
+        load::SchoolLoad peer;
+        if (auto found = peer_index.find(slug); found != peer_index.end()) peer.school = std::move((*peers)[found->second]);
+        return peer;
+    };
+    auto prepared = prepare_site(build.options, loader, attempt);
+    if (!prepared) return std::nullopt;
+    for (const auto& source : prepared->site.config.sources)
+        if (source.role == "district") return std::nullopt;
+    return prepared;
+}
+
+bool build_sections_only(SectionBuild& build, BuildReport& report) {
     cache::SchoolStore store(school_store_folder(build.options), build.options.content_dir, build.stamps);
     auto loads = load_changed(build, store);
     if (!loads) return false;
-    auto peers = read_peer_parts(peers_path(build.record_file), build.previous.global);
-    if (!peers || peers->size() != build.previous.schools.size()) return false;
-    auto loader = [&](const std::string& slug) {
-        if (auto found = loads->find(slug); found != loads->end()) return std::move(found->second);
-        load::SchoolLoad peer;
-        if (auto found = peers->find(slug); found != peers->end()) peer.school = std::move(found->second);
-        return peer;
-    };
+    stage_clock().lap("changed schools");
     BuildReport attempt;
-    auto prepared = prepare_site(build.options, loader, attempt);
+    auto prepared = prepare_sections(build, *loads, attempt);
     if (!prepared) return false;
-    for (const auto& source : prepared->site.config.sources)
-        if (source.role == "district") return false;
-    if (global_hash(prepared->site, build.options, build.key, build.stamps, prepared->shared) != build.previous.global)
-        return false;
-    BuildRecord record = build.previous;
-    record.inputs = build.stamps;
-    record.written_ns = build.started_ns;
-    for (const auto& [slug, files] : build.changed) record.schools[slug] = store.content_hash(slug);
+
+    std::vector<std::string> kept;
+    for (const auto& [path, hash] : build.previous.files) {
+        auto owner = build.previous.file_owner.find(path);
+        if (owner == build.previous.file_owner.end() || !build.changed.count(owner->second)) kept.push_back(path);
+    }
     try {
-        write::OutputTree tree(build.options.out_dir, build.previous.files, true);
-        render_changed_sections(build, *prepared, tree);
+        build.previous_spent = true;
+        write::OutputTree tree(build.options.out_dir, std::move(build.previous.files), true);
+        render_changed_sections(build, *prepared, kept, tree);
         remove_record(build.record_file);
         auto summary = tree.commit();
         stage_clock().lap("commit");
+        BuildRecord& record = build.previous;  // the same but for the changed schools
+        record.inputs = build.stamps;
+        record.written_ns = build.started_ns;
+        for (const auto& [slug, files] : build.changed) record.schools[slug] = store.content_hash(slug);
         record.files = tree.hashes();
-        attempt.files = record.files.size();
         write_record(build.record_file, record);
+        stage_clock().lap("record");
         attempt.written_files = summary.written;
         attempt.removed_files = summary.removed;
     } catch (const NotSectionOnly&) {
@@ -638,11 +661,12 @@ bool build_sections_only(const SectionBuild& build, BuildReport& report) {
     } catch (const std::exception& failure) {
         attempt.diagnostics.error(build.options.out_dir.string(), 0, "", failure.what());
     }
-    for (const auto& [path, hash] : record.files) attempt.pages += path.ends_with(".html") ? 1 : 0;
+    attempt.files = build.previous.files.size();
+    for (const auto& [path, hash] : build.previous.files) attempt.pages += path.ends_with(".html") ? 1 : 0;
     attempt.written = !attempt.diagnostics.has_errors();
     attempt.schools_rendered = build.changed.size();
-    for (const auto& [slug, files] : build.changed) attempt.sections_only.push_back(slug);
     attempt.schools_reused = store.reused();
+    for (const auto& [slug, files] : build.changed) attempt.sections_only.push_back(slug);
     report = std::move(attempt);
     return true;
 }
@@ -679,6 +703,7 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         if (auto changed = schools_changed_alone(*previous, stamps)) {
             SectionBuild section{options, *previous, stamps, started_ns, key, record_file, *changed};
             if (build_sections_only(section, report)) return;
+            if (section.previous_spent) previous.reset();
         }
     }
 

@@ -1,10 +1,11 @@
 #include "pipeline/school_parts.hpp"
 
 #include "cache/serialize.hpp"
+#include "parallel/parallel.hpp"
 
+#include <atomic>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include <unistd.h>
@@ -44,6 +45,16 @@ model::NewsItem peer_news(const model::NewsItem& news) {
 
 void append_u32(std::string& out, std::uint32_t value) {
     for (int byte = 0; byte < 4; ++byte) out += static_cast<char>((value >> (8 * byte)) & 0xFF);
+}
+
+bool read_whole_file(const fs::path& path, std::string& bytes) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) return false;
+    auto size = in.tellg();
+    if (size < 0) return false;
+    bytes.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    return static_cast<bool>(in.read(bytes.data(), size));
 }
 
 bool take_u32(std::string_view& in, std::uint32_t& value) {
@@ -112,31 +123,31 @@ void write_peer_parts(const fs::path& path, const cache::Hash128& global, const 
     if (error) fs::remove(temporary, error);
 }
 
-std::optional<std::map<std::string, model::School>> read_peer_parts(const fs::path& path,
-                                                                   const cache::Hash128& global) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string bytes = std::move(buffer).str();
+std::optional<std::vector<model::School>> read_peer_parts(const fs::path& path, const cache::Hash128& global) {
+    std::string bytes;
+    if (!read_whole_file(path, bytes)) return std::nullopt;
     std::string_view rest(bytes);
     std::string header = std::string(kPeersMagic) + global.hex() + "\n";
     if (!rest.starts_with(header)) return std::nullopt;
     rest.remove_prefix(header.size());
     std::uint32_t count = 0;
-    if (!take_u32(rest, count)) return std::nullopt;
-    std::map<std::string, model::School> parts;
+    if (!take_u32(rest, count) || count > rest.size()) return std::nullopt;
+    std::vector<std::string_view> blobs;
+    blobs.reserve(count);
     for (std::uint32_t index = 0; index < count; ++index) {
         std::uint32_t size = 0;
-        model::School school;
-        if (!take_u32(rest, size) || rest.size() < size || !cache::deserialize_school(rest.substr(0, size), school))
-            return std::nullopt;
+        if (!take_u32(rest, size) || rest.size() < size) return std::nullopt;
+        blobs.push_back(rest.substr(0, size));
         rest.remove_prefix(size);
-        std::string slug = school.slug;
-        parts.emplace(std::move(slug), std::move(school));
     }
     if (!rest.empty()) return std::nullopt;
-    return parts;
+    std::vector<model::School> schools(count);
+    std::atomic<bool> corrupt{false};
+    parallel::for_each_index(count, [&](std::size_t index) {
+        if (!cache::deserialize_school(blobs[index], schools[index])) corrupt = true;
+    });
+    if (corrupt) return std::nullopt;
+    return schools;
 }
 
 }  // namespace shnor::pipeline

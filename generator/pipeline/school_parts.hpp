@@ -14,7 +14,6 @@
 #include "model/model.hpp"
 
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,8 +31,8 @@ cache::Hash128 external_hash(const model::School& school);
 // next build is then not a section-only one).
 void write_peer_parts(const std::filesystem::path& path, const cache::Hash128& global,
                       const std::vector<model::School>& schools);
-// nullopt when missing, corrupt, or written for another global hash.
-std::optional<std::map<std::string, model::School>> read_peer_parts(const std::filesystem::path& path,
-                                                                   const cache::Hash128& global);
+// In the order written; nullopt when missing, corrupt, or written for another global hash.
+std::optional<std::vector<model::School>> read_peer_parts(const std::filesystem::path& path,
+                                                         const cache::Hash128& global);
 
 }  // namespace shnor::pipeline

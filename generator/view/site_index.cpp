@@ -4,7 +4,15 @@
 
 namespace shnor::view::detail {
 
-SiteIndex::SiteIndex(const model::Site& site) : site_(site), results_(site) {
+SiteIndex::SiteIndex(const model::Site& site) : site_(site), results_(site) { index_site(); }
+
+SiteIndex::SiteIndex(const model::Site& site, const std::function<bool(const model::School&)>& wanted)
+    : site_(site), results_(site, wanted) {
+    index_site();
+}
+
+void SiteIndex::index_site() {
+    const model::Site& site = site_;
     // emplace keeps the first entry of a key: earlier items win, as a linear search would find them.
     for (const auto& school : site.schools) schools_.emplace(school.slug, &school);
     for (const auto& document : site.district.documents) district_documents_.emplace(document.id, &document);

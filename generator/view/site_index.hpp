@@ -8,6 +8,7 @@
 #include "derive/results.hpp"
 #include "model/model.hpp"
 
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,9 @@ struct OwnedNews {
 class SiteIndex {
 public:
     explicit SiteIndex(const model::Site& site);
+    // Results only of the schools `wanted` accepts (derive::SiteResults):
+    // enough for those schools' pages, not for the district's.
+    SiteIndex(const model::Site& site, const std::function<bool(const model::School&)>& wanted);
     SiteIndex(const SiteIndex&) = delete;
     SiteIndex& operator=(const SiteIndex&) = delete;
 
@@ -52,6 +56,8 @@ public:
     const std::vector<OwnedNews>& news_reporting_on(const model::RoadmapItem& item) const;
 
 private:
+    void index_site();
+
     struct SchoolRoadmap {
         const model::School* school = nullptr;
         const model::Roadmap* roadmap = nullptr;
