@@ -15,6 +15,7 @@
 #include <fstream>
 #include <limits>
 #include <random>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -463,6 +464,86 @@ TEST_CASE("hashes are stable and see one changed byte", "[cache]") {
     cache::Hasher hasher;
     hasher.add("x");
     CHECK(hasher.finish() == hasher.finish());
+}
+
+namespace {
+
+// stamp_tree as it was first written, with the standard library's walk: the
+// reference for what the faster walk must list.
+std::vector<cache::FileStamp> reference_stamps(const fs::path& folder) {
+    std::vector<cache::FileStamp> stamps;
+    std::error_code error;
+    fs::recursive_directory_iterator entries(folder, fs::directory_options::skip_permission_denied, error);
+    if (error) return stamps;
+    const std::size_t prefix_length = (folder / "").native().size();
+    for (const fs::recursive_directory_iterator end; entries != end; entries.increment(error)) {
+        if (error) break;
+        const fs::path& path = entries->path();
+        if (path.filename().native().starts_with('.')) {
+            entries.disable_recursion_pending();
+            continue;
+        }
+        struct stat info {};
+        if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;
+        stamps.push_back({path.native().substr(prefix_length), static_cast<std::uint64_t>(info.st_size),
+                          static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec});
+    }
+    std::sort(stamps.begin(), stamps.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return stamps;
+}
+
+std::vector<std::string> paths_of(const std::vector<cache::FileStamp>& stamps) {
+    std::vector<std::string> paths;
+    for (const auto& stamp : stamps) paths.push_back(stamp.path);
+    return paths;
+}
+
+}  // namespace
+
+TEST_CASE("stamp_tree lists what the standard library's walk lists, links and hidden names included", "[cache]") {
+    fs::path folder = temporary_folder("stamp-walk");
+    write_file(folder / "site.yaml", "a");
+    write_file(folder / "schools" / "s1" / "school.yaml", "bb");
+    write_file(folder / "schools" / "s1" / "news" / "2024-01-01-a.md", "ccc");
+    write_file(folder / "schools" / "s1" / ".draft.md", "x");
+    write_file(folder / "schools" / ".trash" / "old.yaml", "x");
+    write_file(folder / "a b" / "ü name.yaml", "dddd");
+    fs::create_directories(folder / "schools" / "s2" / "empty" / "deeper");
+    fs::create_symlink(folder / "site.yaml", folder / "schools" / "s1" / "linked.yaml");  // a file: listed
+    fs::create_directory_symlink(folder / "schools" / "s1", folder / "schools" / "s3");   // a folder: not followed
+    fs::create_symlink(folder / "missing", folder / "dangling.yaml");                      // nothing: left out
+    ::mkfifo((folder / "pipe").c_str(), 0600);                                             // not a regular file
+
+    auto stamps = cache::stamp_tree(folder);
+    CHECK(paths_of(stamps) == std::vector<std::string>{"a b/ü name.yaml", "schools/s1/linked.yaml",
+                                                       "schools/s1/news/2024-01-01-a.md", "schools/s1/school.yaml",
+                                                       "site.yaml"});
+    CHECK(stamps == reference_stamps(folder));
+    CHECK(stamps[1].size == 1);  // the linked file's size, not the link's
+    CHECK(cache::stamp_tree(folder.string() + "/") == stamps);
+    CHECK(cache::stamp_tree(folder / "site.yaml").empty());
+    fs::remove_all(folder);
+}
+
+TEST_CASE("stamp_tree of a tree wide enough to walk in parallel lists every file once, sorted", "[cache]") {
+    fs::path folder = temporary_folder("stamp-wide");
+    std::size_t files = 0;
+    for (int school = 0; school < 60; ++school) {
+        fs::path section = folder / "schools" / std::to_string(school);
+        write_file(section / "school.yaml", std::string(school, 'x'));
+        for (int news = 0; news < school % 7; ++news)
+            write_file(section / "news" / std::to_string(news) += ".md", "news");
+        if (school % 5 == 0) write_file(section / ".hidden" / "x.md", "x");
+        files += 1 + school % 7;
+    }
+    write_file(folder / "site.yaml", "site");
+    ++files;
+
+    auto stamps = cache::stamp_tree(folder);
+    CHECK(stamps.size() == files);
+    CHECK(stamps == reference_stamps(folder));
+    CHECK(std::is_sorted(stamps.begin(), stamps.end(), [](const auto& a, const auto& b) { return a.path < b.path; }));
+    fs::remove_all(folder);
 }
 
 TEST_CASE("stamp_tree lists visible files and sees size and mtime changes", "[cache]") {

@@ -2,9 +2,15 @@
 
 #include <xxhash.h>
 
+#include "parallel/parallel.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <new>
 
 namespace fs = std::filesystem;
@@ -60,27 +66,102 @@ Hash128 Hasher::finish() const {
     return {hash.low64, hash.high64};
 }
 
+namespace {
+
+constexpr int kFolderOpenFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW;
+
+std::int64_t mtime_ns_of(const struct stat& info) {
+    return static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+}
+
+// Adds the entry `name` of the open folder `folder_fd` to `stamps` when it is
+// (or links to) a regular file, or to `subfolders` when it is a folder (not a
+// link to one). Names are relative to the folder, so the kernel resolves one
+// component, not the whole path.
+void sort_entry(int folder_fd, const char* name, unsigned char type, const std::string& prefix,
+                std::vector<FileStamp>& stamps, std::vector<std::string>& subfolders) {
+    struct stat info {};
+    if (type == DT_UNKNOWN) {  // some file systems do not tell the type in the listing
+        if (::fstatat(folder_fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) return;
+        if (S_ISDIR(info.st_mode)) type = DT_DIR;
+        else if (S_ISLNK(info.st_mode)) type = DT_LNK;
+        else if (S_ISREG(info.st_mode)) type = DT_REG;
+        else return;
+        if (type == DT_REG) {
+            stamps.push_back({prefix + name, static_cast<std::uint64_t>(info.st_size), mtime_ns_of(info)});
+            return;
+        }
+    }
+    if (type == DT_DIR) {
+        subfolders.emplace_back(name);
+        return;
+    }
+    if (type != DT_REG && type != DT_LNK) return;
+    // A link counts as the file it points to; a link to a folder is not followed.
+    if (::fstatat(folder_fd, name, &info, 0) != 0 || !S_ISREG(info.st_mode)) return;
+    stamps.push_back({prefix + name, static_cast<std::uint64_t>(info.st_size), mtime_ns_of(info)});
+}
+
+// Stamps the regular files of the open folder and names its visible
+// subfolders. getdents64 directly: readdir's fdopendir would spend two more
+// system calls per folder checking the descriptor.
+void list_folder(int folder_fd, const std::string& prefix, std::vector<FileStamp>& stamps,
+                 std::vector<std::string>& subfolders) {
+    alignas(8) char buffer[32 * 1024];
+    for (;;) {
+        ssize_t filled = ::getdents64(folder_fd, buffer, sizeof buffer);
+        if (filled <= 0) return;
+        for (ssize_t at = 0; at < filled;) {
+            const auto* entry = reinterpret_cast<const struct dirent64*>(buffer + at);
+            at += entry->d_reclen;
+            if (entry->d_name[0] == '.') continue;  // hidden, and "." and ".."
+            sort_entry(folder_fd, entry->d_name, entry->d_type, prefix, stamps, subfolders);
+        }
+    }
+}
+
+// Stamps everything under the open folder, depth first; closes it.
+void stamp_subtree(int folder_fd, const std::string& prefix, std::vector<FileStamp>& stamps) {
+    std::vector<std::string> subfolders;
+    list_folder(folder_fd, prefix, stamps, subfolders);
+    for (const auto& name : subfolders) {
+        int subfolder_fd = ::openat(folder_fd, name.c_str(), kFolderOpenFlags);
+        if (subfolder_fd >= 0) stamp_subtree(subfolder_fd, prefix + name + "/", stamps);
+    }
+    ::close(folder_fd);
+}
+
+}  // namespace
+
 std::vector<FileStamp> stamp_tree(const fs::path& folder) {
     std::vector<FileStamp> stamps;
-    std::error_code error;
-    fs::recursive_directory_iterator entries(folder, fs::directory_options::skip_permission_denied, error);
-    if (error) return stamps;
-    const std::size_t prefix_length = (folder / "").native().size();
+    int root_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0) return stamps;
 
-    for (const fs::recursive_directory_iterator end; entries != end; entries.increment(error)) {
-        if (error) break;
-        const fs::path& path = entries->path();
-        if (path.filename().native().starts_with('.')) {
-            entries.disable_recursion_pending();
-            continue;
+    // Breadth first until there are enough folders (prefixes relative to the
+    // root) to keep every worker busy: at N schools, the schools' folders.
+    const std::size_t enough_folders = 8 * std::size_t{parallel::worker_count()};
+    std::vector<std::string> frontier{""};
+    while (!frontier.empty() && frontier.size() < enough_folders) {
+        std::vector<std::string> next;
+        for (const auto& prefix : frontier) {
+            int folder_fd = prefix.empty() ? ::dup(root_fd) : ::openat(root_fd, prefix.c_str(), kFolderOpenFlags);
+            if (folder_fd < 0) continue;
+            std::vector<std::string> subfolders;
+            list_folder(folder_fd, prefix, stamps, subfolders);
+            ::close(folder_fd);
+            for (const auto& name : subfolders) next.push_back(prefix + name + "/");
         }
-        // One stat gives type, size and mtime in ns; directory_entry's
-        // accessors would stat once per question.
-        struct stat info {};
-        if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;
-        stamps.push_back({path.native().substr(prefix_length), static_cast<std::uint64_t>(info.st_size),
-                          static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec});
+        frontier = std::move(next);
     }
+
+    std::vector<std::vector<FileStamp>> parts(frontier.size());
+    parallel::for_each_index(frontier.size(), [&](std::size_t i) {
+        int folder_fd = ::openat(root_fd, frontier[i].c_str(), kFolderOpenFlags);
+        if (folder_fd >= 0) stamp_subtree(folder_fd, frontier[i], parts[i]);
+    });
+    ::close(root_fd);
+    for (auto& part : parts) std::move(part.begin(), part.end(), std::back_inserter(stamps));
     std::sort(stamps.begin(), stamps.end(), [](const FileStamp& a, const FileStamp& b) { return a.path < b.path; });
     return stamps;
 }

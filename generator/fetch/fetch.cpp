@@ -4,7 +4,7 @@
 #include "fetch/messages.hpp"
 #include "fetch/transfer.hpp"
 
-#include <openssl/evp.h>
+#include "fetch/libraries.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -188,7 +188,7 @@ std::optional<std::chrono::seconds> parse_max_age(std::string_view text) {
 std::string sha256_hex(std::string_view bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    if (crypto().digest(bytes.data(), bytes.size(), digest, &length, crypto().sha256(), nullptr) != 1)
         throw std::runtime_error("OpenSSL: не удалось вычислить SHA-256");
     static const char* hex = "0123456789abcdef";
     std::string text;

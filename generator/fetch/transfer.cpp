@@ -2,7 +2,7 @@
 
 #include "fetch/messages.hpp"
 
-#include <curl/curl.h>
+#include "fetch/libraries.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -20,13 +20,13 @@ constexpr long kMaxRedirects = 5;
 
 void init_curl_once() {
     static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    std::call_once(once, [] { curl().global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 const std::string& user_agent() {
     static const std::string agent = std::string("shnor-site/") + SHNOR_VERSION +
                                      " (static site generator of school transparency sections; libcurl/" +
-                                     curl_version_info(CURLVERSION_NOW)->version + ")";
+                                     curl().version_info(CURLVERSION_NOW)->version + ")";
     return agent;
 }
 
@@ -78,12 +78,12 @@ struct Job {
 
     void release_handle() {
         if (easy) {
-            curl_multi_remove_handle(multi, easy);
-            curl_easy_cleanup(easy);
+            curl().multi_remove_handle(multi, easy);
+            curl().easy_cleanup(easy);
             easy = nullptr;
         }
         if (headers) {
-            curl_slist_free_all(headers);
+            curl().slist_free_all(headers);
             headers = nullptr;
         }
     }
@@ -133,38 +133,38 @@ void start_attempt(Job& job) {
     job.error_buffer[0] = '\0';
     ++job.response.attempts;
 
-    CURL* easy = job.easy = curl_easy_init();
-    curl_easy_setopt(easy, CURLOPT_URL, job.request->url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
-    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, kMaxRedirects);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent().c_str());
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &job);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &job);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, job.error_buffer);
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, &job);
+    CURL* easy = job.easy = curl().easy_init();
+    curl().easy_setopt(easy, CURLOPT_URL, job.request->url.c_str());
+    curl().easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    curl().easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl().easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl().easy_setopt(easy, CURLOPT_MAXREDIRS, kMaxRedirects);
+    curl().easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl().easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+    curl().easy_setopt(easy, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
+    curl().easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
+    curl().easy_setopt(easy, CURLOPT_USERAGENT, user_agent().c_str());
+    curl().easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl().easy_setopt(easy, CURLOPT_WRITEDATA, &job);
+    curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl().easy_setopt(easy, CURLOPT_HEADERDATA, &job);
+    curl().easy_setopt(easy, CURLOPT_ERRORBUFFER, job.error_buffer);
+    curl().easy_setopt(easy, CURLOPT_PRIVATE, &job);
 
     if (!job.request->etag.empty())
-        job.headers = curl_slist_append(job.headers, ("If-None-Match: " + job.request->etag).c_str());
+        job.headers = curl().slist_append(job.headers, ("If-None-Match: " + job.request->etag).c_str());
     if (!job.request->last_modified.empty())
-        job.headers = curl_slist_append(job.headers, ("If-Modified-Since: " + job.request->last_modified).c_str());
-    if (job.headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, job.headers);
+        job.headers = curl().slist_append(job.headers, ("If-Modified-Since: " + job.request->last_modified).c_str());
+    if (job.headers) curl().easy_setopt(easy, CURLOPT_HTTPHEADER, job.headers);
 
-    curl_multi_add_handle(job.multi, easy);
+    curl().multi_add_handle(job.multi, easy);
 }
 
 std::string timeout_text(const Job& job) {
     curl_off_t connect_time = 0;
-    curl_easy_getinfo(job.easy, CURLINFO_CONNECT_TIME_T, &connect_time);
+    curl().easy_getinfo(job.easy, CURLINFO_CONNECT_TIME_T, &connect_time);
     const FetchOptions& options = *job.options;
     bool stuck_connecting = connect_time == 0 && options.connect_timeout_ms < options.total_timeout_ms;
     if (stuck_connecting)
@@ -199,7 +199,7 @@ std::string failure_text(const Job& job, CURLcode code) {
     case CURLE_BAD_CONTENT_ENCODING: return "не удалось распаковать ответ сервера";
     default: break;
     }
-    std::string detail = job.error_buffer[0] ? job.error_buffer : curl_easy_strerror(code);
+    std::string detail = job.error_buffer[0] ? job.error_buffer : curl().easy_strerror(code);
     return "ошибка загрузки: " + one_line(detail);
 }
 
@@ -207,7 +207,7 @@ enum class Outcome { success, retry, failure };
 
 Outcome judge(Job& job, CURLcode code) {
     long status = 0;
-    curl_easy_getinfo(job.easy, CURLINFO_RESPONSE_CODE, &status);
+    curl().easy_getinfo(job.easy, CURLINFO_RESPONSE_CODE, &status);
     Response& response = job.response;
     response.http_status = status;
     if (code != CURLE_OK) {
@@ -241,14 +241,14 @@ void finish_attempt(Job& job, CURLcode code) {
 }
 
 struct MultiDeleter {
-    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+    void operator()(CURLM* multi) const { curl().multi_cleanup(multi); }
 };
 
 }  // namespace
 
 std::vector<Response> transfer_all(const std::vector<Request>& requests, const FetchOptions& options) {
     init_curl_once();
-    std::unique_ptr<CURLM, MultiDeleter> multi(curl_multi_init());
+    std::unique_ptr<CURLM, MultiDeleter> multi(curl().multi_init());
     std::vector<std::unique_ptr<Job>> jobs;  // destroyed before `multi`
     auto start = Steady::now();
     for (const Request& request : requests) {
@@ -269,13 +269,13 @@ std::vector<Response> transfer_all(const std::vector<Request>& requests, const F
             if (!job->done && !job->easy && job->next_start <= now) start_attempt(*job);
 
         int running = 0;
-        curl_multi_perform(multi.get(), &running);
+        curl().multi_perform(multi.get(), &running);
         int queued = 0;
-        while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
+        while (CURLMsg* message = curl().multi_info_read(multi.get(), &queued)) {
             if (message->msg != CURLMSG_DONE) continue;
             CURLcode code = message->data.result;  // `message` dies with the handle
             char* job_pointer = nullptr;
-            curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &job_pointer);
+            curl().easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &job_pointer);
             finish_attempt(*reinterpret_cast<Job*>(job_pointer), code);
         }
 
@@ -285,7 +285,7 @@ std::vector<Response> transfer_all(const std::vector<Request>& requests, const F
         for (auto& job : jobs)
             if (!job->done && !job->easy) next_wake = std::min(next_wake, job->next_start);
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - Steady::now()).count();
-        if (wait > 0) curl_multi_poll(multi.get(), nullptr, 0, static_cast<int>(std::min<long long>(wait, 1000)), nullptr);
+        if (wait > 0) curl().multi_poll(multi.get(), nullptr, 0, static_cast<int>(std::min<long long>(wait, 1000)), nullptr);
     }
 
     std::vector<Response> responses;

@@ -3,9 +3,10 @@
 #include <charconv>
 #include <chrono>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 #include <system_error>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,7 +16,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "shnor-build-record 2";
+// The first line: magic, then the byte sizes of the head (what the
+// nothing-changed check reads) and of the whole file, zero-padded so the
+// line has a fixed length and can be read before knowing anything else.
+constexpr std::string_view kMagic = "shnor-build-record 3";
+constexpr std::size_t kSizeDigits = 20;
+constexpr std::size_t kFirstLineSize = kMagic.size() + 2 * (1 + kSizeDigits) + 1;
 
 bool parse_hash(std::string_view hex, cache::Hash128& out) {
     write::ContentHash parsed;
@@ -40,17 +46,39 @@ bool number(std::string_view text, Number& value) {
     return error == std::errc() && end == text.data() + text.size();
 }
 
-bool read_line(BuildRecord& record, std::string_view line) {
-    std::string_view tag = word(line);
-    if (tag == "file") {
-        std::string_view owner = word(line), hash = word(line);
-        write::ContentHash parsed;
-        if (!write::ContentHash::parse(hash, parsed)) return false;
-        std::string path(line);
-        record.file_owner[path] = owner == "-" ? std::string() : std::string(owner);
-        record.files[path] = parsed;
-        return true;
+// Calls read(line) for each '\n'-terminated line of `text`; false when one fails.
+template <class ReadLine>
+bool for_each_line(std::string_view text, ReadLine read) {
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        if (end == std::string_view::npos) return false;
+        if (!read(text.substr(0, end))) return false;
+        text.remove_prefix(end + 1);
     }
+    return true;
+}
+
+bool read_head_line(BuildRecord& record, std::string_view line) {
+    std::string_view tag = word(line);
+    if (tag == "key") return record.key = std::string(line), true;
+    if (tag == "out") return number(word(line), record.out_device) && number(line, record.out_inode);
+    if (tag == "written") return number(line, record.written_ns);
+    if (tag == "volatile") return record.volatile_sources = line == "1", true;
+    if (tag == "global") return parse_hash(line, record.global);
+    if (tag == "files") return number(word(line), record.output_files) && number(line, record.html_files);
+    if (tag == "inputs") return parse_hash(line, record.inputs_fingerprint);
+    return false;
+}
+
+// Maps are filled with a hint at their end: the writer lists keys in order,
+// so each insertion is constant time.
+template <class Map, class Value>
+void append(Map& map, std::string_view key, Value&& value) {
+    map.emplace_hint(map.end(), std::string(key), std::forward<Value>(value));
+}
+
+bool read_body_line(BuildRecord& record, std::string_view line) {
+    std::string_view tag = word(line);
     if (tag == "input") {
         cache::FileStamp stamp;
         if (!number(word(line), stamp.size) || !number(word(line), stamp.mtime_ns)) return false;
@@ -58,61 +86,50 @@ bool read_line(BuildRecord& record, std::string_view line) {
         record.inputs.push_back(std::move(stamp));
         return true;
     }
-    if (tag == "page") {
-        std::string slug(word(line));
-        record.school_pages[slug].emplace_back(line);
+    if (tag == "file") {
+        std::string_view owner = word(line), hash = word(line);
+        write::ContentHash parsed;
+        if (!write::ContentHash::parse(hash, parsed)) return false;
+        append(record.file_owner, line, owner == "-" ? std::string() : std::string(owner));
+        append(record.files, line, parsed);
         return true;
     }
-    if (tag == "school") {
-        std::string slug(word(line));
-        return parse_hash(line, record.schools[slug]);
+    if (tag == "page") {
+        std::string_view slug = word(line);
+        auto pages = record.school_pages.end();
+        if (!record.school_pages.empty() && std::prev(pages)->first == slug) --pages;
+        else pages = record.school_pages.emplace_hint(pages, std::string(slug), std::vector<std::string>());
+        pages->second.emplace_back(line);
+        return true;
     }
-    if (tag == "external") {
-        std::string slug(word(line));
-        return parse_hash(line, record.school_external[slug]);
+    if (tag == "school" || tag == "external") {
+        std::string_view slug = word(line);
+        cache::Hash128 hash;
+        if (!parse_hash(line, hash)) return false;
+        append(tag == "school" ? record.schools : record.school_external, slug, hash);
+        return true;
     }
-    if (tag == "key") return record.key = std::string(line), true;
-    if (tag == "out") return number(word(line), record.out_device) && number(line, record.out_inode);
-    if (tag == "written") return number(line, record.written_ns);
-    if (tag == "volatile") return record.volatile_sources = line == "1", true;
-    if (tag == "global") return parse_hash(line, record.global);
-    return false;
+    return tag == "end" && line.empty();
 }
 
-}  // namespace
-
-fs::path record_path(const fs::path& cache_dir, const fs::path& out_dir) {
-    fs::path target = fs::absolute(out_dir).lexically_normal();
-    if (target.filename().empty()) target = target.parent_path();
-    auto hash = cache::hash_bytes(target.string());
-    return cache_dir / "builds" / (hash.hex().substr(0, 16) + ".record");
+std::string size_field(std::size_t size) {
+    std::string digits = std::to_string(size);
+    return std::string(kSizeDigits - digits.size(), '0') + digits;
 }
 
-std::optional<BuildRecord> read_record(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = std::move(buffer).str();
-    std::string_view rest(text);
-    if (!rest.starts_with(kMagic) || !text.ends_with("end\n")) return std::nullopt;
-    BuildRecord record;
-    rest.remove_prefix(rest.find('\n') + 1);
-    while (!rest.empty()) {
-        auto end = rest.find('\n');
-        std::string_view line = rest.substr(0, end);
-        rest.remove_prefix(end + 1);
-        if (line == "end") break;
-        if (!read_line(record, line)) return std::nullopt;
-    }
-    return record;
+std::string head_of(const BuildRecord& record) {
+    std::size_t html_files = 0;
+    for (const auto& [path, hash] : record.files) html_files += path.ends_with(".html") ? 1 : 0;
+    std::string out = "key " + record.key + "\nout " + std::to_string(record.out_device) + " " +
+                      std::to_string(record.out_inode) + "\nwritten " + std::to_string(record.written_ns) +
+                      "\nvolatile " + (record.volatile_sources ? "1" : "0") + "\nglobal " + hex_of(record.global) +
+                      "\nfiles " + std::to_string(record.files.size()) + " " + std::to_string(html_files) +
+                      "\ninputs " + hex_of(cache::fingerprint(record.inputs)) + "\n";
+    return out;
 }
 
-void write_record(const fs::path& path, const BuildRecord& record) {
-    std::string out(kMagic);
-    out += "\nkey " + record.key + "\nout " + std::to_string(record.out_device) + " " +
-           std::to_string(record.out_inode) + "\nwritten " + std::to_string(record.written_ns) + "\nvolatile " +
-           (record.volatile_sources ? "1" : "0") + "\nglobal " + hex_of(record.global) + "\n";
+std::string body_of(const BuildRecord& record) {
+    std::string out;
     for (const auto& stamp : record.inputs)
         out += "input " + std::to_string(stamp.size) + " " + std::to_string(stamp.mtime_ns) + " " + stamp.path + "\n";
     for (const auto& [slug, hash] : record.schools) out += "school " + slug + " " + hex_of(hash) + "\n";
@@ -125,14 +142,90 @@ void write_record(const fs::path& path, const BuildRecord& record) {
         out += "file " + slug + " " + hash.hex() + " " + path + "\n";
     }
     out += "end\n";
+    return out;
+}
+
+// Reads `size` bytes at `offset`; false when the file is shorter.
+bool read_exactly(int fd, std::size_t offset, std::size_t size, std::string& bytes) {
+    bytes.resize(size);
+    for (std::size_t done = 0; done < size;) {
+        ssize_t got = ::pread(fd, bytes.data() + done, size - done, static_cast<off_t>(offset + done));
+        if (got <= 0) return false;
+        done += static_cast<std::size_t>(got);
+    }
+    return true;
+}
+
+class RecordFile {
+public:
+    explicit RecordFile(const fs::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+    ~RecordFile() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    RecordFile(const RecordFile&) = delete;
+    RecordFile& operator=(const RecordFile&) = delete;
+
+    // Checks the first line against the file's size: a record cut short or of
+    // another format is not read.
+    bool open_sizes(std::size_t& head_size, std::size_t& total_size) const {
+        struct stat info {};
+        std::string first_line;
+        if (fd_ < 0 || ::fstat(fd_, &info) != 0 || !read_exactly(fd_, 0, kFirstLineSize, first_line)) return false;
+        std::string_view rest(first_line);
+        if (!rest.starts_with(kMagic) || !rest.ends_with('\n')) return false;
+        rest.remove_prefix(kMagic.size() + 1);
+        rest.remove_suffix(1);
+        return number(word(rest), head_size) && number(rest, total_size) &&
+               total_size == static_cast<std::size_t>(info.st_size) && kFirstLineSize + head_size <= total_size;
+    }
+    bool read(std::size_t offset, std::size_t size, std::string& bytes) const {
+        return read_exactly(fd_, offset, size, bytes);
+    }
+
+private:
+    int fd_;
+};
+
+}  // namespace
+
+fs::path record_path(const fs::path& cache_dir, const fs::path& out_dir) {
+    fs::path target = fs::absolute(out_dir).lexically_normal();
+    if (target.filename().empty()) target = target.parent_path();
+    auto hash = cache::hash_bytes(target.string());
+    return cache_dir / "builds" / (hash.hex().substr(0, 16) + ".record");
+}
+
+std::optional<BuildRecord> read_record(const fs::path& path, RecordPart part) {
+    RecordFile file(path);
+    std::size_t head_size = 0, total_size = 0;
+    if (!file.open_sizes(head_size, total_size)) return std::nullopt;
+    std::size_t wanted = part == RecordPart::head ? head_size : total_size - kFirstLineSize;
+    std::string text;
+    if (!file.read(kFirstLineSize, wanted, text)) return std::nullopt;
+    std::string_view head = std::string_view(text).substr(0, head_size), body = std::string_view(text).substr(head_size);
+    BuildRecord record;
+    if (!for_each_line(head, [&](std::string_view line) { return read_head_line(record, line); })) return std::nullopt;
+    if (part == RecordPart::head) return record;
+    if (!body.ends_with("end\n") || !for_each_line(body, [&](std::string_view line) { return read_body_line(record, line); }))
+        return std::nullopt;
+    if (cache::fingerprint(record.inputs) != record.inputs_fingerprint) return std::nullopt;
+    return record;
+}
+
+void write_record(const fs::path& path, const BuildRecord& record) {
+    std::string head = head_of(record), body = body_of(record);
+    std::string first_line = std::string(kMagic) + " " + size_field(head.size()) + " " +
+                             size_field(kFirstLineSize + head.size() + body.size()) + "\n";
     std::error_code error;
     fs::create_directories(path.parent_path(), error);
     fs::path temporary = path;
     temporary += ".tmp-" + std::to_string(::getpid());
     {
         std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        file.write(out.data(), static_cast<std::streamsize>(out.size()));
+        for (const std::string* part : {&first_line, &head, &body})
+            file.write(part->data(), static_cast<std::streamsize>(part->size()));
         if (!file) {
+            file.close();
             fs::remove(temporary, error);
             return;
         }

@@ -30,11 +30,22 @@ struct BuildRecord {
     std::map<std::string, std::vector<std::string>> school_pages;  // slug → page paths (for the sitemap)
     std::map<std::string, std::string> file_owner;               // output path → slug, "" for the district
     std::map<std::string, write::ContentHash> files;             // output path → hash
+    // Known from the head alone: cache::fingerprint(inputs), how many `files`
+    // there are and how many of them end in ".html". Read, not written:
+    // write_record computes them from `inputs` and `files`.
+    cache::Hash128 inputs_fingerprint;
+    std::size_t output_files = 0, html_files = 0;
 };
 
+// The head of a record is what tells that nothing changed (key, output
+// folder, time, volatile flag, global hash, inputs_fingerprint and the file
+// counts); `inputs` and the maps stay empty. It is a few hundred bytes, read
+// without the rest.
+enum class RecordPart { head, whole };
+
 std::filesystem::path record_path(const std::filesystem::path& cache_dir, const std::filesystem::path& out_dir);
-// nullopt when missing, unreadable or of another format.
-std::optional<BuildRecord> read_record(const std::filesystem::path& path);
+// nullopt when missing, unreadable, cut short or of another format.
+std::optional<BuildRecord> read_record(const std::filesystem::path& path, RecordPart part = RecordPart::whole);
 // Atomic (temporary file + rename); failures are ignored: the next build is then a full one.
 void write_record(const std::filesystem::path& path, const BuildRecord& record);
 void remove_record(const std::filesystem::path& path);

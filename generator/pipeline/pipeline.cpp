@@ -689,16 +689,20 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     fs::path record_file = record_path(cache_dir, options.out_dir);
     std::string key = build_key(options);
     auto stamps = input_stamps(options);
-    std::optional<BuildRecord> previous = options.full ? std::nullopt : read_record(record_file);
+    std::optional<BuildRecord> previous = options.full ? std::nullopt : read_record(record_file, RecordPart::head);
     if (previous && !usable(*previous, key, options)) previous.reset();
     stage_clock().lap("stamps");
-    if (previous && !previous->volatile_sources && previous->inputs == stamps && !is_racy(stamps, previous->written_ns)) {
+    if (previous && !previous->volatile_sources && previous->inputs_fingerprint == cache::fingerprint(stamps) && !is_racy(stamps, previous->written_ns)) {
         report.unchanged = true;
         report.written = true;
-        report.files = previous->files.size();
-        for (const auto& [path, hash] : previous->files) report.pages += path.ends_with(".html") ? 1 : 0;
+        report.files = previous->output_files;
+        report.pages = previous->html_files;
         return;
     }
+    // The build goes on: it needs the files and schools of the previous one.
+    if (previous) previous = read_record(record_file);
+    if (previous && !usable(*previous, key, options)) previous.reset();
+
     if (previous && !previous->volatile_sources) {
         if (auto changed = schools_changed_alone(*previous, stamps)) {
             SectionBuild section{options, *previous, stamps, started_ns, key, record_file, *changed};

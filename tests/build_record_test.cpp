@@ -1,0 +1,137 @@
+#include "pipeline/build_record.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <unistd.h>
+
+using namespace shnor;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path temporary_folder(const std::string& name) {
+    fs::path folder = fs::temp_directory_path() / ("shnor-record-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(folder);
+    fs::create_directories(folder);
+    return folder;
+}
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+pipeline::BuildRecord sample_record() {
+    pipeline::BuildRecord record;
+    record.key = "0123456789abcdef0123456789abcdef";
+    record.out_device = 65024;
+    record.out_inode = 11002738;
+    record.written_ns = 1'795'439'951'325'588'311;
+    record.volatile_sources = true;
+    record.global = {0x1122334455667788, 0x99aabbccddeeff00};
+    record.inputs = {{"documents.yaml", 888, 1'795'431'032'227'029'111},
+                     {"schools/s1/news/2024-01-01 с пробелом.md", 0, -5},
+                     {"@layouts/base.mustache", 12, 7}};
+    record.schools = {{"s1", {1, 2}}, {"s2", {3, 4}}};
+    record.school_external = {{"s1", {5, 6}}, {"s2", {7, 8}}};
+    record.school_pages = {{"s1", {"schools/s1/", "schools/s1/news/a/"}}, {"s2", {"schools/s2/"}}};
+    record.files = {{"index.html", {9, 10}},
+                    {"schools/s1/index.html", {11, 12}},
+                    {"schools/s1/files/plan с пробелом.pdf", {13, 14}},
+                    {"schools/s2/index.html", {15, 16}},
+                    {"sitemap.xml", {17, 18}}};
+    record.file_owner = {{"index.html", ""},
+                         {"schools/s1/index.html", "s1"},
+                         {"schools/s1/files/plan с пробелом.pdf", "s1"},
+                         {"schools/s2/index.html", "s2"},
+                         {"sitemap.xml", ""}};
+    return record;
+}
+
+}  // namespace
+
+TEST_CASE("a build record keeps every field through write and read", "[build_record]") {
+    fs::path folder = temporary_folder("round-trip");
+    fs::path path = folder / "builds" / "x.record";
+    const pipeline::BuildRecord written = sample_record();
+    pipeline::write_record(path, written);
+
+    auto read = pipeline::read_record(path);
+    REQUIRE(read);
+    CHECK(read->key == written.key);
+    CHECK(read->out_device == written.out_device);
+    CHECK(read->out_inode == written.out_inode);
+    CHECK(read->written_ns == written.written_ns);
+    CHECK(read->volatile_sources == written.volatile_sources);
+    CHECK(read->global == written.global);
+    CHECK(read->inputs == written.inputs);
+    CHECK(read->schools == written.schools);
+    CHECK(read->school_external == written.school_external);
+    CHECK(read->school_pages == written.school_pages);
+    CHECK(read->files == written.files);
+    CHECK(read->file_owner == written.file_owner);
+    CHECK(read->inputs_fingerprint == cache::fingerprint(written.inputs));
+    CHECK(read->output_files == 5);
+    CHECK(read->html_files == 3);
+    CHECK(fs::directory_iterator(path.parent_path())->path() == path);  // no temporary file left
+    fs::remove_all(folder);
+}
+
+TEST_CASE("the head of a build record is what the nothing-changed check needs, without the rest", "[build_record]") {
+    fs::path folder = temporary_folder("head");
+    fs::path path = folder / "x.record";
+    const pipeline::BuildRecord written = sample_record();
+    pipeline::write_record(path, written);
+
+    auto head = pipeline::read_record(path, pipeline::RecordPart::head);
+    REQUIRE(head);
+    CHECK(head->key == written.key);
+    CHECK(head->out_inode == written.out_inode);
+    CHECK(head->written_ns == written.written_ns);
+    CHECK(head->volatile_sources);
+    CHECK(head->global == written.global);
+    CHECK(head->inputs_fingerprint == cache::fingerprint(written.inputs));
+    CHECK(head->output_files == 5);
+    CHECK(head->html_files == 3);
+    CHECK(head->inputs.empty());
+    CHECK(head->files.empty());
+    CHECK(head->schools.empty());
+    CHECK(read_text(path).find("input ") > read_text(path).find("\ninputs "));  // the stamps follow the head
+    fs::remove_all(folder);
+}
+
+TEST_CASE("a build record cut short, changed or of another format is not read", "[build_record]") {
+    fs::path folder = temporary_folder("damaged");
+    fs::path path = folder / "x.record";
+    pipeline::write_record(path, sample_record());
+    const std::string text = read_text(path);
+    REQUIRE(pipeline::read_record(path));
+
+    write_text(path, text.substr(0, text.size() - 1));
+    CHECK_FALSE(pipeline::read_record(path));
+    CHECK_FALSE(pipeline::read_record(path, pipeline::RecordPart::head));
+
+    std::string edited_input = text;
+    edited_input.replace(edited_input.find("input 888 "), 10, "input 889 ");
+    write_text(path, edited_input);
+    CHECK_FALSE(pipeline::read_record(path));  // the stamps no longer match the head's fingerprint
+
+    std::string older = text;
+    older.replace(older.find(" 3 "), 3, " 2 ");
+    write_text(path, older);
+    CHECK_FALSE(pipeline::read_record(path, pipeline::RecordPart::head));
+
+    write_text(path, "shnor-build-record 2\nkey x\nend\n");
+    CHECK_FALSE(pipeline::read_record(path));
+    CHECK_FALSE(pipeline::read_record(folder / "missing.record", pipeline::RecordPart::head));
+    fs::remove_all(folder);
+}
