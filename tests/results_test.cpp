@@ -259,8 +259,8 @@ TEST_CASE("results: open data carries computed district rows and trends") {
     CHECK(csv->bytes.find("a,ОГЭ,Математика,9,2024,10,3,5,20,20,false,false,up,down,up") != std::string::npos);
     auto json = std::find_if(files.begin(), files.end(), [](const auto& file) { return file.path == "data/results.json"; });
     REQUIRE(json != files.end());
-    CHECK(json->bytes.find("\"computed\": true") != std::string::npos);
-    CHECK(json->bytes.find("\"fail_share\": \"lower\"") != std::string::npos);
+    CHECK(json->bytes.find("\"computed\":true") != std::string::npos);
+    CHECK(json->bytes.find("\"fail_share\":\"lower\"") != std::string::npos);
 }
 
 TEST_CASE("results: the district overview counts schools whose mean scores rose, fell or held") {

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <functional>
 #include <cmath>
 #include <initializer_list>
 #include <sstream>
@@ -80,37 +82,80 @@ Json progress_json(const derive::Progress& progress) {
                 {"ongoing", progress.ongoing},     {"percent_done", progress.percent_done()}};
 }
 
-std::string dump(const Json& json) { return json.dump(2) + "\n"; }
-
-// A JSON array as dump(2) prints it inside an object, built one element at a
-// time: the big files (all roadmap items, all results of a region) are then
-// never held as a whole tree, which would take several times their size.
-class JsonArrayText {
+// One file's text, handed to the sink in chunks of about kChunk bytes.
+class FileText {
 public:
-    void push_back(const Json& element) {
-        text_ += count_++ ? ",\n    " : "\n    ";
-        std::string dumped = element.dump(2);
-        for (char c : dumped) {
-            text_ += c;
-            if (c == '\n') text_ += "    ";
-        }
+    FileText(TextSink& sink, const std::string& path) : sink_(sink) {
+        sink_.begin(path);
+        buffer_.reserve(kChunk + kChunk / 4);
     }
-    std::string text() const { return count_ ? "[" + text_ + "\n  ]" : "[]"; }
+    FileText(const FileText&) = delete;
+    FileText& operator=(const FileText&) = delete;
+
+    void write(std::string_view text) {
+        buffer_ += text;
+        if (buffer_.size() >= kChunk) flush();
+    }
+    void write(char c) { buffer_ += c; }
+    void finish() {
+        flush();
+        sink_.end();
+    }
 
 private:
-    std::string text_;
+    static constexpr std::size_t kChunk = 256 * 1024;
+    void flush() {
+        if (!buffer_.empty()) sink_.append(buffer_);
+        buffer_.clear();
+    }
+
+    TextSink& sink_;
+    std::string buffer_;
+};
+
+// Compact JSON (no indentation: about 30 % smaller than dump(2)), one value
+// at a time, so the big arrays are never held as a whole tree.
+void write_json(FileText& out, const Json& value) { out.write(value.dump()); }
+
+class JsonArrayWriter {
+public:
+    explicit JsonArrayWriter(FileText& out) : out_(out) {}
+    void push_back(const Json& element) {
+        if (count_++) out_.write(',');
+        write_json(out_, element);
+    }
+
+private:
+    FileText& out_;
     std::size_t count_ = 0;
 };
 
-// dump(json) with each string value `placeholder` replaced by its array.
-std::string dump_with_arrays(const Json& json, const std::vector<std::pair<std::string, const JsonArrayText*>>& arrays) {
-    std::string text = dump(json);
-    for (const auto& [placeholder, array] : arrays) {
-        std::string quoted = "\"" + placeholder + "\"";
-        auto at = text.find(quoted);
-        if (at != std::string::npos) text.replace(at, quoted.size(), array->text());
+using ArrayFill = std::function<void(JsonArrayWriter&)>;
+
+// The bytes of `object.dump()` (plus a final newline), with the value of
+// each key in `arrays` written element by element by its fill function.
+void write_json_file(TextSink& sink, const std::string& path, const Json& object,
+                     const std::vector<std::pair<std::string, ArrayFill>>& arrays = {}) {
+    FileText out(sink, path);
+    out.write('{');
+    bool first = true;
+    for (const auto& [key, value] : object.items()) {
+        if (!first) out.write(',');
+        first = false;
+        write_json(out, Json(key));
+        out.write(':');
+        auto fill = std::find_if(arrays.begin(), arrays.end(), [&](const auto& array) { return array.first == key; });
+        if (fill == arrays.end()) {
+            write_json(out, value);
+            continue;
+        }
+        out.write('[');
+        JsonArrayWriter array(out);
+        fill->second(array);
+        out.write(']');
     }
-    return text;
+    out.write("}\n");
+    out.finish();
 }
 
 // ---- owners and URLs (relative to the site root) -------------------------
@@ -156,29 +201,25 @@ std::string joined(const std::vector<std::string>& values, const std::string& se
 }
 
 // UTF-8 with a byte order mark (so Excel detects the encoding), RFC 4180 quoting, CRLF.
-class CsvTable {
+class CsvFile {
 public:
-    explicit CsvTable(std::initializer_list<std::string> header) : header_(header) {}
-    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-
-    std::string bytes() const {
-        std::string out = "\xEF\xBB\xBF";
-        append_row(out, header_);
-        for (const auto& row : rows_) append_row(out, row);
-        return out;
+    CsvFile(TextSink& sink, const std::string& path, std::initializer_list<std::string> header) : out_(sink, path) {
+        out_.write("\xEF\xBB\xBF");
+        add(header);
     }
+    void add(std::initializer_list<std::string> row) {
+        bool first = true;
+        for (const auto& field : row) {
+            if (!first) out_.write(',');
+            first = false;
+            out_.write(render::escape_csv_field(field));
+        }
+        out_.write("\r\n");
+    }
+    void finish() { out_.finish(); }
 
 private:
-    static void append_row(std::string& out, const std::vector<std::string>& row) {
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            if (i) out += ',';
-            out += render::escape_csv_field(row[i]);
-        }
-        out += "\r\n";
-    }
-
-    std::vector<std::string> header_;
-    std::vector<std::vector<std::string>> rows_;
+    FileText out_;
 };
 
 // ---- schools -----------------------------------------------------------
@@ -251,14 +292,17 @@ Json school_json(const model::School& school) {
                 {"progress", progress_json(derive::progress_of(school.own.roadmaps))}};
 }
 
-std::vector<TextFile> schools_files(const model::Site& site, const BuildContext& context) {
-    Json list = Json::array();
-    CsvTable csv{"slug", "name", "short_name", "url", "category_types", "category_years", "basis", "reasons",
-                 "head", "head_position", "coordinator", "coordinator_position", "coordinator_phone",
-                 "coordinator_email", "students", "teachers", "rural", "small", "roadmap_items", "done",
-                 "in_progress", "planned", "overdue", "cancelled", "ongoing", "percent_done"};
+void write_schools(const model::Site& site, const BuildContext& context, TextSink& sink) {
+    write_json_file(sink, "data/schools.json", Json{{"build_date", context.build_date.iso()}, {"schools", nullptr}},
+                    {{"schools", [&](JsonArrayWriter& list) {
+                          for (const auto& school : site.schools) list.push_back(school_json(school));
+                      }}});
+    CsvFile csv(sink, "data/schools.csv",
+                {"slug", "name", "short_name", "url", "category_types", "category_years", "basis", "reasons", "head",
+                 "head_position", "coordinator", "coordinator_position", "coordinator_phone", "coordinator_email",
+                 "students", "teachers", "rural", "small", "roadmap_items", "done", "in_progress", "planned",
+                 "overdue", "cancelled", "ongoing", "percent_done"});
     for (const auto& school : site.schools) {
-        list.push_back(school_json(school));
         std::vector<std::string> types, years, bases, reasons;
         for (const auto& category : school.categories) {
             types.push_back(category.type);
@@ -276,8 +320,7 @@ std::vector<TextFile> schools_files(const model::Site& site, const BuildContext&
                  std::to_string(progress.overdue), std::to_string(progress.cancelled),
                  std::to_string(progress.ongoing), std::to_string(progress.percent_done())});
     }
-    Json json{{"build_date", context.build_date.iso()}, {"schools", list}};
-    return {{"data/schools.json", dump(json)}, {"data/schools.csv", csv.bytes()}};
+    csv.finish();
 }
 
 // ---- roadmaps ----------------------------------------------------------
@@ -322,36 +365,47 @@ Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
                 {"sections", sections}};
 }
 
-std::vector<TextFile> roadmaps_files(const model::Site& site, const BuildContext& context) {
-    JsonArrayText roadmaps;
-    JsonArrayText items;
-    CsvTable csv{"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
+void write_roadmaps(const model::Site& site, const BuildContext& context, TextSink& sink) {
+    const auto owners = owners_of(site);
+    auto each_item = [&](auto&& visit) {
+        for (const auto& owner : owners)
+            for (const auto& roadmap : owner.own->roadmaps)
+                for (const auto& section : roadmap.sections)
+                    for (const auto& item : section.items) visit(owner, roadmap, section, item);
+    };
+    write_json_file(
+        sink, "data/roadmaps.json",
+        Json{{"build_date", context.build_date.iso()}, {"roadmaps", nullptr}, {"items", nullptr}},
+        {{"roadmaps",
+          [&](JsonArrayWriter& roadmaps) {
+              for (const auto& owner : owners)
+                  for (const auto& roadmap : owner.own->roadmaps) roadmaps.push_back(roadmap_json(owner, roadmap));
+          }},
+         {"items", [&](JsonArrayWriter& items) {
+              each_item([&](const Owner& owner, const model::Roadmap& roadmap, const model::RoadmapSection& section,
+                            const model::RoadmapItem& item) {
+                  Json row{{"owner", owner.name},
+                           {"roadmap", roadmap.id},
+                           {"section_n", section.n},
+                           {"section_title", section.title}};
+                  row.update(item_json(item));
+                  items.push_back(row);
+              });
+          }}});
+    CsvFile csv(sink, "data/roadmaps.csv",
+                {"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
                  "derived_start", "derived_due", "ongoing", "status", "shown_status", "responsible", "result",
-                 "report", "reported", "evidence", "schools", "example"};
-    for (const auto& owner : owners_of(site)) {
-        for (const auto& roadmap : owner.own->roadmaps) {
-            roadmaps.push_back(roadmap_json(owner, roadmap));
-            for (const auto& section : roadmap.sections) {
-                for (const auto& item : section.items) {
-                    Json row{{"owner", owner.name},
-                             {"roadmap", roadmap.id},
-                             {"section_n", section.n},
-                             {"section_title", section.title}};
-                    row.update(item_json(item));
-                    items.push_back(std::move(row));
-                    csv.add({owner.name, roadmap.id, section.n, section.title, item.n, item.title, item.when,
-                             csv_date(item.start), csv_date(item.due), csv_date(item.derived.start),
-                             csv_date(item.derived.due), csv_bool(item.derived.ongoing),
-                             item.status_given ? status_name(item.status) : "", shown_status_name(item.derived.shown),
-                             joined(item.responsible), item.result, item.report, csv_date(item.reported),
-                             joined(item.evidence), joined(item.schools), csv_bool(item.example)});
-                }
-            }
-        }
-    }
-    Json json{{"build_date", context.build_date.iso()}, {"roadmaps", "@roadmaps@"}, {"items", "@items@"}};
-    return {{"data/roadmaps.json", dump_with_arrays(json, {{"@roadmaps@", &roadmaps}, {"@items@", &items}})},
-            {"data/roadmaps.csv", csv.bytes()}};
+                 "report", "reported", "evidence", "schools", "example"});
+    each_item([&](const Owner& owner, const model::Roadmap& roadmap, const model::RoadmapSection& section,
+                  const model::RoadmapItem& item) {
+        csv.add({owner.name, roadmap.id, section.n, section.title, item.n, item.title, item.when,
+                 csv_date(item.start), csv_date(item.due), csv_date(item.derived.start),
+                 csv_date(item.derived.due), csv_bool(item.derived.ongoing),
+                 item.status_given ? status_name(item.status) : "", shown_status_name(item.derived.shown),
+                 joined(item.responsible), item.result, item.report, csv_date(item.reported),
+                 joined(item.evidence), joined(item.schools), csv_bool(item.example)});
+    });
+    csv.finish();
 }
 
 // ---- indicators --------------------------------------------------------
@@ -399,12 +453,16 @@ Json indicator_json(const model::Indicator& indicator) {
 // One row per point: kind is baseline | value | target | path (the linear
 // path from baseline to target, one row a year); `path_value` is the path at
 // the row's year and `latest` marks the latest actual value.
-std::vector<TextFile> indicators_files(const model::Site& site, const BuildContext& context) {
-    Json list = Json::array();
-    CsvTable csv{"id", "title", "unit", "better", "status", "kind", "year", "value", "path_value", "latest", "note",
-                 "example"};
+void write_indicators(const model::Site& site, const BuildContext& context, TextSink& sink) {
+    write_json_file(sink, "data/indicators.json",
+                    Json{{"build_date", context.build_date.iso()}, {"indicators", nullptr}},
+                    {{"indicators", [&](JsonArrayWriter& list) {
+                          for (const auto& indicator : site.indicators) list.push_back(indicator_json(indicator));
+                      }}});
+    CsvFile csv(sink, "data/indicators.csv",
+                {"id", "title", "unit", "better", "status", "kind", "year", "value", "path_value", "latest", "note",
+                 "example"});
     for (const auto& indicator : site.indicators) {
-        list.push_back(indicator_json(indicator));
         auto progress = derive::indicator_progress(indicator);
         std::string status = derive::indicator_status_name(progress.status);
         auto add_row = [&](const std::string& kind, int year, double value, const std::string& note, bool example,
@@ -429,8 +487,7 @@ std::vector<TextFile> indicators_files(const model::Site& site, const BuildConte
         for (const auto& point : progress.path)
             add_row("path", point.year, rounded_path_value(point.value), "", false, false);
     }
-    Json json{{"build_date", context.build_date.iso()}, {"indicators", list}};
-    return {{"data/indicators.json", dump(json)}, {"data/indicators.csv", csv.bytes()}};
+    csv.finish();
 }
 
 // ---- results -----------------------------------------------------------
@@ -454,55 +511,61 @@ std::optional<double> rounded_result(const std::optional<double>& value) {
     return std::round(*value * 100) / 100;
 }
 
-std::vector<TextFile> results_files(const model::Site& site, const BuildContext& context) {
-    JsonArrayText rows;
-    CsvTable csv{"scope", "exam", "subject", "grade", "year", "participants", "mean", "scale", "fail_share",
-                 "quality_share", "example", "computed", "mean_trend", "fail_share_trend", "quality_share_trend"};
-    auto add = [&](const std::string& scope, const model::ResultRow& row, bool computed,
-                   const derive::ResultLine* line) {
-        Json trends = Json::object();
-        std::vector<std::string> trend_cells;
-        for (auto measure : derive::all_measures()) {
-            std::optional<derive::Trend> trend;
-            if (line && line->value(row.year, measure)) trend = derive::trend_of(*line, measure, row.scale, row.year);
-            if (trend && trend->year != row.year) trend.reset();
-            trends[derive::measure_key(measure)] =
-                trend ? Json{{"direction", direction_name(trend->direction)},
-                             {"better", trend->better()},
-                             {"previous_year", trend->previous_year},
-                             {"previous", trend->previous}}
-                      : Json(nullptr);
-            trend_cells.push_back(trend ? direction_name(trend->direction) : std::string());
-        }
-        rows.push_back(Json{{"scope", scope},
-                            {"exam", row.exam},
-                            {"subject", row.subject},
-                            {"grade", number_json(row.grade)},
-                            {"year", row.year},
-                            {"participants", number_json(row.participants)},
-                            {"mean", number_json(row.mean)},
-                            {"scale", number_json(row.scale)},
-                            {"fail_share", number_json(row.fail_share)},
-                            {"quality_share", number_json(row.quality_share)},
-                            {"example", row.example},
-                            {"computed", computed},
-                            {"trends", trends}});
-        csv.add({scope, row.exam, row.subject, csv_number(row.grade), std::to_string(row.year),
-                 csv_number(row.participants), csv_number(row.mean), csv_number(row.scale),
-                 csv_number(row.fail_share), csv_number(row.quality_share), csv_bool(row.example),
-                 csv_bool(computed), trend_cells[0], trend_cells[1], trend_cells[2]});
-    };
-    const derive::SiteResults results(site);
+// Trends of one row against the previous year: absent (null) unless the
+// row's line has a value for the year before.
+std::vector<std::optional<derive::Trend>> trends_of(const model::ResultRow& row, const derive::ResultLine* line) {
+    std::vector<std::optional<derive::Trend>> trends;
+    for (auto measure : derive::all_measures()) {
+        std::optional<derive::Trend> trend;
+        if (line && line->value(row.year, measure)) trend = derive::trend_of(*line, measure, row.scale, row.year);
+        if (trend && trend->year != row.year) trend.reset();
+        trends.push_back(trend);
+    }
+    return trends;
+}
+
+Json result_json(const std::string& scope, const model::ResultRow& row, bool computed,
+                 const std::vector<std::optional<derive::Trend>>& trends) {
+    Json trends_json = Json::object();
+    std::size_t index = 0;
+    for (auto measure : derive::all_measures()) {
+        const auto& trend = trends[index++];
+        trends_json[derive::measure_key(measure)] = trend ? Json{{"direction", direction_name(trend->direction)},
+                                                                 {"better", trend->better()},
+                                                                 {"previous_year", trend->previous_year},
+                                                                 {"previous", trend->previous}}
+                                                          : Json(nullptr);
+    }
+    return Json{{"scope", scope},
+                {"exam", row.exam},
+                {"subject", row.subject},
+                {"grade", number_json(row.grade)},
+                {"year", row.year},
+                {"participants", number_json(row.participants)},
+                {"mean", number_json(row.mean)},
+                {"scale", number_json(row.scale)},
+                {"fail_share", number_json(row.fail_share)},
+                {"quality_share", number_json(row.quality_share)},
+                {"example", row.example},
+                {"computed", computed},
+                {"trends", trends_json}};
+}
+
+// Every results row: each school's, the district's own, then the district
+// rows computed from the schools'.
+template <typename Visit>
+void for_each_result(const model::Site& site, const derive::SiteResults& results, Visit&& visit) {
     for (const auto& school : site.schools) {
         const auto& groups = results.groups_of(school);
         for (const auto& row : school.results) {
             const derive::ResultLine* line = nullptr;
+            auto key = derive::key_of(row);
             for (const auto& group : groups)
-                if (group.key == derive::key_of(row)) line = &group.school;
-            add(school.slug, row, false, line);
+                if (group.key == key) line = &group.school;
+            visit(school.slug, row, false, line);
         }
     }
-    for (const auto& row : site.district_results) add(row.scope.empty() ? "district" : row.scope, row, false, nullptr);
+    for (const auto& row : site.district_results) visit(row.scope.empty() ? "district" : row.scope, row, false, nullptr);
     for (const auto& computed : results.computed_district_rows()) {
         model::ResultRow row;
         row.exam = computed.key.exam;
@@ -515,12 +578,39 @@ std::vector<TextFile> results_files(const model::Site& site, const BuildContext&
         row.fail_share = rounded_result(computed.values.fail_share);
         row.quality_share = rounded_result(computed.values.quality_share);
         row.example = computed.values.example;
-        add("district", row, true, nullptr);
+        visit("district", row, true, nullptr);
     }
-    Json json{{"build_date", context.build_date.iso()},
-              {"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}},
-              {"results", "@results@"}};
-    return {{"data/results.json", dump_with_arrays(json, {{"@results@", &rows}})}, {"data/results.csv", csv.bytes()}};
+}
+
+void write_results(const model::Site& site, const BuildContext& context, TextSink& sink) {
+    const derive::SiteResults results(site);
+    write_json_file(sink, "data/results.json",
+                    Json{{"build_date", context.build_date.iso()},
+                         {"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}},
+                         {"results", nullptr}},
+                    {{"results", [&](JsonArrayWriter& rows) {
+                          for_each_result(site, results,
+                                          [&](const std::string& scope, const model::ResultRow& row, bool computed,
+                                              const derive::ResultLine* line) {
+                                              rows.push_back(result_json(scope, row, computed, trends_of(row, line)));
+                                          });
+                      }}});
+    CsvFile csv(sink, "data/results.csv",
+                {"scope", "exam", "subject", "grade", "year", "participants", "mean", "scale", "fail_share",
+                 "quality_share", "example", "computed", "mean_trend", "fail_share_trend", "quality_share_trend"});
+    for_each_result(site, results,
+                    [&](const std::string& scope, const model::ResultRow& row, bool computed,
+                        const derive::ResultLine* line) {
+                        auto trends = trends_of(row, line);
+                        auto cell = [&](std::size_t i) {
+                            return trends[i] ? direction_name(trends[i]->direction) : std::string();
+                        };
+                        csv.add({scope, row.exam, row.subject, csv_number(row.grade), std::to_string(row.year),
+                                 csv_number(row.participants), csv_number(row.mean), csv_number(row.scale),
+                                 csv_number(row.fail_share), csv_number(row.quality_share), csv_bool(row.example),
+                                 csv_bool(computed), cell(0), cell(1), cell(2)});
+                    });
+    csv.finish();
 }
 
 // ---- documents ---------------------------------------------------------
@@ -548,13 +638,19 @@ Json document_json(const Owner& owner, const model::Document& document) {
                 {"example", document.example}};
 }
 
-std::vector<TextFile> documents_files(const model::Site& site, const BuildContext& context) {
-    JsonArrayText list;
-    CsvTable csv{"owner", "id", "kind", "title", "number", "date", "issuer", "href", "file_type", "file_size",
-                 "based_on", "signed_by", "example"};
-    for (const auto& owner : owners_of(site)) {
+void write_documents(const model::Site& site, const BuildContext& context, TextSink& sink) {
+    const auto owners = owners_of(site);
+    write_json_file(sink, "data/documents.json", Json{{"build_date", context.build_date.iso()}, {"documents", nullptr}},
+                    {{"documents", [&](JsonArrayWriter& list) {
+                          for (const auto& owner : owners)
+                              for (const auto& document : owner.own->documents)
+                                  list.push_back(document_json(owner, document));
+                      }}});
+    CsvFile csv(sink, "data/documents.csv",
+                {"owner", "id", "kind", "title", "number", "date", "issuer", "href", "file_type", "file_size",
+                 "based_on", "signed_by", "example"});
+    for (const auto& owner : owners) {
         for (const auto& document : owner.own->documents) {
-            list.push_back(document_json(owner, document));
             std::string signer = document.signed_by ? document.signed_by->name : "";
             csv.add({owner.name, document.id, document.kind, document.title, document.number, csv_date(document.date),
                      document.issuer, document_href(document), document.file_type,
@@ -562,9 +658,7 @@ std::vector<TextFile> documents_files(const model::Site& site, const BuildContex
                      joined(document.based_on), signer, csv_bool(document.example)});
         }
     }
-    Json json{{"build_date", context.build_date.iso()}, {"documents", "@documents@"}};
-    return {{"data/documents.json", dump_with_arrays(json, {{"@documents@", &list}})},
-            {"data/documents.csv", csv.bytes()}};
+    csv.finish();
 }
 
 // ---- site.json: everything another build needs from this one ------------
@@ -631,7 +725,7 @@ Json school_summary_json(const model::School& school) {
                 {"categories", categories_json(school.categories)}};
 }
 
-TextFile site_file(const model::Site& site, const BuildContext& context) {
+void write_site(const model::Site& site, const BuildContext& context, TextSink& sink) {
     Owner district{"district", "", &site.district};
     Json programs = Json::array();
     for (const auto& program : site.district.programs) programs.push_back(program_json(district, program));
@@ -639,11 +733,6 @@ TextFile site_file(const model::Site& site, const BuildContext& context) {
     for (const auto& roadmap : site.district.roadmaps) roadmaps.push_back(roadmap_json(district, roadmap));
     Json documents = Json::array();
     for (const auto& document : site.district.documents) documents.push_back(document_json(district, document));
-    Json news = Json::array();
-    for (const auto& owner : owners_of(site))
-        for (const auto& item : owner.own->news) news.push_back(news_json(owner, item));
-    Json schools = Json::array();
-    for (const auto& school : site.schools) schools.push_back(school_summary_json(school));
     Json indicators = Json::array();
     for (const auto& indicator : site.indicators) indicators.push_back(indicator_json(indicator));
 
@@ -661,36 +750,61 @@ TextFile site_file(const model::Site& site, const BuildContext& context) {
               {"roadmaps", roadmaps},
               {"indicators", indicators},
               {"documents", documents},
-              {"news", news},
-              {"schools", schools},
+              {"news", nullptr},
+              {"schools", nullptr},
               {"data", {"data/schools.json", "data/roadmaps.json", "data/indicators.json", "data/results.json",
                         "data/documents.json"}}};
-    return {"data/site.json", dump(json)};
+    write_json_file(sink, "data/site.json", json,
+                    {{"news",
+                      [&](JsonArrayWriter& news) {
+                          for (const auto& owner : owners_of(site))
+                              for (const auto& item : owner.own->news) news.push_back(news_json(owner, item));
+                      }},
+                     {"schools", [&](JsonArrayWriter& schools) {
+                          for (const auto& school : site.schools) schools.push_back(school_summary_json(school));
+                      }}});
 }
 
-void append(std::vector<TextFile>& files, std::vector<TextFile> more) {
-    for (auto& file : more) files.push_back(std::move(file));
-}
+// Collects each file whole, for open_data_part().
+class FileCollector : public TextSink {
+public:
+    explicit FileCollector(std::vector<TextFile>& files) : files_(files) {}
+    void begin(const std::string& path) override { files_.push_back({path, {}}); }
+    void append(std::string_view bytes) override { files_.back().bytes += bytes; }
+    void end() override {}
+
+private:
+    std::vector<TextFile>& files_;
+};
 
 }  // namespace
 
 std::size_t open_data_parts() { return 6; }
 
-std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext& context, std::size_t part) {
+void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink) {
     switch (part) {
-        case 0: return schools_files(site, context);
-        case 1: return roadmaps_files(site, context);
-        case 2: return indicators_files(site, context);
-        case 3: return results_files(site, context);
-        case 4: return documents_files(site, context);
-        case 5: return {site_file(site, context)};
-        default: return {};
+        case 0: return write_schools(site, context, sink);
+        case 1: return write_roadmaps(site, context, sink);
+        case 2: return write_indicators(site, context, sink);
+        case 3: return write_results(site, context, sink);
+        case 4: return write_documents(site, context, sink);
+        case 5: return write_site(site, context, sink);
+        default: return;
     }
+}
+
+std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext& context, std::size_t part) {
+    std::vector<TextFile> files;
+    FileCollector collector(files);
+    write_open_data_part(site, context, part, collector);
+    return files;
 }
 
 std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context) {
     std::vector<TextFile> files;
-    for (std::size_t part = 0; part < open_data_parts(); ++part) append(files, open_data_part(site, context, part));
+    for (std::size_t part = 0; part < open_data_parts(); ++part) {
+        for (auto& file : open_data_part(site, context, part)) files.push_back(std::move(file));
+    }
     return files;
 }
 

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -70,6 +71,19 @@ std::vector<TextFile> open_data(const model::Site& site, const BuildContext& con
 // The same files in independent parts, to build them in parallel.
 std::size_t open_data_parts();
 std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext& context, std::size_t part);
+
+// Receives files in chunks, one file at a time: begin(path), append()…,
+// end(). The open data of a big region is hundreds of megabytes; a sink that
+// writes the chunks out (write::OutputTree::open) never holds a whole file.
+class TextSink {
+public:
+    virtual ~TextSink() = default;
+    virtual void begin(const std::string& path) = 0;
+    virtual void append(std::string_view bytes) = 0;
+    virtual void end() = 0;
+};
+// The files of open_data_part(), the same bytes, handed over in chunks.
+void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink);
 // sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
                             const std::vector<std::string>& page_paths);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -66,7 +67,7 @@ void require_inside_root(const std::string& path) {
 
 // Creates the folder a file goes into only when opening shows it is missing:
 // most pages share folders, and a failed open is cheaper than a mkdir each.
-void write_file(const fs::path& target, std::string_view bytes) {
+int open_for_writing(const fs::path& target) {
     int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0 && errno == ENOENT) {
         // Usually only the last folder is missing (a page is <folder>/index.html).
@@ -78,19 +79,46 @@ void write_file(const fs::path& target, std::string_view bytes) {
         fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
     if (fd < 0) fail("Не удалось создать файл", target);
+    return fd;
+}
+
+// The caller closes `fd`, also when this throws.
+void write_all(int fd, std::string_view bytes, const fs::path& target) {
     const char* data = bytes.data();
     std::size_t left = bytes.size();
     while (left > 0) {
         ssize_t done = ::write(fd, data, left);
         if (done < 0 && errno == EINTR) continue;
-        if (done <= 0) {
-            ::close(fd);
-            fail("Не удалось записать файл", target);
-        }
+        if (done <= 0) fail("Не удалось записать файл", target);
         data += done;
         left -= static_cast<std::size_t>(done);
     }
+}
+
+void write_file(const fs::path& target, std::string_view bytes) {
+    int fd = open_for_writing(target);
+    try {
+        write_all(fd, bytes, target);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
     if (::close(fd) != 0) fail("Не удалось записать файл", target);
+}
+
+// Byte comparison of two files, a chunk at a time.
+bool same_bytes(const fs::path& one, const fs::path& other) {
+    std::error_code error, other_error;
+    if (fs::file_size(one, error) != fs::file_size(other, other_error) || error || other_error) return false;
+    std::ifstream a(one, std::ios::binary), b(other, std::ios::binary);
+    if (!a || !b) return false;
+    std::string chunk_a(1 << 16, '\0'), chunk_b(1 << 16, '\0');
+    while (a && b) {
+        a.read(chunk_a.data(), static_cast<std::streamsize>(chunk_a.size()));
+        b.read(chunk_b.data(), static_cast<std::streamsize>(chunk_b.size()));
+        if (a.gcount() != b.gcount() || std::memcmp(chunk_a.data(), chunk_b.data(), a.gcount()) != 0) return false;
+    }
+    return a.eof() && b.eof();
 }
 
 bool read_file(const fs::path& path, std::string& bytes) {
@@ -158,7 +186,7 @@ bool OutputTree::unchanged_on_disk(const std::string& path, const ContentHash& h
 
 void OutputTree::record(const std::string& path, const ContentHash& hash, bool staged) {
     std::lock_guard lock(mutex_);
-    if (!hashes_.emplace(path, hash).second)
+    if (open_streams_.count(path) || !hashes_.emplace(path, hash).second)
         throw std::runtime_error("Файл «" + path + "» создаётся дважды");
     if (staged) {
         staged_.push_back(path);
@@ -174,6 +202,99 @@ void OutputTree::put(const std::string& path, std::string_view bytes) {
     bool changed = !unchanged_on_disk(path, hash, bytes);
     if (changed) write_file(staged_path(path), bytes);
     record(path, hash, changed);
+}
+
+// A streamed path is claimed when opened, so a put() of the same path cannot
+// overwrite its staged bytes before the duplicate is noticed.
+void OutputTree::claim(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    if (hashes_.count(path) || !open_streams_.insert(path).second)
+        throw std::runtime_error("Файл «" + path + "» создаётся дважды");
+}
+
+void OutputTree::release(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    open_streams_.erase(path);
+}
+
+OutputTree::Stream OutputTree::open(const std::string& path) {
+    require_inside_root(path);
+    claim(path);
+    try {
+        return Stream(*this, path);
+    } catch (...) {
+        release(path);
+        throw;
+    }
+}
+
+struct OutputTree::Stream::State {
+    State(OutputTree& tree, std::string path) : tree(tree), path(std::move(path)) {}
+    OutputTree& tree;
+    std::string path;
+    fs::path staged;
+    int fd = -1;
+    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> hasher{XXH3_createState(), &XXH3_freeState};
+    std::string buffer;
+};
+
+namespace {
+// Appends are often small (one JSON element); the file gets them in blocks.
+constexpr std::size_t kStreamBlock = 1 << 20;
+}  // namespace
+
+OutputTree::Stream::Stream(OutputTree& tree, std::string path)
+    : state_(std::make_unique<State>(tree, std::move(path))) {
+    state_->staged = tree.staged_path(state_->path);
+    if (!state_->hasher || XXH3_128bits_reset(state_->hasher.get()) != XXH_OK)
+        throw std::runtime_error("XXH3: не удалось начать хеш файла «" + state_->path + "»");
+    state_->fd = open_for_writing(state_->staged);
+    state_->buffer.reserve(kStreamBlock);
+}
+
+OutputTree::Stream::Stream(Stream&&) noexcept = default;
+
+OutputTree::Stream::~Stream() {
+    if (!state_) return;
+    if (state_->fd >= 0) ::close(state_->fd);
+    ::unlink(state_->staged.c_str());
+    state_->tree.release(state_->path);
+}
+
+void OutputTree::Stream::append(std::string_view bytes) {
+    XXH3_128bits_update(state_->hasher.get(), bytes.data(), bytes.size());
+    if (state_->buffer.size() + bytes.size() > kStreamBlock) {
+        write_all(state_->fd, state_->buffer, state_->staged);
+        state_->buffer.clear();
+        if (bytes.size() > kStreamBlock) {
+            write_all(state_->fd, bytes, state_->staged);
+            return;
+        }
+    }
+    state_->buffer += bytes;
+}
+
+void OutputTree::Stream::close() {
+    State& state = *state_;
+    write_all(state.fd, state.buffer, state.staged);
+    std::string().swap(state.buffer);
+    int fd = std::exchange(state.fd, -1);
+    if (::close(fd) != 0) fail("Не удалось записать файл", state.staged);
+    XXH128_hash_t digest = XXH3_128bits_digest(state.hasher.get());
+    ContentHash hash{digest.low64, digest.high64};
+
+    OutputTree& tree = state.tree;
+    bool unchanged = false;
+    if (!tree.fresh_ && tree.previous_known_) {
+        auto before = tree.previous_.find(state.path);
+        unchanged = before != tree.previous_.end() && before->second == hash;
+    } else if (!tree.fresh_) {
+        unchanged = same_bytes(state.staged, tree.out_dir_ / fs::path(state.path));
+    }
+    if (unchanged) ::unlink(state.staged.c_str());
+    tree.release(state.path);
+    std::unique_ptr<State> done = std::move(state_);
+    tree.record(done->path, hash, !unchanged);
 }
 
 void OutputTree::copy(const std::string& path, const fs::path& source) {

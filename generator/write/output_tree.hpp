@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,8 @@ struct CommitSummary {
 
 class OutputTree {
 public:
+    class Stream;
+
     // `previous`: path → hash of the files the previous build left in
     // `out_dir`, when known (a build record); otherwise existing files are
     // compared byte by byte.
@@ -44,6 +48,11 @@ public:
     // Thread-safe. `path` is relative to the output root, '/'-separated;
     // a path outside the root or given twice throws std::runtime_error.
     void put(const std::string& path, std::string_view bytes);
+    // The same as put() for a file too big to hold in memory: its bytes go
+    // to the staging folder as they are appended and are hashed on the way;
+    // Stream::close() drops the staged copy when the bytes equal the
+    // previous build's. Each Stream is used by one thread at a time.
+    Stream open(const std::string& path);
     // A file copied unchanged; `stamp` identifies the source's version
     // (size and mtime), so an unchanged source is not copied again.
     void copy(const std::string& path, const std::filesystem::path& source);
@@ -58,10 +67,13 @@ public:
     const std::map<std::string, ContentHash>& hashes() const { return hashes_; }
 
 private:
+    friend class Stream;
     bool unchanged_on_disk(const std::string& path, const ContentHash& hash, std::string_view bytes) const;
     std::filesystem::path staged_path(const std::string& path) const;
     void record(const std::string& path, const ContentHash& hash, bool staged);
     void remove_stale();
+    void claim(const std::string& path);
+    void release(const std::string& path);
 
     std::filesystem::path out_dir_;
     std::filesystem::path staging_;
@@ -72,8 +84,26 @@ private:
 
     std::mutex mutex_;  // guards the maps below, held only to record a path
     std::map<std::string, ContentHash> hashes_;
+    std::set<std::string> open_streams_;
     std::vector<std::string> staged_;
     CommitSummary summary_;
+};
+
+class OutputTree::Stream {
+public:
+    Stream(Stream&&) noexcept;
+    Stream& operator=(Stream&&) = delete;
+    ~Stream();  // not closed (an exception on the way): the staged bytes are dropped
+
+    void append(std::string_view bytes);
+    // Records the file like put(). Throws std::runtime_error on an I/O failure.
+    void close();
+
+private:
+    friend class OutputTree;
+    struct State;
+    Stream(OutputTree& tree, std::string path);
+    std::unique_ptr<State> state_;
 };
 
 }  // namespace shnor::write

@@ -1,0 +1,132 @@
+#include "write/output_tree.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using shnor::write::ContentHash;
+using shnor::write::OutputTree;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempFolder {
+    fs::path path;
+    explicit TempFolder(const std::string& name)
+        : path(fs::temp_directory_path() / ("shnor-output-tree-test-" + std::to_string(::getpid()) + "-" + name)) {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempFolder() { fs::remove_all(path); }
+};
+
+std::string read(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Bytes bigger than a stream's write block, so they reach the file in several writes.
+std::string big_text(char salt) {
+    std::string text;
+    for (int i = 0; text.size() < 3'000'000; ++i) text += std::to_string(i) + salt + "строка\n";
+    return text;
+}
+
+// Streams `bytes` in pieces of `piece` bytes.
+void stream_into(OutputTree& tree, const std::string& path, const std::string& bytes, std::size_t piece) {
+    auto stream = tree.open(path);
+    for (std::size_t at = 0; at < bytes.size(); at += piece) stream.append(std::string_view(bytes).substr(at, piece));
+    stream.close();
+}
+
+fs::file_time_type mtime(const fs::path& path) { return fs::last_write_time(path); }
+
+}  // namespace
+
+TEST_CASE("OutputTree::open streams a file with the hash put() gives", "[output_tree]") {
+    TempFolder temp("stream");
+    fs::path out = temp.path / "site";
+    std::string text = big_text('a');
+    OutputTree tree(out, {}, false);
+    stream_into(tree, "data/big.json", text, 1000);
+    stream_into(tree, "data/empty.json", "", 1);
+    tree.put("data/small.json", "{}\n");
+    auto summary = tree.commit();
+    CHECK(summary.written == 3);
+    CHECK(read(out / "data/big.json") == text);
+    CHECK(fs::exists(out / "data/empty.json"));
+    CHECK(read(out / "data/empty.json").empty());
+    CHECK(tree.hashes().at("data/big.json") == shnor::write::hash_of(text));
+    CHECK(tree.hashes().at("data/empty.json") == shnor::write::hash_of(""));
+}
+
+TEST_CASE("OutputTree::open leaves unchanged files alone, by record and by bytes", "[output_tree]") {
+    TempFolder temp("unchanged");
+    fs::path out = temp.path / "site";
+    std::string same = big_text('s'), before = big_text('b'), after = big_text('c');
+    std::map<std::string, ContentHash> hashes;
+    {
+        OutputTree first(out, {}, false);
+        stream_into(first, "same.txt", same, 4096);
+        stream_into(first, "changed.txt", before, 4096);
+        first.commit();
+        hashes = first.hashes();
+    }
+    fs::last_write_time(out / "same.txt", fs::file_time_type::clock::now() - std::chrono::hours(1));
+    fs::last_write_time(out / "changed.txt", fs::file_time_type::clock::now() - std::chrono::hours(1));
+    auto same_time = mtime(out / "same.txt");
+    auto changed_time = mtime(out / "changed.txt");
+    bool previous_known = GENERATE(true, false);
+    OutputTree second(out, previous_known ? hashes : std::map<std::string, ContentHash>{}, previous_known);
+    stream_into(second, "same.txt", same, 70000);
+    stream_into(second, "changed.txt", after, 70000);
+    auto summary = second.commit();
+    CHECK(summary.unchanged == 1);
+    CHECK(summary.written == 1);
+    CHECK(mtime(out / "same.txt") == same_time);
+    CHECK(mtime(out / "changed.txt") != changed_time);
+    CHECK(read(out / "changed.txt") == after);
+    CHECK(read(out / "same.txt") == same);
+    CHECK_FALSE(fs::exists(temp.path / (".site.new-" + std::to_string(::getpid()))));
+}
+
+TEST_CASE("OutputTree::open: a stream not closed is dropped, the previous output stays", "[output_tree]") {
+    TempFolder temp("abandoned");
+    fs::path out = temp.path / "site";
+    fs::path staging = temp.path / (".site.new-" + std::to_string(::getpid()));
+    {
+        OutputTree first(out, {}, false);
+        first.put("data/a.json", "old\n");
+        first.commit();
+    }
+    {
+        OutputTree second(out, {}, false);
+        {
+            auto stream = second.open("data/a.json");
+            stream.append("half of the new ");
+            CHECK(fs::exists(staging / "data/a.json"));
+        }  // an exception while building the file: the stream is dropped unclosed
+        CHECK_FALSE(fs::exists(staging / "data/a.json"));
+        stream_into(second, "data/a.json", "new\n", 2);  // the path is free again
+    }  // the build fails before commit()
+    CHECK(read(out / "data/a.json") == "old\n");
+    CHECK_FALSE(fs::exists(staging));
+}
+
+TEST_CASE("OutputTree::open refuses a path given twice or outside the root", "[output_tree]") {
+    TempFolder temp("twice");
+    OutputTree tree(temp.path / "site", {}, false);
+    auto stream = tree.open("data/a.json");
+    CHECK_THROWS_AS(tree.open("data/a.json"), std::runtime_error);
+    CHECK_THROWS_AS(tree.put("data/a.json", "x"), std::runtime_error);
+    stream.append("a");
+    stream.close();
+    CHECK_THROWS_AS(tree.open("data/a.json"), std::runtime_error);
+    CHECK_THROWS_AS(tree.open("../escape.json"), std::runtime_error);
+    CHECK_THROWS_AS(tree.open("/abs.json"), std::runtime_error);
+}
