@@ -23,6 +23,7 @@
 #include <map>
 #include <sstream>
 #include <ctime>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -213,6 +214,26 @@ void keep_school(const std::string& slug, const BuildRecord& previous, write::Ou
     if (auto pages = previous.school_pages.find(slug); pages != previous.school_pages.end()) out.page_paths = pages->second;
 }
 
+// Open data goes to the output tree as it is written, never whole in memory.
+class TreeSink : public view::TextSink {
+public:
+    TreeSink(write::OutputTree& tree, std::vector<std::string>& paths) : tree_(tree), paths_(paths) {}
+    void begin(const std::string& path) override {
+        stream_.emplace(tree_.open(path));
+        paths_.push_back(path);
+    }
+    void append(std::string_view bytes) override { stream_->append(bytes); }
+    void end() override {
+        stream_->close();
+        stream_.reset();
+    }
+
+private:
+    write::OutputTree& tree_;
+    std::vector<std::string>& paths_;
+    std::optional<write::OutputTree::Stream> stream_;
+};
+
 // The district's pages, each part of the open data and each school's section
 // are independent tasks: each builds its data, renders it and hands the
 // files to the output tree, keeping nothing but the paths.
@@ -226,10 +247,8 @@ std::vector<TaskOutput> render_district_build(const model::Site& site, const vie
     parallel::for_each_index(tasks.size(), [&](std::size_t task) {
         auto& out = tasks[task];
         if (task < data_parts) {
-            for (auto& file : view::open_data_part(site, context, task)) {
-                tree.put(file.path, file.bytes);
-                out.files.push_back(std::move(file.path));
-            }
+            TreeSink sink(tree, out.files);
+            view::write_open_data_part(site, context, task, sink);
         } else if (task == data_parts) {
             render_pages(view::district_pages(index, context), sources, templates, tree, out);
         } else {
