@@ -1,6 +1,7 @@
 #include "pipeline/build_record.hpp"
 
 #include <charconv>
+#include <initializer_list>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -128,18 +129,31 @@ std::string head_of(const BuildRecord& record) {
     return out;
 }
 
+void add_line(std::string& out, std::initializer_list<std::string_view> words) {
+    bool first = true;
+    for (auto word : words) {
+        if (!first) out += ' ';
+        out += word;
+        first = false;
+    }
+    out += '\n';
+}
+
 std::string body_of(const BuildRecord& record) {
     std::string out;
+    out.reserve(64 * (record.inputs.size() + record.files.size()) + 4096);
     for (const auto& stamp : record.inputs)
-        out += "input " + std::to_string(stamp.size) + " " + std::to_string(stamp.mtime_ns) + " " + stamp.path + "\n";
-    for (const auto& [slug, hash] : record.schools) out += "school " + slug + " " + hex_of(hash) + "\n";
-    for (const auto& [slug, hash] : record.school_external) out += "external " + slug + " " + hex_of(hash) + "\n";
+        add_line(out, {"input", std::to_string(stamp.size), std::to_string(stamp.mtime_ns), stamp.path});
+    for (const auto& [slug, hash] : record.schools) add_line(out, {"school", slug, hex_of(hash)});
+    for (const auto& [slug, hash] : record.school_external) add_line(out, {"external", slug, hex_of(hash)});
     for (const auto& [slug, pages] : record.school_pages)
-        for (const auto& page : pages) out += "page " + slug + " " + page + "\n";
+        for (const auto& page : pages) add_line(out, {"page", slug, page});
+    // Both maps are sorted by path: walk them side by side.
+    auto owner = record.file_owner.begin();
     for (const auto& [path, hash] : record.files) {
-        auto owner = record.file_owner.find(path);
-        std::string slug = owner == record.file_owner.end() || owner->second.empty() ? "-" : owner->second;
-        out += "file " + slug + " " + hash.hex() + " " + path + "\n";
+        while (owner != record.file_owner.end() && owner->first < path) ++owner;
+        bool owned = owner != record.file_owner.end() && owner->first == path && !owner->second.empty();
+        add_line(out, {"file", owned ? std::string_view(owner->second) : std::string_view("-"), hash.hex(), path});
     }
     out += "end\n";
     return out;

@@ -75,6 +75,8 @@ model::School peer_part(const model::School& school) {
     for (const auto& news : school.own.news) part.own.news.push_back(peer_news(news));
     for (const auto& roadmap : school.own.roadmaps) part.own.roadmaps.push_back(peer_roadmap(roadmap));
     part.results = school.results;
+    // Where a row was written is only for the school's own messages.
+    for (auto& row : part.results) row.pos = {};
     return part;
 }
 
