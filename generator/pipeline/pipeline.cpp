@@ -721,9 +721,12 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     // The build goes on: it needs the files and schools of the previous one.
     if (previous) previous = read_record(record_file);
     if (previous && !usable(*previous, key, options)) previous.reset();
+    stage_clock().lap("record");
 
     if (previous && !previous->volatile_sources) {
-        if (auto changed = schools_changed_alone(*previous, stamps)) {
+        auto changed = schools_changed_alone(*previous, stamps);
+        stage_clock().lap("what changed");
+        if (changed) {
             SectionBuild section{options, *previous, stamps, started_ns, key, record_file, *changed};
             if (build_sections_only(section, report)) return;
             if (section.previous_spent) previous.reset();
