@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace shnor::write {
@@ -60,6 +61,7 @@ public:
 private:
     bool unchanged_on_disk(const std::string& path, const ContentHash& hash, std::string_view bytes) const;
     std::filesystem::path staged_path(const std::string& path) const;
+    void make_folders(const std::string& path);  // the folders of `path` in the staging folder
     void record(const std::string& path, const ContentHash& hash, bool staged);
     void remove_stale();
 
@@ -69,6 +71,9 @@ private:
     std::map<std::string, ContentHash> previous_;
     bool previous_known_;
     bool committed_ = false;
+
+    std::mutex folders_mutex_;
+    std::unordered_set<std::string> made_folders_;  // relative to the staging folder
 
     std::mutex mutex_;  // guards the maps below, held only to record a path
     std::map<std::string, ContentHash> hashes_;
