@@ -2,9 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -37,11 +41,20 @@ std::vector<std::smatch> all_matches(const std::string& text, const std::regex& 
     return matches;
 }
 
-std::string series_group(const std::string& svg, int number) {
-    std::string open = "<g class=\"series series--" + std::to_string(number) + "\">";
+// The text of the first group whose opening tag starts with `open`, up to its first "</g>".
+std::string group_of(const std::string& svg, const std::string& open) {
     auto start = svg.find(open);
     REQUIRE(start != std::string::npos);
     return svg.substr(start, svg.find("</g>", start) - start);
+}
+
+std::string series_group(const std::string& svg, int number) {
+    return group_of(svg, "<g class=\"series s" + std::to_string(number));
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -70,7 +83,9 @@ TEST_CASE("line chart: a missing year breaks the line instead of dropping to zer
     auto lines = all_matches(school, std::regex(R"re(<path class="line" d="([^"]*)")re"));
     // 2021–2022 is one segment; 2024 stands alone, so it is a marker without a line.
     REQUIRE(lines.size() == 1);
-    CHECK(std::string(lines[0][1]).find('L') != std::string::npos);
+    // "M x y x y": after the move, a pair of numbers is a line to that point.
+    auto numbers = all_matches(std::string(lines[0][1]), std::regex(R"re(-?[0-9.]+)re"));
+    CHECK(numbers.size() == 4);
     auto geometry = chart_geometry(chart);
     CHECK(school.find("cy=\"" + svg_number(geometry.y_of(0)) + "\"") == std::string::npos);
 
@@ -89,8 +104,12 @@ TEST_CASE("line chart: a missing year breaks the line instead of dropping to zer
 TEST_CASE("line chart: labels use decimal commas, every point is labelled") {
     auto chart = three_series_chart();
     std::string svg = line_chart_svg(chart);
-    auto labels = all_matches(svg, std::regex(R"re(<text[^>]*class="point-label"[^>]*>([^<]*)</text>)re"));
+    std::string point_labels = group_of(svg, "<g class=\"point-labels\">");
+    auto labels = all_matches(point_labels, std::regex(R"re(<text class="s[123]"[^>]*>([^<]*)</text>)re"));
     CHECK(labels.size() == 11);  // 12 points, one gap
+    // Each label takes its series' colour class: 3 of the school (one gap), 4 of each other line.
+    CHECK(all_matches(point_labels, std::regex(R"re(<text class="s1")re")).size() == 3);
+    CHECK(all_matches(point_labels, std::regex(R"re(<text class="s3")re")).size() == 4);
     for (const auto& label : labels) {
         std::string text = label[1];
         CHECK(text.find('.') == std::string::npos);
@@ -109,14 +128,19 @@ TEST_CASE("line chart: legend shows distinct markers and line styles, ids are pr
     std::string svg = line_chart_svg(three_series_chart());
     auto legend_start = svg.find("<g class=\"legend\">");
     REQUIRE(legend_start != std::string::npos);
-    std::string legend = svg.substr(legend_start, svg.find("</g>", legend_start) - legend_start);
-    CHECK(legend.find("marker--circle") != std::string::npos);
-    CHECK(legend.find("marker--square") != std::string::npos);
-    CHECK(legend.find("marker--triangle") != std::string::npos);
-    CHECK(legend.find("stroke-dasharray=\"7 4\"") != std::string::npos);
-    CHECK(legend.find("stroke-dasharray=\"1 4\"") != std::string::npos);
-    CHECK(legend.find(">Школа</text>") != std::string::npos);
-    CHECK(legend.find(">Регион</text>") != std::string::npos);
+    std::string legend = svg.substr(legend_start, svg.find("<g class=\"axes\">") - legend_start);
+    std::string school = group_of(legend, "<g class=\"s1\">");
+    std::string district = group_of(legend, "<g class=\"s2 dashed\">");
+    std::string region = group_of(legend, "<g class=\"s3 dotted\">");
+    CHECK(school.find("<circle ") != std::string::npos);
+    CHECK(district.find("h8v8h-8z\"") != std::string::npos);  // a square
+    CHECK(region.find("l5 9h-10z\"") != std::string::npos);   // a triangle
+    CHECK(school.find("<path class=\"key\"") != std::string::npos);
+    CHECK(school.find(">Школа</text>") != std::string::npos);
+    CHECK(region.find(">Регион</text>") != std::string::npos);
+    // The lines themselves are in the same dash classes as their legend keys.
+    CHECK(svg.find("<g class=\"series s2 dashed\">") != std::string::npos);
+    CHECK(svg.find("<g class=\"series s3 dotted\">") != std::string::npos);
 
     CHECK(svg.find("role=\"img\"") != std::string::npos);
     CHECK(svg.find("aria-labelledby=\"exam-1-mean-title exam-1-mean-desc\"") != std::string::npos);
@@ -154,4 +178,37 @@ TEST_CASE("line chart: the SVG is well-formed XML") {
         out << "<svg><text>broken</svg>";
     }
     CHECK(std::system((command + " 2>/dev/null").c_str()) != 0);
+}
+
+TEST_CASE("line chart: the SVG carries no presentation attributes; style.css styles every class it uses") {
+    std::string svg = line_chart_svg(three_series_chart());
+    for (const char* attribute : {" fill=", " stroke", " font-", " text-anchor=", " paint-order=", " style="})
+        CHECK(svg.find(attribute) == std::string::npos);
+
+    std::string css = read_text(SHNOR_SOURCE_DIR "/assets/style.css");
+    REQUIRE(!css.empty());
+    std::set<std::string> classes;
+    for (const auto& match : all_matches(svg, std::regex(R"re(class="([^"]+)")re"))) {
+        std::istringstream names(match[1].str());
+        for (std::string name; names >> name;) classes.insert(name);
+    }
+    CHECK(classes.size() >= 12);
+    for (const auto& name : classes) {
+        INFO("class " << name);
+        std::string selector = name == "line-chart" ? ".line-chart {" : ".line-chart ." + name;
+        CHECK(css.find(selector) != std::string::npos);
+    }
+    // What tells the series apart without colour is in the stylesheet, not the SVG.
+    CHECK(css.find(".line-chart .dashed > .key, .line-chart .dashed > .line { stroke-dasharray: 7 4; }") !=
+          std::string::npos);
+    CHECK(css.find(".line-chart .dotted > .key, .line-chart .dotted > .line { stroke-dasharray: 1 4;") !=
+          std::string::npos);
+    // A rule inside an @media block would leave charts unstyled elsewhere (in print, say): they are top-level.
+    for (const char* rule : {".line-chart {", ".line-chart .s1 {", ".line-chart .point-labels {"}) {
+        INFO(rule);
+        auto at = css.find(rule);
+        REQUIRE(at != std::string::npos);
+        std::string before = css.substr(0, at);
+        CHECK(std::count(before.begin(), before.end(), '{') == std::count(before.begin(), before.end(), '}'));
+    }
 }

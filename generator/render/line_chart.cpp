@@ -19,8 +19,10 @@ constexpr double kSpaceBelowPlot = 38;  // labels below the lowest points, then 
 constexpr double kLabelCharWidth = 7.8;  // a generous advance of a 13 px character: legends must not overlap
 constexpr std::size_t kMaxSeries = 3;
 
-// Contrast against white of at least 5:1, so lines and labels read for everyone.
-const char* const kColours[kMaxSeries] = {"#1d4f91", "#a0411b", "#505a5f"};
+// Colours, line styles and type live in assets/style.css (".line-chart"):
+// a results page has a couple of dozen charts, and attributes repeated on
+// every element were most of their bytes. Series are "s1".."s3" there.
+const char* const kSeriesClasses[kMaxSeries] = {"s1", "s2", "s3"};
 
 std::size_t text_length(const std::string& utf8) {
     std::size_t count = 0;
@@ -55,36 +57,35 @@ int legend_rows(const LineChart& chart) {
     return places.empty() ? 0 : places.back().second + 1;
 }
 
-std::string dash_array(Dash dash) {
+const char* dash_class(Dash dash) {
     switch (dash) {
         case Dash::solid: return "";
-        case Dash::dashed: return " stroke-dasharray=\"7 4\"";
-        case Dash::dotted: return " stroke-dasharray=\"1 4\" stroke-linecap=\"round\"";
+        case Dash::dashed: return " dashed";
+        case Dash::dotted: return " dotted";
     }
     return "";
 }
 
-std::string marker_svg(Marker marker, double x, double y, const std::string& colour) {
-    std::string fill = " fill=\"" + colour + "\"";
+// Squares and triangles are paths with relative steps: the shortest way to write them.
+void append_marker(std::string& svg, Marker marker, double x, double y) {
     switch (marker) {
         case Marker::circle:
-            return "<circle class=\"marker marker--circle\" cx=\"" + svg_number(x) + "\" cy=\"" + svg_number(y) +
-                   "\" r=\"4\"" + fill + "/>";
+            svg += "<circle cx=\"" + svg_number(x) + "\" cy=\"" + svg_number(y) + "\" r=\"4\"/>";
+            return;
         case Marker::square:
-            return "<rect class=\"marker marker--square\" x=\"" + svg_number(x - 4) + "\" y=\"" + svg_number(y - 4) +
-                   "\" width=\"8\" height=\"8\"" + fill + "/>";
+            svg += "<path d=\"M" + svg_number(x - 4) + " " + svg_number(y - 4) + "h8v8h-8z\"/>";
+            return;
         case Marker::triangle:
-            return "<path class=\"marker marker--triangle\" d=\"M" + svg_number(x) + " " + svg_number(y - 5.5) + "L" +
-                   svg_number(x + 5) + " " + svg_number(y + 3.5) + "L" + svg_number(x - 5) + " " +
-                   svg_number(y + 3.5) + "Z\"" + fill + "/>";
+            svg += "<path d=\"M" + svg_number(x) + " " + svg_number(y - 5.5) + "l5 9h-10z\"/>";
+            return;
     }
-    return "";
 }
 
-std::string text_svg(double x, double y, const std::string& anchor, const std::string& text,
-                     const std::string& extra = "") {
-    return "<text x=\"" + svg_number(x) + "\" y=\"" + svg_number(y) + "\" text-anchor=\"" + anchor + "\"" + extra +
-           ">" + escape_xml(text) + "</text>";
+// Where a text is anchored comes from the group it is in (see style.css).
+void append_text(std::string& svg, double x, double y, const std::string& text, const char* css_class = nullptr) {
+    svg += "<text";
+    if (css_class) svg += std::string(" class=\"") + css_class + "\"";
+    svg += " x=\"" + svg_number(x) + "\" y=\"" + svg_number(y) + "\">" + escape_xml(text) + "</text>";
 }
 
 std::vector<double> ticks_of(const LineChart& chart, double y_min, double y_max) {
@@ -113,12 +114,11 @@ std::string year_labels(std::vector<PointLabel> labels, const ChartGeometry& geo
         const PointLabel* label;
         double x;
         double baseline;
-        std::string anchor;
     };
     std::vector<Placed> placed;
     for (std::size_t i = 0; i < labels.size(); ++i) {
         const auto& label = labels[i];
-        placed.push_back({&label, label.x, i == 0 ? label.y - 9 : label.y + 17, "middle"});
+        placed.push_back({&label, label.x, i == 0 ? label.y - 9 : label.y + 17});
     }
     constexpr double kLineHeight = 13;
     for (std::size_t i = 1; i < placed.size(); ++i)
@@ -130,10 +130,8 @@ std::string year_labels(std::vector<PointLabel> labels, const ChartGeometry& geo
         double shift = placed.back().baseline - lowest_allowed;
         for (auto& place : placed) place.baseline -= shift;
     }
-    for (const auto& place : placed) {
-        svg += text_svg(place.x, place.baseline, place.anchor, place.label->text,
-                        " class=\"point-label\" fill=\"" + std::string(kColours[place.label->series]) + "\"");
-    }
+    for (const auto& place : placed)
+        append_text(svg, place.x, place.baseline, place.label->text, kSeriesClasses[place.label->series]);
     return svg;
 }
 
@@ -195,10 +193,10 @@ std::string chart_label(double value, int decimals, int min_decimals) {
 std::string line_chart_svg(const LineChart& chart) {
     auto geometry = chart_geometry(chart);
     const std::string& id = chart.id_prefix;
-    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"line-chart\" viewBox=\"0 0 " +
-                      svg_number(geometry.width) + " " + svg_number(geometry.height) +
-                      "\" width=\"100%\" role=\"img\" aria-labelledby=\"" + id + "-title " + id +
-                      "-desc\" font-family=\"system-ui, sans-serif\" font-size=\"13\">";
+    std::string svg;
+    svg.reserve(2048);
+    svg += "<svg class=\"line-chart\" viewBox=\"0 0 " + svg_number(geometry.width) + " " +
+           svg_number(geometry.height) + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id + "-desc\">";
     svg += "<title id=\"" + id + "-title\">" + escape_xml(chart.title) + "</title>";
     svg += "<desc id=\"" + id + "-desc\">" + escape_xml(chart.desc) + "</desc>";
 
@@ -209,44 +207,44 @@ std::string line_chart_svg(const LineChart& chart) {
         const auto& series = chart.series[i];
         double x = places[i].first;
         double y = kLegendTop + kLegendRow * places[i].second + kLegendRow / 2;
-        svg += "<path d=\"M" + svg_number(x) + " " + svg_number(y) + "H" + svg_number(x + 22) + "\" stroke=\"" +
-               kColours[i] + "\" stroke-width=\"2\"" + dash_array(series.dash) + "/>";
-        svg += marker_svg(series.marker, x + 11, y, kColours[i]);
-        svg += text_svg(x + 28, y + 4, "start", series.name);
+        svg += std::string("<g class=\"") + kSeriesClasses[i] + dash_class(series.dash) + "\">";
+        svg += "<path class=\"key\" d=\"M" + svg_number(x) + " " + svg_number(y) + "h22\"/>";
+        append_marker(svg, series.marker, x + 11, y);
+        append_text(svg, x + 28, y + 4, series.name);
+        svg += "</g>";
     }
     svg += "</g>";
 
     // Axes, grid and their labels.
-    std::string axis_colour = "#505a5f";
-    svg += "<g class=\"axes\" fill=\"#0b0c0c\">";
-    if (!chart.unit.empty()) svg += text_svg(4, geometry.plot_top - 16, "start", chart.unit);
-    for (double tick : ticks_of(chart, geometry.y_min, geometry.y_max)) {
-        double y = geometry.y_of(tick);
-        svg += "<path d=\"M" + svg_number(geometry.plot_left) + " " + svg_number(y) + "H" +
-               svg_number(geometry.plot_right) + "\" stroke=\"#d8dadb\" stroke-width=\"1\"/>";
-        svg += text_svg(geometry.plot_left - 6, y + 4, "end", chart_label(tick, chart.decimals));
-    }
-    svg += "<path d=\"M" + svg_number(geometry.plot_left) + " " + svg_number(geometry.plot_top) + "V" +
-           svg_number(geometry.plot_bottom) + "H" + svg_number(geometry.plot_right) + "\" fill=\"none\" stroke=\"" +
-           axis_colour + "\" stroke-width=\"1\"/>";
+    svg += "<g class=\"axes\">";
+    if (!chart.unit.empty()) append_text(svg, 4, geometry.plot_top - 16, chart.unit);
+    auto ticks = ticks_of(chart, geometry.y_min, geometry.y_max);
+    std::string left = svg_number(geometry.plot_left);
+    std::string right = svg_number(geometry.plot_right);
+    svg += "<path class=\"grid\" d=\"";
+    for (double tick : ticks) svg += "M" + left + " " + svg_number(geometry.y_of(tick)) + "H" + right;
+    svg += "\"/><g class=\"ticks\">";
+    for (double tick : ticks)
+        append_text(svg, geometry.plot_left - 6, geometry.y_of(tick) + 4, chart_label(tick, chart.decimals));
+    svg += "</g><path class=\"axis\" d=\"M" + left + " " + svg_number(geometry.plot_top) + "V" +
+           svg_number(geometry.plot_bottom) + "H" + right + "\"/><g class=\"years\">";
     for (std::size_t c = 0; c < chart.categories.size(); ++c)
-        svg += text_svg(geometry.x_of(c), geometry.height - 6, "middle", chart.categories[c]);
-    svg += "</g>";
+        append_text(svg, geometry.x_of(c), geometry.height - 6, chart.categories[c]);
+    svg += "</g></g>";
 
     // Lines break where a year has no value; a lone point is its marker alone.
     std::vector<std::vector<PointLabel>> labels_by_year(chart.categories.size());
     for (std::size_t i = 0; i < series_count(chart); ++i) {
         const auto& series = chart.series[i];
-        std::string colour = kColours[i];
-        svg += "<g class=\"series series--" + std::to_string(i + 1) + "\">";
+        svg += std::string("<g class=\"series ") + kSeriesClasses[i] + dash_class(series.dash) + "\">";
         std::vector<std::pair<double, double>> run;
         auto flush = [&] {
             if (run.size() >= 2) {
-                std::string d;
+                // After the first point, pairs of numbers are implicit line-tos.
+                svg += "<path class=\"line\" d=\"M";
                 for (std::size_t p = 0; p < run.size(); ++p)
-                    d += (p == 0 ? "M" : "L") + svg_number(run[p].first) + " " + svg_number(run[p].second);
-                svg += "<path class=\"line\" d=\"" + d + "\" fill=\"none\" stroke=\"" + colour +
-                       "\" stroke-width=\"2.5\"" + dash_array(series.dash) + "/>";
+                    svg += (p == 0 ? "" : " ") + svg_number(run[p].first) + " " + svg_number(run[p].second);
+                svg += "\"/>";
             }
             run.clear();
         };
@@ -260,13 +258,13 @@ std::string line_chart_svg(const LineChart& chart) {
             double x = geometry.x_of(c);
             double y = geometry.y_of(*value);
             run.push_back({x, y});
-            markers += marker_svg(series.marker, x, y, colour);
+            append_marker(markers, series.marker, x, y);
             labels_by_year[c].push_back({i, x, y, chart_label(*value, chart.decimals, chart.label_min_decimals)});
         }
         flush();
         svg += markers + "</g>";
     }
-    svg += "<g class=\"point-labels\" font-weight=\"700\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">";
+    svg += "<g class=\"point-labels\">";
     for (std::size_t c = 0; c < labels_by_year.size(); ++c)
         svg += year_labels(labels_by_year[c], geometry);
     svg += "</g></svg>";

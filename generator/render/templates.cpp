@@ -176,8 +176,10 @@ std::string Templates::render(const std::string& layout, const mustache::data& d
 }
 
 std::string Templates::render_page(const std::string& layout, mustache::data data) {
-    std::string content = render(layout, data);
-    data.set("content", content);
+    // kainjow's set() would copy the page's HTML twice; a string Data is filled by moving instead.
+    mustache::data content(mustache::data::type::string);
+    const_cast<std::string&>(content.string_value()) = render(layout, data);
+    data["content"] = std::move(content);
     return render("base", data);
 }
 

@@ -11,11 +11,31 @@ namespace shnor::view::detail {
 
 using model::ShownStatus;
 
-void put(Data& data, const std::string& key, const std::string& value) {
+// kainjow offers no way to move a string or a list into its data, but
+// Data(type) allocates a modifiable one, which is then filled by moving.
+Data string_data(std::string text) {
+    Data data(Data::type::string);
+    const_cast<std::string&>(data.string_value()) = std::move(text);
+    return data;
+}
+
+Data list_data(List list) {
+    Data data(Data::type::list);
+    const_cast<List&>(data.list_value()) = std::move(list);
+    return data;
+}
+
+void set(Data& data, const std::string& key, Data&& value) { data[key] = std::move(value); }
+void set(Data& data, const std::string& key, std::string value) { data[key] = string_data(std::move(value)); }
+void set(Data& data, const std::string& key, const char* value) { data[key] = string_data(value); }
+void set(Data& data, const std::string& key, List list) { data[key] = list_data(std::move(list)); }
+void set(Data& data, const std::string& key, bool value) { data[key] = Data(value); }
+
+void put(Data& data, const std::string& key, std::string value) {
     if (value.empty())
-        data.set(key, false);
+        set(data, key, false);
     else
-        data.set(key, value);
+        set(data, key, std::move(value));
 }
 
 void put_markdown(Data& data, const std::string& key, const std::string& markdown) {
@@ -26,18 +46,19 @@ void put_plain(Data& data, const std::string& key, const std::string& text) {
     put(data, key, text.empty() ? std::string() : render::plain_text_to_html(text));
 }
 
-void put_list(Data& data, const std::string& key, const List& list) {
+void put_list(Data& data, const std::string& key, List list) {
     // A section over a list repeats, so wrappers (a heading, <ul>) test has_<key>.
-    data.set("has_" + key, !list.empty());
+    set(data, "has_" + key, !list.empty());
     if (list.empty())
-        data.set(key, false);
+        set(data, key, false);
     else
-        data.set(key, list);
+        set(data, key, std::move(list));
 }
 
 List string_list(const std::vector<std::string>& values) {
     List list;
-    for (const auto& value : values) list.push_back(Data(value));
+    list.reserve(values.size());
+    for (const auto& value : values) list.push_back(string_data(value));
     return list;
 }
 
@@ -151,8 +172,8 @@ int count_of(const derive::Progress& progress, ShownStatus status) {
 
 Data status_tag(ShownStatus status) {
     Data tag;
-    tag.set("key", status_key(status));
-    tag.set("word", status_word(status));
+    set(tag, "key", status_key(status));
+    set(tag, "word", status_word(status));
     return tag;
 }
 
@@ -182,7 +203,7 @@ Data person_data(const model::Person& person) {
     put(data, "phone", person.phone);
     put(data, "phone_href", tel_href(person.phone));
     put(data, "email", person.email);
-    data.set("example", person.example);
+    set(data, "example", person.example);
     return data;
 }
 
@@ -206,17 +227,17 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
                    std::optional<model::ShownStatus> current) {
     Data data;
     int counted = progress.total - progress.cancelled;
-    data.set("total", std::to_string(progress.total));
-    data.set("total_text", items_text(progress.total));
-    data.set("counted", std::to_string(counted));
-    data.set("done", std::to_string(progress.done));
-    data.set("overdue", std::to_string(progress.overdue));
-    data.set("overdue_text", items_text(progress.overdue));
-    data.set("has_overdue", progress.overdue > 0);
-    data.set("percent", std::to_string(progress.percent_done()));
-    data.set("any", progress.total > 0);
-    data.set("summary", "выполнено " + std::to_string(progress.done) + " из " + std::to_string(counted));
-    data.set("linked", !listing_base.empty());
+    set(data, "total", std::to_string(progress.total));
+    set(data, "total_text", items_text(progress.total));
+    set(data, "counted", std::to_string(counted));
+    set(data, "done", std::to_string(progress.done));
+    set(data, "overdue", std::to_string(progress.overdue));
+    set(data, "overdue_text", items_text(progress.overdue));
+    set(data, "has_overdue", progress.overdue > 0);
+    set(data, "percent", std::to_string(progress.percent_done()));
+    set(data, "any", progress.total > 0);
+    set(data, "summary", "выполнено " + std::to_string(progress.done) + " из " + std::to_string(counted));
+    set(data, "linked", !listing_base.empty());
     auto listing_href = [&](ShownStatus status) {
         return listing_base.empty() ? std::string() : listing_base + status_key(status) + "/" + fragment;
     };
@@ -230,28 +251,28 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
         int count = count_of(progress, status);
         if (count == 0) continue;
         Data entry = status_tag(status);
-        entry.set("count", std::to_string(count));
-        entry.set("noun", plural_form(count, "мероприятие", "мероприятия", "мероприятий"));
+        set(entry, "count", std::to_string(count));
+        set(entry, "noun", plural_form(count, "мероприятие", "мероприятия", "мероприятий"));
         put(entry, "href", listing_href(status));
-        entry.set("current", current == status);
-        counts.push_back(entry);
+        set(entry, "current", current == status);
+        counts.push_back(std::move(entry));
         if (status == ShownStatus::cancelled || counted == 0) continue;
         Data segment = status_tag(status);
         char width[32];
         std::snprintf(width, sizeof width, "%.2f", 100.0 * count / counted);
-        segment.set("width", std::string(width));
-        segments.push_back(segment);
+        set(segment, "width", std::string(width));
+        segments.push_back(std::move(segment));
     }
-    put_list(data, "counts", counts);
-    put_list(data, "segments", segments);
+    put_list(data, "counts", std::move(counts));
+    put_list(data, "segments", std::move(segments));
     return data;
 }
 
 Data link_data(const std::string& text, const std::string& href, bool internal) {
     Data data;
-    data.set("text", text);
+    set(data, "text", text);
     put(data, "href", href);
-    data.set("internal", internal);
+    set(data, "internal", internal);
     return data;
 }
 
@@ -338,8 +359,8 @@ List Links::news_reporting_on(const model::RoadmapItem& item) const {
     List links;
     for (const auto& news : index_.news_reporting_on(item)) {
         Data link = link_data(news.item->title, news_href(news.owner, news.item->id), true);
-        link.set("date", news.item->date.dotted());
-        links.push_back(link);
+        set(link, "date", news.item->date.dotted());
+        links.push_back(std::move(link));
     }
     return links;
 }
@@ -391,7 +412,7 @@ Data row_data(const model::RoadmapItem& item, const Links& links, const std::str
               const std::string& full_page) {
     Data row;
     std::string anchor = item_anchor(anchor_prefix, item.n, ordinal);
-    row.set("anchor", anchor);
+    set(row, "anchor", anchor);
     put(row, "full_href", full_page.empty() ? std::string() : full_page + "#" + anchor);
     put(row, "n", item.n);
     put_plain(row, "title_html", item.title);
@@ -401,20 +422,22 @@ Data row_data(const model::RoadmapItem& item, const Links& links, const std::str
     put(row, "dates", dates == item.when ? std::string() : dates);
     put_list(row, "responsible", string_list(item.responsible));
     put_plain(row, "result_html", item.result);
-    row.set("status", status_tag(item.derived.shown));
+    set(row, "status", status_tag(item.derived.shown));
     put_markdown(row, "report_html", item.report);
     put(row, "reported", date_text(item.reported));
     List evidence;
+    evidence.reserve(item.evidence.size());
     for (const auto& ref : item.evidence) evidence.push_back(links.evidence(ref));
-    put_list(row, "evidence", evidence);
+    put_list(row, "evidence", std::move(evidence));
     List reporting;
-    for (const auto& news : links.news_reporting_on(item))
-        if (!in_evidence(item, news)) reporting.push_back(news);
-    put_list(row, "reporting_news", reporting);
+    for (auto& news : links.news_reporting_on(item))
+        if (!in_evidence(item, news)) reporting.push_back(std::move(news));
+    put_list(row, "reporting_news", std::move(reporting));
     List schools;
+    schools.reserve(item.schools.size());
     for (const auto& slug : item.schools) schools.push_back(links.school_link(slug));
-    put_list(row, "schools", schools);
-    row.set("example", item.example);
+    put_list(row, "schools", std::move(schools));
+    set(row, "example", item.example);
     return row;
 }
 
@@ -427,9 +450,11 @@ bool concerns(const model::RoadmapItem& item, const std::string& slug) {
 List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std::string& anchor_prefix,
                     const RowFilter& filter) {
     List tables;
+    tables.reserve(roadmap.sections.size());
     int ordinal = 0;
     for (const auto& section : roadmap.sections) {
         List rows;
+        rows.reserve(section.items.size());
         for (const auto& item : section.items) {
             ++ordinal;
             if (!filter.only_school.empty() && !concerns(item, filter.only_school)) continue;
@@ -445,28 +470,28 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
             caption = "Раздел " + section.n + (section.title.empty() ? "" : ". " + section.title);
         else
             caption = section.title.empty() ? "Мероприятия" : section.title;
-        table.set("caption", caption);
-        table.set("rows", rows);
-        tables.push_back(table);
+        set(table, "caption", caption);
+        set(table, "rows", std::move(rows));
+        tables.push_back(std::move(table));
     }
     return tables;
 }
 
 Data roadmap_summary(const model::Roadmap& roadmap, const Links& links) {
     Data data;
-    data.set("id", roadmap.id);
-    data.set("title", roadmap.title);
+    set(data, "id", roadmap.id);
+    set(data, "title", roadmap.title);
     put(data, "period", period_text(roadmap.period));
-    data.set("approved_by", roadmap.approved_by.empty() ? Data(false) : links.reference(roadmap.approved_by));
-    data.set("progress", progress_data(derive::progress_of(roadmap)));
+    set(data, "approved_by", roadmap.approved_by.empty() ? Data(false) : links.reference(roadmap.approved_by));
+    set(data, "progress", progress_data(derive::progress_of(roadmap)));
     return data;
 }
 
 Data document_data(const model::Document& document, const Links& links) {
     Data data;
-    data.set("id", document.id);
-    data.set("title", document.title);
-    data.set("kind", document_kind_plural(document.kind));
+    set(data, "id", document.id);
+    set(data, "title", document.title);
+    set(data, "kind", document_kind_plural(document.kind));
     std::string number_date;
     if (!document.number.empty()) number_date = "№ " + document.number;
     if (document.date) number_date += (number_date.empty() ? "от " : " от ") + document.date->dotted();
@@ -481,15 +506,15 @@ Data document_data(const model::Document& document, const Links& links) {
     put(data, "signed_by", signer);
     List based_on;
     for (const auto& id : document.based_on) based_on.push_back(links.reference(id));
-    put_list(data, "based_on", based_on);
+    put_list(data, "based_on", std::move(based_on));
     if (!document.site_path.empty()) {
         Data file;
-        file.set("href", document.site_path);
+        set(file, "href", document.site_path);
         std::string type = document.file_type.empty() ? std::string("Файл") : document.file_type;
-        file.set("info", document.file_size > 0 ? type + ", " + file_size_text(document.file_size) : type);
-        data.set("file", file);
+        set(file, "info", document.file_size > 0 ? type + ", " + file_size_text(document.file_size) : type);
+        set(data, "file", std::move(file));
     } else {
-        data.set("file", false);
+        set(data, "file", false);
     }
     put(data, "url", document.file.empty() || document.site_path.empty() ? document.url : std::string());
     if (!document.page.empty()) {
@@ -497,22 +522,22 @@ Data document_data(const model::Document& document, const Links& links) {
                                                  [&](const auto& page) { return page.slug == document.page; });
         std::string href = own ? "schools/" + links.school()->slug + "/pages/" + document.page + "/"
                                : "pages/" + document.page + "/";
-        data.set("page", link_data("Полный текст на сайте", href, true));
+        set(data, "page", link_data("Полный текст на сайте", href, true));
     } else {
-        data.set("page", false);
+        set(data, "page", false);
     }
-    data.set("example", document.example);
+    set(data, "example", document.example);
     return data;
 }
 
 Data news_summary(const model::NewsItem& item, const std::string& href) {
     Data data;
-    data.set("id", item.id);
-    data.set("title", item.title);
-    data.set("date", item.date.russian());
-    data.set("date_iso", item.date.iso());
-    data.set("href", href);
-    data.set("example", item.example);
+    set(data, "id", item.id);
+    set(data, "title", item.title);
+    set(data, "date", item.date.russian());
+    set(data, "date_iso", item.date.iso());
+    set(data, "href", href);
+    set(data, "example", item.example);
     return data;
 }
 
@@ -523,11 +548,11 @@ Data news_data(const model::NewsItem& item, const Links& links) {
     int number = 0;
     for (const auto& path : item.photo_site_paths) {
         Data photo;
-        photo.set("src", path);
-        photo.set("alt", "Фотография " + std::to_string(++number) + " к новости «" + item.title + "»");
-        photos.push_back(photo);
+        set(photo, "src", path);
+        set(photo, "alt", "Фотография " + std::to_string(++number) + " к новости «" + item.title + "»");
+        photos.push_back(std::move(photo));
     }
-    put_list(data, "photos", photos);
+    put_list(data, "photos", std::move(photos));
     List news_links;
     for (const auto& link : item.links) {
         std::string text = link.title.empty() ? link.url : link.title;
@@ -536,11 +561,11 @@ Data news_data(const model::NewsItem& item, const Links& links) {
         else
             news_links.push_back(link_data(text, link.url, false));
     }
-    put_list(data, "links", news_links);
+    put_list(data, "links", std::move(news_links));
     List schools;
     for (const auto& slug : item.schools) schools.push_back(links.school_link(slug));
-    put_list(data, "schools", schools);
-    data.set("roadmap_item", item.roadmap_item.empty() ? Data(false) : links.roadmap_item_link(item.roadmap_item));
+    put_list(data, "schools", std::move(schools));
+    set(data, "roadmap_item", item.roadmap_item.empty() ? Data(false) : links.roadmap_item_link(item.roadmap_item));
     return data;
 }
 
@@ -553,16 +578,16 @@ std::string category_short(const std::string& type) {
 
 Data category_data(const model::Category& category, const Links& links) {
     Data data;
-    data.set("type", category.type);
-    data.set("short", category_short(category.type));
+    set(data, "type", category.type);
+    set(data, "short", category_short(category.type));
     if (category.type == "shnor")
-        data.set("abbr_title", "школа с низкими образовательными результатами");
+        set(data, "abbr_title", "школа с низкими образовательными результатами");
     else if (category.type == "shnsu")
-        data.set("abbr_title", "школа, функционирующая в неблагоприятных социальных условиях");
+        set(data, "abbr_title", "школа, функционирующая в неблагоприятных социальных условиях");
     else
-        data.set("abbr_title", false);
+        set(data, "abbr_title", false);
     put(data, "year", category.year ? std::to_string(*category.year) : std::string());
-    data.set("basis", category.basis.empty() ? Data(false) : links.reference(category.basis));
+    set(data, "basis", category.basis.empty() ? Data(false) : links.reference(category.basis));
     put_list(data, "reasons", string_list(category.reasons));
     return data;
 }
@@ -587,13 +612,13 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
                const std::string& title, const std::string& section) {
     Data data;
     std::string root = path == "404.html" ? url_path_of(context.base_url) : root_prefix_of(path);
-    data.set("root", root);
-    data.set("asset_root", root);
-    data.set("home_href", root.empty() ? std::string("./") : root);
-    data.set("page_path", path);
-    data.set("vi", false);
-    data.set("title", title);
-    data.set("site_title", site.config.title);
+    set(data, "root", root);
+    set(data, "asset_root", root);
+    set(data, "home_href", root.empty() ? std::string("./") : root);
+    set(data, "page_path", path);
+    set(data, "vi", false);
+    set(data, "title", title);
+    set(data, "site_title", site.config.title);
     const auto& district = site.config.district;
     put(data, "district_name", district.name);
     put(data, "region", district.region);
@@ -603,28 +628,29 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
     put(data, "district_phone_href", tel_href(district.phone));
     put(data, "district_email", district.email);
     put(data, "district_website", district.website);
-    data.set("build_date", context.build_date.russian());
-    data.set("build_date_iso", context.build_date.iso());
-    data.set("canonical", context.base_url + path);
-    data.set("glossary", has_page(site.district.pages, "glossary"));
-    data.set("has_vi_copy", path != "404.html");
+    set(data, "build_date", context.build_date.russian());
+    set(data, "build_date_iso", context.build_date.iso());
+    set(data, "canonical", context.base_url + path);
+    set(data, "glossary", has_page(site.district.pages, "glossary"));
+    set(data, "has_vi_copy", path != "404.html");
 
     const std::pair<const char*, const char*> items[] = {
         {"home", "Главная"},        {"programs", "Программы и дорожные карты"},
         {"schools", "Школы"},       {"indicators", "Показатели"},
         {"documents", "Документы"}, {"news", "Новости"}};
     List nav;
+    nav.reserve(std::size(items));
     for (const auto& [key, label] : items) {
         Data item;
         std::string key_text = key;
-        item.set("label", std::string(label));
-        item.set("href", key_text == "home" ? std::string() : key_text + "/");
-        item.set("is_home", key_text == "home");
-        item.set("current", section == key_text);
-        item.set("current_page", path == (key_text == "home" ? std::string() : key_text + "/"));
-        nav.push_back(item);
+        set(item, "label", std::string(label));
+        set(item, "href", key_text == "home" ? std::string() : key_text + "/");
+        set(item, "is_home", key_text == "home");
+        set(item, "current", section == key_text);
+        set(item, "current_page", path == (key_text == "home" ? std::string() : key_text + "/"));
+        nav.push_back(std::move(item));
     }
-    data.set("nav", nav);
+    set(data, "nav", std::move(nav));
     return data;
 }
 

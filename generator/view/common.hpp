@@ -17,11 +17,22 @@ namespace shnor::view::detail {
 
 // kainjow looks a missing key up in the enclosing contexts, so an absent
 // optional field would show its parent's value: empty fields are set to false.
-void put(Data& data, const std::string& key, const std::string& value);
+void put(Data& data, const std::string& key, std::string value);
 void put_markdown(Data& data, const std::string& key, const std::string& markdown);
 void put_plain(Data& data, const std::string& key, const std::string& text);
-void put_list(Data& data, const std::string& key, const List& list);
+void put_list(Data& data, const std::string& key, List list);
 List string_list(const std::vector<std::string>& values);
+
+// kainjow's own data.set() and Data(list) deep-copy their argument, a whole
+// subtree, on every level a page's data is assembled from: these move it in.
+// A Data lvalue does not bind, so a copy has to be written out as Data(x).
+void set(Data& data, const std::string& key, Data&& value);
+void set(Data& data, const std::string& key, std::string value);
+void set(Data& data, const std::string& key, const char* value);
+void set(Data& data, const std::string& key, List list);
+void set(Data& data, const std::string& key, bool value);
+Data string_data(std::string text);
+Data list_data(List list);
 
 // Russian number formatting: a decimal comma, trailing zeros dropped.
 std::string format_number(double value, int max_decimals = 1);

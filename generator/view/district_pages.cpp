@@ -55,8 +55,8 @@ std::string indicator_status_word(derive::IndicatorStatus status) {
 
 Data indicator_status_tag(derive::IndicatorStatus status) {
     Data tag;
-    tag.set("key", indicator_status_key(status));
-    tag.set("word", indicator_status_word(status));
+    set(tag, "key", indicator_status_key(status));
+    set(tag, "word", indicator_status_word(status));
     return tag;
 }
 
@@ -132,11 +132,11 @@ std::string indicator_chart(const model::Indicator& indicator, const std::string
 
 Data point_row(const std::string& label, const model::IndicatorPoint& point, const std::string& unit) {
     Data row;
-    row.set("label", label);
-    row.set("year", std::to_string(point.year));
-    row.set("value", value_text(point.value, unit));
+    set(row, "label", label);
+    set(row, "year", std::to_string(point.year));
+    set(row, "value", value_text(point.value, unit));
     put(row, "note", point.note);
-    row.set("example", point.example);
+    set(row, "example", point.example);
     return row;
 }
 
@@ -145,15 +145,15 @@ Data point_row(const std::string& label, const model::IndicatorPoint& point, con
 Data indicator_data(const model::Indicator& indicator, const std::string& anchor, int heading_level) {
     auto progress = derive::indicator_progress(indicator);
     Data data;
-    data.set("id", indicator.id);
-    data.set("anchor", anchor);
-    data.set("level", std::to_string(heading_level));
-    data.set("title", indicator.title);
+    set(data, "id", indicator.id);
+    set(data, "anchor", anchor);
+    set(data, "level", std::to_string(heading_level));
+    set(data, "title", indicator.title);
     put(data, "unit", indicator.unit);
-    data.set("better", better_word(indicator.better));
-    data.set("status", indicator_status_tag(progress.status));
+    set(data, "better", better_word(indicator.better));
+    set(data, "status", indicator_status_tag(progress.status));
     std::string headline = indicator_headline(indicator, progress);
-    data.set("headline", headline);
+    set(data, "headline", headline);
     put(data, "chart_svg", indicator_chart(indicator, headline, anchor + "-chart"));
     List rows;
     if (indicator.baseline) rows.push_back(point_row("Исходное значение", *indicator.baseline, indicator.unit));
@@ -161,7 +161,7 @@ Data indicator_data(const model::Indicator& indicator, const std::string& anchor
     std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.year < b.year; });
     for (const auto& point : values) rows.push_back(point_row("Фактическое значение", point, indicator.unit));
     if (indicator.target) rows.push_back(point_row("Целевое значение", *indicator.target, indicator.unit));
-    put_list(data, "rows", rows);
+    put_list(data, "rows", std::move(rows));
     const auto& latest = progress.latest;
     const auto* shown = latest ? &*latest : (indicator.baseline ? &*indicator.baseline : nullptr);
     put(data, "latest", shown ? value_text(shown->value, indicator.unit) : std::string());
@@ -194,9 +194,9 @@ Data shnor_share_data(const model::Site& site) {
     // One decimal, as the indicators are written (9 of 23 is 39,1 %).
     double share = std::round(1000.0 * count / *total) / 10;
     Data data;
-    data.set("count", std::to_string(count));
-    data.set("total", std::to_string(*total));
-    data.set("share", value_text(share, "%"));
+    set(data, "count", std::to_string(count));
+    set(data, "total", std::to_string(*total));
+    set(data, "share", value_text(share, "%"));
     put(data, "year", latest_year ? std::to_string(*latest_year) : std::string());
     std::string line = "Сейчас ШНОР: " + std::to_string(count) + " из " + std::to_string(*total) + " " +
                        plural_form(*total, "школы", "школ", "школ") + " (" + value_text(share, "%") + ")";
@@ -205,16 +205,16 @@ Data shnor_share_data(const model::Site& site) {
     bool has_target = indicator != site.indicators.end() && indicator->target;
     if (has_target) {
         line += "; " + target_clause(*indicator->target, "%") + ".";
-        data.set("target", value_text(indicator->target->value, "%"));
-        data.set("target_year", std::to_string(indicator->target->year));
-        data.set("indicator_href", "indicators/#" + indicator->id);
+        set(data, "target", value_text(indicator->target->value, "%"));
+        set(data, "target_year", std::to_string(indicator->target->year));
+        set(data, "indicator_href", "indicators/#" + indicator->id);
     } else {
         line += ".";
-        data.set("target", false);
-        data.set("target_year", false);
-        data.set("indicator_href", false);
+        set(data, "target", false);
+        set(data, "target_year", false);
+        set(data, "indicator_href", false);
     }
-    data.set("line", line);
+    set(data, "line", line);
     return data;
 }
 
@@ -258,13 +258,13 @@ Data category_counts(const SiteIndex& index) {
         if (count == 0) continue;
         model::Category sample{type, std::nullopt, "", {}};
         Data entry = category_data(sample, Links(index, nullptr));
-        entry.set("count", std::to_string(count));
-        counts.push_back(entry);
+        set(entry, "count", std::to_string(count));
+        counts.push_back(std::move(entry));
     }
-    put_list(data, "list", counts);
+    put_list(data, "list", std::move(counts));
     const auto& total = site.config.district.schools_total;
     put(data, "total", total ? std::to_string(*total) : std::string());
-    data.set("on_site", std::to_string(site.schools.size()));
+    set(data, "on_site", std::to_string(site.schools.size()));
     return data;
 }
 
@@ -273,30 +273,30 @@ Data school_row(const SiteIndex& index, const model::School& school, bool with_t
     const auto& site = index.site();
     Links links(index, &school);
     Data row;
-    row.set("name", school.display_name());
-    row.set("full_name", school.name);
-    row.set("href", "schools/" + school.slug + "/");
+    set(row, "name", school.display_name());
+    set(row, "full_name", school.name);
+    set(row, "href", "schools/" + school.slug + "/");
     List categories;
     List reasons;
     for (const auto& category : school.categories) {
         categories.push_back(category_data(category, links));
         for (const auto& reason : category.reasons) reasons.push_back(Data(reason));
     }
-    put_list(row, "categories", categories);
-    put_list(row, "reasons", reasons);
+    put_list(row, "categories", std::move(categories));
+    put_list(row, "reasons", std::move(reasons));
     auto own_items = items_of(school.own.roadmaps);
     auto district_items = district_items_of(site, school.slug);
     std::string listing = school_roadmap_listing_base(school.slug);
     // Own roadmaps and the district's items for the school are counted apart:
     // they answer to different people.
-    row.set("own_progress", own_items.empty() ? Data(false)
+    set(row, "own_progress", own_items.empty() ? Data(false)
                                               : progress_data(count_items(own_items), listing, "#own"));
-    row.set("district_progress", district_items.empty()
+    set(row, "district_progress", district_items.empty()
                                      ? Data(false)
                                      : progress_data(count_items(district_items), listing, "#district"));
-    row.set("roadmap_href", "schools/" + school.slug + "/roadmap/");
-    row.set("results_href", "schools/" + school.slug + "/results/");
-    row.set("has_results", !school.results.empty());
+    set(row, "roadmap_href", "schools/" + school.slug + "/roadmap/");
+    set(row, "results_href", "schools/" + school.slug + "/results/");
+    set(row, "has_results", !school.results.empty());
     if (with_trends) put_list(row, "results_trends", results_trends(index.results().groups_of(school)));
     return row;
 }
@@ -311,14 +311,14 @@ Data overdue_summary(const std::vector<model::Roadmap>& roadmaps) {
         if (overdue == 0) continue;
         total += overdue;
         Data entry = link_data(roadmap.title, roadmap_listing_base(roadmap.id) + status_key(model::ShownStatus::overdue) + "/", true);
-        entry.set("count_text", items_text(overdue));
-        by_roadmap.push_back(entry);
+        set(entry, "count_text", items_text(overdue));
+        by_roadmap.push_back(std::move(entry));
     }
-    data.set("any", total > 0);
-    data.set("count", std::to_string(total));
-    data.set("line", total > 0 ? "Просрочено: " + items_text(total) : std::string("Просроченных мероприятий нет"));
+    set(data, "any", total > 0);
+    set(data, "count", std::to_string(total));
+    set(data, "line", total > 0 ? "Просрочено: " + items_text(total) : std::string("Просроченных мероприятий нет"));
     // One roadmap with overdue items: the line itself is the link.
-    data.set("single", by_roadmap.size() == 1 ? by_roadmap[0] : Data(false));
+    set(data, "single", by_roadmap.size() == 1 ? by_roadmap[0] : Data(false));
     put_list(data, "by_roadmap", by_roadmap.size() > 1 ? by_roadmap : List{});
     return data;
 }
@@ -327,7 +327,7 @@ Data overdue_summary(const std::vector<model::Roadmap>& roadmaps) {
 Data results_overview_data(const derive::ResultsOverview& overview) {
     if (overview.schools_with_trend == 0) return Data(false);
     Data data;
-    data.set("line", "Средний балл за последний год вырос в " + std::to_string(overview.improved) + " из " +
+    set(data, "line", "Средний балл за последний год вырос в " + std::to_string(overview.improved) + " из " +
                          count_text(overview.schools_with_trend, "школы", "школ", "школ") + " с результатами за два года и более");
     std::string rest;
     if (overview.worsened > 0) rest += "снизился в " + count_text(overview.worsened, "школе", "школах", "школах");
@@ -342,52 +342,53 @@ void add_home(const SiteIndex& index, const BuildContext& context, std::vector<P
     const auto& site = index.site();
     PageSpec page = make_page(site, context, "", "home", site.config.title, "home", {});
     Links links(index, nullptr);
-    page.data.set("categories", category_counts(index));
+    set(page.data, "categories", category_counts(index));
     const auto& district_roadmaps = site.district.roadmaps;
     // With one roadmap the counts lead to its status listings; with several
     // each roadmap's own line does.
     std::string listing = district_roadmaps.size() == 1 ? roadmap_listing_base(district_roadmaps[0].id) : "";
-    page.data.set("progress", progress_data(derive::progress_of(district_roadmaps), listing));
-    page.data.set("overdue", overdue_summary(district_roadmaps));
+    set(page.data, "progress", progress_data(derive::progress_of(district_roadmaps), listing));
+    set(page.data, "overdue", overdue_summary(district_roadmaps));
     List roadmaps;
     for (const auto& roadmap : district_roadmaps) {
         Data entry = roadmap_summary(roadmap, links);
-        entry.set("progress", progress_data(derive::progress_of(roadmap), roadmap_listing_base(roadmap.id)));
-        roadmaps.push_back(entry);
+        set(entry, "progress", progress_data(derive::progress_of(roadmap), roadmap_listing_base(roadmap.id)));
+        roadmaps.push_back(std::move(entry));
     }
-    put_list(page.data, "roadmaps", roadmaps);
+    put_list(page.data, "roadmaps", std::move(roadmaps));
     List programs;
     for (const auto& program : site.district.programs) {
         Data entry;
-        entry.set("title", program.title);
-        entry.set("href", "programs/" + program.id + "/");
-        entry.set("kind", program_kind_word(program.kind));
+        set(entry, "title", program.title);
+        set(entry, "href", "programs/" + program.id + "/");
+        set(entry, "kind", program_kind_word(program.kind));
         put(entry, "period", period_text(program.period));
-        programs.push_back(entry);
+        programs.push_back(std::move(entry));
     }
-    put_list(page.data, "programs", programs);
+    put_list(page.data, "programs", std::move(programs));
     List indicators;
     for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator, indicator.id, 3));
-    put_list(page.data, "indicators", indicators);
-    page.data.set("shnor_share", shnor_share_data(site));
-    page.data.set("results_overview", results_overview_data(index.results().overview()));
+    put_list(page.data, "indicators", std::move(indicators));
+    set(page.data, "shnor_share", shnor_share_data(site));
+    set(page.data, "results_overview", results_overview_data(index.results().overview()));
     List news;
     for (std::size_t i = 0; i < site.district.news.size() && i < kNewsOnHome; ++i)
         news.push_back(news_summary(site.district.news[i], "news/" + site.district.news[i].id + "/"));
-    put_list(page.data, "news", news);
+    put_list(page.data, "news", std::move(news));
     const auto& coordinator = site.config.coordinator;
-    page.data.set("coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
+    set(page.data, "coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
     List facts;
     for (const auto& fact : site.config.district.facts) {
         Data entry;
-        entry.set("label", fact.label);
-        entry.set("value", fact.value);
-        facts.push_back(entry);
+        set(entry, "label", fact.label);
+        set(entry, "value", fact.value);
+        facts.push_back(std::move(entry));
     }
-    put_list(page.data, "facts", facts);
+    put_list(page.data, "facts", std::move(facts));
     List schools;
+    schools.reserve(site.schools.size());
     for (const auto& school : site.schools) schools.push_back(school_row(index, school, false));
-    put_list(page.data, "schools", schools);
+    put_list(page.data, "schools", std::move(schools));
     pages.push_back(std::move(page));
 }
 
@@ -399,22 +400,22 @@ void add_programs_index(const SiteIndex& index, const BuildContext& context, std
     List programs;
     for (const auto& program : site.district.programs) {
         Data entry;
-        entry.set("title", program.title);
-        entry.set("href", "programs/" + program.id + "/");
-        entry.set("kind", program_kind_word(program.kind));
+        set(entry, "title", program.title);
+        set(entry, "href", "programs/" + program.id + "/");
+        set(entry, "kind", program_kind_word(program.kind));
         put(entry, "period", period_text(program.period));
-        entry.set("approved_by", program.approved_by.empty() ? Data(false) : links.reference(program.approved_by));
-        programs.push_back(entry);
+        set(entry, "approved_by", program.approved_by.empty() ? Data(false) : links.reference(program.approved_by));
+        programs.push_back(std::move(entry));
     }
-    put_list(page.data, "programs", programs);
+    put_list(page.data, "programs", std::move(programs));
     List roadmaps;
     for (const auto& roadmap : site.district.roadmaps) {
         Data entry = roadmap_summary(roadmap, links);
-        entry.set("href", "roadmaps/" + roadmap.id + "/");
-        entry.set("progress", progress_data(derive::progress_of(roadmap), roadmap_listing_base(roadmap.id)));
-        roadmaps.push_back(entry);
+        set(entry, "href", "roadmaps/" + roadmap.id + "/");
+        set(entry, "progress", progress_data(derive::progress_of(roadmap), roadmap_listing_base(roadmap.id)));
+        roadmaps.push_back(std::move(entry));
     }
-    put_list(page.data, "roadmaps", roadmaps);
+    put_list(page.data, "roadmaps", std::move(roadmaps));
     pages.push_back(std::move(page));
 }
 
@@ -437,17 +438,17 @@ void add_status_listings(const SiteIndex& index, const BuildContext& context, co
                                   {{"Главная", ""}, {"Программы и «дорожные карты»", "programs/"},
                                    {roadmap.title, roadmap_href}});
         Data data;
-        data.set("heading", heading);
-        data.set("status", status_tag(status));
-        data.set("roadmap_title", roadmap.title);
-        data.set("roadmap_href", roadmap_href);
-        data.set("total_text", items_text(progress.total));
-        data.set("progress", progress_data(progress, listing, "", status));
+        set(data, "heading", heading);
+        set(data, "status", status_tag(status));
+        set(data, "roadmap_title", roadmap.title);
+        set(data, "roadmap_href", roadmap_href);
+        set(data, "total_text", items_text(progress.total));
+        set(data, "progress", progress_data(progress, listing, "", status));
         RowFilter filter;
         filter.only_status = status;
         filter.full_page = roadmap_href;
         put_list(data, "tables", roadmap_tables(roadmap, links, "", filter));
-        page.data.set("listing", data);
+        set(page.data, "listing", std::move(data));
         pages.push_back(std::move(page));
     }
 }
@@ -463,11 +464,11 @@ void add_roadmap(const SiteIndex& index, const BuildContext& context, const mode
     Data program_link(false);
     for (const auto& program : site.district.programs)
         if (program.id == roadmap.program) program_link = link_data(program.title, "programs/" + program.id + "/", true);
-    data.set("program", program_link);
+    set(data, "program", std::move(program_link));
     std::string listing = roadmap_listing_base(roadmap.id);
-    data.set("progress", progress_data(derive::progress_of(roadmap), listing));
+    set(data, "progress", progress_data(derive::progress_of(roadmap), listing));
     put_list(data, "tables", roadmap_tables(roadmap, links, ""));
-    page.data.set("roadmap", data);
+    set(page.data, "roadmap", std::move(data));
     pages.push_back(std::move(page));
     add_status_listings(index, context, roadmap, pages);
 }
@@ -477,7 +478,7 @@ void add_indicators(const model::Site& site, const BuildContext& context, std::v
                               {{"Главная", ""}});
     List indicators;
     for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator, indicator.id, 2));
-    put_list(page.data, "indicators", indicators);
+    put_list(page.data, "indicators", std::move(indicators));
     pages.push_back(std::move(page));
 }
 
@@ -485,9 +486,10 @@ void add_schools(const SiteIndex& index, const BuildContext& context, std::vecto
     const auto& site = index.site();
     PageSpec page = make_page(site, context, "schools/", "schools", "Школы", "schools", {{"Главная", ""}});
     List schools;
+    schools.reserve(site.schools.size());
     for (const auto& school : site.schools) schools.push_back(school_row(index, school, true));
-    put_list(page.data, "schools", schools);
-    page.data.set("categories", category_counts(index));
+    put_list(page.data, "schools", std::move(schools));
+    set(page.data, "categories", category_counts(index));
     pages.push_back(std::move(page));
 }
 
@@ -530,59 +532,59 @@ std::vector<const model::RoadmapItem*> items_of(const std::vector<model::Roadmap
 std::vector<const model::RoadmapItem*> district_items_of(const model::Site& site, const std::string& slug) {
     std::vector<const model::RoadmapItem*> items;
     for (const auto* item : items_of(site.district.roadmaps))
-        if (std::find(item->schools.begin(), item->schools.end(), slug) != item->schools.end()) items.push_back(item);
+        if (std::find(item->schools.begin(), item->schools.end(), slug) != item->schools.end()) items.push_back(std::move(item));
     return items;
 }
 
 Data program_data(const model::Program& program, const std::vector<model::Roadmap>& roadmaps,
                   const std::function<std::string(const std::string& roadmap_id)>& roadmap_href, const Links& links) {
     Data data;
-    data.set("id", program.id);
-    data.set("title", program.title);
-    data.set("kind", program_kind_word(program.kind));
-    data.set("example", program.example);
-    data.set("approved_by", program.approved_by.empty() ? Data(false) : links.reference(program.approved_by));
+    set(data, "id", program.id);
+    set(data, "title", program.title);
+    set(data, "kind", program_kind_word(program.kind));
+    set(data, "example", program.example);
+    set(data, "approved_by", program.approved_by.empty() ? Data(false) : links.reference(program.approved_by));
     put_list(data, "developers", string_list(program.developers));
     put_list(data, "executors", string_list(program.executors));
-    data.set("curator", program.curator && !program.curator->empty() ? person_data(*program.curator) : Data(false));
+    set(data, "curator", program.curator && !program.curator->empty() ? person_data(*program.curator) : Data(false));
     put_plain(data, "goal_html", program.goal);
     List tasks;
     for (const auto& task : program.tasks) {
         Data entry;
-        entry.set("text", task.text);
+        set(entry, "text", task.text);
         put_list(entry, "actions", string_list(task.actions));
-        tasks.push_back(entry);
+        tasks.push_back(std::move(entry));
     }
-    put_list(data, "tasks", tasks);
+    put_list(data, "tasks", std::move(tasks));
     put_list(data, "indicator_links", indicator_links(program.indicators, links.site()));
     List indicators;
     for (const auto& id : program.indicators)
         for (const auto& indicator : links.site().indicators)
             if (indicator.id == id) indicators.push_back(indicator_data(indicator, "indicator-" + indicator.id, 3));
-    put_list(data, "indicators", indicators);
+    put_list(data, "indicators", std::move(indicators));
     put(data, "period", period_text(program.period));
     List stages;
     for (const auto& stage : program.stages) stages.push_back(stage_data(stage));
-    put_list(data, "stages", stages);
+    put_list(data, "stages", std::move(stages));
     put_list(data, "expected_results", string_list(program.expected_results));
     put_plain(data, "control_html", program.control);
     List other;
     for (const auto& fact : program.other) {
         Data entry;
-        entry.set("label", fact.label);
+        set(entry, "label", fact.label);
         put_markdown(entry, "value_html", fact.value);
-        other.push_back(entry);
+        other.push_back(std::move(entry));
     }
-    put_list(data, "other", other);
+    put_list(data, "other", std::move(other));
     put_markdown(data, "body_html", program.body);
     List implementing;
     for (const auto& roadmap : roadmaps) {
         if (roadmap.program != program.id) continue;
         Data entry = roadmap_summary(roadmap, links);
-        entry.set("href", roadmap_href(roadmap.id));
-        implementing.push_back(entry);
+        set(entry, "href", roadmap_href(roadmap.id));
+        implementing.push_back(std::move(entry));
     }
-    put_list(data, "roadmaps", implementing);
+    put_list(data, "roadmaps", std::move(implementing));
     return data;
 }
 
@@ -599,6 +601,7 @@ Data documents_data(const std::vector<model::Document>& documents, const Links& 
     List groups;
     for (const std::string kind : kKinds) {
         List items;
+        items.reserve(sorted.size());
         for (const auto* document : sorted) {
             bool known = std::find(std::begin(kKinds), std::end(kKinds), document->kind) != std::end(kKinds);
             std::string effective = known ? document->kind : "other";
@@ -606,15 +609,15 @@ Data documents_data(const std::vector<model::Document>& documents, const Links& 
         }
         if (items.empty()) continue;
         Data group;
-        group.set("anchor", "kind-" + kind);
-        group.set("heading", document_kind_plural(kind));
-        group.set("count", std::to_string(items.size()));
-        group.set("documents", items);
-        groups.push_back(group);
+        set(group, "anchor", "kind-" + kind);
+        set(group, "heading", document_kind_plural(kind));
+        set(group, "count", std::to_string(items.size()));
+        set(group, "documents", std::move(items));
+        groups.push_back(std::move(group));
     }
     Data data;
-    put_list(data, "groups", groups);
-    data.set("count", std::to_string(documents.size()));
+    put_list(data, "groups", std::move(groups));
+    set(data, "count", std::to_string(documents.size()));
     return data;
 }
 
@@ -624,7 +627,7 @@ void add_news_pages(const model::Site& site, const BuildContext& context, const 
     auto merge = [&](Data& data) {
         if (!extra.is_object()) return;
         for (const std::string key : {"school", "school_nav"})
-            if (const auto* value = extra.get(key)) data.set(key, *value);
+            if (const auto* value = extra.get(key)) set(data, key, Data(*value));  // shared by every news page: a copy
     };
     std::size_t page_count = std::max<std::size_t>(1, (news.size() + kNewsPerPage - 1) / kNewsPerPage);
     auto page_path = [&](std::size_t number) {
@@ -636,14 +639,14 @@ void add_news_pages(const model::Site& site, const BuildContext& context, const 
         List items;
         for (std::size_t i = (number - 1) * kNewsPerPage; i < news.size() && i < number * kNewsPerPage; ++i)
             items.push_back(news_summary(news[i], base + news[i].id + "/"));
-        put_list(page.data, "news", items);
+        put_list(page.data, "news", std::move(items));
         Data pagination;
-        pagination.set("page", std::to_string(number));
-        pagination.set("pages", std::to_string(page_count));
+        set(pagination, "page", std::to_string(number));
+        set(pagination, "pages", std::to_string(page_count));
         put(pagination, "prev_href", number > 1 ? page_path(number - 1) : std::string());
         put(pagination, "next_href", number < page_count ? page_path(number + 1) : std::string());
-        page.data.set("pagination", page_count > 1 ? pagination : Data(false));
-        page.data.set("feed_href", base == "news/" ? Data(std::string("news/feed.xml")) : Data(false));
+        set(page.data, "pagination", page_count > 1 ? pagination : Data(false));
+        set(page.data, "feed_href", base == "news/" ? Data(std::string("news/feed.xml")) : Data(false));
         merge(page.data);
         pages.push_back(std::move(page));
     }
@@ -651,7 +654,7 @@ void add_news_pages(const model::Site& site, const BuildContext& context, const 
     item_crumbs.push_back({"Новости", base});
     for (const auto& item : news) {
         PageSpec page = make_page(site, context, base + item.id + "/", "news_item", item.title, section, item_crumbs);
-        page.data.set("news_item", news_data(item, links));
+        set(page.data, "news_item", news_data(item, links));
         merge(page.data);
         pages.push_back(std::move(page));
     }
@@ -665,7 +668,7 @@ void add_district_pages(const SiteIndex& index, const BuildContext& context, std
     for (const auto& program : site.district.programs) {
         PageSpec page = make_page(site, context, "programs/" + program.id + "/", "program", program.title, "programs",
                                   {{"Главная", ""}, {"Программы и «дорожные карты»", "programs/"}});
-        page.data.set("program", program_data(program, site.district.roadmaps,
+        set(page.data, "program", program_data(program, site.district.roadmaps,
                                                   [](const std::string& id) { return "roadmaps/" + id + "/"; }, links));
         pages.push_back(std::move(page));
     }
@@ -674,7 +677,7 @@ void add_district_pages(const SiteIndex& index, const BuildContext& context, std
     add_schools(index, context, pages);
     PageSpec documents = make_page(site, context, "documents/", "documents", "Документы", "documents",
                                    {{"Главная", ""}});
-    documents.data.set("documents", documents_data(site.district.documents, links));
+    set(documents.data, "documents", documents_data(site.district.documents, links));
     pages.push_back(std::move(documents));
     add_news_pages(site, context, site.district.news, "news/", links, "news", {{"Главная", ""}}, Data(false), pages);
     add_free_pages(site, context, pages);

@@ -60,13 +60,13 @@ std::vector<std::string> words_of(const std::string& text) {
     std::string word;
     for (char c : text) {
         if (c == ' ') {
-            if (!word.empty()) words.push_back(word);
+            if (!word.empty()) words.push_back(std::move(word));
             word.clear();
         } else {
             word += c;
         }
     }
-    if (!word.empty()) words.push_back(word);
+    if (!word.empty()) words.push_back(std::move(word));
     return words;
 }
 
@@ -165,9 +165,9 @@ std::string direction_words(Direction direction) {
 
 Data trend_mark(const Trend& trend) {
     Data data;
-    data.set("arrow", arrow_of(trend.direction));
-    data.set("kind", kind_of(trend));
-    data.set("word", kind_word(trend));
+    set(data, "arrow", arrow_of(trend.direction));
+    set(data, "kind", kind_of(trend));
+    set(data, "word", kind_word(trend));
     put(data, "spoken", direction_words(trend.direction));
     return data;
 }
@@ -221,12 +221,12 @@ Data measure_block(const ResultGroup& group, Measure measure, const std::string&
         std::string values_text;
         for (int year : group.years) {
             auto value = lines[i].first->value(year, measure);
-            series.values.push_back(value);
+            series.values.push_back(std::move(value));
             values_text += (values_text.empty() ? "" : "; ") + std::to_string(year) + " — " +
                            (value ? value_words(measure, *value, group.scale) : "нет данных");
         }
         desc += (desc.empty() ? "" : ". ") + lines[i].second + ": " + values_text;
-        chart.series.push_back(series);
+        chart.series.push_back(std::move(series));
     }
     chart.desc = desc + ".";
     if (measure == Measure::mean && group.scale.value_or(5) != 100) {
@@ -253,26 +253,27 @@ Data measure_block(const ResultGroup& group, Measure measure, const std::string&
     }
 
     Data block;
-    block.set("id", id);
-    block.set("title", title);
-    block.set("chart_svg", render::line_chart_svg(chart));
-    block.set("caption", title + ", " + caption + ", по годам");
-    block.set("has_district", with_district);
-    block.set("has_region", with_region);
-    block.set("district_name", district_name(group));
+    set(block, "id", id);
+    set(block, "title", title);
+    set(block, "chart_svg", render::line_chart_svg(chart));
+    set(block, "caption", title + ", " + caption + ", по годам");
+    set(block, "has_district", with_district);
+    set(block, "has_region", with_region);
+    set(block, "district_name", district_name(group));
     List rows;
+    rows.reserve(group.years.size());
     for (int year : group.years) {
         Data row;
-        row.set("year", std::to_string(year));
+        set(row, "year", std::to_string(year));
         auto school_year = group.school.years.find(year);
         auto participants = school_year == group.school.years.end() ? std::nullopt : school_year->second.participants;
         put(row, "participants", participants ? students_text(*participants) : std::string());
         put(row, "school", cell_text(group.school.value(year, measure), measure, group.scale));
         put(row, "district", cell_text(group.district.value(year, measure), measure, group.scale));
         put(row, "region", cell_text(group.region.value(year, measure), measure, group.scale));
-        rows.push_back(row);
+        rows.push_back(std::move(row));
     }
-    block.set("rows", rows);
+    set(block, "rows", std::move(rows));
     return block;
 }
 
@@ -415,6 +416,7 @@ std::string facts_line(const ResultGroup& group) {
 
 void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
     List list;
+    list.reserve(groups.size());  // kainjow data has no noexcept move: a growing List deep-copies what it holds
     int ordinal = 0;
     bool any_computed = false;
     for (const auto& group : groups) {
@@ -422,15 +424,16 @@ void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
         std::string anchor = "exam-" + std::to_string(ordinal);
         std::string caption = group_caption(group.key);
         Data data;
-        data.set("anchor", anchor);
-        data.set("exam", group.key.exam);
+        set(data, "anchor", anchor);
+        set(data, "exam", group.key.exam);
         put(data, "exam_title", exam_title(group.key.exam));
-        data.set("subject", group.key.subject);
+        set(data, "subject", group.key.subject);
         put(data, "grade", group.key.grade ? std::to_string(*group.key.grade) : std::string());
-        data.set("example", group.example);
+        set(data, "example", group.example);
         put(data, "verdict", verdict(group));
         put(data, "facts", facts_line(group));
         List blocks;
+        blocks.reserve(derive::all_measures().size());
         int measure_ordinal = 0;
         for (auto measure : derive::all_measures()) {
             ++measure_ordinal;
@@ -439,15 +442,15 @@ void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
             if (!any) continue;
             blocks.push_back(measure_block(group, measure, anchor + "-" + derive::measure_key(measure), caption));
         }
-        put_list(data, "measures", blocks);
+        put_list(data, "measures", std::move(blocks));
         bool computed = group.district.computed && !group.district.empty();
-        data.set("district_computed", computed);
+        set(data, "district_computed", computed);
         any_computed = any_computed || computed;
-        list.push_back(data);
+        list.push_back(std::move(data));
     }
-    put_list(page, "groups", list);
-    page.set("district_computed", any_computed);
-    page.set("several_groups", groups.size() > 1);
+    put_list(page, "groups", std::move(list));
+    set(page, "district_computed", any_computed);
+    set(page, "several_groups", groups.size() > 1);
 }
 
 List latest_results_lines(const std::vector<ResultGroup>& groups) {
@@ -468,7 +471,7 @@ List latest_results_lines(const std::vector<ResultGroup>& groups) {
                 text += value_words(*measure, trend->value, group.scale) + " (" + std::to_string(trend->year) +
                         ") против " + value_words(*measure, trend->previous, group.scale) + " (" +
                         std::to_string(trend->previous_year) + ")";
-                part.set("trend", trend_mark(*trend));
+                set(part, "trend", trend_mark(*trend));
             } else {
                 const auto& [year, values] = *group.school.years.rbegin();
                 auto value = values.value(*measure);
@@ -476,19 +479,19 @@ List latest_results_lines(const std::vector<ResultGroup>& groups) {
                     value = it->second.value(*measure);
                 text += value_words(*measure, value.value_or(0), group.scale) + " (" + std::to_string(year) +
                         "), сравнить пока не с чем";
-                part.set("trend", false);
+                set(part, "trend", false);
             }
-            part.set("text", text);
-            part.set("first", parts.empty());
-            parts.push_back(part);
+            set(part, "text", text);
+            set(part, "first", parts.empty());
+            parts.push_back(std::move(part));
         }
         if (parts.empty()) continue;
         Data line;
-        line.set("exam", exam);
+        set(line, "exam", exam);
         put(line, "exam_title", exam_title(exam));
-        line.set("parts", parts);
-        line.set("example", example);
-        lines.push_back(line);
+        set(line, "parts", std::move(parts));
+        set(line, "example", example);
+        lines.push_back(std::move(line));
     }
     return lines;
 }
@@ -504,7 +507,7 @@ List results_trends(const std::vector<ResultGroup>& groups) {
             if (trend) trends.push_back({&group, trend});
         }
         Data entry;
-        entry.set("exam", exam);
+        set(entry, "exam", exam);
         put(entry, "exam_title", exam_title(exam));
         List marks;
         bool same = !trends.empty() && std::all_of(trends.begin(), trends.end(), [&](const auto& pair) {
@@ -513,20 +516,20 @@ List results_trends(const std::vector<ResultGroup>& groups) {
         });
         if (same) {
             Data mark = trend_mark(*trends[0].second);
-            mark.set("subject", false);
-            marks.push_back(mark);
+            set(mark, "subject", false);
+            marks.push_back(std::move(mark));
         } else {
             // Subjects moved apart: each is named, a single arrow would mislead.
             for (const auto& [group, trend] : trends) {
                 Data mark = trend_mark(*trend);
-                mark.set("subject", lower_first(group->key.subject));
-                mark.set("first", marks.empty());
-                marks.push_back(mark);
+                set(mark, "subject", lower_first(group->key.subject));
+                set(mark, "first", marks.empty());
+                marks.push_back(std::move(mark));
             }
         }
-        put_list(entry, "marks", marks);
-        entry.set("single_year", trends.empty());
-        entries.push_back(entry);
+        put_list(entry, "marks", std::move(marks));
+        set(entry, "single_year", trends.empty());
+        entries.push_back(std::move(entry));
     }
     return entries;
 }

@@ -13,10 +13,10 @@ namespace {
 
 Data school_brief(const model::School& school) {
     Data data;
-    data.set("slug", school.slug);
-    data.set("name", school.display_name());
-    data.set("full_name", school.name);
-    data.set("href", "schools/" + school.slug + "/");
+    set(data, "slug", school.slug);
+    set(data, "name", school.display_name());
+    set(data, "full_name", school.name);
+    set(data, "href", "schools/" + school.slug + "/");
     return data;
 }
 
@@ -33,10 +33,11 @@ List school_nav(const model::School& school, const std::string& current) {
     for (const auto& program : school.own.programs) entries.push_back({program.title, base + "programs/" + program.id + "/"});
     for (const auto& page : school.own.pages) entries.push_back({page.title, base + "pages/" + page.slug + "/"});
     List nav;
+    nav.reserve(entries.size());
     for (const auto& [text, href] : entries) {
         Data item = link_data(text, href, true);
-        item.set("current", href == current);
-        nav.push_back(item);
+        set(item, "current", href == current);
+        nav.push_back(std::move(item));
     }
     return nav;
 }
@@ -47,8 +48,8 @@ PageSpec school_page(const model::Site& site, const BuildContext& context, const
     Crumbs crumbs = {{"Главная", ""}, {"Школы", "schools/"}};
     if (under_school) crumbs.push_back({school.display_name(), base_of(school)});
     PageSpec page = make_page(site, context, path, layout, title, "schools", crumbs);
-    page.data.set("school", school_brief(school));
-    page.data.set("school_nav", school_nav(school, path));
+    set(page.data, "school", school_brief(school));
+    set(page.data, "school_nav", school_nav(school, path));
     return page;
 }
 
@@ -70,37 +71,37 @@ std::string locality_text(const model::School& school) {
 Data school_details(const model::School& school, const Links& links) {
     Data data = school_brief(school);
     put_list(data, "other_names", string_list(school.other_names));
-    data.set("head", school.head.empty() ? Data(false) : person_data(school.head));
-    data.set("coordinator", school.coordinator.empty() ? Data(false) : person_data(school.coordinator));
+    set(data, "head", school.head.empty() ? Data(false) : person_data(school.head));
+    set(data, "coordinator", school.coordinator.empty() ? Data(false) : person_data(school.coordinator));
     put(data, "address", school.address);
     put(data, "official_site", school.official_site);
     put(data, "students", school.students ? std::to_string(*school.students) : std::string());
     put(data, "teachers", school.teachers ? std::to_string(*school.teachers) : std::string());
     put(data, "locality", locality_text(school));
-    for (const auto& field : school.example_fields) data.set(field + "_example", true);
+    for (const auto& field : school.example_fields) set(data, field + "_example", true);
     put(data, "distance_km", school.distance_km ? format_number(*school.distance_km, 1) + " км" : std::string());
-    data.set("mentor", mentor_data(school.mentor, links));
+    set(data, "mentor", mentor_data(school.mentor, links));
     List categories;
     for (const auto& category : school.categories) categories.push_back(category_data(category, links));
-    put_list(data, "categories", categories);
+    put_list(data, "categories", std::move(categories));
     List risks;
     for (const auto& risk : school.risk_profile) {
         Data entry;
-        entry.set("factor", risk.factor);
+        set(entry, "factor", risk.factor);
         put_markdown(entry, "measures_html", risk.measures);
-        entry.set("document", risk.document.empty() ? Data(false) : links.reference(risk.document));
-        risks.push_back(entry);
+        set(entry, "document", risk.document.empty() ? Data(false) : links.reference(risk.document));
+        risks.push_back(std::move(entry));
     }
-    put_list(data, "risk_profile", risks);
+    put_list(data, "risk_profile", std::move(risks));
     if (school.self_diagnosis) {
         Data diagnosis;
         put(diagnosis, "year", school.self_diagnosis->year ? std::to_string(*school.self_diagnosis->year) : std::string());
         put(diagnosis, "level", school.self_diagnosis->level);
         const auto& document = school.self_diagnosis->document;
-        diagnosis.set("document", document.empty() ? Data(false) : links.reference(document));
-        data.set("self_diagnosis", diagnosis);
+        set(diagnosis, "document", document.empty() ? Data(false) : links.reference(document));
+        set(data, "self_diagnosis", std::move(diagnosis));
     } else {
-        data.set("self_diagnosis", false);
+        set(data, "self_diagnosis", false);
     }
     put(data, "intro_title", school.intro_title);
     put_markdown(data, "intro_html", school.intro);
@@ -112,26 +113,26 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
     const auto& site = index.site();
     Links links(index, &school);
     PageSpec page = school_page(site, context, school, base_of(school), "school", school.display_name(), false);
-    page.data.set("school", school_details(school, links));
-    page.data.set("on_list", !school.categories.empty());
+    set(page.data, "school", school_details(school, links));
+    set(page.data, "on_list", !school.categories.empty());
     auto own_items = items_of(school.own.roadmaps);
     auto district_items = district_items_of(site, school.slug);
     std::string listing = school_roadmap_listing_base(school.slug);
-    page.data.set("own_progress",
+    set(page.data, "own_progress",
                   own_items.empty() ? Data(false) : progress_data(count_items(own_items), listing, "#own"));
-    page.data.set("district_progress", district_items.empty()
+    set(page.data, "district_progress", district_items.empty()
                                            ? Data(false)
                                            : progress_data(count_items(district_items), listing, "#district"));
-    page.data.set("own_roadmaps", std::to_string(school.own.roadmaps.size()));
+    set(page.data, "own_roadmaps", std::to_string(school.own.roadmaps.size()));
     put_list(page.data, "latest_results", latest_results_lines(index.results().groups_of(school)));
-    page.data.set("results_href", base_of(school) + "results/");
-    page.data.set("roadmap_href", base_of(school) + "roadmap/");
+    set(page.data, "results_href", base_of(school) + "results/");
+    set(page.data, "roadmap_href", base_of(school) + "roadmap/");
     const auto& coordinator = site.config.coordinator;
-    page.data.set("district_coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
+    set(page.data, "district_coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
     List news;
     for (std::size_t i = 0; i < school.own.news.size() && i < 3; ++i)
         news.push_back(news_summary(school.own.news[i], base_of(school) + "news/" + school.own.news[i].id + "/"));
-    put_list(page.data, "news", news);
+    put_list(page.data, "news", std::move(news));
     pages.push_back(std::move(page));
 }
 
@@ -157,12 +158,12 @@ SchoolRoadmapData school_roadmap_data(const SiteIndex& index, const model::Schoo
         List tables = roadmap_tables(roadmap, links, roadmap.id + "-", own_filter);
         if (tables.empty() && filter.only_status) continue;
         Data entry = roadmap_summary(roadmap, links);
-        entry.set("anchor", "roadmap-" + roadmap.id);
-        entry.set("progress", progress_data(derive::progress_of(roadmap), listing, "#roadmap-" + roadmap.id));
+        set(entry, "anchor", "roadmap-" + roadmap.id);
+        set(entry, "progress", progress_data(derive::progress_of(roadmap), listing, "#roadmap-" + roadmap.id));
         put_markdown(entry, "description_html", roadmap.description);
-        entry.set("full_href", roadmap_page + "#roadmap-" + roadmap.id);
-        put_list(entry, "tables", tables);
-        data.own.push_back(entry);
+        set(entry, "full_href", roadmap_page + "#roadmap-" + roadmap.id);
+        put_list(entry, "tables", std::move(tables));
+        data.own.push_back(std::move(entry));
     }
     for (const auto& roadmap : site.district.roadmaps) {
         RowFilter district_filter = filter;
@@ -170,10 +171,10 @@ SchoolRoadmapData school_roadmap_data(const SiteIndex& index, const model::Schoo
         List tables = roadmap_tables(roadmap, district_links, "district-" + roadmap.id + "-", district_filter);
         if (tables.empty()) continue;
         Data entry;
-        entry.set("title", roadmap.title);
-        entry.set("href", "roadmaps/" + roadmap.id + "/");
-        entry.set("tables", tables);
-        data.district.push_back(entry);
+        set(entry, "title", roadmap.title);
+        set(entry, "href", "roadmaps/" + roadmap.id + "/");
+        set(entry, "tables", std::move(tables));
+        data.district.push_back(std::move(entry));
     }
     return data;
 }
@@ -184,17 +185,17 @@ void add_roadmap_page(const SiteIndex& index, const BuildContext& context, const
     PageSpec page = school_page(site, context, school, base_of(school) + "roadmap/", "school_roadmap",
                                 "«Дорожная карта»: " + school.display_name());
     auto data = school_roadmap_data(index, school, {}, true);
-    put_list(page.data, "roadmaps", data.own);
-    put_list(page.data, "district_roadmaps", data.district);
+    put_list(page.data, "roadmaps", std::move(data.own));
+    put_list(page.data, "district_roadmaps", std::move(data.district));
     std::string listing = school_roadmap_listing_base(school.slug);
     auto own_items = items_of(school.own.roadmaps);
     auto district_items = district_items_of(site, school.slug);
-    page.data.set("district_progress", district_items.empty()
+    set(page.data, "district_progress", district_items.empty()
                                            ? Data(false)
                                            : progress_data(count_items(district_items), listing, "#district"));
     auto all_items = own_items;
     all_items.insert(all_items.end(), district_items.begin(), district_items.end());
-    page.data.set("all_progress", all_items.empty() ? Data(false) : progress_data(count_items(all_items), listing));
+    set(page.data, "all_progress", all_items.empty() ? Data(false) : progress_data(count_items(all_items), listing));
     pages.push_back(std::move(page));
 }
 
@@ -221,20 +222,20 @@ void add_roadmap_status_pages(const SiteIndex& index, const BuildContext& contex
                          {"«Дорожная карта»", roadmap_page}};
         List crumb_links;
         for (const auto& [text, href] : crumbs) crumb_links.push_back(link_data(text, href, true));
-        put_list(page.data, "breadcrumbs", crumb_links);
+        put_list(page.data, "breadcrumbs", std::move(crumb_links));
         Data listing_data;
-        listing_data.set("heading", heading);
-        listing_data.set("status", status_tag(status));
-        listing_data.set("roadmap_href", roadmap_page);
-        listing_data.set("total_text", items_text(progress.total));
-        listing_data.set("progress", progress_data(progress, listing, "", status));
+        set(listing_data, "heading", heading);
+        set(listing_data, "status", status_tag(status));
+        set(listing_data, "roadmap_href", roadmap_page);
+        set(listing_data, "total_text", items_text(progress.total));
+        set(listing_data, "progress", progress_data(progress, listing, "", status));
         RowFilter filter;
         filter.only_status = status;
         filter.full_page = roadmap_page;
         auto data = school_roadmap_data(index, school, filter, false);
-        put_list(listing_data, "roadmaps", data.own);
-        put_list(listing_data, "district_roadmaps", data.district);
-        page.data.set("listing", listing_data);
+        put_list(listing_data, "roadmaps", std::move(data.own));
+        put_list(listing_data, "district_roadmaps", std::move(data.district));
+        set(page.data, "listing", std::move(listing_data));
         pages.push_back(std::move(page));
     }
 }
@@ -261,19 +262,19 @@ void add_school_pages(const SiteIndex& index, const model::School& school, const
 
     PageSpec documents = school_page(site, context, school, base + "documents/", "documents",
                                      "Документы: " + school.display_name());
-    documents.data.set("documents", documents_data(school.own.documents, links));
+    set(documents.data, "documents", documents_data(school.own.documents, links));
     pages.push_back(std::move(documents));
 
     Data extra;
-    extra.set("school", school_brief(school));
-    extra.set("school_nav", school_nav(school, base + "news/"));
+    set(extra, "school", school_brief(school));
+    set(extra, "school_nav", school_nav(school, base + "news/"));
     add_news_pages(site, context, school.own.news, base + "news/", links, "schools",
                    {{"Главная", ""}, {"Школы", "schools/"}, {school.display_name(), base}}, extra, pages);
 
     for (const auto& program : school.own.programs) {
         PageSpec page = school_page(site, context, school, base + "programs/" + program.id + "/", "program",
                                     program.title);
-        page.data.set("program", program_data(program, school.own.roadmaps,
+        set(page.data, "program", program_data(program, school.own.roadmaps,
                                               [&](const std::string& id) { return base + "roadmap/#roadmap-" + id; },
                                               links));
         pages.push_back(std::move(page));

@@ -65,17 +65,13 @@ void require_inside_root(const std::string& path) {
     throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
 }
 
-// Creates the folder a file goes into only when opening shows it is missing:
-// most pages share folders, and a failed open is cheaper than a mkdir each.
+// The folder is made by OutputTree::make_folders() beforehand; a folder
+// removed behind its back is made again here.
 int open_for_writing(const fs::path& target) {
     int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0 && errno == ENOENT) {
-        // Usually only the last folder is missing (a page is <folder>/index.html).
-        fs::path parent = target.parent_path();
-        if (::mkdir(parent.c_str(), 0755) != 0) {
-            std::error_code error;
-            fs::create_directories(parent, error);
-        }
+        std::error_code error;
+        fs::create_directories(target.parent_path(), error);
         fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
     if (fd < 0) fail("Не удалось создать файл", target);
@@ -196,11 +192,40 @@ void OutputTree::record(const std::string& path, const ContentHash& hash, bool s
     }
 }
 
+// The staging folder starts empty, so a folder exists in it once this tree
+// made it: no file costs a failed open or a stat, and each folder one mkdir
+// (most pages are <folder>/index.html, each in a folder of its own). The
+// mkdir runs outside the lock; a thread whose open comes before another's
+// mkdir of the same folder gets ENOENT, and write_file() makes it then.
+void OutputTree::make_folders(const std::string& path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) return;
+    std::vector<std::string> missing;  // from the top down
+    {
+        std::lock_guard lock(folders_mutex_);
+        if (made_folders_.count(path.substr(0, slash))) return;
+        std::size_t end = 0;
+        do {
+            end = path.find('/', end + 1);
+            std::string level = path.substr(0, end);
+            if (made_folders_.insert(level).second) missing.push_back(std::move(level));
+        } while (end != slash);
+    }
+    for (const auto& level : missing) {
+        fs::path target = staging_ / fs::path(level);
+        if (::mkdir(target.c_str(), 0755) != 0 && errno != EEXIST && errno != ENOENT)
+            fail("Не удалось создать папку", target);
+    }
+}
+
 void OutputTree::put(const std::string& path, std::string_view bytes) {
     require_inside_root(path);
     ContentHash hash = hash_of(bytes);
     bool changed = !unchanged_on_disk(path, hash, bytes);
-    if (changed) write_file(staged_path(path), bytes);
+    if (changed) {
+        make_folders(path);
+        write_file(staged_path(path), bytes);
+    }
     record(path, hash, changed);
 }
 

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace shnor::write {
@@ -70,6 +71,7 @@ private:
     friend class Stream;
     bool unchanged_on_disk(const std::string& path, const ContentHash& hash, std::string_view bytes) const;
     std::filesystem::path staged_path(const std::string& path) const;
+    void make_folders(const std::string& path);  // the folders of `path` in the staging folder
     void record(const std::string& path, const ContentHash& hash, bool staged);
     void remove_stale();
     void claim(const std::string& path);
@@ -81,6 +83,9 @@ private:
     std::map<std::string, ContentHash> previous_;
     bool previous_known_;
     bool committed_ = false;
+
+    std::mutex folders_mutex_;
+    std::unordered_set<std::string> made_folders_;  // relative to the staging folder
 
     std::mutex mutex_;  // guards the maps below, held only to record a path
     std::map<std::string, ContentHash> hashes_;
