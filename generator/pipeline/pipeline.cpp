@@ -597,9 +597,9 @@ struct NotSectionOnly {};
 // those schools' pages, and requires the same files and pages as before
 // (a change that adds or removes a page is not a section-only one).
 void render_changed_sections(const SectionBuild& build, const PreparedSite& prepared,
-                             const std::vector<std::string>& kept, write::OutputTree& tree) {
+                             const std::set<std::string>& rendered_again, write::OutputTree& tree) {
     const model::Site& site = prepared.site;
-    for (const auto& path : kept) tree.keep(path);
+    tree.keep_where([&](const std::string& path) { return !rendered_again.count(path); });
     render::Templates templates(layout_folders(build.options));
     templates.compile_all();
     auto changed = [&](const model::School& school) { return build.changed.count(school.slug) > 0; };
@@ -654,15 +654,13 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
     auto prepared = prepare_sections(build, *loads, attempt);
     if (!prepared) return false;
 
-    std::vector<std::string> kept;
-    for (const auto& [path, hash] : build.previous.files) {
-        auto owner = build.previous.file_owner.find(path);
-        if (owner == build.previous.file_owner.end() || !build.changed.count(owner->second)) kept.push_back(path);
-    }
+    std::set<std::string> rendered_again;
+    for (const auto& [path, owner] : build.previous.file_owner)
+        if (build.changed.count(owner)) rendered_again.insert(path);
     try {
         build.previous_spent = true;
         write::OutputTree tree(build.options.out_dir, std::move(build.previous.files), true);
-        render_changed_sections(build, *prepared, kept, tree);
+        render_changed_sections(build, *prepared, rendered_again, tree);
         remove_record(build.record_file);
         auto summary = tree.commit();
         stage_clock().lap("commit");

@@ -336,6 +336,20 @@ void OutputTree::keep(const std::string& path) {
     record(path, before->second, false);
 }
 
+void OutputTree::keep_where(const std::function<bool(const std::string&)>& wanted) {
+    if (!previous_known_) throw std::runtime_error("Нельзя оставить файлы: нет записи прошлой сборки");
+    std::lock_guard lock(mutex_);
+    for (const auto& [path, hash] : previous_) {
+        if (!wanted(path)) continue;
+        require_inside_root(path);
+        std::size_t before = hashes_.size();
+        hashes_.emplace_hint(hashes_.end(), path, hash);
+        if (hashes_.size() == before || open_streams_.count(path))
+            throw std::runtime_error("Файл «" + path + "» создаётся дважды");
+        ++summary_.unchanged;
+    }
+}
+
 void OutputTree::remove_stale() {
     std::vector<std::string> existing;
     if (previous_known_) {

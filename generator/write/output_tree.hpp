@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,6 +60,9 @@ public:
     void copy(const std::string& path, const std::filesystem::path& source);
     // A file of the previous build that stays as it is (not re-rendered).
     void keep(const std::string& path);
+    // keep() for every file of the previous build that `wanted` accepts, in
+    // one pass (a build that re-renders a few files keeps tens of thousands).
+    void keep_where(const std::function<bool(const std::string&)>& wanted);
 
     // Moves the staged files in and removes files neither put, copied nor
     // kept. Throws std::runtime_error on an I/O failure.
