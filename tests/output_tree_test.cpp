@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -129,4 +130,40 @@ TEST_CASE("OutputTree::open refuses a path given twice or outside the root", "[o
     CHECK_THROWS_AS(tree.open("data/a.json"), std::runtime_error);
     CHECK_THROWS_AS(tree.open("../escape.json"), std::runtime_error);
     CHECK_THROWS_AS(tree.open("/abs.json"), std::runtime_error);
+}
+
+TEST_CASE("OutputTree::keep_where keeps the accepted files and drops the rest", "[output_tree]") {
+    TempFolder temp("keep-where");
+    fs::path out = temp.path / "site";
+    std::map<std::string, ContentHash> previous;
+    {
+        OutputTree first(out, {}, false);
+        first.put("index.html", "главная");
+        first.put("schools/a/index.html", "школа a");
+        first.put("schools/b/index.html", "школа b");
+        first.commit();
+        previous = first.hashes();
+    }
+    auto kept_mtime = mtime(out / "schools" / "b" / "index.html");
+
+    OutputTree second(out, previous, true);
+    second.keep_where([](const std::string& path) { return !path.starts_with("schools/a/"); });
+    CHECK_THROWS_AS(second.put("index.html", "снова"), std::runtime_error);  // kept already
+    second.put("schools/a/index.html", "школа a, изменено");
+    auto summary = second.commit();
+    CHECK(summary.written == 1);
+    CHECK(summary.unchanged == 2);
+    CHECK(summary.removed == 0);
+    CHECK(read(out / "schools" / "a" / "index.html") == "школа a, изменено");
+    CHECK(mtime(out / "schools" / "b" / "index.html") == kept_mtime);
+    CHECK(second.hashes().size() == 3);
+
+    OutputTree third(out, second.hashes(), true);
+    third.keep_where([](const std::string& path) { return path == "index.html"; });
+    CHECK(third.commit().removed == 2);
+    CHECK_FALSE(fs::exists(out / "schools" / "a" / "index.html"));
+    CHECK(fs::exists(out / "index.html"));
+
+    OutputTree without_record(out, {}, false);
+    CHECK_THROWS_AS(without_record.keep_where([](const std::string&) { return true; }), std::runtime_error);
 }
