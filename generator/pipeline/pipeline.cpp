@@ -716,6 +716,7 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         report.pages = previous->html_files;
         return;
     }
+    if (options.on_work_ahead) options.on_work_ahead();
     // The build goes on: it needs the files and schools of the previous one.
     if (previous) previous = read_record(record_file);
     if (previous && !usable(*previous, key, options)) previous.reset();
@@ -775,7 +776,10 @@ BuildReport build_site(const BuildOptions& options) {
     auto started = std::chrono::steady_clock::now();
     stage_clock();
     BuildReport report;
-    if (school_build(options)) build_school_site(options, report);
+    if (school_build(options)) {
+        if (options.on_work_ahead) options.on_work_ahead();
+        build_school_site(options, report);
+    }
     else build_district_site(options, report);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;

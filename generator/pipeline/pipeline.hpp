@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct BuildOptions {
     SourceOptions sources;         // cache folder, offline
     std::filesystem::path builtin_layouts = SHNOR_BUILTIN_LAYOUTS;
     std::filesystem::path builtin_assets = SHNOR_BUILTIN_ASSETS;
+    // Called once it is clear the build has work to do (not for a build that
+    // finds nothing changed): the CLI restarts the process with a faster heap.
+    std::function<void()> on_work_ahead;
 };
 
 struct BuildReport {
