@@ -27,6 +27,7 @@
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
+#include <sys/resource.h>
 
 namespace shnor::pipeline {
 
@@ -48,13 +49,19 @@ public:
     void lap(const char* stage) {
         if (!enabled_) return;
         auto now = std::chrono::steady_clock::now();
-        std::fprintf(stderr, "%-14s %7.3f s\n", stage, std::chrono::duration<double>(now - last_).count());
+        struct rusage usage {};
+        ::getrusage(RUSAGE_SELF, &usage);
+        std::fprintf(stderr, "%-14s %7.3f s %7ld faults %6ld MB peak\n", stage,
+                     std::chrono::duration<double>(now - last_).count(), usage.ru_minflt - last_faults_,
+                     usage.ru_maxrss / 1024);
+        last_faults_ = usage.ru_minflt;
         last_ = now;
     }
 
 private:
     bool enabled_;
     std::chrono::steady_clock::time_point last_;
+    long last_faults_ = 0;
 };
 
 StageClock& stage_clock() {
@@ -188,7 +195,15 @@ struct TaskOutput {
 struct RenderPlan {
     const BuildRecord* previous = nullptr;
     std::vector<bool> render_school;  // by index in site.schools
+    // The previous build's files by owning school, in path order.
+    std::unordered_map<std::string_view, std::vector<std::string_view>> previous_files_of;
 };
+
+std::unordered_map<std::string_view, std::vector<std::string_view>> files_by_owner(const BuildRecord& record) {
+    std::unordered_map<std::string_view, std::vector<std::string_view>> files;
+    for (const auto& [path, owner] : record.file_owner) files[owner].push_back(path);
+    return files;
+}
 
 void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, render::Templates& templates,
                   write::OutputTree& tree, TaskOutput& out) {
@@ -204,14 +219,16 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
 }
 
 // A school whose inputs did not change keeps its files and pages as they are.
-void keep_school(const std::string& slug, const BuildRecord& previous, write::OutputTree& tree, TaskOutput& out) {
-    for (const auto& [path, owner] : previous.file_owner) {
-        if (owner != slug) continue;
-        tree.keep(path);
-        out.files.push_back(path);
-        if (path.ends_with(".html")) ++out.html_files;
+void keep_school(const std::string& slug, const RenderPlan& plan, write::OutputTree& tree, TaskOutput& out) {
+    if (auto files = plan.previous_files_of.find(slug); files != plan.previous_files_of.end()) {
+        for (std::string_view path : files->second) {
+            tree.keep(std::string(path));
+            out.files.emplace_back(path);
+            if (path.ends_with(".html")) ++out.html_files;
+        }
     }
-    if (auto pages = previous.school_pages.find(slug); pages != previous.school_pages.end()) out.page_paths = pages->second;
+    const auto& pages = plan.previous->school_pages;
+    if (auto found = pages.find(slug); found != pages.end()) out.page_paths = found->second;
 }
 
 // Open data goes to the output tree as it is written, never whole in memory.
@@ -256,7 +273,7 @@ std::vector<TaskOutput> render_district_build(const model::Site& site, const vie
             if (plan.render_school[school])
                 render_pages(view::school_pages(index, site.schools[school], context), sources, templates, tree, out);
             else
-                keep_school(site.schools[school].slug, *plan.previous, tree, out);
+                keep_school(site.schools[school].slug, plan, tree, out);
         }
     });
     return tasks;
@@ -745,6 +762,7 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     record.global = global_hash(site, options, key, stamps, prepared->shared);
     RenderPlan plan;
     plan.previous = previous ? &*previous : nullptr;
+    if (previous) plan.previous_files_of = files_by_owner(*previous);
     for (const auto& school : site.schools) {
         cache::Hash128 hash = store.content_hash(school.slug);
         record.schools[school.slug] = hash;
