@@ -54,6 +54,8 @@ pipeline::BuildRecord sample_record() {
                          {"schools/s1/files/plan с пробелом.pdf", "s1"},
                          {"schools/s2/index.html", "s2"},
                          {"sitemap.xml", ""}};
+    record.fragments = {{"schools/s1/index.html", {{"intro_block", 120, 45}, {"other", 400, 0}}},
+                        {"vi/schools/s1/index.html", {{"intro_block", pipeline::FragmentSpan::kNowhere, 0}}}};
     return record;
 }
 
@@ -79,6 +81,7 @@ TEST_CASE("a build record keeps every field through write and read", "[build_rec
     CHECK(read->school_pages == written.school_pages);
     CHECK(read->files == written.files);
     CHECK(read->file_owner == written.file_owner);
+    CHECK(read->fragments == written.fragments);
     CHECK(read->inputs_fingerprint == cache::fingerprint(written.inputs));
     CHECK(read->output_files == 5);
     CHECK(read->html_files == 3);
@@ -109,6 +112,42 @@ TEST_CASE("the head of a build record is what the nothing-changed check needs, w
     fs::remove_all(folder);
 }
 
+TEST_CASE("a record read as text and written from its parts is the same record", "[build_record]") {
+    fs::path folder = temporary_folder("text");
+    fs::path path = folder / "x.record", copy = folder / "y.record";
+    const pipeline::BuildRecord written = sample_record();
+    pipeline::write_record(path, written);
+
+    auto text = pipeline::RecordText::open(path);
+    REQUIRE(text);
+    CHECK(text->head().key == written.key);
+    CHECK(text->head().output_files == 5);
+    CHECK(text->head().inputs.empty());
+    CHECK(text->body().starts_with("input 888 "));
+    CHECK(text->body().ends_with("\nend\n"));
+
+    pipeline::BuildRecord head = text->head();
+    head.inputs = written.inputs;
+    std::string_view body = text->body();
+    auto middle = body.find("\nfile ") + 1;  // in two parts, cut at a line
+    pipeline::write_record_text(copy, head, {body.substr(0, middle), body.substr(middle)});
+    CHECK(read_text(copy) == read_text(path));
+
+    head.written_ns += 1;
+    head.inputs.pop_back();
+    std::string fewer_inputs(body);
+    fewer_inputs.erase(fewer_inputs.find("input 12 "), fewer_inputs.find("\n", fewer_inputs.find("input 12 ")) + 1 -
+                                                             fewer_inputs.find("input 12 "));
+    pipeline::write_record_text(copy, head, {fewer_inputs});
+    auto changed = pipeline::read_record(copy);
+    REQUIRE(changed);
+    CHECK(changed->written_ns == written.written_ns + 1);
+    CHECK(changed->inputs == head.inputs);
+    CHECK(changed->fragments == written.fragments);
+    CHECK_FALSE(pipeline::RecordText::open(folder / "missing.record"));
+    fs::remove_all(folder);
+}
+
 TEST_CASE("a build record cut short, changed or of another format is not read", "[build_record]") {
     fs::path folder = temporary_folder("damaged");
     fs::path path = folder / "x.record";
@@ -126,7 +165,7 @@ TEST_CASE("a build record cut short, changed or of another format is not read", 
     CHECK_FALSE(pipeline::read_record(path));  // the stamps no longer match the head's fingerprint
 
     std::string older = text;
-    older.replace(older.find(" 3 "), 3, " 2 ");
+    older.replace(older.find(" 4 "), 3, " 3 ");
     write_text(path, older);
     CHECK_FALSE(pipeline::read_record(path, pipeline::RecordPart::head));
 

@@ -712,16 +712,33 @@ TEST_CASE("a change inside one school's own section rebuilds only that section",
     INFO(first.output);
     REQUIRE(first.exit_code == 0);
     const std::string section_only = "пересобраны только они";
+    const std::string text_only = "обновлены только их главные страницы";
 
-    SECTION("index.md text: only the school's pages") {
+    SECTION("index.md text: only the school's first page, where its text is") {
         edit_then_wait(content / "schools" / "shubinskaya" / "index.md",
                         [](std::string text) { return text + "\nНовый абзац о работе школы.\n"; });
         auto edited = build_site(content, out, cache, kDate, log);
         INFO(edited.output);
         REQUIRE(edited.exit_code == 0);
-        CHECK_THAT(edited.output, Catch::Contains("(shubinskaya)") && Catch::Contains(section_only));
+        CHECK_THAT(edited.output, Catch::Contains("(shubinskaya)") && Catch::Contains(text_only));
         CHECK_THAT(edited.output, Catch::Contains("записано изменённых файлов: 2,"));
         require_same_as_full_build(content, out, scratch.path, "intro");
+
+        SECTION("then the text again, and emptied") {
+            edit_then_wait(content / "schools" / "shubinskaya" / "index.md",
+                            [](std::string text) { return text + "\n## Подзаголовок\n\n- пункт\n"; });
+            auto twice = build_site(content, out, cache, kDate, log);
+            INFO(twice.output);
+            CHECK_THAT(twice.output, Catch::Contains(text_only));
+            require_same_as_full_build(content, out, scratch.path, "intro-twice");
+            edit_then_wait(content / "schools" / "shubinskaya" / "index.md", [](std::string text) {
+                return text.substr(0, text.find("---", 3) + 4);  // front matter only
+            });
+            auto emptied = build_site(content, out, cache, kDate, log);
+            INFO(emptied.output);
+            CHECK_THAT(emptied.output, Catch::Contains(text_only));
+            require_same_as_full_build(content, out, scratch.path, "intro-empty");
+        }
 
         SECTION("then nothing changed") {
             auto again = build_site(content, out, cache, kDate, log);
@@ -740,6 +757,17 @@ TEST_CASE("a change inside one school's own section rebuilds only that section",
             CHECK_THAT(renamed.output, !Catch::Contains(section_only));
             require_same_as_full_build(content, out, scratch.path, "name");
         }
+    }
+    SECTION("index.md text, with the school's first page changed by hand since: its section is rendered again") {
+        fs::path page = out / "schools" / "shubinskaya" / "index.html";
+        std::ofstream(page, std::ios::app) << "<!-- правка вручную -->";
+        edit_then_wait(content / "schools" / "shubinskaya" / "index.md",
+                        [](std::string text) { return text + "\nНовый абзац о работе школы.\n"; });
+        auto edited = build_site(content, out, cache, kDate, log);
+        INFO(edited.output);
+        REQUIRE(edited.exit_code == 0);
+        CHECK_THAT(edited.output, Catch::Contains("(shubinskaya)") && Catch::Contains(section_only));
+        require_same_as_full_build(content, out, scratch.path, "intro-by-hand");
     }
     SECTION("a roadmap item's title is read by the district's pages: a whole build") {
         fs::path roadmaps = content / "schools" / "shubinskaya" / "roadmaps";

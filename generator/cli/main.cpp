@@ -42,7 +42,11 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     if (!report.sections_only.empty()) {
         std::string slugs;
         for (const auto& slug : report.sections_only) slugs += (slugs.empty() ? "" : ", ") + slug;
-        std::printf("Изменения касались только разделов школ (%s): пересобраны только они\n", slugs.c_str());
+        if (report.fragments_only)
+            std::printf("Изменился только текст школ из index.md (%s): обновлены только их главные страницы\n",
+                        slugs.c_str());
+        else
+            std::printf("Изменения касались только разделов школ (%s): пересобраны только они\n", slugs.c_str());
     }
     return kExitOk;
 }

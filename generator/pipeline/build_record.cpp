@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,7 +21,7 @@ namespace {
 // The first line: magic, then the byte sizes of the head (what the
 // nothing-changed check reads) and of the whole file, zero-padded so the
 // line has a fixed length and can be read before knowing anything else.
-constexpr std::string_view kMagic = "shnor-build-record 3";
+constexpr std::string_view kMagic = "shnor-build-record 4";
 constexpr std::size_t kSizeDigits = 20;
 constexpr std::size_t kFirstLineSize = kMagic.size() + 2 * (1 + kSizeDigits) + 1;
 
@@ -103,6 +104,16 @@ bool read_body_line(BuildRecord& record, std::string_view line) {
         pages->second.emplace_back(line);
         return true;
     }
+    if (tag == "fragment") {
+        FragmentSpan span;
+        if (!number(word(line), span.offset) || !number(word(line), span.length)) return false;
+        span.key = std::string(word(line));
+        auto spans = record.fragments.end();
+        if (!record.fragments.empty() && std::prev(spans)->first == line) --spans;
+        else spans = record.fragments.emplace_hint(spans, std::string(line), std::vector<FragmentSpan>());
+        spans->second.push_back(std::move(span));
+        return true;
+    }
     if (tag == "school" || tag == "external") {
         std::string_view slug = word(line);
         cache::Hash128 hash;
@@ -118,13 +129,11 @@ std::string size_field(std::size_t size) {
     return std::string(kSizeDigits - digits.size(), '0') + digits;
 }
 
-std::string head_of(const BuildRecord& record) {
-    std::size_t html_files = 0;
-    for (const auto& [path, hash] : record.files) html_files += path.ends_with(".html") ? 1 : 0;
+std::string head_of(const BuildRecord& record, std::size_t files, std::size_t html_files) {
     std::string out = "key " + record.key + "\nout " + std::to_string(record.out_device) + " " +
                       std::to_string(record.out_inode) + "\nwritten " + std::to_string(record.written_ns) +
                       "\nvolatile " + (record.volatile_sources ? "1" : "0") + "\nglobal " + hex_of(record.global) +
-                      "\nfiles " + std::to_string(record.files.size()) + " " + std::to_string(html_files) +
+                      "\nfiles " + std::to_string(files) + " " + std::to_string(html_files) +
                       "\ninputs " + hex_of(cache::fingerprint(record.inputs)) + "\n";
     return out;
 }
@@ -148,6 +157,9 @@ std::string body_of(const BuildRecord& record) {
     for (const auto& [slug, hash] : record.school_external) add_line(out, {"external", slug, hex_of(hash)});
     for (const auto& [slug, pages] : record.school_pages)
         for (const auto& page : pages) add_line(out, {"page", slug, page});
+    for (const auto& [path, spans] : record.fragments)
+        for (const auto& span : spans)
+            add_line(out, {"fragment", std::to_string(span.offset), std::to_string(span.length), span.key, path});
     // Both maps are sorted by path: walk them side by side.
     auto owner = record.file_owner.begin();
     for (const auto& [path, hash] : record.files) {
@@ -195,6 +207,7 @@ public:
     bool read(std::size_t offset, std::size_t size, std::string& bytes) const {
         return read_exactly(fd_, offset, size, bytes);
     }
+    int fd() const { return fd_; }
 
 private:
     int fd_;
@@ -226,18 +239,22 @@ std::optional<BuildRecord> read_record(const fs::path& path, RecordPart part) {
     return record;
 }
 
-void write_record(const fs::path& path, const BuildRecord& record) {
-    std::string head = head_of(record), body = body_of(record);
+namespace {
+
+void write_parts(const fs::path& path, const std::string& head, const std::vector<std::string_view>& body_parts) {
+    std::size_t body_size = 0;
+    for (auto part : body_parts) body_size += part.size();
     std::string first_line = std::string(kMagic) + " " + size_field(head.size()) + " " +
-                             size_field(kFirstLineSize + head.size() + body.size()) + "\n";
+                             size_field(kFirstLineSize + head.size() + body_size) + "\n";
     std::error_code error;
     fs::create_directories(path.parent_path(), error);
     fs::path temporary = path;
     temporary += ".tmp-" + std::to_string(::getpid());
     {
         std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        for (const std::string* part : {&first_line, &head, &body})
-            file.write(part->data(), static_cast<std::streamsize>(part->size()));
+        file.write(first_line.data(), static_cast<std::streamsize>(first_line.size()));
+        file.write(head.data(), static_cast<std::streamsize>(head.size()));
+        for (auto part : body_parts) file.write(part.data(), static_cast<std::streamsize>(part.size()));
         if (!file) {
             file.close();
             fs::remove(temporary, error);
@@ -245,6 +262,47 @@ void write_record(const fs::path& path, const BuildRecord& record) {
         }
     }
     fs::rename(temporary, path, error);
+}
+
+}  // namespace
+
+void write_record(const fs::path& path, const BuildRecord& record) {
+    std::size_t html_files = 0;
+    for (const auto& [file, hash] : record.files) html_files += file.ends_with(".html") ? 1 : 0;
+    std::string body = body_of(record);
+    write_parts(path, head_of(record, record.files.size(), html_files), {body});
+}
+
+void write_record_text(const fs::path& path, const BuildRecord& head, const std::vector<std::string_view>& body_parts) {
+    write_parts(path, head_of(head, head.output_files, head.html_files), body_parts);
+}
+
+std::optional<RecordText> RecordText::open(const fs::path& path) {
+    RecordFile file(path);
+    std::size_t head_size = 0, total_size = 0;
+    if (!file.open_sizes(head_size, total_size)) return std::nullopt;
+    RecordText text;
+    std::string head;
+    if (!file.read(kFirstLineSize, head_size, head)) return std::nullopt;
+    if (!for_each_line(head, [&](std::string_view line) { return read_head_line(text.head_, line); })) return std::nullopt;
+    // Populated at once: page by page, faults cost more than the reading.
+    void* mapping = ::mmap(nullptr, total_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd(), 0);
+    if (mapping == MAP_FAILED) return std::nullopt;
+    text.mapping_ = mapping;
+    text.mapped_size_ = total_size;
+    std::size_t body_start = kFirstLineSize + head_size;
+    text.body_ = std::string_view(static_cast<const char*>(mapping) + body_start, total_size - body_start);
+    if (!text.body_.ends_with("end\n")) return std::nullopt;
+    return text;
+}
+
+RecordText::RecordText(RecordText&& other) noexcept
+    : head_(std::move(other.head_)), mapping_(other.mapping_), mapped_size_(other.mapped_size_), body_(other.body_) {
+    other.mapping_ = nullptr;
+}
+
+RecordText::~RecordText() {
+    if (mapping_) ::munmap(mapping_, mapped_size_);
 }
 
 void remove_record(const fs::path& path) {

@@ -16,6 +16,15 @@
 
 namespace shnor::pipeline {
 
+// Where a fragment (view::Fragment) lies in an output file.
+struct FragmentSpan {
+    // A fragment printed more than once in its page has no single place.
+    static constexpr std::size_t kNowhere = static_cast<std::size_t>(-1);
+    std::string key;
+    std::size_t offset = 0, length = 0;  // offset kNowhere: only a full render changes it
+    bool operator==(const FragmentSpan&) const = default;
+};
+
 struct BuildRecord {
     std::string key;  // binary version and options: another key, another build
     std::uint64_t out_device = 0, out_inode = 0;  // the output folder it describes
@@ -30,6 +39,7 @@ struct BuildRecord {
     std::map<std::string, std::vector<std::string>> school_pages;  // slug → page paths (for the sitemap)
     std::map<std::string, std::string> file_owner;               // output path → slug, "" for the district
     std::map<std::string, write::ContentHash> files;             // output path → hash
+    std::map<std::string, std::vector<FragmentSpan>> fragments;  // output path → its fragments, in file order
     // Known from the head alone: cache::fingerprint(inputs), how many `files`
     // there are and how many of them end in ".html". Read, not written:
     // write_record computes them from `inputs` and `files`.
@@ -49,6 +59,34 @@ std::optional<BuildRecord> read_record(const std::filesystem::path& path, Record
 // Atomic (temporary file + rename); failures are ignored: the next build is then a full one.
 void write_record(const std::filesystem::path& path, const BuildRecord& record);
 void remove_record(const std::filesystem::path& path);
+
+// A record as it lies on disk: its head parsed, its body as text, mapped
+// (not copied). For a build that changes a few lines and copies the rest:
+// reading tens of thousands of lines into maps would cost it more than all
+// its rendering.
+class RecordText {
+public:
+    static std::optional<RecordText> open(const std::filesystem::path& path);
+    RecordText(RecordText&& other) noexcept;
+    RecordText& operator=(RecordText&&) = delete;
+    ~RecordText();
+
+    const BuildRecord& head() const { return head_; }
+    std::string_view body() const { return body_; }  // lines as write_record writes them, "end\n" last
+
+private:
+    RecordText() = default;
+    BuildRecord head_;
+    void* mapping_ = nullptr;
+    std::size_t mapped_size_ = 0;
+    std::string_view body_;
+};
+
+// Writes a record whose head is `head` (its inputs, time and counts as
+// given: `files` is not read) and whose body is `body_parts` one after the
+// other. Atomic; failures are ignored like write_record's.
+void write_record_text(const std::filesystem::path& path, const BuildRecord& head,
+                       const std::vector<std::string_view>& body_parts);
 
 // Device and inode of a folder, or zeros when it does not exist.
 std::pair<std::uint64_t, std::uint64_t> folder_identity(const std::filesystem::path& folder);

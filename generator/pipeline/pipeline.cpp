@@ -15,7 +15,10 @@
 #include "write/output_tree.hpp"
 #include "write/write.hpp"
 
+#include <charconv>
 #include <chrono>
+#include <deque>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
@@ -125,7 +128,58 @@ std::string without_charts(std::string html) {
 struct RenderedPage {
     std::string path;  // output file path
     std::string html;
+    std::vector<FragmentSpan> fragments;  // where its fragments lie, when each was placed once
 };
+
+// Where fragment `index` goes in a page until it is put in place.
+std::string fragment_mark(std::size_t index) {
+    return std::string("\xEE\x80\x84") + "fragment-" + std::to_string(index) + "\xEE\x80\x84";  // U+E004 around it
+}
+
+// Renders the page's fragments and leaves their marks in the page data.
+std::vector<std::string> render_fragments(render::Templates& templates, view::PageSpec& page) {
+    std::vector<std::string> rendered;
+    for (std::size_t index = 0; index < page.fragments.size(); ++index) {
+        const auto& fragment = page.fragments[index];
+        rendered.push_back(templates.render(fragment.layout, fragment.data));
+        page.data.set(fragment.key, fragment_mark(index));
+    }
+    return rendered;
+}
+
+// Puts the fragments where their marks are. A fragment whose mark is
+// printed once gets a span; one printed twice or not at all (a layout of
+// the content's own) gets none, so no later build patches it.
+void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& fragments,
+                     const std::vector<std::string>& rendered, bool vi) {
+    struct Placement {
+        std::size_t at, index;
+    };
+    std::vector<Placement> placements;
+    for (std::size_t index = 0; index < fragments.size(); ++index) {
+        std::string mark = fragment_mark(index);
+        std::size_t first = page.html.find(mark);
+        if (first == std::string::npos || page.html.find(mark, first + 1) != std::string::npos) {
+            if (first != std::string::npos) page.fragments.push_back({fragments[index].key, FragmentSpan::kNowhere, 0});
+            page.html = with_mark_replaced(page.html, mark, vi ? without_charts(rendered[index]) : rendered[index]);
+            continue;
+        }
+        placements.push_back({first, index});
+    }
+    std::sort(placements.begin(), placements.end(), [](auto& a, auto& b) { return a.at < b.at; });
+    std::string html;
+    std::size_t copied = 0;
+    for (const auto& placement : placements) {
+        html.append(page.html, copied, placement.at - copied);
+        std::string fragment = vi ? without_charts(rendered[placement.index]) : rendered[placement.index];
+        page.fragments.push_back({fragments[placement.index].key, html.size(), fragment.size()});
+        html += fragment;
+        copied = placement.at + fragment_mark(placement.index).size();
+    }
+    if (placements.empty()) return;
+    html.append(page.html, copied, std::string::npos);
+    page.html = std::move(html);
+}
 
 // The version for visually impaired readers (ГОСТ Р 52872-2019) is a second
 // copy of every page under vi/, so it works without JavaScript or cookies.
@@ -140,13 +194,15 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     std::string vi_asset_root = view::root_prefix_of(vi_path);
     page.data.set("page_path", page.path);
     page.data.set("asset_root", std::string(kAssetRootMark));
+    auto fragments = render_fragments(templates, page);
     std::string content = templates.render(page.layout, page.data);
 
     std::vector<RenderedPage> pages;
     page.data.set("vi", false);
     page.data.set("asset_root", root);
     page.data["content"] = view::Data(with_mark_replaced(content, kAssetRootMark, root));  // moved, not copied
-    pages.push_back({view::output_path_of(page.path), templates.render("base", page.data)});
+    pages.push_back({view::output_path_of(page.path), templates.render("base", page.data), {}});
+    place_fragments(pages.back(), page.fragments, fragments, false);
     if (!has_vi_copy) return pages;
     if (root != view::root_prefix_of(page.path)) {
         page.data.set("root", view::root_prefix_of(page.path));
@@ -156,7 +212,8 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     page.data.set("vi", true);
     page.data.set("asset_root", vi_asset_root);
     page.data["content"] = view::Data(without_charts(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
-    pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data)});
+    pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data), {}});
+    place_fragments(pages.back(), page.fragments, fragments, true);
     return pages;
 }
 
@@ -164,18 +221,21 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
 // markers for relocate_to_school().
 std::vector<RenderedPage> render_school_build_page(render::Templates& templates, view::PageSpec& page) {
     std::vector<RenderedPage> pages;
+    auto fragments = render_fragments(templates, page);
     if (page.path != "404.html") {
         view::Data data = page.data;
         data.set("vi", true);
         data.set("page_path", page.path);
         mark_roots_for_school(data, page.path, true);
         pages.push_back({view::output_path_of("vi/" + page.path),
-                         without_charts(templates.render_page(page.layout, std::move(data)))});
+                         without_charts(templates.render_page(page.layout, std::move(data))), {}});
+        place_fragments(pages.back(), page.fragments, fragments, true);
     }
     page.data.set("vi", false);
     page.data.set("page_path", page.path);
     mark_roots_for_school(page.data, page.path, false);
-    pages.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data))});
+    pages.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}});
+    place_fragments(pages.back(), page.fragments, fragments, false);
     return pages;
 }
 
@@ -188,6 +248,7 @@ struct TaskOutput {
     std::vector<std::string> page_paths;  // PageSpec paths, for the sitemap
     std::vector<std::string> files;       // output files of the task
     std::size_t html_files = 0;
+    std::map<std::string, std::vector<FragmentSpan>> fragments;  // output file → its fragments
 };
 
 // What a district build knows before rendering: which schools must be
@@ -212,6 +273,7 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
         out.page_paths.push_back(page.path);
         for (auto& rendered : render_district_page(templates, page)) {
             tree.put(rendered.path, rendered.html);
+            if (!rendered.fragments.empty()) out.fragments[rendered.path] = std::move(rendered.fragments);
             out.files.push_back(std::move(rendered.path));
             ++out.html_files;
         }
@@ -221,9 +283,12 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
 // A school whose inputs did not change keeps its files and pages as they are.
 void keep_school(const std::string& slug, const RenderPlan& plan, write::OutputTree& tree, TaskOutput& out) {
     if (auto files = plan.previous_files_of.find(slug); files != plan.previous_files_of.end()) {
+        const auto& fragments = plan.previous->fragments;
         for (std::string_view path : files->second) {
-            tree.keep(std::string(path));
-            out.files.emplace_back(path);
+            std::string file(path);
+            tree.keep(file);
+            if (auto found = fragments.find(file); found != fragments.end()) out.fragments[file] = found->second;
+            out.files.push_back(std::move(file));
             if (path.ends_with(".html")) ++out.html_files;
         }
     }
@@ -309,6 +374,7 @@ void write_district_build(const model::Site& site, const BuildOptions& options, 
     for (std::size_t task = 0; task < tasks.size(); ++task) {
         report.pages += tasks[task].html_files;
         page_paths.insert(page_paths.end(), tasks[task].page_paths.begin(), tasks[task].page_paths.end());
+        record.fragments.merge(tasks[task].fragments);
         if (task <= data_parts) continue;
         const auto& slug = site.schools[task - data_parts - 1].slug;
         for (const auto& path : tasks[task].files) record.file_owner[path] = slug;
@@ -634,6 +700,8 @@ void render_changed_sections(const SectionBuild& build, const PreparedSite& prep
         auto pages = build.previous.school_pages.find(school.slug);
         if (out.files != owned || pages == build.previous.school_pages.end() || pages->second != out.page_paths)
             throw NotSectionOnly{};
+        for (const auto& path : owned) build.previous.fragments.erase(path);
+        build.previous.fragments.merge(out.fragments);
     }
     stage_clock().lap("pages");
 }
@@ -705,6 +773,263 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
     return true;
 }
 
+// A build for changes that stay inside fragments (view::Fragment). A
+// school's own text (index.md) lies in the fragment of its first page and
+// nowhere else, so when only that changed, the two copies of that page are
+// patched where the record says the fragment lies, and the record's lines
+// are copied but for a few: the record is not read into maps, the other
+// schools are not loaded, and the process is not restarted.
+class FragmentBuild {
+public:
+    FragmentBuild(const BuildOptions& options, const fs::path& record_file, std::int64_t started_ns)
+        : options_(options), record_file_(record_file), started_ns_(started_ns) {}
+
+    // False (and nothing written) when the change is not one it can make.
+    bool run(std::vector<cache::FileStamp>& stamps, BuildReport& report) {
+        auto text = RecordText::open(record_file_);
+        if (!text || !scan(*text, stamps)) return false;
+        stage_clock().lap("record text");
+        cache::SchoolStore store(school_store_folder(options_), options_.content_dir, stamps);
+        model::Diagnostics diagnostics;
+        if (!load_changed(store, diagnostics) || !patch_pages()) return false;
+        stage_clock().lap("fragments");
+        report.diagnostics = std::move(diagnostics);
+        write::CommitSummary summary;
+        try {
+            write::OutputTree tree(options_.out_dir, previous_hashes(), true);
+            for (const auto& patch : patches_) tree.put(patch.path, patch.bytes);
+            remove_record(record_file_);  // a build stopped half-way must not leave a record that no longer holds
+            summary = tree.commit();
+            for (auto& patch : patches_) patch.after = tree.hashes().at(patch.path);
+        } catch (const std::exception& failure) {
+            report.diagnostics.error(options_.out_dir.string(), 0, "", failure.what());
+            return true;
+        }
+        write_record(*text, stamps);
+        stage_clock().lap("commit");
+        report.written = true;
+        report.files = text->head().output_files;
+        report.pages = text->head().html_files;
+        report.written_files = summary.written;
+        report.schools_rendered = changed_.size();
+        for (const auto& [slug, files] : changed_) report.sections_only.emplace_back(slug);
+        report.fragments_only = true;
+        return true;
+    }
+
+private:
+    struct Patch {
+        std::string path;
+        std::string slug;
+        write::ContentHash before, after;
+        std::vector<FragmentSpan> spans;  // as recorded, then as written
+        std::string bytes;
+    };
+
+    static std::string_view next_word(std::string_view& line) {
+        auto space = line.find(' ');
+        std::string_view word = line.substr(0, space);
+        line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
+        return word;
+    }
+
+    template <class Visit>
+    static void for_each_line(std::string_view text, Visit visit) {
+        while (!text.empty()) {
+            auto end = text.find('\n');
+            visit(text.substr(0, end));
+            text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+        }
+    }
+
+    // Which model files of which schools changed, and what the record says
+    // of those schools' output files.
+    bool scan(const RecordText& text, const std::vector<cache::FileStamp>& stamps) {
+        const BuildRecord& head = text.head();
+        std::size_t input = 0;
+        bool fits = true;
+        std::set<std::string_view> schools;
+        std::map<std::string_view, std::vector<FragmentSpan>> spans;
+        for_each_line(text.body(), [&](std::string_view line) {
+            if (!fits) return;
+            std::string_view tag = next_word(line);
+            if (tag == "input") {
+                fits = input < stamps.size() && note_input(line, stamps[input++], head.written_ns);
+            } else if (tag == "school") {
+                schools.insert(next_word(line));
+            } else if (tag == "external") {
+                std::string_view slug = next_word(line);
+                if (changed_.count(slug)) fits = parse_hash(line, external_[std::string(slug)]);
+            } else if (tag == "fragment") {
+                FragmentSpan span;
+                fits = number(next_word(line), span.offset) && number(next_word(line), span.length);
+                span.key = std::string(next_word(line));
+                spans[line].push_back(std::move(span));
+            } else if (tag == "file") {
+                std::string_view owner = next_word(line), hash = next_word(line);
+                auto found = spans.find(line);
+                if (!changed_.count(owner) || found == spans.end()) return;
+                Patch patch{std::string(line), std::string(owner), {}, {}, found->second, {}};
+                fits = write::ContentHash::parse(hash, patch.before);
+                patches_.push_back(std::move(patch));
+            }
+        });
+        if (!fits || input != stamps.size() || changed_.empty() || changed_.size() > kMaxSectionOnlySchools) return false;
+        for (const auto& [slug, files] : changed_)
+            if (!schools.count(slug) || !external_.count(slug)) return false;
+        return true;
+    }
+
+    bool note_input(std::string_view line, const cache::FileStamp& now, std::int64_t written_ns) {
+        cache::FileStamp before;
+        if (!number(next_word(line), before.size) || !number(next_word(line), before.mtime_ns) || line != now.path)
+            return false;
+        if (before.size == now.size && before.mtime_ns == now.mtime_ns && now.mtime_ns < written_ns - kRacyMarginNs)
+            return true;
+        if (!now.path.starts_with("schools/") || !is_model_file(now.path)) return false;
+        auto slash = now.path.find('/', 8);
+        if (slash == std::string::npos) return false;
+        changed_[now.path.substr(8, slash - 8)].push_back(now.path);
+        return true;
+    }
+
+    static bool parse_hash(std::string_view hex, cache::Hash128& out) {
+        write::ContentHash parsed;
+        if (!write::ContentHash::parse(hex, parsed)) return false;
+        out = {parsed.low, parsed.high};
+        return true;
+    }
+
+    template <class Number>
+    static bool number(std::string_view text, Number& value) {
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        return error == std::errc() && end == text.data() + text.size();
+    }
+
+    // Loads the changed schools; each one's change must leave its external
+    // part as it was (pipeline/school_parts.hpp): then it is in fragments only.
+    bool load_changed(cache::SchoolStore& store, model::Diagnostics& diagnostics) {
+        for (const auto& [slug, files] : changed_) {
+            load::SchoolLoad load = store.load(slug);
+            if (load.diagnostics.has_errors() || external_hash(load.school) != external_.at(slug)) return false;
+            for (const auto& file : files)
+                if (publishes(load.school, file)) return false;
+            diagnostics.append(load.diagnostics);
+            schools_.emplace(slug, std::move(load.school));
+        }
+        content_hashes_.clear();
+        for (const auto& [slug, files] : changed_) content_hashes_[slug] = store.content_hash(slug);
+        return true;
+    }
+
+    // Each patched file as the record knows it, with its fragments rendered again.
+    bool patch_pages() {
+        render::Templates templates(layout_folders(options_));
+        for (auto& patch : patches_) {
+            std::ifstream in(options_.out_dir / patch.path, std::ios::binary);
+            std::string before((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (!in.good() && !in.eof()) return false;
+            if (write::hash_of(before) != patch.before) return false;
+            std::sort(patch.spans.begin(), patch.spans.end(),
+                      [](const FragmentSpan& a, const FragmentSpan& b) { return a.offset < b.offset; });
+            view::Fragment fragment = view::school_intro(schools_.at(patch.slug));
+            std::string html = templates.render(fragment.layout, fragment.data);
+            if (patch.path.starts_with("vi/")) html = without_charts(html);
+            std::size_t copied = 0;
+            for (auto& span : patch.spans) {
+                if (span.key != fragment.key || span.offset == FragmentSpan::kNowhere || span.offset < copied ||
+                    span.offset + span.length > before.size())
+                    return false;
+                patch.bytes.append(before, copied, span.offset - copied);
+                copied = span.offset + span.length;
+                span.offset = patch.bytes.size();
+                span.length = html.size();
+                patch.bytes += html;
+            }
+            patch.bytes.append(before, copied, std::string::npos);
+        }
+        return true;
+    }
+
+    std::map<std::string, write::ContentHash> previous_hashes() const {
+        std::map<std::string, write::ContentHash> hashes;
+        for (const auto& patch : patches_) hashes[patch.path] = patch.before;
+        return hashes;
+    }
+
+    // The record again: new input lines, the changed schools' content
+    // hashes, the patched files' hashes and fragments; every other line as it was.
+    void write_record(const RecordText& text, std::vector<cache::FileStamp>& stamps) {
+        std::map<std::string_view, const Patch*> patched;
+        for (const auto& patch : patches_) patched[patch.path] = &patch;
+        std::deque<std::string> lines;  // new text, pointed to by `parts`
+        std::vector<std::string_view> parts;
+        auto add_new = [&](std::string line) {
+            lines.push_back(std::move(line));
+            parts.push_back(lines.back());
+        };
+        std::string inputs;
+        for (const auto& stamp : stamps)
+            inputs += "input " + std::to_string(stamp.size) + " " + std::to_string(stamp.mtime_ns) + " " + stamp.path + "\n";
+        add_new(std::move(inputs));
+        const char* run_start = nullptr;
+        std::size_t run_size = 0;
+        auto flush = [&]() {
+            if (run_size) parts.emplace_back(run_start, run_size);
+            run_size = 0;
+        };
+        std::string_view last_fragment_path;
+        for_each_line(text.body(), [&](std::string_view whole) {
+            std::string_view line = whole;
+            std::string_view tag = next_word(line);
+            std::optional<std::string> replacement;
+            if (tag == "input") {
+                replacement = "";
+            } else if (tag == "school" && changed_.count(next_word(line))) {
+                std::string_view slug = whole.substr(7, whole.find(' ', 7) - 7);
+                replacement = "school " + std::string(slug) + " " + content_hashes_.at(std::string(slug)).hex() + "\n";
+            } else if (tag == "fragment") {
+                for (int field = 0; field < 3; ++field) next_word(line);
+                if (auto found = patched.find(line); found != patched.end()) {
+                    replacement = "";
+                    if (line != last_fragment_path)
+                        for (const auto& span : found->second->spans)
+                            *replacement += "fragment " + std::to_string(span.offset) + " " +
+                                            std::to_string(span.length) + " " + span.key + " " + found->second->path + "\n";
+                    last_fragment_path = line;
+                }
+            } else if (tag == "file") {
+                std::string_view owner = next_word(line);
+                next_word(line);
+                if (auto found = patched.find(line); found != patched.end())
+                    replacement = "file " + std::string(owner) + " " + found->second->after.hex() + " " +
+                                  found->second->path + "\n";
+            }
+            if (!replacement) {
+                if (!run_size) run_start = whole.data();
+                run_size += whole.size() + 1;
+                return;
+            }
+            flush();
+            if (!replacement->empty()) add_new(std::move(*replacement));
+        });
+        flush();
+        BuildRecord head = text.head();
+        head.written_ns = started_ns_;
+        head.inputs = std::move(stamps);
+        write_record_text(record_file_, head, parts);
+    }
+
+    const BuildOptions& options_;
+    const fs::path& record_file_;
+    std::int64_t started_ns_;
+    std::map<std::string, std::vector<std::string>, std::less<>> changed_;  // slug → changed files
+    std::map<std::string, cache::Hash128> external_;                       // slug → recorded external hash
+    std::map<std::string, cache::Hash128> content_hashes_;
+    std::map<std::string, model::School> schools_;
+    std::vector<Patch> patches_;
+};
+
 void build_school_site(const BuildOptions& options, BuildReport& report) {
     auto prepared = prepare_site(options, {}, report);
     if (!prepared) return;
@@ -733,6 +1058,8 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         report.pages = previous->html_files;
         return;
     }
+    if (previous && !previous->volatile_sources && FragmentBuild(options, record_file, started_ns).run(stamps, report))
+        return;
     if (options.on_work_ahead) options.on_work_ahead();
     // The build goes on: it needs the files and schools of the previous one.
     if (previous) previous = read_record(record_file);

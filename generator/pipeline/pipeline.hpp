@@ -42,6 +42,9 @@ struct BuildReport {
     // Set when only these schools' sections were rebuilt: their changes
     // touched nothing outside their own section (pipeline/school_parts.hpp).
     std::vector<std::string> sections_only;
+    // With sections_only: of those sections, only the schools' own text
+    // (index.md, a fragment of their first page) was rendered again.
+    bool fragments_only = false;
     double seconds = 0;
 };
 

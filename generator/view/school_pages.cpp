@@ -103,8 +103,6 @@ Data school_details(const model::School& school, const Links& links) {
     } else {
         set(data, "self_diagnosis", false);
     }
-    put(data, "intro_title", school.intro_title);
-    put_markdown(data, "intro_html", school.intro);
     return data;
 }
 
@@ -133,6 +131,7 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
     for (std::size_t i = 0; i < school.own.news.size() && i < 3; ++i)
         news.push_back(news_summary(school.own.news[i], base_of(school) + "news/" + school.own.news[i].id + "/"));
     put_list(page.data, "news", std::move(news));
+    page.fragments.push_back(school_intro(school));
     pages.push_back(std::move(page));
 }
 
@@ -288,3 +287,14 @@ void add_school_pages(const SiteIndex& index, const model::School& school, const
 }
 
 }  // namespace shnor::view::detail
+
+namespace shnor::view {
+
+Fragment school_intro(const model::School& school) {
+    Data data;
+    detail::put(data, "intro_title", school.intro_title);
+    detail::put_markdown(data, "intro_html", school.intro);
+    return {"intro_block", "school_intro", std::move(data)};
+}
+
+}  // namespace shnor::view

@@ -28,6 +28,16 @@ struct BuildContext {
     std::string base_url;  // absolute, ends with '/'
 };
 
+// A part of a page rendered on its own, from its own data only, and put
+// where the page's layout prints `{{{<key>}}}`. A build remembers where it
+// landed in the page, so a later build can replace just that part when only
+// its data changed (pipeline: the school's text from index.md).
+struct Fragment {
+    std::string key;     // the page data key the layout prints it by
+    std::string layout;  // in layouts/, without ".mustache"
+    Data data;
+};
+
 // An HTML page: `path` is the page URL relative to the site root ("" for the
 // home page, "schools/x/" for a section, "404.html" for a plain file).
 // `layout` is a file name in layouts/ without ".mustache".
@@ -35,6 +45,7 @@ struct PageSpec {
     std::string path;
     std::string layout;
     Data data;
+    std::vector<Fragment> fragments;
 
     PageSpec() = default;
     PageSpec(std::string path, std::string layout, Data data)
@@ -67,6 +78,9 @@ std::vector<PageSpec> html_pages(const model::Site& site, const BuildContext& co
 std::vector<PageSpec> district_pages(const detail::SiteIndex& index, const BuildContext& context);
 std::vector<PageSpec> school_pages(const detail::SiteIndex& index, const model::School& school,
                                    const BuildContext& context);
+// The school's own text (index.md) on its section's first page: the only
+// fragment there is, and the only part of a school that no other page reads.
+Fragment school_intro(const model::School& school);
 std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context);
 // The same files in independent parts, to build them in parallel.
 std::size_t open_data_parts();
