@@ -124,6 +124,13 @@ public:
         if (count_++) out_.write(',');
         write_json(out_, element);
     }
+    // One object with the members of two dumped objects, `first`'s first.
+    void push_back_members(std::string first, std::string_view second) {
+        if (count_++) out_.write(',');
+        first.back() = ',';
+        out_.write(first);
+        out_.write(second.substr(1));
+    }
 
 private:
     FileText& out_;
@@ -350,7 +357,7 @@ Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
     for (const auto& section : roadmap.sections) {
         Json items = Json::array();
         for (const auto& item : section.items) items.push_back(item_json(item));
-        sections.push_back(Json{{"n", section.n}, {"title", section.title}, {"items", items}});
+        sections.push_back(Json{{"n", section.n}, {"title", section.title}, {"items", std::move(items)}});
     }
     return Json{{"owner", owner.name},
                 {"id", roadmap.id},
@@ -362,7 +369,7 @@ Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
                 {"description", roadmap.description},
                 {"flat", roadmap.flat},
                 {"progress", progress_json(derive::progress_of(roadmap))},
-                {"sections", sections}};
+                {"sections", std::move(sections)}};
 }
 
 void write_roadmaps(const model::Site& site, const BuildContext& context, TextSink& sink) {
@@ -384,12 +391,13 @@ void write_roadmaps(const model::Site& site, const BuildContext& context, TextSi
          {"items", [&](JsonArrayWriter& items) {
               each_item([&](const Owner& owner, const model::Roadmap& roadmap, const model::RoadmapSection& section,
                             const model::RoadmapItem& item) {
-                  Json row{{"owner", owner.name},
-                           {"roadmap", roadmap.id},
-                           {"section_n", section.n},
-                           {"section_title", section.title}};
-                  row.update(item_json(item));
-                  items.push_back(row);
+                  // The item's own members follow where it lies, without
+                  // merging two objects key by key.
+                  Json place{{"owner", owner.name},
+                             {"roadmap", roadmap.id},
+                             {"section_n", section.n},
+                             {"section_title", section.title}};
+                  items.push_back_members(place.dump(), item_json(item).dump());
               });
           }}});
     CsvFile csv(sink, "data/roadmaps.csv",
@@ -442,7 +450,7 @@ Json indicator_json(const model::Indicator& indicator) {
                 {"better", indicator.better},
                 {"baseline", point_json(indicator.baseline)},
                 {"target", point_json(indicator.target)},
-                {"values", values},
+                {"values", std::move(values)},
                 {"target_reached", target_reached(indicator, progress)},
                 {"status", derive::indicator_status_name(progress.status)},
                 {"latest", point_json(progress.latest)},
@@ -548,7 +556,7 @@ Json result_json(const std::string& scope, const model::ResultRow& row, bool com
                 {"quality_share", number_json(row.quality_share)},
                 {"example", row.example},
                 {"computed", computed},
-                {"trends", trends_json}};
+                {"trends", std::move(trends_json)}};
 }
 
 // Every results row: each school's, the district's own, then the district
@@ -683,10 +691,10 @@ Json program_json(const Owner& owner, const model::Program& program) {
                 {"executors", program.executors},
                 {"curator", optional_person_json(program.curator)},
                 {"goal", program.goal},
-                {"tasks", tasks},
+                {"tasks", std::move(tasks)},
                 {"indicators", program.indicators},
                 {"period", period_json(program.period)},
-                {"stages", stages},
+                {"stages", std::move(stages)},
                 {"expected_results", program.expected_results},
                 {"control", program.control},
                 {"other", facts_json(program.other)},
@@ -704,7 +712,7 @@ Json news_json(const Owner& owner, const model::NewsItem& item) {
                 {"schools", item.schools},
                 {"roadmap_item", item.roadmap_item},
                 {"photos", item.photo_site_paths},
-                {"links", links},
+                {"links", std::move(links)},
                 {"body", item.body},
                 {"example", item.example}};
 }
@@ -746,10 +754,10 @@ void write_site(const model::Site& site, const BuildContext& context, TextSink& 
               {"district", district_json(site.config.district)},
               {"coordinator", person_json(site.config.coordinator)},
               {"progress", progress_json(derive::progress_of(site.district.roadmaps))},
-              {"programs", programs},
-              {"roadmaps", roadmaps},
-              {"indicators", indicators},
-              {"documents", documents},
+              {"programs", std::move(programs)},
+              {"roadmaps", std::move(roadmaps)},
+              {"indicators", std::move(indicators)},
+              {"documents", std::move(documents)},
               {"news", nullptr},
               {"schools", nullptr},
               {"data", {"data/schools.json", "data/roadmaps.json", "data/indicators.json", "data/results.json",
