@@ -96,16 +96,29 @@ timed_build() {
 # changed (and restored at the end), then nothing is. The change is made
 # more than 2 s before the build: files changed within 2 s of a build are
 # never trusted as unchanged (timestamps have a coarse tick).
+# Then one roadmap item of that school changes status (planned → done, and
+# back in the next round): the district's pages and open data change too.
 incremental_rounds() {
     local dir=$1 results=$2 page="$dir/content/schools/s00001/index.md"
+    local plan="$dir/content/schools/s00001/roadmaps/plan.yaml"
     cp "$page" "$dir/index.md.orig"
+    cp "$plan" "$dir/plan.yaml.orig"
+    grep -q 'status: planned' "$plan" || fail "$plan has no planned item to change"
     for round in $(seq 1 "$rounds"); do
         printf '\nИзменение %s.\n' "$round" >> "$page"
         sleep 2.1
         timed_build shnor-one "$round" "$dir" "$results"
         timed_build shnor-none "$round" "$dir" "$results"
+        if [ $((round % 2)) -eq 1 ]; then
+            sed -i '0,/status: planned/s//status: done/' "$plan"
+        else
+            cp "$dir/plan.yaml.orig" "$plan"
+        fi
+        sleep 2.1
+        timed_build shnor-item "$round" "$dir" "$results"
     done
     cp "$dir/index.md.orig" "$page"
+    cp "$dir/plan.yaml.orig" "$plan"
 }
 
 hugo_runs_at() {
@@ -118,10 +131,12 @@ print_table() {
     python3 - "$@" <<'EOF'
 import statistics, sys
 n, rounds, path = sys.argv[1], sys.argv[2], sys.argv[3]
-tools = ["hugo", "shnor-cold", "shnor", "shnor-one", "shnor-none"]
+tools = ["hugo", "shnor-cold", "shnor", "shnor-one", "shnor-item", "shnor-none"]
 meaning = {"hugo": "Hugo, full build", "shnor-cold": "shnor, full build, empty cache",
            "shnor": "shnor, full build (parsed-content cache warm)",
-           "shnor-one": "shnor, one school changed", "shnor-none": "shnor, nothing changed"}
+           "shnor-one": "shnor, one school's index.md text changed",
+           "shnor-item": "shnor, one school's roadmap item status changed",
+           "shnor-none": "shnor, nothing changed"}
 runs = {tool: {} for tool in tools}
 stopped = {}
 for line in open(path):
