@@ -49,6 +49,7 @@ namespace {
 class StageClock {
 public:
     StageClock() : enabled_(std::getenv("SHNOR_TIMINGS") != nullptr), last_(std::chrono::steady_clock::now()) {}
+    bool enabled() const { return enabled_; }
     void lap(const char* stage) {
         if (!enabled_) return;
         auto now = std::chrono::steady_clock::now();
@@ -328,6 +329,7 @@ std::vector<TaskOutput> render_district_build(const model::Site& site, const vie
     std::vector<TaskOutput> tasks(data_parts + 1 + site.schools.size());
     parallel::for_each_index(tasks.size(), [&](std::size_t task) {
         auto& out = tasks[task];
+        auto started = std::chrono::steady_clock::now();
         if (task < data_parts) {
             TreeSink sink(tree, out.files);
             view::write_open_data_part(site, context, task, sink);
@@ -340,6 +342,9 @@ std::vector<TaskOutput> render_district_build(const model::Site& site, const vie
             else
                 keep_school(site.schools[school].slug, plan, tree, out);
         }
+        if (task <= data_parts && stage_clock().enabled())
+            std::fprintf(stderr, "  %s %zu: %.3f s\n", task < data_parts ? "open data part" : "district pages", task,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     });
     return tasks;
 }
