@@ -372,7 +372,10 @@ Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
                 {"sections", std::move(sections)}};
 }
 
-void write_roadmaps(const model::Site& site, const BuildContext& context, TextSink& sink) {
+// The JSON and the CSV of the big files are written by separate parts, in parallel.
+enum class Form { json, csv };
+
+void write_roadmaps(const model::Site& site, const BuildContext& context, TextSink& sink, Form form) {
     const auto owners = owners_of(site);
     auto each_item = [&](auto&& visit) {
         for (const auto& owner : owners)
@@ -380,26 +383,29 @@ void write_roadmaps(const model::Site& site, const BuildContext& context, TextSi
                 for (const auto& section : roadmap.sections)
                     for (const auto& item : section.items) visit(owner, roadmap, section, item);
     };
-    write_json_file(
-        sink, "data/roadmaps.json",
-        Json{{"build_date", context.build_date.iso()}, {"roadmaps", nullptr}, {"items", nullptr}},
-        {{"roadmaps",
-          [&](JsonArrayWriter& roadmaps) {
-              for (const auto& owner : owners)
-                  for (const auto& roadmap : owner.own->roadmaps) roadmaps.push_back(roadmap_json(owner, roadmap));
-          }},
-         {"items", [&](JsonArrayWriter& items) {
-              each_item([&](const Owner& owner, const model::Roadmap& roadmap, const model::RoadmapSection& section,
-                            const model::RoadmapItem& item) {
-                  // The item's own members follow where it lies, without
-                  // merging two objects key by key.
-                  Json place{{"owner", owner.name},
-                             {"roadmap", roadmap.id},
-                             {"section_n", section.n},
-                             {"section_title", section.title}};
-                  items.push_back_members(place.dump(), item_json(item).dump());
-              });
-          }}});
+    if (form == Form::json) {
+        write_json_file(
+            sink, "data/roadmaps.json",
+            Json{{"build_date", context.build_date.iso()}, {"roadmaps", nullptr}, {"items", nullptr}},
+            {{"roadmaps",
+              [&](JsonArrayWriter& roadmaps) {
+                  for (const auto& owner : owners)
+                      for (const auto& roadmap : owner.own->roadmaps) roadmaps.push_back(roadmap_json(owner, roadmap));
+              }},
+             {"items", [&](JsonArrayWriter& items) {
+                  each_item([&](const Owner& owner, const model::Roadmap& roadmap, const model::RoadmapSection& section,
+                                const model::RoadmapItem& item) {
+                      // The item's own members follow where it lies, without
+                      // merging two objects key by key.
+                      Json place{{"owner", owner.name},
+                                 {"roadmap", roadmap.id},
+                                 {"section_n", section.n},
+                                 {"section_title", section.title}};
+                      items.push_back_members(place.dump(), item_json(item).dump());
+                  });
+              }}});
+        return;
+    }
     CsvFile csv(sink, "data/roadmaps.csv",
                 {"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
                  "derived_start", "derived_due", "ongoing", "status", "shown_status", "responsible", "result",
@@ -590,8 +596,8 @@ void for_each_result(const model::Site& site, const derive::SiteResults& results
     }
 }
 
-void write_results(const model::Site& site, const BuildContext& context, TextSink& sink) {
-    const derive::SiteResults results(site);
+void write_results_json(const model::Site& site, const derive::SiteResults& results, const BuildContext& context,
+                        TextSink& sink) {
     write_json_file(sink, "data/results.json",
                     Json{{"build_date", context.build_date.iso()},
                          {"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}},
@@ -603,6 +609,9 @@ void write_results(const model::Site& site, const BuildContext& context, TextSin
                                               rows.push_back(result_json(scope, row, computed, trends_of(row, line)));
                                           });
                       }}});
+}
+
+void write_results_csv(const model::Site& site, const derive::SiteResults& results, TextSink& sink) {
     CsvFile csv(sink, "data/results.csv",
                 {"scope", "exam", "subject", "grade", "year", "participants", "mean", "scale", "fail_share",
                  "quality_share", "example", "computed", "mean_trend", "fail_share_trend", "quality_share_trend"});
@@ -619,6 +628,12 @@ void write_results(const model::Site& site, const BuildContext& context, TextSin
                                  csv_bool(computed), cell(0), cell(1), cell(2)});
                     });
     csv.finish();
+}
+
+void write_results(const model::Site& site, const BuildContext& context, TextSink& sink, Form form) {
+    const derive::SiteResults results(site);
+    if (form == Form::json) write_results_json(site, results, context, sink);
+    else write_results_csv(site, results, sink);
 }
 
 // ---- documents ---------------------------------------------------------
@@ -787,16 +802,18 @@ private:
 
 }  // namespace
 
-std::size_t open_data_parts() { return 6; }
+std::size_t open_data_parts() { return 8; }
 
 void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink) {
     switch (part) {
         case 0: return write_schools(site, context, sink);
-        case 1: return write_roadmaps(site, context, sink);
+        case 1: return write_roadmaps(site, context, sink, Form::json);
         case 2: return write_indicators(site, context, sink);
-        case 3: return write_results(site, context, sink);
+        case 3: return write_results(site, context, sink, Form::json);
         case 4: return write_documents(site, context, sink);
         case 5: return write_site(site, context, sink);
+        case 6: return write_roadmaps(site, context, sink, Form::csv);
+        case 7: return write_results(site, context, sink, Form::csv);
         default: return;
     }
 }
