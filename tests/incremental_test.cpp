@@ -769,6 +769,27 @@ TEST_CASE("a change inside one school's own section rebuilds only that section",
         CHECK_THAT(edited.output, Catch::Contains("(shubinskaya)") && Catch::Contains(section_only));
         require_same_as_full_build(content, out, scratch.path, "intro-by-hand");
     }
+    SECTION("index.md text, with the content's own layout printing it: its section is rendered again") {
+        fs::create_directories(content / "layouts");
+        std::ifstream in(kSourceDir / "layouts" / "school.mustache");
+        std::string layout((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto at = layout.find("{{{intro_block}}}");
+        REQUIRE(at != std::string::npos);
+        layout.replace(at, 17, "{{#intro_html}}<div class=\"prose\">{{{intro_html}}}</div>{{/intro_html}}");
+        std::ofstream(content / "layouts" / "school.mustache") << layout;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+        REQUIRE(build_site(content, out, cache, kDate, log).exit_code == 0);
+        edit_then_wait(content / "schools" / "shubinskaya" / "index.md",
+                        [](std::string text) { return text + "\nНовый абзац о работе школы.\n"; });
+        auto edited = build_site(content, out, cache, kDate, log);
+        INFO(edited.output);
+        REQUIRE(edited.exit_code == 0);
+        CHECK_THAT(edited.output, Catch::Contains("(shubinskaya)") && Catch::Contains(section_only));
+        require_same_as_full_build(content, out, scratch.path, "own-layout");
+        std::ifstream page(out / "schools" / "shubinskaya" / "index.html");
+        std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+        CHECK_THAT(html, Catch::Contains("Новый абзац о работе школы."));
+    }
     SECTION("a roadmap item's title is read by the district's pages: a whole build") {
         fs::path roadmaps = content / "schools" / "shubinskaya" / "roadmaps";
         REQUIRE(fs::is_directory(roadmaps));

@@ -850,6 +850,9 @@ private:
     // Which model files of which schools changed, and what the record says
     // of those schools' output files.
     bool scan(const RecordText& text, const std::vector<cache::FileStamp>& stamps) {
+        // The content's own layouts may print the text outside its fragment.
+        for (const auto& stamp : stamps)
+            if (stamp.path.starts_with("layouts/")) return false;
         const BuildRecord& head = text.head();
         std::size_t input = 0;
         bool fits = true;

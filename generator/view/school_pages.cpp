@@ -103,6 +103,10 @@ Data school_details(const model::School& school, const Links& links) {
     } else {
         set(data, "self_diagnosis", false);
     }
+    // The built-in layout prints the text as the intro_block fragment; a
+    // content tree's own school.mustache may still print these.
+    put(data, "intro_title", school.intro_title);
+    put_markdown(data, "intro_html", school.intro);
     return data;
 }
 
