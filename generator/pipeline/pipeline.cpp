@@ -1068,7 +1068,6 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     }
     if (previous && !previous->volatile_sources && FragmentBuild(options, record_file, started_ns).run(stamps, report))
         return;
-    if (options.on_work_ahead) options.on_work_ahead();
     // The build goes on: it needs the files and schools of the previous one.
     if (previous) previous = read_record(record_file);
     if (previous && !usable(*previous, key, options)) previous.reset();
@@ -1130,7 +1129,6 @@ BuildReport build_site(const BuildOptions& options) {
     stage_clock();
     BuildReport report;
     if (school_build(options)) {
-        if (options.on_work_ahead) options.on_work_ahead();
         build_school_site(options, report);
     }
     else build_district_site(options, report);

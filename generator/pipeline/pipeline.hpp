@@ -24,9 +24,6 @@ struct BuildOptions {
     SourceOptions sources;         // cache folder, offline
     std::filesystem::path builtin_layouts = SHNOR_BUILTIN_LAYOUTS;
     std::filesystem::path builtin_assets = SHNOR_BUILTIN_ASSETS;
-    // Called once it is clear the build has work to do (not for a build that
-    // finds nothing changed): the CLI restarts the process with a faster heap.
-    std::function<void()> on_work_ahead;
 };
 
 struct BuildReport {
