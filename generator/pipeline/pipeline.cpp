@@ -782,8 +782,8 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
 // school's own text (index.md) lies in the fragment of its first page and
 // nowhere else, so when only that changed, the two copies of that page are
 // patched where the record says the fragment lies, and the record's lines
-// are copied but for a few: the record is not read into maps, the other
-// schools are not loaded, and the process is not restarted.
+// are copied but for a few: the record is not read into maps and the other
+// schools are not loaded.
 class FragmentBuild {
 public:
     FragmentBuild(const BuildOptions& options, const fs::path& record_file, std::int64_t started_ns)
