@@ -309,3 +309,23 @@ TEST_CASE("data sources reach the layouts by id, and a content layout overrides 
     CHECK(page.find("<p class=\"src\">ЕГЭ 2024 55,1</p>") != std::string::npos);
     CHECK(read_file(out / "index.html").find("class=\"src\"") == std::string::npos);  // other layouts untouched
 }
+
+TEST_CASE("a school's text is put wherever a content layout prints its fragment, even twice", "[e2e]") {
+    TempDir scratch("fragments");
+    fs::path content = scratch.path / "content";
+    fs::copy(kExampleContent, content, fs::copy_options::recursive);
+    write_file(content / "layouts/school.mustache",
+               "<div class=\"a\">{{{intro_block}}}</div><div class=\"b\">{{{intro_block}}}</div>\n");
+    fs::path out = scratch.path / "site";
+    auto result = build_example(out, scratch.path, content);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    const std::string intro = "Школа включена в перечень школ с низкими образовательными результатами (ШНОР)";
+    for (const fs::path page : {out / "schools/shubinskaya/index.html", out / "vi/schools/shubinskaya/index.html"}) {
+        std::string html = read_file(page);
+        auto first = html.find(intro);
+        REQUIRE(first != std::string::npos);
+        CHECK(html.find(intro, first + 1) != std::string::npos);
+        CHECK(html.find("\xEE\x80\x84") == std::string::npos);  // no fragment mark left
+    }
+}
