@@ -12,8 +12,10 @@
 #include <charconv>
 #include <functional>
 #include <cmath>
+#include <cstdio>
 #include <initializer_list>
 #include <sstream>
+#include <stdexcept>
 
 namespace shnor::view {
 
@@ -124,12 +126,9 @@ public:
         if (count_++) out_.write(',');
         write_json(out_, element);
     }
-    // One object with the members of two dumped objects, `first`'s first.
-    void push_back_members(std::string first, std::string_view second) {
+    void push_back_dumped(std::string_view element) {
         if (count_++) out_.write(',');
-        first.back() = ',';
-        out_.write(first);
-        out_.write(second.substr(1));
+        out_.write(element);
     }
 
 private:
@@ -352,13 +351,8 @@ Json item_json(const model::RoadmapItem& item) {
                 {"example", item.example}};
 }
 
-Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
-    Json sections = Json::array();
-    for (const auto& section : roadmap.sections) {
-        Json items = Json::array();
-        for (const auto& item : section.items) items.push_back(item_json(item));
-        sections.push_back(Json{{"n", section.n}, {"title", section.title}, {"items", std::move(items)}});
-    }
+// A roadmap's members, "sections" last and null.
+Json roadmap_head_json(const Owner& owner, const model::Roadmap& roadmap) {
     return Json{{"owner", owner.name},
                 {"id", roadmap.id},
                 {"title", roadmap.title},
@@ -369,7 +363,97 @@ Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
                 {"description", roadmap.description},
                 {"flat", roadmap.flat},
                 {"progress", progress_json(derive::progress_of(roadmap))},
-                {"sections", std::move(sections)}};
+                {"sections", nullptr}};
+}
+
+Json section_head_json(const model::RoadmapSection& section) {
+    return Json{{"n", section.n}, {"title", section.title}, {"items", nullptr}};
+}
+
+Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
+    Json sections = Json::array();
+    for (const auto& section : roadmap.sections) {
+        Json items = Json::array();
+        for (const auto& item : section.items) items.push_back(item_json(item));
+        Json json = section_head_json(section);
+        json["items"] = std::move(items);
+        sections.push_back(std::move(json));
+    }
+    Json json = roadmap_head_json(owner, roadmap);
+    json["sections"] = std::move(sections);
+    return json;
+}
+
+// `object` dumped, its last member (null) replaced by the array `elements`
+// joined: the bytes of the object with that array in place.
+std::string with_last_array(const Json& object, const std::vector<std::string>& elements) {
+    std::string text = object.dump();
+    constexpr std::string_view kNullEnd = "null}";
+    text.resize(text.size() - kNullEnd.size());
+    text += '[';
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        if (i) text += ',';
+        text += elements[i];
+    }
+    text += "]}";
+    return text;
+}
+
+// Rows kept out of memory until their turn: one dumped JSON object a line
+// (a dump has no raw line break).
+class FlatRows {
+public:
+    FlatRows() : file_(std::tmpfile()) {
+        if (!file_) throw std::runtime_error("open data: no temporary file");
+    }
+    ~FlatRows() { std::fclose(file_); }
+    FlatRows(const FlatRows&) = delete;
+    FlatRows& operator=(const FlatRows&) = delete;
+
+    void add(std::string_view row) {
+        if (std::fwrite(row.data(), 1, row.size(), file_) != row.size() || std::fputc('\n', file_) == EOF)
+            throw std::runtime_error("open data: cannot write a temporary file");
+    }
+    void copy_to(JsonArrayWriter& array) {
+        std::rewind(file_);
+        std::string pending;
+        std::vector<char> chunk(1 << 20);
+        while (std::size_t got = std::fread(chunk.data(), 1, chunk.size(), file_)) {
+            pending.append(chunk.data(), got);
+            std::size_t start = 0;
+            for (std::size_t end = pending.find('\n'); end != std::string::npos; end = pending.find('\n', start)) {
+                array.push_back_dumped(std::string_view(pending).substr(start, end - start));
+                start = end + 1;
+            }
+            pending.erase(0, start);
+        }
+        if (std::ferror(file_) || !pending.empty()) throw std::runtime_error("open data: cannot read a temporary file");
+    }
+
+private:
+    std::FILE* file_;
+};
+
+// roadmap_json(owner, roadmap).dump(), each item dumped once; each item's
+// flat row (where it lies, then its members) goes to `flat`.
+std::string roadmap_text(const Owner& owner, const model::Roadmap& roadmap, FlatRows& flat) {
+    std::vector<std::string> sections;
+    for (const auto& section : roadmap.sections) {
+        std::vector<std::string> items;
+        for (const auto& item : section.items) {
+            items.push_back(item_json(item).dump());
+            std::string row = Json{{"owner", owner.name},
+                                   {"roadmap", roadmap.id},
+                                   {"section_n", section.n},
+                                   {"section_title", section.title}}
+                                  .dump();
+            row.back() = ',';
+            row.append(items.back(), 1);
+            flat.add(row);
+        }
+        sections.push_back(with_last_array(section_head_json(section), items));
+    }
+    return with_last_array(roadmap_head_json(owner, roadmap), sections);
 }
 
 // The JSON and the CSV of the big files are written by separate parts, in parallel.
@@ -384,26 +468,19 @@ void write_roadmaps(const model::Site& site, const BuildContext& context, TextSi
                     for (const auto& item : section.items) visit(owner, roadmap, section, item);
     };
     if (form == Form::json) {
+        // Each item is in the file twice, nested and flat: it is dumped once,
+        // and its flat rows wait in a temporary file until the nested ones are out.
+        FlatRows flat;
         write_json_file(
             sink, "data/roadmaps.json",
             Json{{"build_date", context.build_date.iso()}, {"roadmaps", nullptr}, {"items", nullptr}},
             {{"roadmaps",
               [&](JsonArrayWriter& roadmaps) {
                   for (const auto& owner : owners)
-                      for (const auto& roadmap : owner.own->roadmaps) roadmaps.push_back(roadmap_json(owner, roadmap));
+                      for (const auto& roadmap : owner.own->roadmaps)
+                          roadmaps.push_back_dumped(roadmap_text(owner, roadmap, flat));
               }},
-             {"items", [&](JsonArrayWriter& items) {
-                  each_item([&](const Owner& owner, const model::Roadmap& roadmap, const model::RoadmapSection& section,
-                                const model::RoadmapItem& item) {
-                      // The item's own members follow where it lies, without
-                      // merging two objects key by key.
-                      Json place{{"owner", owner.name},
-                                 {"roadmap", roadmap.id},
-                                 {"section_n", section.n},
-                                 {"section_title", section.title}};
-                      items.push_back_members(place.dump(), item_json(item).dump());
-                  });
-              }}});
+             {"items", [&](JsonArrayWriter& items) { flat.copy_to(items); }}});
         return;
     }
     CsvFile csv(sink, "data/roadmaps.csv",
