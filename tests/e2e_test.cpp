@@ -321,7 +321,7 @@ TEST_CASE("a school's text is put wherever a content layout prints its fragment,
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     const std::string intro = "Школа включена в перечень школ с низкими образовательными результатами (ШНОР)";
-    for (const fs::path page : {out / "schools/shubinskaya/index.html", out / "vi/schools/shubinskaya/index.html"}) {
+    for (const fs::path& page : {out / "schools/shubinskaya/index.html", out / "vi/schools/shubinskaya/index.html"}) {
         std::string html = read_file(page);
         auto first = html.find(intro);
         REQUIRE(first != std::string::npos);
