@@ -16,6 +16,20 @@ namespace shnor::pipeline {
 
 namespace fs = std::filesystem;
 
+std::string_view record_fields::next_word(std::string_view& line) {
+    auto space = line.find(' ');
+    std::string_view first = line.substr(0, space);
+    line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
+    return first;
+}
+
+bool record_fields::hash(std::string_view hex, cache::Hash128& out) {
+    write::ContentHash parsed;
+    if (!write::ContentHash::parse(hex, parsed)) return false;
+    out = {parsed.low, parsed.high};
+    return true;
+}
+
 namespace {
 
 // The first line: magic, then the byte sizes of the head (what the
@@ -25,28 +39,12 @@ constexpr std::string_view kMagic = "shnor-build-record 4";
 constexpr std::size_t kSizeDigits = 20;
 constexpr std::size_t kFirstLineSize = kMagic.size() + 2 * (1 + kSizeDigits) + 1;
 
-bool parse_hash(std::string_view hex, cache::Hash128& out) {
-    write::ContentHash parsed;
-    if (!write::ContentHash::parse(hex, parsed)) return false;
-    out = {parsed.low, parsed.high};
-    return true;
-}
+using record_fields::number;
+constexpr auto parse_hash = record_fields::hash;
+constexpr auto word = record_fields::next_word;
 
 std::string hex_of(const cache::Hash128& hash) { return hash.hex(); }
 
-// Splits off the first space-separated word of `line`.
-std::string_view word(std::string_view& line) {
-    auto space = line.find(' ');
-    std::string_view first = line.substr(0, space);
-    line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
-    return first;
-}
-
-template <class Number>
-bool number(std::string_view text, Number& value) {
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return error == std::errc() && end == text.data() + text.size();
-}
 
 // Calls read(line) for each '\n'-terminated line of `text`; false when one fails.
 template <class ReadLine>

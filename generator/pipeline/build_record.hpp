@@ -8,6 +8,7 @@
 #include "cache/fingerprint.hpp"
 #include "write/output_tree.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -59,6 +60,19 @@ std::optional<BuildRecord> read_record(const std::filesystem::path& path, Record
 // Atomic (temporary file + rename); failures are ignored: the next build is then a full one.
 void write_record(const std::filesystem::path& path, const BuildRecord& record);
 void remove_record(const std::filesystem::path& path);
+
+// The fields of a record's lines, for read_record and for readers of a
+// RecordText's body.
+namespace record_fields {
+// Splits off the first space-separated word of `line`.
+std::string_view next_word(std::string_view& line);
+template <class Number>
+bool number(std::string_view text, Number& value) {
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size();
+}
+bool hash(std::string_view hex, cache::Hash128& out);
+}  // namespace record_fields
 
 // A record as it lies on disk: its head parsed, its body as text, mapped
 // (not copied). For a build that changes a few lines and copies the rest:

@@ -784,6 +784,9 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
 // patched where the record says the fragment lies, and the record's lines
 // are copied but for a few: the record is not read into maps and the other
 // schools are not loaded.
+using record_fields::next_word;
+using record_fields::number;
+
 class FragmentBuild {
 public:
     FragmentBuild(const BuildOptions& options, const fs::path& record_file, std::int64_t started_ns)
@@ -831,12 +834,6 @@ private:
         std::string bytes;
     };
 
-    static std::string_view next_word(std::string_view& line) {
-        auto space = line.find(' ');
-        std::string_view word = line.substr(0, space);
-        line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
-        return word;
-    }
 
     template <class Visit>
     static void for_each_line(std::string_view text, Visit visit) {
@@ -867,7 +864,7 @@ private:
                 schools.insert(next_word(line));
             } else if (tag == "external") {
                 std::string_view slug = next_word(line);
-                if (changed_.count(slug)) fits = parse_hash(line, external_[std::string(slug)]);
+                if (changed_.count(slug)) fits = record_fields::hash(line, external_[std::string(slug)]);
             } else if (tag == "fragment") {
                 FragmentSpan span;
                 fits = number(next_word(line), span.offset) && number(next_word(line), span.length);
@@ -901,18 +898,6 @@ private:
         return true;
     }
 
-    static bool parse_hash(std::string_view hex, cache::Hash128& out) {
-        write::ContentHash parsed;
-        if (!write::ContentHash::parse(hex, parsed)) return false;
-        out = {parsed.low, parsed.high};
-        return true;
-    }
-
-    template <class Number>
-    static bool number(std::string_view text, Number& value) {
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        return error == std::errc() && end == text.data() + text.size();
-    }
 
     // Loads the changed schools; each one's change must leave its external
     // part as it was (pipeline/school_parts.hpp): then it is in fragments only.
