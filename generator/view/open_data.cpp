@@ -400,38 +400,52 @@ std::string with_last_array(const Json& object, const std::vector<std::string>& 
 }
 
 // Rows kept out of memory until their turn: one dumped JSON object a line
-// (a dump has no raw line break).
+// (a dump has no raw line break). In memory when no temporary file can be made.
 class FlatRows {
 public:
-    FlatRows() : file_(std::tmpfile()) {
-        if (!file_) throw std::runtime_error("open data: no temporary file");
+    FlatRows() : file_(std::tmpfile()) {}
+    ~FlatRows() {
+        if (file_) std::fclose(file_);
     }
-    ~FlatRows() { std::fclose(file_); }
     FlatRows(const FlatRows&) = delete;
     FlatRows& operator=(const FlatRows&) = delete;
 
     void add(std::string_view row) {
+        if (!file_) {
+            memory_.append(row).push_back('\n');
+            return;
+        }
         if (std::fwrite(row.data(), 1, row.size(), file_) != row.size() || std::fputc('\n', file_) == EOF)
             throw std::runtime_error("open data: cannot write a temporary file");
     }
     void copy_to(JsonArrayWriter& array) {
+        if (!file_) {
+            copy_lines(memory_, array);
+            return;
+        }
         std::rewind(file_);
         std::string pending;
         std::vector<char> chunk(1 << 20);
         while (std::size_t got = std::fread(chunk.data(), 1, chunk.size(), file_)) {
             pending.append(chunk.data(), got);
-            std::size_t start = 0;
-            for (std::size_t end = pending.find('\n'); end != std::string::npos; end = pending.find('\n', start)) {
-                array.push_back_dumped(std::string_view(pending).substr(start, end - start));
-                start = end + 1;
-            }
-            pending.erase(0, start);
+            pending.erase(0, copy_lines(pending, array));
         }
         if (std::ferror(file_) || !pending.empty()) throw std::runtime_error("open data: cannot read a temporary file");
     }
 
 private:
+    // Copies the complete lines of `text`; returns how many bytes they took.
+    static std::size_t copy_lines(std::string_view text, JsonArrayWriter& array) {
+        std::size_t start = 0;
+        for (std::size_t end = text.find('\n'); end != std::string_view::npos; end = text.find('\n', start)) {
+            array.push_back_dumped(text.substr(start, end - start));
+            start = end + 1;
+        }
+        return start;
+    }
+
     std::FILE* file_;
+    std::string memory_;
 };
 
 // roadmap_json(owner, roadmap).dump(), each item dumped once; each item's
