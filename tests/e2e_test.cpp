@@ -329,3 +329,23 @@ TEST_CASE("a school's text is put wherever a content layout prints its fragment,
         CHECK(html.find("\xEE\x80\x84") == std::string::npos);  // no fragment mark left
     }
 }
+
+TEST_CASE("each row of the schools list comes from its own layout, with the page's root, in both copies", "[e2e]") {
+    TempDir scratch("rows");
+    fs::path content = scratch.path / "content";
+    fs::copy(kExampleContent, content, fs::copy_options::recursive);
+    write_file(content / "layouts/school_row.mustache", "<tr><th>{{name}}</th><td>{{root}}{{roadmap_href}}</td></tr>");
+    fs::path out = scratch.path / "site";
+    auto result = build_example(out, scratch.path, content);
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    for (const fs::path& page : {out / "schools/index.html", out / "vi/schools/index.html"}) {
+        std::string html = read_file(page);
+        auto first = html.find("<tr><th>МКОУ СОШ №1</th><td>../schools/sosh-1/roadmap/</td></tr>\n");
+        auto second = html.find("<tr><th>МБОУ СОШ №47</th><td>../schools/sosh-47/roadmap/</td></tr>\n");
+        CHECK(first != std::string::npos);
+        CHECK(second > first);
+        CHECK(second != std::string::npos);
+        CHECK(html.find("\xEE\x80\x84") == std::string::npos);  // no fragment mark left
+    }
+}

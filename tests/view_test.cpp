@@ -493,13 +493,21 @@ TEST_CASE("a school's status listings mix its own items and the district items f
 
 TEST_CASE("the schools list and school page count own and district items apart", "[view][status]") {
     auto pages = view::html_pages(site_with_school_roadmap(), context());
-    const auto& rows = page_at(pages, "schools/").data.get("schools")->list_value();
-    REQUIRE(rows.size() == 2);
-    CHECK(text_of(*rows[0].get("own_progress"), "summary") == "выполнено 1 из 2");
-    CHECK(text_of(*rows[0].get("district_progress"), "summary") == "выполнено 1 из 2");
-    CHECK(text_of(rows[0], "roadmap_href") == "schools/sosh-1/roadmap/");
-    CHECK(rows[1].get("own_progress")->is_false());  // kvashninskaya has no roadmap and no district items
-    CHECK(rows[1].get("district_progress")->is_false());
+    // Each row is a fragment: the page holds its mark, the fragment its data.
+    const auto& list = page_at(pages, "schools/");
+    const auto& marks = list.data.get("schools")->list_value();
+    REQUIRE(marks.size() == 2);
+    CHECK(text_of(marks[1], "row") == view::fragment_mark(1));
+    REQUIRE(list.fragments.size() == 2);
+    CHECK(list.fragments[0].key == "school_row/sosh-1");
+    CHECK(list.fragments[0].layout == "school_row");
+    const auto& rows = list.fragments;
+    CHECK(text_of(*rows[0].data.get("own_progress"), "summary") == "выполнено 1 из 2");
+    CHECK(text_of(*rows[0].data.get("district_progress"), "summary") == "выполнено 1 из 2");
+    CHECK(text_of(rows[0].data, "roadmap_href") == "schools/sosh-1/roadmap/");
+    CHECK(text_of(rows[0].data, "root") == "../");
+    CHECK(rows[1].data.get("own_progress")->is_false());  // kvashninskaya has no roadmap and no district items
+    CHECK(rows[1].data.get("district_progress")->is_false());
 
     const auto& school = page_at(pages, "schools/sosh-1/").data;
     CHECK(text_of(*school.get("own_progress"), "summary") == "выполнено 1 из 2");

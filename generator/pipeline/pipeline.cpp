@@ -132,20 +132,35 @@ struct RenderedPage {
     std::vector<FragmentSpan> fragments;  // where its fragments lie, when each was placed once
 };
 
-// Where fragment `index` goes in a page until it is put in place.
-std::string fragment_mark(std::size_t index) {
-    return std::string("\xEE\x80\x84") + "fragment-" + std::to_string(index) + "\xEE\x80\x84";  // U+E004 around it
+// Renders the page's fragments, each from its own data (made now, when lazy).
+std::vector<std::string> render_fragments(render::Templates& templates, const view::PageSpec& page) {
+    std::vector<std::string> rendered;
+    rendered.reserve(page.fragments.size());
+    for (const auto& fragment : page.fragments)
+        rendered.push_back(templates.render(fragment.layout, fragment.make_data ? fragment.make_data() : fragment.data));
+    return rendered;
 }
 
-// Renders the page's fragments and leaves their marks in the page data.
-std::vector<std::string> render_fragments(render::Templates& templates, view::PageSpec& page) {
-    std::vector<std::string> rendered;
-    for (std::size_t index = 0; index < page.fragments.size(); ++index) {
-        const auto& fragment = page.fragments[index];
-        rendered.push_back(templates.render(fragment.layout, fragment.data));
-        page.data.set(fragment.key, fragment_mark(index));
+struct MarkAt {
+    std::size_t at, length, index;
+};
+
+// Every fragment mark in the page, in one pass (the schools list has thousands).
+std::vector<MarkAt> fragment_marks_in(const std::string& html, std::size_t fragment_count) {
+    std::vector<MarkAt> marks;
+    for (std::size_t at = html.find(view::kFragmentMarkStart); at != std::string::npos;
+         at = html.find(view::kFragmentMarkStart, at + 1)) {
+        std::size_t digits = at + view::kFragmentMarkStart.size();
+        std::size_t index = 0;
+        auto [end, error] = std::from_chars(html.data() + digits, html.data() + html.size(), index);
+        if (error != std::errc() || index >= fragment_count ||
+            std::string_view(end, html.data() + html.size()).substr(0, view::kFragmentMarkEnd.size()) !=
+                view::kFragmentMarkEnd)
+            continue;
+        std::size_t length = static_cast<std::size_t>(end - html.data()) + view::kFragmentMarkEnd.size() - at;
+        marks.push_back({at, length, index});
     }
-    return rendered;
+    return marks;
 }
 
 // Puts the fragments where their marks are. A fragment whose mark is
@@ -153,31 +168,24 @@ std::vector<std::string> render_fragments(render::Templates& templates, view::Pa
 // the content's own) gets none, so no later build patches it.
 void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& fragments,
                      const std::vector<std::string>& rendered, bool vi) {
-    struct Placement {
-        std::size_t at, index;
-    };
-    std::vector<Placement> placements;
-    for (std::size_t index = 0; index < fragments.size(); ++index) {
-        std::string mark = fragment_mark(index);
-        std::size_t first = page.html.find(mark);
-        if (first == std::string::npos || page.html.find(mark, first + 1) != std::string::npos) {
-            if (first != std::string::npos) page.fragments.push_back({fragments[index].key, FragmentSpan::kNowhere, 0});
-            page.html = with_mark_replaced(page.html, mark, vi ? without_charts(rendered[index]) : rendered[index]);
-            continue;
-        }
-        placements.push_back({first, index});
-    }
-    std::sort(placements.begin(), placements.end(), [](auto& a, auto& b) { return a.at < b.at; });
+    auto marks = fragment_marks_in(page.html, fragments.size());
+    if (marks.empty()) return;
+    std::vector<int> printed(fragments.size(), 0);
+    for (const auto& mark : marks) ++printed[mark.index];
+    for (std::size_t index = 0; index < fragments.size(); ++index)
+        if (printed[index] > 1) page.fragments.push_back({fragments[index].key, FragmentSpan::kNowhere, 0});
     std::string html;
+    html.reserve(page.html.size() + page.html.size() / 2);
     std::size_t copied = 0;
-    for (const auto& placement : placements) {
-        html.append(page.html, copied, placement.at - copied);
-        std::string fragment = vi ? without_charts(rendered[placement.index]) : rendered[placement.index];
-        page.fragments.push_back({fragments[placement.index].key, html.size(), fragment.size()});
-        html += fragment;
-        copied = placement.at + fragment_mark(placement.index).size();
+    for (const auto& mark : marks) {
+        html.append(page.html, copied, mark.at - copied);
+        const std::string& fragment = rendered[mark.index];
+        if (printed[mark.index] == 1) page.fragments.push_back({fragments[mark.index].key, html.size(), 0});
+        std::size_t start = html.size();
+        html += vi ? without_charts(fragment) : fragment;
+        if (printed[mark.index] == 1) page.fragments.back().length = html.size() - start;
+        copied = mark.at + mark.length;
     }
-    if (placements.empty()) return;
     html.append(page.html, copied, std::string::npos);
     page.html = std::move(html);
 }

@@ -268,8 +268,8 @@ Data category_counts(const SiteIndex& index) {
     return data;
 }
 
-// `with_trends`: the schools list shows each school's latest results trend.
-Data school_row(const SiteIndex& index, const model::School& school, bool with_trends) {
+// A row of the schools list, with each school's latest results trend.
+Data school_row(const SiteIndex& index, const model::School& school) {
     const auto& site = index.site();
     Links links(index, &school);
     Data row;
@@ -297,7 +297,7 @@ Data school_row(const SiteIndex& index, const model::School& school, bool with_t
     set(row, "roadmap_href", "schools/" + school.slug + "/roadmap/");
     set(row, "results_href", "schools/" + school.slug + "/results/");
     set(row, "has_results", !school.results.empty());
-    if (with_trends) put_list(row, "results_trends", results_trends(index.results().groups_of(school)));
+    put_list(row, "results_trends", results_trends(index.results().groups_of(school)));
     return row;
 }
 
@@ -385,10 +385,6 @@ void add_home(const SiteIndex& index, const BuildContext& context, std::vector<P
         facts.push_back(std::move(entry));
     }
     put_list(page.data, "facts", std::move(facts));
-    List schools;
-    schools.reserve(site.schools.size());
-    for (const auto& school : site.schools) schools.push_back(school_row(index, school, false));
-    put_list(page.data, "schools", std::move(schools));
     pages.push_back(std::move(page));
 }
 
@@ -485,9 +481,22 @@ void add_indicators(const model::Site& site, const BuildContext& context, std::v
 void add_schools(const SiteIndex& index, const BuildContext& context, std::vector<PageSpec>& pages) {
     const auto& site = index.site();
     PageSpec page = make_page(site, context, "schools/", "schools", "Школы", "schools", {{"Главная", ""}});
+    // A row each: a region's list runs to thousands of rows, whose data
+    // would outweigh the rest of the build's pages together.
+    // A fragment sees only its own data: the row carries the page's root.
+    std::string root = root_prefix_of(page.path);
     List schools;
     schools.reserve(site.schools.size());
-    for (const auto& school : site.schools) schools.push_back(school_row(index, school, true));
+    for (const auto& school : site.schools) {
+        Fragment row{"school_row/" + school.slug, "school_row", {}, [&index, &school, root]() {
+                         Data data = school_row(index, school);
+                         set(data, "root", root);
+                         return data;
+                     }};
+        Data entry;
+        set(entry, "row", add_fragment(page, std::move(row)));
+        schools.push_back(std::move(entry));
+    }
     put_list(page.data, "schools", std::move(schools));
     set(page.data, "categories", category_counts(index));
     pages.push_back(std::move(page));

@@ -9,7 +9,26 @@ std::vector<PageSpec> html_pages(const model::Site& site, const BuildContext& co
     std::vector<PageSpec> pages;
     detail::add_district_pages(index, context, pages);
     for (const auto& school : site.schools) detail::add_school_pages(index, school, context, pages);
+    // The index dies here: lazy fragment data is made now.
+    for (auto& page : pages)
+        for (auto& fragment : page.fragments)
+            if (fragment.make_data) {
+                fragment.data = fragment.make_data();
+                fragment.make_data = nullptr;
+            }
     return pages;
+}
+
+std::string fragment_mark(std::size_t index) {
+    std::string mark(kFragmentMarkStart);
+    mark += std::to_string(index);
+    mark += kFragmentMarkEnd;
+    return mark;
+}
+
+std::string add_fragment(PageSpec& page, Fragment fragment) {
+    page.fragments.push_back(std::move(fragment));
+    return fragment_mark(page.fragments.size() - 1);
 }
 
 std::vector<PageSpec> district_pages(const detail::SiteIndex& index, const BuildContext& context) {

@@ -135,7 +135,7 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
     for (std::size_t i = 0; i < school.own.news.size() && i < 3; ++i)
         news.push_back(news_summary(school.own.news[i], base_of(school) + "news/" + school.own.news[i].id + "/"));
     put_list(page.data, "news", std::move(news));
-    page.fragments.push_back(school_intro(school));
+    set(page.data, "intro_block", add_fragment(page, school_intro(school)));
     pages.push_back(std::move(page));
 }
 
@@ -298,7 +298,7 @@ Fragment school_intro(const model::School& school) {
     Data data;
     detail::put(data, "intro_title", school.intro_title);
     detail::put_markdown(data, "intro_html", school.intro);
-    return {"intro_block", "school_intro", std::move(data)};
+    return {"intro_block", "school_intro", std::move(data), {}};
 }
 
 }  // namespace shnor::view

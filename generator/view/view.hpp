@@ -9,6 +9,7 @@
 #include <kainjow/mustache.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,13 +30,19 @@ struct BuildContext {
 };
 
 // A part of a page rendered on its own, from its own data only, and put
-// where the page's layout prints `{{{<key>}}}`. A build remembers where it
-// landed in the page, so a later build can replace just that part when only
-// its data changed (pipeline: the school's text from index.md).
+// where the page's layout prints the mark that add_fragment() returned. A
+// build remembers where it landed in the page, so a later build can replace
+// just that part when only its data changed (pipeline: the school's text
+// from index.md).
 struct Fragment {
-    std::string key;     // the page data key the layout prints it by
+    std::string key;     // names it in the build record: one word
     std::string layout;  // in layouts/, without ".mustache"
     Data data;
+    // When set, called for the data at render time instead of `data`, so a
+    // page of many fragments (the schools list: a row each) never holds all
+    // their data at once. It may read the model and the SiteIndex, which
+    // outlive the rendering of district_pages() and school_pages().
+    std::function<Data()> make_data;
 };
 
 // An HTML page: `path` is the page URL relative to the site root ("" for the
@@ -57,6 +64,15 @@ struct PageSpec {
     PageSpec(PageSpec&&) noexcept = default;
     PageSpec& operator=(PageSpec&&) noexcept = default;
 };
+
+// Adds the fragment to the page; returns the mark the page data must hold
+// (printed with `{{{ }}}`) where the fragment goes.
+std::string add_fragment(PageSpec& page, Fragment fragment);
+// The mark of a page's fragment number `index`, until it is put in place.
+// Private-use code points (U+E004) never occur in content.
+std::string fragment_mark(std::size_t index);
+inline constexpr std::string_view kFragmentMarkStart = "\xEE\x80\x84" "fragment-";
+inline constexpr std::string_view kFragmentMarkEnd = "\xEE\x80\x84";
 
 // A file written as it is (open data, feeds, sitemap).
 struct TextFile {
