@@ -43,6 +43,7 @@ pipeline::BuildRecord sample_record() {
                      {"@layouts/base.mustache", 12, 7}};
     record.schools = {{"s1", {1, 2}}, {"s2", {3, 4}}};
     record.school_external = {{"s1", {5, 6}}, {"s2", {7, 8}}};
+    record.school_district = {{"s1", {9, 10}}, {"s2", {11, 12}}};
     record.school_pages = {{"s1", {"schools/s1/", "schools/s1/news/a/"}}, {"s2", {"schools/s2/"}}};
     record.files = {{"index.html", {9, 10}},
                     {"schools/s1/index.html", {11, 12}},
@@ -78,6 +79,7 @@ TEST_CASE("a build record keeps every field through write and read", "[build_rec
     CHECK(read->inputs == written.inputs);
     CHECK(read->schools == written.schools);
     CHECK(read->school_external == written.school_external);
+    CHECK(read->school_district == written.school_district);
     CHECK(read->school_pages == written.school_pages);
     CHECK(read->files == written.files);
     CHECK(read->file_owner == written.file_owner);
@@ -165,7 +167,7 @@ TEST_CASE("a build record cut short, changed or of another format is not read", 
     CHECK_FALSE(pipeline::read_record(path));  // the stamps no longer match the head's fingerprint
 
     std::string older = text;
-    older.replace(older.find(" 4 "), 3, " 3 ");
+    older.replace(older.find(" 5 "), 3, " 4 ");
     write_text(path, older);
     CHECK_FALSE(pipeline::read_record(path, pipeline::RecordPart::head));
 

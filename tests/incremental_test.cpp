@@ -790,6 +790,50 @@ TEST_CASE("a change inside one school's own section rebuilds only that section",
         std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
         CHECK_THAT(html, Catch::Contains("Новый абзац о работе школы."));
     }
+    SECTION("a roadmap item's status: the section, and the school's row and open-data elements patched") {
+        const fs::path roadmap = content / "schools" / "shubinskaya" / "roadmaps" / "dorozhnaya-karta-shkoly-2024.yaml";
+        const std::string patched = "обновлены строки школ shubinskaya";
+        auto set_status = [&](const std::string& from, const std::string& to) {
+            edit_then_wait(roadmap, [&](std::string text) {
+                auto at = text.find("status: " + from);
+                REQUIRE(at != std::string::npos);
+                return text.replace(at, 8 + from.size(), "status: " + to);
+            });
+        };
+        // The first item (April 2024) goes back to in progress: overdue now,
+        // so the school's row counts change, and no listing page comes or goes.
+        const std::string list_before = read_file(out / "schools" / "index.html");
+        set_status("done", "in_progress");
+        auto edited = build_site(content, out, cache, kDate, log);
+        INFO(edited.output);
+        REQUIRE(edited.exit_code == 0);
+        CHECK_THAT(edited.output, Catch::Contains(section_only) && Catch::Contains(patched));
+        CHECK(read_file(out / "schools" / "index.html") != list_before);
+        require_same_as_full_build(content, out, scratch.path, "status");
+
+        SECTION("then another status, then the text: spans moved by the patch still hold") {
+            set_status("in_progress", "done");
+            auto again = build_site(content, out, cache, kDate, log);
+            INFO(again.output);
+            CHECK_THAT(again.output, Catch::Contains(patched));
+            require_same_as_full_build(content, out, scratch.path, "status-again");
+            edit_then_wait(content / "schools" / "shubinskaya" / "index.md",
+                           [](std::string text) { return text + "\nНовый абзац.\n"; });
+            auto text = build_site(content, out, cache, kDate, log);
+            INFO(text.output);
+            CHECK_THAT(text.output, Catch::Contains(text_only));
+            require_same_as_full_build(content, out, scratch.path, "status-then-text");
+        }
+        SECTION("then a status, with the open data changed by hand since: a whole build") {
+            std::ofstream(out / "data" / "roadmaps.csv", std::ios::app) << "правка вручную\r\n";
+            set_status("in_progress", "done");
+            auto by_hand = build_site(content, out, cache, kDate, log);
+            INFO(by_hand.output);
+            REQUIRE(by_hand.exit_code == 0);
+            CHECK_THAT(by_hand.output, !Catch::Contains(patched));
+            require_same_as_full_build(content, out, scratch.path, "status-by-hand");
+        }
+    }
     SECTION("a roadmap item's title is read by the district's pages: a whole build") {
         fs::path roadmaps = content / "schools" / "shubinskaya" / "roadmaps";
         REQUIRE(fs::is_directory(roadmaps));

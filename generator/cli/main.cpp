@@ -39,14 +39,22 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     std::printf("Собрано: %zu страниц, %zu файлов в %s за %.2f с; записано изменённых файлов: %zu, удалено: %zu\n",
                 report.pages, report.files, options.out_dir.string().c_str(), report.seconds, report.written_files,
                 report.removed_files);
+    auto joined = [](const std::vector<std::string>& slugs) {
+        std::string text;
+        for (const auto& slug : slugs) text += (text.empty() ? "" : ", ") + slug;
+        return text;
+    };
     if (!report.sections_only.empty()) {
-        std::string slugs;
-        for (const auto& slug : report.sections_only) slugs += (slugs.empty() ? "" : ", ") + slug;
+        std::string slugs = joined(report.sections_only);
         if (report.fragments_only)
             std::printf("Изменился только текст школ из index.md (%s): обновлены только их главные страницы\n",
                         slugs.c_str());
-        else
+        else if (report.rows_patched.empty())
             std::printf("Изменения касались только разделов школ (%s): пересобраны только они\n", slugs.c_str());
+        else
+            std::printf("Изменения касались только разделов школ (%s): пересобраны только они; в списке школ "
+                        "и открытых данных обновлены строки школ %s\n",
+                        slugs.c_str(), joined(report.rows_patched).c_str());
     }
     return kExitOk;
 }

@@ -35,7 +35,7 @@ namespace {
 // The first line: magic, then the byte sizes of the head (what the
 // nothing-changed check reads) and of the whole file, zero-padded so the
 // line has a fixed length and can be read before knowing anything else.
-constexpr std::string_view kMagic = "shnor-build-record 4";
+constexpr std::string_view kMagic = "shnor-build-record 5";
 constexpr std::size_t kSizeDigits = 20;
 constexpr std::size_t kFirstLineSize = kMagic.size() + 2 * (1 + kSizeDigits) + 1;
 
@@ -112,11 +112,12 @@ bool read_body_line(BuildRecord& record, std::string_view line) {
         spans->second.push_back(std::move(span));
         return true;
     }
-    if (tag == "school" || tag == "external") {
+    if (tag == "school" || tag == "external" || tag == "district") {
         std::string_view slug = word(line);
         cache::Hash128 hash;
         if (!parse_hash(line, hash)) return false;
-        append(tag == "school" ? record.schools : record.school_external, slug, hash);
+        append(tag == "school" ? record.schools : tag == "external" ? record.school_external : record.school_district,
+               slug, hash);
         return true;
     }
     return tag == "end" && line.empty();
@@ -153,6 +154,7 @@ std::string body_of(const BuildRecord& record) {
         add_line(out, {"input", std::to_string(stamp.size), std::to_string(stamp.mtime_ns), stamp.path});
     for (const auto& [slug, hash] : record.schools) add_line(out, {"school", slug, hex_of(hash)});
     for (const auto& [slug, hash] : record.school_external) add_line(out, {"external", slug, hex_of(hash)});
+    for (const auto& [slug, hash] : record.school_district) add_line(out, {"district", slug, hex_of(hash)});
     for (const auto& [slug, pages] : record.school_pages)
         for (const auto& page : pages) add_line(out, {"page", slug, page});
     for (const auto& [path, spans] : record.fragments)

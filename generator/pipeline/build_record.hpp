@@ -37,6 +37,10 @@ struct BuildRecord {
     // slug → hash of what pages outside the school's own section read of it
     // (everything but its index.md text): unchanged, only its section is rebuilt.
     std::map<std::string, cache::Hash128> school_external;
+    // slug → hash of its district part (school_parts.hpp): unchanged, the
+    // district's pages are not rendered again, and its row of the schools
+    // list and its open-data spans are patched.
+    std::map<std::string, cache::Hash128> school_district;
     std::map<std::string, std::vector<std::string>> school_pages;  // slug → page paths (for the sitemap)
     std::map<std::string, std::string> file_owner;               // output path → slug, "" for the district
     std::map<std::string, write::ContentHash> files;             // output path → hash

@@ -12,6 +12,7 @@
 #include "cache/school_store.hpp"
 #include "pipeline/build_record.hpp"
 #include "pipeline/school_parts.hpp"
+#include "write/mapped_file.hpp"
 #include "write/output_tree.hpp"
 #include "write/write.hpp"
 
@@ -306,22 +307,26 @@ void keep_school(const std::string& slug, const RenderPlan& plan, write::OutputT
 }
 
 // Open data goes to the output tree as it is written, never whole in memory.
+// Schools' spans go to the task's fragments, for a build that patches them.
 class TreeSink : public view::TextSink {
 public:
-    TreeSink(write::OutputTree& tree, std::vector<std::string>& paths) : tree_(tree), paths_(paths) {}
+    TreeSink(write::OutputTree& tree, TaskOutput& out) : tree_(tree), out_(out) {}
     void begin(const std::string& path) override {
         stream_.emplace(tree_.open(path));
-        paths_.push_back(path);
+        out_.files.push_back(path);
     }
     void append(std::string_view bytes) override { stream_->append(bytes); }
     void end() override {
         stream_->close();
         stream_.reset();
     }
+    void span(const std::string& key, std::size_t offset, std::size_t length) override {
+        out_.fragments[out_.files.back()].push_back({key, offset, length});
+    }
 
 private:
     write::OutputTree& tree_;
-    std::vector<std::string>& paths_;
+    TaskOutput& out_;
     std::optional<write::OutputTree::Stream> stream_;
 };
 
@@ -339,7 +344,7 @@ std::vector<TaskOutput> render_district_build(const model::Site& site, const vie
         auto& out = tasks[task];
         auto started = std::chrono::steady_clock::now();
         if (task < data_parts) {
-            TreeSink sink(tree, out.files);
+            TreeSink sink(tree, out);
             view::write_open_data_part(site, context, task, sink);
         } else if (task == data_parts) {
             render_pages(view::district_pages(index, context), sources, templates, tree, out);
@@ -658,7 +663,21 @@ struct SectionBuild {
     const fs::path& record_file;
     const std::map<std::string, std::vector<std::string>>& changed;  // slug → changed files
     bool previous_spent = false;  // `previous` gave its files away: a later build must not use it
+    // Changed schools whose change reaches past their section (their
+    // roadmaps' statuses, dates, reports…) but not into their district part:
+    // their row of the schools list and their open-data spans are patched.
+    std::set<std::string> patched_schools;
 };
+
+// Thrown when a section-only build finds it cannot stand for a full one.
+struct NotSectionOnly {};
+
+// The files where a school's row and open-data elements lie, as spans.
+const std::vector<std::string>& files_with_school_spans() {
+    static const std::vector<std::string> files{"schools/index.html", "vi/schools/index.html", "data/schools.json",
+                                                "data/schools.csv",   "data/roadmaps.json",    "data/roadmaps.csv"};
+    return files;
+}
 
 bool publishes(const model::School& school, const std::string& path) {
     for (const auto& document : school.own.documents)
@@ -670,30 +689,100 @@ bool publishes(const model::School& school, const std::string& path) {
 }
 
 // The changed schools as loaded, when each one's change stays inside its section.
-std::optional<std::map<std::string, load::SchoolLoad>> load_changed(const SectionBuild& build,
-                                                                    cache::SchoolStore& store) {
+std::optional<std::map<std::string, load::SchoolLoad>> load_changed(SectionBuild& build, cache::SchoolStore& store) {
     std::map<std::string, load::SchoolLoad> loads;
+    auto same = [](const std::map<std::string, cache::Hash128>& before, const std::string& slug,
+                   const cache::Hash128& now) {
+        auto found = before.find(slug);
+        return found != before.end() && found->second == now;
+    };
     for (const auto& [slug, files] : build.changed) {
         load::SchoolLoad load = store.load(slug);
         if (load.diagnostics.has_errors()) return std::nullopt;
         for (const auto& file : files)
             if (publishes(load.school, file)) return std::nullopt;
-        auto before = build.previous.school_external.find(slug);
-        if (before == build.previous.school_external.end() || before->second != external_hash(load.school))
-            return std::nullopt;
+        if (!same(build.previous.school_external, slug, external_hash(load.school))) {
+            if (!same(build.previous.school_district, slug, district_hash(load.school))) return std::nullopt;
+            build.patched_schools.insert(slug);
+        }
         loads.emplace(slug, std::move(load));
     }
     return loads;
 }
 
-// Thrown when a section-only build finds it cannot stand for a full one.
-struct NotSectionOnly {};
+// Hands `before` to `emit`, piece by piece, with the spans named in
+// `replacements` replaced. `spans` are all of the file's, in file order;
+// they are moved to where they lie after. False (and the output cut short)
+// when a replaced span is missing or lies nowhere, when spans overlap, or
+// when a span would turn from empty to not or back (an array's comma before
+// it would be wrong).
+bool emit_with_spans_replaced(std::string_view before, std::vector<FragmentSpan>& spans,
+                              const std::map<std::string, std::string>& replacements,
+                              const std::function<void(std::string_view)>& emit) {
+    std::size_t copied = 0, previous_end = 0, replaced = 0;
+    std::ptrdiff_t shift = 0;
+    for (auto& span : spans) {
+        auto replacement = replacements.find(span.key);
+        if (span.offset == FragmentSpan::kNowhere) {
+            if (replacement != replacements.end()) return false;
+            continue;
+        }
+        if (span.offset < previous_end || span.offset > before.size() || span.length > before.size() - span.offset)
+            return false;
+        std::size_t old_offset = span.offset;
+        previous_end = old_offset + span.length;
+        span.offset = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(old_offset) + shift);
+        if (replacement == replacements.end()) continue;
+        if ((span.length == 0) != replacement->second.empty()) return false;
+        emit(before.substr(copied, old_offset - copied));
+        emit(replacement->second);
+        copied = previous_end;
+        shift += static_cast<std::ptrdiff_t>(replacement->second.size()) - static_cast<std::ptrdiff_t>(span.length);
+        span.length = replacement->second.size();
+        ++replaced;
+    }
+    if (replaced != replacements.size()) return false;
+    emit(before.substr(copied));
+    return true;
+}
+
+// The patched schools' rows of the schools list and their open-data
+// elements, put where the record's spans say they lie in each file.
+void patch_school_spans(const SectionBuild& build, const model::Site& site, const view::detail::SiteIndex& index,
+                        render::Templates& templates, const std::map<std::string, write::ContentHash>& hashes,
+                        write::OutputTree& tree) {
+    std::map<std::string, std::map<std::string, std::string>> replacements;  // path → key → bytes
+    for (const auto& school : site.schools) {
+        if (!build.patched_schools.count(school.slug)) continue;
+        view::Fragment row = view::school_row(index, school);
+        std::string html = templates.render(row.layout, row.make_data());
+        replacements["vi/schools/index.html"][row.key] = without_charts(html);
+        replacements["schools/index.html"][row.key] = std::move(html);
+        for (auto& span : view::school_open_data_spans(school))
+            replacements[span.path][span.key] = std::move(span.bytes);
+    }
+    for (const auto& [path, keyed] : replacements) {
+        auto hash = hashes.find(path);
+        auto spans = build.previous.fragments.find(path);
+        if (hash == hashes.end() || spans == build.previous.fragments.end()) throw NotSectionOnly{};
+        auto before = write::map_if_unchanged(build.options.out_dir / path, hash->second);
+        if (!before) throw NotSectionOnly{};
+        write::OutputTree::Stream out = tree.open(path);
+        if (!emit_with_spans_replaced(before->bytes(), spans->second, keyed,
+                                      [&](std::string_view piece) { out.append(piece); }))
+            throw NotSectionOnly{};
+        out.close();
+        if (stage_clock().enabled()) stage_clock().lap(("  patched " + path).c_str());
+    }
+}
+
 
 // Keeps every file of the previous build but the changed schools', renders
 // those schools' pages, and requires the same files and pages as before
 // (a change that adds or removes a page is not a section-only one).
 void render_changed_sections(const SectionBuild& build, const PreparedSite& prepared,
-                             const std::set<std::string>& rendered_again, write::OutputTree& tree) {
+                             const std::set<std::string>& rendered_again,
+                             const std::map<std::string, write::ContentHash>& patched_hashes, write::OutputTree& tree) {
     const model::Site& site = prepared.site;
     tree.keep_where([&](const std::string& path) { return !rendered_again.count(path); });
     render::Templates templates(layout_folders(build.options));
@@ -716,7 +805,8 @@ void render_changed_sections(const SectionBuild& build, const PreparedSite& prep
         for (const auto& path : owned) build.previous.fragments.erase(path);
         build.previous.fragments.merge(out.fragments);
     }
-    stage_clock().lap("pages");
+    stage_clock().lap("sections");
+    if (!build.patched_schools.empty()) patch_school_spans(build, site, index, templates, patched_hashes, tree);
 }
 
 // The site with the changed schools as loaded and the others as their peer
@@ -755,10 +845,18 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
     std::set<std::string> rendered_again;
     for (const auto& [path, owner] : build.previous.file_owner)
         if (build.changed.count(owner)) rendered_again.insert(path);
+    std::map<std::string, write::ContentHash> patched_hashes;  // the files patched, as the record knows them
+    if (!build.patched_schools.empty())
+        for (const auto& path : files_with_school_spans()) {
+            auto found = build.previous.files.find(path);
+            if (found == build.previous.files.end()) return false;
+            patched_hashes.insert(*found);
+            rendered_again.insert(path);
+        }
     try {
         build.previous_spent = true;
         write::OutputTree tree(build.options.out_dir, std::move(build.previous.files), true);
-        render_changed_sections(build, *prepared, rendered_again, tree);
+        render_changed_sections(build, *prepared, rendered_again, patched_hashes, tree);
         remove_record(build.record_file);
         auto summary = tree.commit();
         stage_clock().lap("commit");
@@ -766,6 +864,8 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
         record.inputs = build.stamps;
         record.written_ns = build.started_ns;
         for (const auto& [slug, files] : build.changed) record.schools[slug] = store.content_hash(slug);
+        for (const auto& school : prepared->site.schools)
+            if (build.patched_schools.count(school.slug)) record.school_external[school.slug] = external_hash(school);
         record.files = tree.hashes();
         write_record(build.record_file, record);
         stage_clock().lap("record");
@@ -782,6 +882,7 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
     attempt.schools_rendered = build.changed.size();
     attempt.schools_reused = store.reused();
     for (const auto& [slug, files] : build.changed) attempt.sections_only.push_back(slug);
+    attempt.rows_patched.assign(build.patched_schools.begin(), build.patched_schools.end());
     report = std::move(attempt);
     return true;
 }
@@ -927,10 +1028,9 @@ private:
     bool patch_pages() {
         render::Templates templates(layout_folders(options_));
         for (auto& patch : patches_) {
-            std::ifstream in(options_.out_dir / patch.path, std::ios::binary);
-            std::string before((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            if (!in.good() && !in.eof()) return false;
-            if (write::hash_of(before) != patch.before) return false;
+            auto file = write::map_if_unchanged(options_.out_dir / patch.path, patch.before);
+            if (!file) return false;
+            std::string_view before = file->bytes();
             std::sort(patch.spans.begin(), patch.spans.end(),
                       [](const FragmentSpan& a, const FragmentSpan& b) { return a.offset < b.offset; });
             view::Fragment fragment = view::school_intro(schools_.at(patch.slug));
@@ -941,13 +1041,13 @@ private:
                 if (span.key != fragment.key || span.offset == FragmentSpan::kNowhere || span.offset < copied ||
                     span.offset + span.length > before.size())
                     return false;
-                patch.bytes.append(before, copied, span.offset - copied);
+                patch.bytes.append(before.substr(copied, span.offset - copied));
                 copied = span.offset + span.length;
                 span.offset = patch.bytes.size();
                 span.length = html.size();
                 patch.bytes += html;
             }
-            patch.bytes.append(before, copied, std::string::npos);
+            patch.bytes.append(before.substr(copied));
         }
         return true;
     }
@@ -1070,7 +1170,7 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         auto changed = schools_changed_alone(*previous, stamps);
         stage_clock().lap("what changed");
         if (changed) {
-            SectionBuild section{options, *previous, stamps, started_ns, key, record_file, *changed};
+            SectionBuild section{options, *previous, stamps, started_ns, key, record_file, *changed, false, {}};
             if (build_sections_only(section, report)) return;
             if (section.previous_spent) previous.reset();
         }
@@ -1090,10 +1190,17 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     RenderPlan plan;
     plan.previous = previous ? &*previous : nullptr;
     if (previous) plan.previous_files_of = files_by_owner(*previous);
-    for (const auto& school : site.schools) {
+    std::vector<cache::Hash128> external(site.schools.size()), district(site.schools.size());
+    parallel::for_each_index(site.schools.size(), [&](std::size_t index) {
+        external[index] = external_hash(site.schools[index]);
+        district[index] = district_hash(site.schools[index]);
+    });
+    for (std::size_t index = 0; index < site.schools.size(); ++index) {
+        const auto& school = site.schools[index];
         cache::Hash128 hash = store.content_hash(school.slug);
         record.schools[school.slug] = hash;
-        record.school_external[school.slug] = external_hash(school);
+        record.school_external[school.slug] = external[index];
+        record.school_district[school.slug] = district[index];
         bool same = previous && previous->global == record.global && previous->schools.count(school.slug) &&
                     previous->schools.at(school.slug) == hash;
         plan.render_school.push_back(!same);

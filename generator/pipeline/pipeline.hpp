@@ -37,8 +37,12 @@ struct BuildReport {
     std::size_t schools_rendered = 0;  // school sections rendered (the rest were kept as they were)
     std::size_t schools_reused = 0;    // schools taken from the cache instead of re-reading their files
     // Set when only these schools' sections were rebuilt: their changes
-    // touched nothing outside their own section (pipeline/school_parts.hpp).
+    // touched nothing outside their own section (pipeline/school_parts.hpp)
+    // but the spans of `rows_patched`.
     std::vector<std::string> sections_only;
+    // Of those schools, the ones whose row of the schools list and open-data
+    // elements were put in place in those files (their roadmaps changed).
+    std::vector<std::string> rows_patched;
     // With sections_only: of those sections, only the schools' own text
     // (index.md, a fragment of their first page) was rendered again.
     bool fragments_only = false;

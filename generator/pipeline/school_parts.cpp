@@ -92,12 +92,22 @@ model::School external_part(const model::School& school) {
     return part;
 }
 
+model::School district_part(const model::School& school) {
+    model::School part = external_part(school);
+    for (auto& roadmap : part.own.roadmaps) roadmap = peer_roadmap(roadmap);
+    return part;
+}
+
 cache::Hash128 peer_hash(const model::School& school) {
     return cache::hash_bytes(cache::serialize_school(peer_part(school)));
 }
 
 cache::Hash128 external_hash(const model::School& school) {
     return cache::hash_bytes(cache::serialize_school(external_part(school)));
+}
+
+cache::Hash128 district_hash(const model::School& school) {
+    return cache::hash_bytes(cache::serialize_school(district_part(school)));
 }
 
 void write_peer_parts(const fs::path& path, const cache::Hash128& global, const std::vector<model::School>& schools) {

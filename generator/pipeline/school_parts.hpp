@@ -5,9 +5,16 @@
 //   which make the district line of every results page);
 // - the external part is what anything outside its section reads (district
 //   pages, open data, feeds, other schools): everything but its index.md text.
-// A change inside the external part but outside the peer part re-renders the
-// district's pages; a change outside the external part re-renders only the
-// school's own section, with the other schools known by their peer parts.
+// - the district part is what district pages, feeds and the open data other
+//   than the school's own rows read of it: the external part but for its
+//   roadmaps, of which only what the peer part has (ids, item numbers and
+//   titles). The rest of its roadmaps shows only in its own section, its row
+//   of the schools list (a fragment) and its elements of data/schools.* and
+//   data/roadmaps.* (spans the build record keeps).
+// A change inside the district part re-renders the district's pages; a
+// change outside it re-renders only the school's own section, with the other
+// schools known by their peer parts, and patches its row and open-data spans
+// when it lies inside the external part.
 #pragma once
 
 #include "cache/fingerprint.hpp"
@@ -22,9 +29,11 @@ namespace shnor::pipeline {
 
 model::School peer_part(const model::School& school);
 model::School external_part(const model::School& school);
+model::School district_part(const model::School& school);
 
 cache::Hash128 peer_hash(const model::School& school);
 cache::Hash128 external_hash(const model::School& school);
+cache::Hash128 district_hash(const model::School& school);
 
 // The peer parts of a build's schools, kept beside its record and tied to it
 // by the record's global hash. Writing is atomic; failures are ignored (the

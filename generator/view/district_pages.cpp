@@ -269,7 +269,7 @@ Data category_counts(const SiteIndex& index) {
 }
 
 // A row of the schools list, with each school's latest results trend.
-Data school_row(const SiteIndex& index, const model::School& school) {
+Data school_row_data(const SiteIndex& index, const model::School& school) {
     const auto& site = index.site();
     Links links(index, &school);
     Data row;
@@ -483,18 +483,11 @@ void add_schools(const SiteIndex& index, const BuildContext& context, std::vecto
     PageSpec page = make_page(site, context, "schools/", "schools", "Школы", "schools", {{"Главная", ""}});
     // A row each: a region's list runs to thousands of rows, whose data
     // would outweigh the rest of the build's pages together.
-    // A fragment sees only its own data: the row carries the page's root.
-    std::string root = root_prefix_of(page.path);
     List schools;
     schools.reserve(site.schools.size());
     for (const auto& school : site.schools) {
-        Fragment row{"school_row/" + school.slug, "school_row", {}, [&index, &school, root]() {
-                         Data data = school_row(index, school);
-                         set(data, "root", root);
-                         return data;
-                     }};
         Data entry;
-        set(entry, "row", add_fragment(page, std::move(row)));
+        set(entry, "row", add_fragment(page, view::school_row(index, school)));
         schools.push_back(std::move(entry));
     }
     put_list(page.data, "schools", std::move(schools));
@@ -694,3 +687,16 @@ void add_district_pages(const SiteIndex& index, const BuildContext& context, std
 }
 
 }  // namespace shnor::view::detail
+
+namespace shnor::view {
+
+Fragment school_row(const detail::SiteIndex& index, const model::School& school) {
+    // A fragment sees only its own data: the row carries the page's root.
+    return {"school_row/" + school.slug, "school_row", {}, [&index, &school]() {
+                Data data = detail::school_row_data(index, school);
+                detail::set(data, "root", root_prefix_of("schools/"));
+                return data;
+            }};
+}
+
+}  // namespace shnor::view

@@ -99,6 +99,10 @@ public:
         if (buffer_.size() >= kChunk) flush();
     }
     void write(char c) { buffer_ += c; }
+    // Bytes of the file so far.
+    std::size_t offset() const { return flushed_ + buffer_.size(); }
+    // Tells the sink that `key`'s bytes run from `start` to here.
+    void span_from(const std::string& key, std::size_t start) { sink_.span(key, start, offset() - start); }
     void finish() {
         flush();
         sink_.end();
@@ -108,11 +112,13 @@ private:
     static constexpr std::size_t kChunk = 256 * 1024;
     void flush() {
         if (!buffer_.empty()) sink_.append(buffer_);
+        flushed_ += buffer_.size();
         buffer_.clear();
     }
 
     TextSink& sink_;
     std::string buffer_;
+    std::size_t flushed_ = 0;
 };
 
 // Compact JSON (no indentation: about 30 % smaller than dump(2)), one value
@@ -129,6 +135,15 @@ public:
     void push_back_dumped(std::string_view element) {
         if (count_++) out_.write(',');
         out_.write(element);
+    }
+    // An owner's elements, already joined by commas (maybe none), as the
+    // span `key` (none when `key` is empty): the span leaves out the comma
+    // before them, so a build can put new elements of that owner in its place.
+    void push_back_owned(const std::string& key, std::string_view elements) {
+        if (!elements.empty() && count_++) out_.write(',');
+        std::size_t start = out_.offset();
+        out_.write(elements);
+        if (!key.empty()) out_.span_from(key, start);
     }
 
 private:
@@ -173,10 +188,26 @@ struct Owner {
     const model::Publications* own;
 };
 
+Owner owner_of(const model::School& school);
+
 std::vector<Owner> owners_of(const model::Site& site) {
     std::vector<Owner> owners{{"district", "", &site.district}};
-    for (const auto& school : site.schools) owners.push_back({school.slug, "schools/" + school.slug + "/", &school.own});
+    for (const auto& school : site.schools) owners.push_back(owner_of(school));
     return owners;
+}
+
+// The span of a school's elements in an open-data array; the district's has none.
+std::string span_key(const std::string& array, const Owner& owner) {
+    return owner.prefix.empty() ? std::string() : array + "/" + owner.name;
+}
+
+std::string joined_elements(const std::vector<std::string>& elements) {
+    std::string text;
+    for (const auto& element : elements) {
+        if (!text.empty()) text += ',';
+        text += element;
+    }
+    return text;
 }
 
 std::string roadmap_url(const Owner& owner, const model::Roadmap& roadmap) {
@@ -213,14 +244,23 @@ public:
         out_.write("\xEF\xBB\xBF");
         add(header);
     }
-    void add(std::initializer_list<std::string> row) {
+    static std::string row_text(std::initializer_list<std::string> row) {
+        std::string text;
         bool first = true;
         for (const auto& field : row) {
-            if (!first) out_.write(',');
+            if (!first) text += ',';
             first = false;
-            out_.write(render::escape_csv_field(field));
+            text += render::escape_csv_field(field);
         }
-        out_.write("\r\n");
+        text += "\r\n";
+        return text;
+    }
+    void add(std::initializer_list<std::string> row) { out_.write(row_text(row)); }
+    // An owner's rows as the span `key` (none when `key` is empty).
+    void add_owned(const std::string& key, std::string_view rows) {
+        std::size_t start = out_.offset();
+        out_.write(rows);
+        if (!key.empty()) out_.span_from(key, start);
     }
     void finish() { out_.finish(); }
 
@@ -298,34 +338,39 @@ Json school_json(const model::School& school) {
                 {"progress", progress_json(derive::progress_of(school.own.roadmaps))}};
 }
 
+std::string school_csv_row(const model::School& school) {
+    std::vector<std::string> types, years, bases, reasons;
+    for (const auto& category : school.categories) {
+        types.push_back(category.type);
+        years.push_back(category.year ? std::to_string(*category.year) : "");
+        bases.push_back(category.basis);
+        for (const auto& reason : category.reasons) reasons.push_back(reason);
+    }
+    auto progress = derive::progress_of(school.own.roadmaps);
+    return CsvFile::row_text(
+        {school.slug, school.name, school.short_name, "schools/" + school.slug + "/", joined(types), joined(years),
+         joined(bases), joined(reasons), school.head.name, school.head.position, school.coordinator.name,
+         school.coordinator.position, school.coordinator.phone, school.coordinator.email,
+         csv_number(school.students), csv_number(school.teachers), csv_bool(school.rural), csv_bool(school.small),
+         std::to_string(progress.total), std::to_string(progress.done), std::to_string(progress.in_progress),
+         std::to_string(progress.planned), std::to_string(progress.overdue), std::to_string(progress.cancelled),
+         std::to_string(progress.ongoing), std::to_string(progress.percent_done())});
+}
+
+Owner owner_of(const model::School& school) { return {school.slug, "schools/" + school.slug + "/", &school.own}; }
+
 void write_schools(const model::Site& site, const BuildContext& context, TextSink& sink) {
     write_json_file(sink, "data/schools.json", Json{{"build_date", context.build_date.iso()}, {"schools", nullptr}},
                     {{"schools", [&](JsonArrayWriter& list) {
-                          for (const auto& school : site.schools) list.push_back(school_json(school));
+                          for (const auto& school : site.schools)
+                              list.push_back_owned(span_key("schools", owner_of(school)), school_json(school).dump());
                       }}});
     CsvFile csv(sink, "data/schools.csv",
                 {"slug", "name", "short_name", "url", "category_types", "category_years", "basis", "reasons", "head",
                  "head_position", "coordinator", "coordinator_position", "coordinator_phone", "coordinator_email",
                  "students", "teachers", "rural", "small", "roadmap_items", "done", "in_progress", "planned",
                  "overdue", "cancelled", "ongoing", "percent_done"});
-    for (const auto& school : site.schools) {
-        std::vector<std::string> types, years, bases, reasons;
-        for (const auto& category : school.categories) {
-            types.push_back(category.type);
-            years.push_back(category.year ? std::to_string(*category.year) : "");
-            bases.push_back(category.basis);
-            for (const auto& reason : category.reasons) reasons.push_back(reason);
-        }
-        auto progress = derive::progress_of(school.own.roadmaps);
-        csv.add({school.slug, school.name, school.short_name, "schools/" + school.slug + "/", joined(types),
-                 joined(years), joined(bases), joined(reasons), school.head.name, school.head.position,
-                 school.coordinator.name, school.coordinator.position, school.coordinator.phone,
-                 school.coordinator.email, csv_number(school.students), csv_number(school.teachers),
-                 csv_bool(school.rural), csv_bool(school.small), std::to_string(progress.total),
-                 std::to_string(progress.done), std::to_string(progress.in_progress), std::to_string(progress.planned),
-                 std::to_string(progress.overdue), std::to_string(progress.cancelled),
-                 std::to_string(progress.ongoing), std::to_string(progress.percent_done())});
-    }
+    for (const auto& school : site.schools) csv.add_owned(span_key("schools", owner_of(school)), school_csv_row(school));
     csv.finish();
 }
 
@@ -399,8 +444,8 @@ std::string with_last_array(const Json& object, const std::vector<std::string>& 
     return text;
 }
 
-// Rows kept out of memory until their turn: one dumped JSON object a line
-// (a dump has no raw line break). In memory when no temporary file can be made.
+// Lines kept out of memory until their turn (a dump has no raw line
+// break). In memory when no temporary file can be made.
 class FlatRows {
 public:
     FlatRows() : file_(std::tmpfile()) {}
@@ -410,17 +455,18 @@ public:
     FlatRows(const FlatRows&) = delete;
     FlatRows& operator=(const FlatRows&) = delete;
 
-    void add(std::string_view row) {
+    void add(std::string_view line) {
         if (!file_) {
-            memory_.append(row).push_back('\n');
+            memory_.append(line).push_back('\n');
             return;
         }
-        if (std::fwrite(row.data(), 1, row.size(), file_) != row.size() || std::fputc('\n', file_) == EOF)
+        if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fputc('\n', file_) == EOF)
             throw std::runtime_error("open data: cannot write a temporary file");
     }
-    void copy_to(JsonArrayWriter& array) {
+    // Each line in the order added, without its line break.
+    void for_each_line(const std::function<void(std::string_view)>& visit) {
         if (!file_) {
-            copy_lines(memory_, array);
+            visit_lines(memory_, visit);
             return;
         }
         std::rewind(file_);
@@ -428,17 +474,17 @@ public:
         std::vector<char> chunk(1 << 20);
         while (std::size_t got = std::fread(chunk.data(), 1, chunk.size(), file_)) {
             pending.append(chunk.data(), got);
-            pending.erase(0, copy_lines(pending, array));
+            pending.erase(0, visit_lines(pending, visit));
         }
         if (std::ferror(file_) || !pending.empty()) throw std::runtime_error("open data: cannot read a temporary file");
     }
 
 private:
-    // Copies the complete lines of `text`; returns how many bytes they took.
-    static std::size_t copy_lines(std::string_view text, JsonArrayWriter& array) {
+    // Visits the complete lines of `text`; returns how many bytes they took.
+    static std::size_t visit_lines(std::string_view text, const std::function<void(std::string_view)>& visit) {
         std::size_t start = 0;
         for (std::size_t end = text.find('\n'); end != std::string_view::npos; end = text.find('\n', start)) {
-            array.push_back_dumped(text.substr(start, end - start));
+            visit(text.substr(start, end - start));
             start = end + 1;
         }
         return start;
@@ -449,8 +495,8 @@ private:
 };
 
 // roadmap_json(owner, roadmap).dump(), each item dumped once; each item's
-// flat row (where it lies, then its members) goes to `flat`.
-std::string roadmap_text(const Owner& owner, const model::Roadmap& roadmap, FlatRows& flat) {
+// flat row (where it lies, then its members) goes to `flat_rows`.
+std::string roadmap_text(const Owner& owner, const model::Roadmap& roadmap, std::vector<std::string>& flat_rows) {
     std::vector<std::string> sections;
     for (const auto& section : roadmap.sections) {
         std::vector<std::string> items;
@@ -463,11 +509,37 @@ std::string roadmap_text(const Owner& owner, const model::Roadmap& roadmap, Flat
                                   .dump();
             row.back() = ',';
             row.append(items.back(), 1);
-            flat.add(row);
+            flat_rows.push_back(std::move(row));
         }
         sections.push_back(with_last_array(section_head_json(section), items));
     }
     return with_last_array(roadmap_head_json(owner, roadmap), sections);
+}
+
+// An owner's elements of the two arrays of roadmaps.json, each joined by commas.
+struct OwnerRoadmapsJson {
+    std::string nested, flat;
+};
+
+OwnerRoadmapsJson owner_roadmaps_json(const Owner& owner) {
+    std::vector<std::string> roadmaps, rows;
+    for (const auto& roadmap : owner.own->roadmaps) roadmaps.push_back(roadmap_text(owner, roadmap, rows));
+    return {joined_elements(roadmaps), joined_elements(rows)};
+}
+
+std::string owner_roadmaps_csv(const Owner& owner) {
+    std::string rows;
+    for (const auto& roadmap : owner.own->roadmaps)
+        for (const auto& section : roadmap.sections)
+            for (const auto& item : section.items)
+                rows += CsvFile::row_text(
+                    {owner.name, roadmap.id, section.n, section.title, item.n, item.title, item.when,
+                     csv_date(item.start), csv_date(item.due), csv_date(item.derived.start),
+                     csv_date(item.derived.due), csv_bool(item.derived.ongoing),
+                     item.status_given ? status_name(item.status) : "", shown_status_name(item.derived.shown),
+                     joined(item.responsible), item.result, item.report, csv_date(item.reported),
+                     joined(item.evidence), joined(item.schools), csv_bool(item.example)});
+    return rows;
 }
 
 // The JSON and the CSV of the big files are written by separate parts, in parallel.
@@ -475,41 +547,35 @@ enum class Form { json, csv };
 
 void write_roadmaps(const model::Site& site, const BuildContext& context, TextSink& sink, Form form) {
     const auto owners = owners_of(site);
-    auto each_item = [&](auto&& visit) {
-        for (const auto& owner : owners)
-            for (const auto& roadmap : owner.own->roadmaps)
-                for (const auto& section : roadmap.sections)
-                    for (const auto& item : section.items) visit(owner, roadmap, section, item);
-    };
     if (form == Form::json) {
         // Each item is in the file twice, nested and flat: it is dumped once,
-        // and its flat rows wait in a temporary file until the nested ones are out.
+        // and each owner's flat rows wait in a temporary file, a line an
+        // owner, until the nested ones are out.
         FlatRows flat;
         write_json_file(
             sink, "data/roadmaps.json",
             Json{{"build_date", context.build_date.iso()}, {"roadmaps", nullptr}, {"items", nullptr}},
             {{"roadmaps",
               [&](JsonArrayWriter& roadmaps) {
-                  for (const auto& owner : owners)
-                      for (const auto& roadmap : owner.own->roadmaps)
-                          roadmaps.push_back_dumped(roadmap_text(owner, roadmap, flat));
+                  for (const auto& owner : owners) {
+                      auto text = owner_roadmaps_json(owner);
+                      roadmaps.push_back_owned(span_key("roadmaps", owner), text.nested);
+                      flat.add(text.flat);
+                  }
               }},
-             {"items", [&](JsonArrayWriter& items) { flat.copy_to(items); }}});
+             {"items", [&](JsonArrayWriter& items) {
+                  std::size_t next = 0;
+                  flat.for_each_line([&](std::string_view rows) {
+                      items.push_back_owned(span_key("items", owners.at(next++)), rows);
+                  });
+              }}});
         return;
     }
     CsvFile csv(sink, "data/roadmaps.csv",
                 {"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
                  "derived_start", "derived_due", "ongoing", "status", "shown_status", "responsible", "result",
                  "report", "reported", "evidence", "schools", "example"});
-    each_item([&](const Owner& owner, const model::Roadmap& roadmap, const model::RoadmapSection& section,
-                  const model::RoadmapItem& item) {
-        csv.add({owner.name, roadmap.id, section.n, section.title, item.n, item.title, item.when,
-                 csv_date(item.start), csv_date(item.due), csv_date(item.derived.start),
-                 csv_date(item.derived.due), csv_bool(item.derived.ongoing),
-                 item.status_given ? status_name(item.status) : "", shown_status_name(item.derived.shown),
-                 joined(item.responsible), item.result, item.report, csv_date(item.reported),
-                 joined(item.evidence), joined(item.schools), csv_bool(item.example)});
-    });
+    for (const auto& owner : owners) csv.add_owned(span_key("items", owner), owner_roadmaps_csv(owner));
     csv.finish();
 }
 
@@ -914,6 +980,16 @@ std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext
     FileCollector collector(files);
     write_open_data_part(site, context, part, collector);
     return files;
+}
+
+std::vector<OpenDataSpan> school_open_data_spans(const model::School& school) {
+    Owner owner = owner_of(school);
+    auto roadmaps = owner_roadmaps_json(owner);
+    return {{"data/schools.json", span_key("schools", owner), school_json(school).dump()},
+            {"data/schools.csv", span_key("schools", owner), school_csv_row(school)},
+            {"data/roadmaps.json", span_key("roadmaps", owner), std::move(roadmaps.nested)},
+            {"data/roadmaps.json", span_key("items", owner), std::move(roadmaps.flat)},
+            {"data/roadmaps.csv", span_key("items", owner), owner_roadmaps_csv(owner)}};
 }
 
 std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context) {

@@ -97,6 +97,9 @@ std::vector<PageSpec> school_pages(const detail::SiteIndex& index, const model::
 // The school's own text (index.md) on its section's first page: the only
 // fragment there is, and the only part of a school that no other page reads.
 Fragment school_intro(const model::School& school);
+// A school's row of the schools list (schools/index.html): a fragment of
+// that page, with lazy data that reads `index` and `school`.
+Fragment school_row(const detail::SiteIndex& index, const model::School& school);
 std::vector<TextFile> open_data(const model::Site& site, const BuildContext& context);
 // The same files in independent parts, to build them in parallel.
 std::size_t open_data_parts();
@@ -111,7 +114,20 @@ public:
     virtual void begin(const std::string& path) = 0;
     virtual void append(std::string_view bytes) = 0;
     virtual void end() = 0;
+    // Where a school's elements lie in the file being written (see
+    // school_open_data_spans): bytes from `offset`, counted from the file's start.
+    virtual void span(const std::string& key, std::size_t offset, std::size_t length) {
+        (void)key, (void)offset, (void)length;
+    }
 };
+// A school's elements of one open-data file (data/schools.* and
+// data/roadmaps.*), the same bytes the whole file holds, under the key of
+// their span. Empty bytes: the school has no elements there (the span is
+// empty and a later element cannot be put in its place: no comma before it).
+struct OpenDataSpan {
+    std::string path, key, bytes;
+};
+std::vector<OpenDataSpan> school_open_data_spans(const model::School& school);
 // The files of open_data_part(), the same bytes, handed over in chunks.
 void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink);
 // sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.

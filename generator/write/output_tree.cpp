@@ -155,7 +155,10 @@ OutputTree::OutputTree(fs::path out_dir, std::map<std::string, ContentHash> prev
       fresh_(!fs::exists(fs::symlink_status(out_dir_))),
       previous_(std::move(previous)),
       previous_known_(previous_known && !fresh_) {
-    staging_ = out_dir_.parent_path() / ("." + out_dir_.filename().string() + ".new-" + std::to_string(::getpid()));
+    std::string staging_name = ".";  // built in steps: g++ 12 warns falsely (-Wrestrict) on "." + a + b
+    staging_name += out_dir_.filename().string();
+    staging_name += ".new-" + std::to_string(::getpid());
+    staging_ = out_dir_.parent_path() / staging_name;
     fs::create_directories(out_dir_.parent_path());
     remove_quietly(staging_);  // left over from an interrupted build with the same pid
     fs::create_directory(staging_);
