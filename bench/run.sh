@@ -51,6 +51,21 @@ prepare_site() {
     echo "$generator_stamp" > "$dir/stamp"
 }
 
+# Moves earlier output out of the way instead of deleting it: on ext4
+# without a journal (this machine's disk), creating files within minutes of
+# deleting tens of thousands is several times slower (the kernel skips
+# recently freed inodes), which would measure the deletion, not the tools.
+# Everything set aside is deleted once all timings are taken.
+trash_dir=$bench_dir/trash
+set_aside() {
+    local path
+    for path in "$@"; do
+        [ -e "$path" ] || continue
+        mkdir -p "$trash_dir"
+        mv "$path" "$trash_dir/$(date +%s%N)-$(basename "$path")"
+    done
+}
+
 # Runs one timed build; appends "tool round seconds peak_kb pages" to the results file.
 # Tools: hugo; shnor-cold (no output, no cache: every school's YAML is read);
 # shnor (no output folder, so no build record: a full render, but schools are
@@ -62,8 +77,8 @@ timed_build() {
     local out="$dir/out-${tool%%-*}" measure="$dir/time-$tool" log="$dir/log-$tool"
     local cache="$dir/cache-shnor"
     case "$tool" in
-        hugo|shnor) rm -rf "$out" ;;
-        shnor-cold) rm -rf "$out" "$cache" ;;
+        hugo|shnor) set_aside "$out" ;;
+        shnor-cold) set_aside "$out" "$cache" ;;
     esac
     sync
     local status=0
@@ -200,3 +215,4 @@ done
 echo
 echo "# Summary (load average now $(cut -d' ' -f1-3 /proc/loadavg))"
 cat "$summary"
+rm -rf "$trash_dir"
