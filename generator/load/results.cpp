@@ -353,7 +353,7 @@ std::vector<model::ResultRow> read_yaml_rows(SourceFile& file, const fs::path& p
 
 std::vector<model::ResultRow> parse_shared_results(const std::string& bytes, const std::string& format,
                                                    const std::string& label, model::Diagnostics& diagnostics) {
-    LoadContext context{{}, diagnostics, {}};
+    LoadContext context{{}, diagnostics, {}, {}};
     SourceFile file(context, label);
     // Scopes name schools of the whole region: the caller keeps what concerns
     // this site, so no reference is checked here.

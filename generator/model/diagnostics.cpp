@@ -6,7 +6,10 @@ namespace shnor::model {
 
 std::string Diagnostic::format() const {
     std::string text = file;
-    if (line > 0) text += ":" + std::to_string(line);
+    if (line > 0) {
+        text += ':';  // appended in steps: g++ 12 warns falsely (-Wrestrict) on ":" + string
+        text += std::to_string(line);
+    }
     text += severity == Severity::error ? ": ошибка: " : ": предупреждение: ";
     if (!field.empty()) text += "поле «" + field + "»: ";
     text += message;

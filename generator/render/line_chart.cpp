@@ -242,8 +242,12 @@ std::string line_chart_svg(const LineChart& chart) {
             if (run.size() >= 2) {
                 // After the first point, pairs of numbers are implicit line-tos.
                 svg += "<path class=\"line\" d=\"M";
-                for (std::size_t p = 0; p < run.size(); ++p)
-                    svg += (p == 0 ? "" : " ") + svg_number(run[p].first) + " " + svg_number(run[p].second);
+                for (std::size_t p = 0; p < run.size(); ++p) {
+                    if (p > 0) svg += ' ';
+                    svg += svg_number(run[p].first);
+                    svg += ' ';
+                    svg += svg_number(run[p].second);
+                }
                 svg += "\"/>";
             }
             run.clear();
