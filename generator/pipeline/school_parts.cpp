@@ -2,6 +2,7 @@
 
 #include "cache/serialize.hpp"
 #include "parallel/parallel.hpp"
+#include "write/mapped_file.hpp"
 
 #include <atomic>
 #include <cstring>
@@ -45,16 +46,6 @@ model::NewsItem peer_news(const model::NewsItem& news) {
 
 void append_u32(std::string& out, std::uint32_t value) {
     for (int byte = 0; byte < 4; ++byte) out += static_cast<char>((value >> (8 * byte)) & 0xFF);
-}
-
-bool read_whole_file(const fs::path& path, std::string& bytes) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) return false;
-    auto size = in.tellg();
-    if (size < 0) return false;
-    bytes.resize(static_cast<std::size_t>(size));
-    in.seekg(0);
-    return static_cast<bool>(in.read(bytes.data(), size));
 }
 
 bool take_u32(std::string_view& in, std::uint32_t& value) {
@@ -136,9 +127,9 @@ void write_peer_parts(const fs::path& path, const cache::Hash128& global, const 
 }
 
 std::optional<std::vector<model::School>> read_peer_parts(const fs::path& path, const cache::Hash128& global) {
-    std::string bytes;
-    if (!read_whole_file(path, bytes)) return std::nullopt;
-    std::string_view rest(bytes);
+    auto file = write::MappedFile::open(path);  // tens of MB: mapped, not copied into fresh memory
+    if (!file) return std::nullopt;
+    std::string_view rest = file->bytes();
     std::string header = std::string(kPeersMagic) + global.hex() + "\n";
     if (!rest.starts_with(header)) return std::nullopt;
     rest.remove_prefix(header.size());
