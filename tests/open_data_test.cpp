@@ -323,3 +323,61 @@ TEST_CASE("copied_files: local documents and news photos", "[copied_files]") {
     CHECK(files[1].source == "/content/news/seminar.jpg");
     CHECK(files[2].path == "schools/kutafinskaya/files/antirisk.docx");
 }
+
+namespace {
+
+// Keeps each file whole and the spans the writer reports in it.
+class SpanCollector : public view::TextSink {
+public:
+    struct Span {
+        std::string path, key;
+        std::size_t offset, length;
+    };
+    void begin(const std::string& path) override { files.push_back({path, {}}); }
+    void append(std::string_view bytes) override { files.back().bytes += bytes; }
+    void end() override {}
+    void span(const std::string& key, std::size_t offset, std::size_t length) override {
+        spans.push_back({files.back().path, key, offset, length});
+    }
+    std::vector<view::TextFile> files;
+    std::vector<Span> spans;
+};
+
+}  // namespace
+
+TEST_CASE("open_data: each school's elements lie where their spans say, as school_open_data_spans gives them",
+          "[open_data]") {
+    auto site = small_site();
+    model::School without_roadmaps = site.schools[0];  // a second school, with an empty span in the roadmaps
+    without_roadmaps.slug = "pokrovskaya";
+    without_roadmaps.own.roadmaps.clear();
+    site.schools.push_back(without_roadmaps);
+    derive::derive_site(site, Date{2024, 11, 1});
+    SpanCollector sink;
+    for (std::size_t part = 0; part < view::open_data_parts(); ++part)
+        view::write_open_data_part(site, kContext, part, sink);
+
+    std::size_t checked = 0, empty = 0;
+    for (const auto& school : site.schools) {
+        auto expected = view::school_open_data_spans(school);
+        REQUIRE(expected.size() == 5);
+        for (const auto& span : expected) {
+            INFO(school.slug << " " << span.path << " " << span.key);
+            auto found = std::find_if(sink.spans.begin(), sink.spans.end(),
+                                      [&](const auto& s) { return s.path == span.path && s.key == span.key; });
+            REQUIRE(found != sink.spans.end());
+            CHECK(file_named(sink.files, span.path).substr(found->offset, found->length) == span.bytes);
+            ++checked;
+            empty += span.bytes.empty() ? 1 : 0;
+        }
+    }
+    CHECK(checked == 10);
+    CHECK(empty == 3);  // pokrovskaya: roadmaps.json twice, roadmaps.csv
+    // The district's elements have no span: it is never patched.
+    CHECK(std::none_of(sink.spans.begin(), sink.spans.end(),
+                       [](const auto& s) { return s.key.find("district") != std::string::npos; }));
+    // A JSON span leaves out the comma before it.
+    const std::string schools = file_named(sink.files, "data/schools.json");
+    for (const auto& s : sink.spans)
+        if (s.path == "data/schools.json") CHECK(schools[s.offset] == '{');
+}
