@@ -13,6 +13,9 @@ TEST_CASE("ISO dates are parsed strictly and printed the Russian way", "[model]"
     CHECK_FALSE(Date::parse_iso("2024-13-01"));
     CHECK(Date{2024, 3, 5}.iso() == "2024-03-05");
     CHECK(Date{2024, 3, 5}.dotted() == "05.03.2024");
+    CHECK(Date{987, 12, 31}.iso() == "0987-12-31");
+    CHECK(Date{12345, 1, 1}.iso() == "12345-01-01");
+    CHECK(Date{987, 12, 31}.dotted() == "31.12.0987");
     CHECK(Date{2024, 3, 5}.russian() == "5 марта 2024 г.");
     CHECK(shnor::model::last_day_of_month(2024, 2) == Date{2024, 2, 29});
     CHECK(shnor::model::last_day_of_month(2100, 2) == Date{2100, 2, 28});

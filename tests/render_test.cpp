@@ -1,10 +1,13 @@
 #include "render/escape.hpp"
 #include "render/markdown.hpp"
+#include "render/numbers.hpp"
 #include "render/templates.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdio>
+#include <random>
 
 #include <filesystem>
 #include <fstream>
@@ -187,4 +190,25 @@ TEST_CASE("Templates: a missing layout is an error naming it", "[render][templat
     Templates templates({folder.path});
     CHECK_THROWS_WITH(templates.render("nowhere", kainjow::mustache::data()),
                       Catch::Matchers::Contains("nowhere.mustache"));
+}
+
+TEST_CASE("fixed_decimals prints what printf's %.*f prints", "[render]") {
+    auto printf_text = [](double value, int decimals) {
+        char buffer[512];
+        std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+        return std::string(buffer);
+    };
+    // Ties and near-ties of binary fractions, signs, zero, large and tiny values.
+    std::vector<double> values{0.0, -0.0, 0.05, 0.15, 0.25, 0.35, 2.675, 1.005, -1.005, 3.14159, 99.995,
+                               100.0 / 3, -2.5, 1e-7, 123456.789, 1e15, 12.345, 0.125};
+    std::mt19937_64 random(2024);
+    std::uniform_real_distribution<double> spread(-1000, 1000);
+    for (int i = 0; i < 2000; ++i) values.push_back(spread(random));
+    for (double value : values)
+        for (int decimals : {0, 1, 2, 3}) {
+            INFO(value << " " << decimals);
+            CHECK(shnor::render::fixed_decimals(value, decimals) == printf_text(value, decimals));
+        }
+    CHECK(shnor::render::fixed_decimals(12.345, 1) == "12.3");
+    CHECK(shnor::render::fixed_decimals(-0.04, 1) == "-0.0");  // callers turn this into 0
 }

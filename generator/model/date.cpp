@@ -43,16 +43,43 @@ std::optional<Date> Date::parse_iso(std::string_view text) {
     return date;
 }
 
+namespace {
+
+// `value` in at least `width` digits, zeros in front (printf's %0*d); a
+// date is printed thousands of times a build, printf is slow for it.
+void append_padded(std::string& text, int value, int width) {
+    if (value < 0) {
+        text += '-';
+        value = -value;
+        --width;
+    }
+    std::string digits = std::to_string(value);
+    if (static_cast<int>(digits.size()) < width) text.append(width - digits.size(), '0');
+    text += digits;
+}
+
+}  // namespace
+
 std::string Date::iso() const {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", year, month, day);
-    return buffer;
+    std::string text;
+    text.reserve(10);
+    append_padded(text, year, 4);
+    text += '-';
+    append_padded(text, month, 2);
+    text += '-';
+    append_padded(text, day, 2);
+    return text;
 }
 
 std::string Date::dotted() const {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%02d.%02d.%04d", day, month, year);
-    return buffer;
+    std::string text;
+    text.reserve(10);
+    append_padded(text, day, 2);
+    text += '.';
+    append_padded(text, month, 2);
+    text += '.';
+    append_padded(text, year, 4);
+    return text;
 }
 
 std::string Date::russian() const {

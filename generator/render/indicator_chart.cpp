@@ -1,6 +1,7 @@
 #include "render/indicator_chart.hpp"
 
 #include "render/escape.hpp"
+#include "render/numbers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -30,9 +31,7 @@ const char* const kActualColour = "#1d70b8";
 const char* const kPathColour = "#505a5f";
 
 std::string num(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f", value);
-    std::string text = buffer;
+    std::string text = fixed_decimals(value, 1);
     if (text == "-0.0") text = "0.0";
     return text;
 }

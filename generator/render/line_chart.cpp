@@ -1,6 +1,7 @@
 #include "render/line_chart.hpp"
 
 #include "render/escape.hpp"
+#include "render/numbers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -169,18 +170,14 @@ ChartGeometry chart_geometry(const LineChart& chart) {
 }
 
 std::string svg_number(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f", std::round(value * 10) / 10);
-    std::string text = buffer;
+    std::string text = fixed_decimals(std::round(value * 10) / 10, 1);
     if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);
     if (text == "-0") text = "0";
     return text;
 }
 
 std::string chart_label(double value, int decimals, int min_decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    std::string text = buffer;
+    std::string text = fixed_decimals(value, decimals);
     if (auto point = text.find('.'); point != std::string::npos) {
         while (text.back() == '0' && text.size() - point - 1 > static_cast<std::size_t>(min_decimals)) text.pop_back();
         if (text.back() == '.') text.pop_back();

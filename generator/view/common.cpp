@@ -1,6 +1,7 @@
 #include "view/common.hpp"
 
 #include "render/markdown.hpp"
+#include "render/numbers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -63,9 +64,7 @@ List string_list(const std::vector<std::string>& values) {
 }
 
 std::string format_number(double value, int max_decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", max_decimals, value);
-    std::string text = buffer;
+    std::string text = render::fixed_decimals(value, max_decimals);
     if (text.find('.') != std::string::npos) {
         while (text.back() == '0') text.pop_back();
         if (text.back() == '.') text.pop_back();
@@ -258,9 +257,7 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
         counts.push_back(std::move(entry));
         if (status == ShownStatus::cancelled || counted == 0) continue;
         Data segment = status_tag(status);
-        char width[32];
-        std::snprintf(width, sizeof width, "%.2f", 100.0 * count / counted);
-        set(segment, "width", std::string(width));
+        set(segment, "width", render::fixed_decimals(100.0 * count / counted, 2));
         segments.push_back(std::move(segment));
     }
     put_list(data, "counts", std::move(counts));
