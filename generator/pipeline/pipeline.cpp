@@ -774,6 +774,9 @@ void patch_school_spans(const SectionBuild& build, const model::Site& site, cons
         out.close();
         if (stage_clock().enabled()) stage_clock().lap(("  patched " + path).c_str());
     }
+    // Each of these files was left out of the kept ones: one not put would be removed.
+    for (const auto& [path, hash] : hashes)
+        if (!replacements.count(path)) throw NotSectionOnly{};
 }
 
 
