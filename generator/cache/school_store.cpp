@@ -2,6 +2,7 @@
 
 #include "cache/serialize.hpp"
 #include "load/load.hpp"
+#include "write/atomic_file.hpp"
 
 #include <charconv>
 #include <optional>
@@ -79,20 +80,7 @@ bool read_whole(const fs::path& path, std::string& bytes) {
 
 // Written under a temporary name and renamed, so a reader never sees half an entry.
 void store_quietly(const fs::path& path, const std::string& bytes) {
-    std::error_code error;
-    fs::create_directories(path.parent_path(), error);
-    fs::path temporary = path;
-    temporary += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(now_ns());
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out) {
-            fs::remove(temporary, error);
-            return;  // a cache that cannot be written only makes the next build slower
-        }
-    }
-    fs::rename(temporary, path, error);
-    if (error) fs::remove(temporary, error);
+    write::replace_file(path, {bytes});  // a cache that cannot be written only makes the next build slower
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "pipeline/build_record.hpp"
 
+#include "write/atomic_file.hpp"
+
 #include <charconv>
 #include <initializer_list>
 #include <chrono>
@@ -246,22 +248,9 @@ void write_parts(const fs::path& path, const std::string& head, const std::vecto
     for (auto part : body_parts) body_size += part.size();
     std::string first_line = std::string(kMagic) + " " + size_field(head.size()) + " " +
                              size_field(kFirstLineSize + head.size() + body_size) + "\n";
-    std::error_code error;
-    fs::create_directories(path.parent_path(), error);
-    fs::path temporary = path;
-    temporary += ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        file.write(first_line.data(), static_cast<std::streamsize>(first_line.size()));
-        file.write(head.data(), static_cast<std::streamsize>(head.size()));
-        for (auto part : body_parts) file.write(part.data(), static_cast<std::streamsize>(part.size()));
-        if (!file) {
-            file.close();
-            fs::remove(temporary, error);
-            return;
-        }
-    }
-    fs::rename(temporary, path, error);
+    std::vector<std::string_view> parts{first_line, head};
+    parts.insert(parts.end(), body_parts.begin(), body_parts.end());
+    write::replace_file(path, parts);  // a record that cannot be written only makes the next build a full one
 }
 
 }  // namespace

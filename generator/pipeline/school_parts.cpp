@@ -2,6 +2,7 @@
 
 #include "cache/serialize.hpp"
 #include "parallel/parallel.hpp"
+#include "write/atomic_file.hpp"
 #include "write/mapped_file.hpp"
 
 #include <atomic>
@@ -110,20 +111,7 @@ void write_peer_parts(const fs::path& path, const cache::Hash128& global, const 
         append_u32(out, static_cast<std::uint32_t>(blob.size()));
         out += blob;
     }
-    std::error_code error;
-    fs::create_directories(path.parent_path(), error);
-    fs::path temporary = path;
-    temporary += ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        file.write(out.data(), static_cast<std::streamsize>(out.size()));
-        if (!file) {
-            fs::remove(temporary, error);
-            return;
-        }
-    }
-    fs::rename(temporary, path, error);
-    if (error) fs::remove(temporary, error);
+    write::replace_file(path, {out});
 }
 
 std::optional<std::vector<model::School>> read_peer_parts(const fs::path& path, const cache::Hash128& global) {

@@ -1,5 +1,7 @@
 #include "write/output_tree.hpp"
 
+#include "write/atomic_file.hpp"
+
 #include <xxhash.h>
 
 #include <cerrno>
@@ -80,15 +82,7 @@ int open_for_writing(const fs::path& target) {
 
 // The caller closes `fd`, also when this throws.
 void write_all(int fd, std::string_view bytes, const fs::path& target) {
-    const char* data = bytes.data();
-    std::size_t left = bytes.size();
-    while (left > 0) {
-        ssize_t done = ::write(fd, data, left);
-        if (done < 0 && errno == EINTR) continue;
-        if (done <= 0) fail("Не удалось записать файл", target);
-        data += done;
-        left -= static_cast<std::size_t>(done);
-    }
+    if (!write_in_slices(fd, bytes)) fail("Не удалось записать файл", target);
 }
 
 void write_file(const fs::path& target, std::string_view bytes) {
