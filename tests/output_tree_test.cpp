@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -166,4 +168,35 @@ TEST_CASE("OutputTree::keep_where keeps the accepted files and drops the rest", 
 
     OutputTree without_record(out, {}, false);
     CHECK_THROWS_AS(without_record.keep_where([](const std::string&) { return true; }), std::runtime_error);
+}
+
+TEST_CASE("OutputTree::commit removes exactly the files no longer produced, by record and by walking the folder", "[output_tree]") {
+    TempFolder temp("stale");
+    fs::path out = temp.path / "site";
+    const std::vector<std::string> before{"a.html", "b/x.html", "c.html", "d/y/index.html", "e.html", "g.html"};
+    const std::vector<std::string> after{"b/x.html", "c2.html", "e.html", "f.html", "g.html"};
+    std::map<std::string, ContentHash> previous;
+    auto write_before = [&] {
+        fs::remove_all(out);
+        OutputTree first(out, {}, false);
+        for (const auto& path : before) first.put(path, "было " + path);
+        first.commit();
+        previous = first.hashes();
+    };
+    auto files_in_out = [&] {
+        std::vector<std::string> files;
+        for (const auto& entry : fs::recursive_directory_iterator(out))
+            if (entry.is_regular_file()) files.push_back(entry.path().lexically_relative(out).generic_string());
+        std::sort(files.begin(), files.end());
+        return files;
+    };
+    for (bool previous_known : {true, false}) {
+        INFO("previous known: " << previous_known);
+        write_before();
+        OutputTree second(out, previous_known ? previous : std::map<std::string, ContentHash>{}, previous_known);
+        for (const auto& path : after) second.put(path, "стало " + path);
+        CHECK(second.commit().removed == 3);  // a, c, d/y/index.html
+        CHECK(files_in_out() == after);
+        CHECK_FALSE(fs::exists(out / "d"));  // emptied folders go too
+    }
 }

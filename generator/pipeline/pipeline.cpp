@@ -404,7 +404,7 @@ void write_district_build(const model::Site& site, const BuildOptions& options, 
     report.files = tree.hashes().size();
     auto summary = tree.commit();
     stage_clock().lap("commit");
-    record.files = tree.hashes();
+    record.files = tree.take_hashes();
     report.written_files = summary.written;
     report.removed_files = summary.removed;
 }
@@ -869,7 +869,7 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
         for (const auto& [slug, files] : build.changed) record.schools[slug] = store.content_hash(slug);
         for (const auto& school : prepared->site.schools)
             if (build.patched_schools.count(school.slug)) record.school_external[school.slug] = external_hash(school);
-        record.files = tree.hashes();
+        record.files = tree.take_hashes();
         write_record(build.record_file, record);
         stage_clock().lap("record");
         attempt.written_files = summary.written;

@@ -70,6 +70,8 @@ public:
 
     // Path → hash of every file of the new output (valid after commit()).
     const std::map<std::string, ContentHash>& hashes() const { return hashes_; }
+    // The same, moved out: hashes() is empty afterwards.
+    std::map<std::string, ContentHash> take_hashes() { return std::move(hashes_); }
 
 private:
     friend class Stream;
