@@ -107,6 +107,32 @@ timed_build() {
     echo "  $tool round $round: ${seconds} s, $((peak_kb / 1024)) MB, $pages pages"
 }
 
+# The file-system floor: how long merely creating a tool's output takes on
+# this machine, whatever generates it. The tree a build just wrote is copied
+# (its bytes are in the page cache) into a new folder with two parallel cp
+# processes, folders first: every folder made, every file created and
+# written, nothing rendered. No generator that writes the same files can be
+# faster than this; the ratio "Hugo/this" of a floor row is the best any
+# shnor could reach against that round's Hugo.
+timed_copy() {
+    local tool=$1 round=$2 dir=$3 results=$4
+    local source="$dir/out-${tool#floor-}" copy="$dir/copy-$tool" measure="$dir/time-$tool"
+    [ -d "$source" ] || return 0
+    set_aside "$copy"
+    mkdir -p "$copy"
+    sync
+    /usr/bin/time -f '%e %M' -o "$measure" bash -c '
+        cd "$1" || exit 1
+        find . -mindepth 1 -type d -printf "$2/%P\0" | xargs -0 -r -P 2 -n 4000 mkdir -p --
+        find . -type f -printf "%P\0" | xargs -0 -r -P 2 -n 4000 cp --parents -t "$2" --' _ "$source" "$copy" \
+        || fail "copying $source failed"
+    local pages seconds peak_kb
+    pages=$(find "$copy" -name '*.html' -type f | wc -l)
+    read -r seconds peak_kb < <(tail -1 "$measure")
+    echo "$tool $round $seconds $peak_kb $pages" >> "$results"
+    echo "  $tool round $round: ${seconds} s, $pages pages"
+}
+
 # The incremental cases, after the full rounds: one school's index.md is
 # changed (and restored at the end), then nothing is. The change is made
 # more than 2 s before the build: files changed within 2 s of a build are
@@ -146,12 +172,14 @@ print_table() {
     python3 - "$@" <<'EOF'
 import statistics, sys
 n, rounds, path = sys.argv[1], sys.argv[2], sys.argv[3]
-tools = ["hugo", "shnor-cold", "shnor", "shnor-one", "shnor-item", "shnor-none"]
+tools = ["hugo", "shnor-cold", "shnor", "shnor-one", "shnor-item", "shnor-none", "floor-hugo", "floor-shnor"]
 meaning = {"hugo": "Hugo, full build", "shnor-cold": "shnor, full build, empty cache",
            "shnor": "shnor, full build (parsed-content cache warm)",
            "shnor-one": "shnor, one school's index.md text changed",
            "shnor-item": "shnor, one school's roadmap item status changed",
-           "shnor-none": "shnor, nothing changed"}
+           "shnor-none": "shnor, nothing changed",
+           "floor-hugo": "floor: copying Hugo's output (2 cp, no rendering)",
+           "floor-shnor": "floor: copying shnor's output (2 cp, no rendering)"}
 runs = {tool: {} for tool in tools}
 stopped = {}
 for line in open(path):
@@ -178,8 +206,12 @@ for tool in tools:
     wall = statistics.median(r[0] for r in rows)
     peak = statistics.median(r[1] for r in rows) / 1024
     pages = rows[-1][2]
-    rate = f"{pages / wall:.0f}" if wall > 0 else "—"
-    ratios = ("", "") if tool == "hugo" else (median_ratio(tool, 0), median_ratio(tool, 1))
+    incremental = tool in ("shnor-one", "shnor-item", "shnor-none")  # pages kept, not made: no rate
+    rate = "" if incremental else f"{pages / wall:.0f}" if wall > 0 else "—"
+    ratios = ("", "") if tool == "hugo" else (median_ratio(tool, 0), "" if incremental else median_ratio(tool, 1))
+    if tool.startswith("floor-"):  # cp's memory says nothing of a generator's
+        print(f"| {meaning[tool]} | {wall:.2f} | {pages} | {rate} | — | {ratios[0]} | |")
+        continue
     print(f"| {meaning[tool]} | {wall:.2f} | {pages} | {rate} | {peak:.0f} | {ratios[0]} | {ratios[1]} |")
 EOF
 }
@@ -208,6 +240,8 @@ for n in "${sizes[@]}"; do
         fi
         timed_build shnor-cold "$round" "$dir" "$results"
         timed_build shnor "$round" "$dir" "$results"
+        [ "$run_hugo" = yes ] && timed_copy floor-hugo "$round" "$dir" "$results"
+        timed_copy floor-shnor "$round" "$dir" "$results"
     done
     incremental_rounds "$dir" "$results"
     print_table "$n" "$rounds" "$results" | tee -a "$summary"
