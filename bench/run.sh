@@ -109,11 +109,12 @@ timed_build() {
 
 # The file-system floor: how long merely creating a tool's output takes on
 # this machine, whatever generates it. The tree a build just wrote is copied
-# (its bytes are in the page cache) into a new folder with two parallel cp
-# processes, folders first: every folder made, every file created and
-# written, nothing rendered. No generator that writes the same files can be
-# faster than this; the ratio "Hugo/this" of a floor row is the best any
-# shnor could reach against that round's Hugo.
+# (its bytes are in the page cache) into a new folder by two parallel
+# `cp -r` processes, each copying whole subtrees two levels down (a
+# school's folder, vi/schools, …): every folder made, every file created
+# and written, nothing rendered. The ratio "Hugo/this" of a floor row is
+# about the best a generator writing the same files could reach against
+# that round's Hugo.
 timed_copy() {
     local tool=$1 round=$2 dir=$3 results=$4
     local source="$dir/out-${tool#floor-}" copy="$dir/copy-$tool" measure="$dir/time-$tool"
@@ -123,8 +124,9 @@ timed_copy() {
     sync
     /usr/bin/time -f '%e %M' -o "$measure" bash -c '
         cd "$1" || exit 1
-        find . -mindepth 1 -type d -printf "$2/%P\0" | xargs -0 -r -P 2 -n 4000 mkdir -p --
-        find . -type f -printf "%P\0" | xargs -0 -r -P 2 -n 4000 cp --parents -t "$2" --' _ "$source" "$copy" \
+        find . -mindepth 1 -maxdepth 1 -type d -printf "$2/%P\0" | xargs -0 -r mkdir -p --
+        { find . -mindepth 1 -maxdepth 1 -type f -printf "%P\0"; find . -mindepth 2 -maxdepth 2 -printf "%P\0"; } |
+            xargs -0 -r -P 2 -n 20 cp -r --parents -t "$2" --' _ "$source" "$copy" \
         || fail "copying $source failed"
     local pages seconds peak_kb
     pages=$(find "$copy" -name '*.html' -type f | wc -l)
