@@ -1,3 +1,4 @@
+#include "test_paths.hpp"
 #include "cache/fingerprint.hpp"
 #include "cache/serialize.hpp"
 #include "derive/derive.hpp"
@@ -330,7 +331,7 @@ TEST_CASE("every field of a school survives the cache", "[cache]") {
 }
 
 TEST_CASE("the example content's schools survive the cache after derive", "[cache]") {
-    auto loaded = load_and_derive(SHNOR_SOURCE_DIR "/content");
+    auto loaded = load_and_derive(SHNOR_SOURCE_DIR + "/content");
     REQUIRE_FALSE(loaded.site.schools.empty());
     bool saw_derived_due = false, saw_document_file = false, saw_results = false;
     for (const auto& school : loaded.site.schools) {
@@ -350,7 +351,7 @@ TEST_CASE("the example content's schools survive the cache after derive", "[cach
 
 TEST_CASE("schools of a generated bench district survive the cache", "[cache]") {
     fs::path out = temporary_folder("bench");
-    std::string command = "python3 \"" SHNOR_SOURCE_DIR "/bench/generate.py\" 3 \"" + out.string() + "\" > /dev/null";
+    std::string command = "python3 \"" + SHNOR_SOURCE_DIR + "/bench/generate.py\" 3 \"" + out.string() + "\" > /dev/null";
     REQUIRE(std::system(command.c_str()) == 0);
     auto loaded = load_and_derive(out / "content");
     REQUIRE(loaded.site.schools.size() == 3);

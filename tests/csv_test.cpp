@@ -1,5 +1,6 @@
 // results.csv as Excel really writes it: the fixtures in tests/fixtures/excel
 // are made byte for byte by make_fixtures.py there.
+#include "test_paths.hpp"
 #include "load/csv.hpp"
 #include "load/load.hpp"
 
@@ -20,7 +21,7 @@ using shnor::model::Severity;
 
 namespace {
 
-const fs::path kFixtures = SHNOR_SOURCE_DIR "/tests/fixtures/excel";
+const fs::path kFixtures = SHNOR_SOURCE_DIR + "/tests/fixtures/excel";
 const std::string kResultsPath = "schools/a/results.csv";
 
 // A minimal content tree with one school whose results.csv is `fixture`.

@@ -1,4 +1,6 @@
 // End to end: the real `shnor` binary builds the example content.
+#include "test_paths.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>

@@ -1,6 +1,8 @@
 // Incremental builds: after random content edits, `shnor build` into a kept
 // output folder with a kept cache folder must write exactly the tree that a
 // full build (fresh output and cache folders) writes from the same content.
+#include "test_paths.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>

@@ -1,3 +1,4 @@
+#include "test_paths.hpp"
 #include "render/line_chart.hpp"
 
 #include <catch2/catch.hpp>
@@ -185,7 +186,7 @@ TEST_CASE("line chart: the SVG carries no presentation attributes; style.css sty
     for (const char* attribute : {" fill=", " stroke", " font-", " text-anchor=", " paint-order=", " style="})
         CHECK(svg.find(attribute) == std::string::npos);
 
-    std::string css = read_text(SHNOR_SOURCE_DIR "/assets/style.css");
+    std::string css = read_text(SHNOR_SOURCE_DIR + "/assets/style.css");
     REQUIRE(!css.empty());
     std::set<std::string> classes;
     for (const auto& match : all_matches(svg, std::regex(R"re(class="([^"]+)")re"))) {

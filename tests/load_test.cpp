@@ -1,3 +1,4 @@
+#include "test_paths.hpp"
 #include "load/csv.hpp"
 #include "load/load.hpp"
 

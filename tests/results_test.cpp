@@ -1,3 +1,4 @@
+#include "test_paths.hpp"
 #include "derive/results.hpp"
 #include "render/templates.hpp"
 #include "view/results_view.hpp"

@@ -1,3 +1,4 @@
+#include "test_paths.hpp"
 #include "derive/derive.hpp"
 #include "derive/results.hpp"
 #include "load/load.hpp"

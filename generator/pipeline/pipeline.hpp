@@ -14,6 +14,10 @@
 
 namespace shnor::pipeline {
 
+// The layouts and assets of the checkout shnor was built from.
+std::filesystem::path builtin_layouts_dir();
+std::filesystem::path builtin_assets_dir();
+
 struct BuildOptions {
     std::filesystem::path content_dir = "content";
     std::filesystem::path out_dir = "site";
@@ -22,8 +26,8 @@ struct BuildOptions {
     std::string school;            // a slug: only that school's section, as a self-contained folder
     bool full = false;             // ignore the record of the previous build: render everything
     SourceOptions sources;         // cache folder, offline
-    std::filesystem::path builtin_layouts = SHNOR_BUILTIN_LAYOUTS;
-    std::filesystem::path builtin_assets = SHNOR_BUILTIN_ASSETS;
+    std::filesystem::path builtin_layouts = builtin_layouts_dir();
+    std::filesystem::path builtin_assets = builtin_assets_dir();
 };
 
 struct BuildReport {
