@@ -1017,3 +1017,16 @@ TEST_CASE("fetch: file: sources are local content, read offline and whatever max
     CHECK(gone.body == "x,y\n3,4\n");
     CHECK(gone.error == local.url + ": файл не найден или недоступен для чтения; используется копия из кэша возрастом 1 ч");
 }
+
+TEST_CASE("fetch: a body checker that throws refuses the body instead of escaping fetch_all", "[fetch]") {
+    TempFolder cache, files;
+    fs::create_directories(files.path);
+    std::ofstream(files.path / "x.csv") << "x\n";
+    auto options = test_options(cache);
+    options.check_body = [](const Source&, const std::string&) -> BodyCheck { throw std::runtime_error("сбой"); };
+    auto local = source("local", "file://" + (files.path / "x.csv").string());
+    FetchResult result;
+    REQUIRE_NOTHROW(result = fetch_one(local, options));
+    CHECK(result.state == CacheState::failed);
+    CHECK(result.error == local.url + ": не удалось прочитать: сбой");
+}

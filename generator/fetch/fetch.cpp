@@ -40,9 +40,15 @@ bool matches_pin(const model::Source& source, const std::string& body) {
     return source.sha256.empty() || lower(source.sha256) == sha256_hex(body);
 }
 
+// fetch_all never throws for what a server sends: a checker that does is
+// taken as refusing the body.
 BodyCheck check(const FetchOptions& options, const model::Source& source, const std::string& body) {
     if (!options.check_body) return {};
-    return options.check_body(source, body);
+    try {
+        return options.check_body(source, body);
+    } catch (const std::exception& error) {
+        return {std::string("не удалось прочитать: ") + error.what(), {}};
+    }
 }
 
 // The cached copy, checked the first time it is needed (a file: source's
