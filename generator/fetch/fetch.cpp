@@ -164,7 +164,12 @@ void apply_response(Plan& plan, Response& response, const Cache& cache, const Fe
                         sha256_hex(response.body) + ")",
                     options, now);
     BodyCheck checked = check(options, *plan.source, response.body);
-    if (!checked.error.empty()) return fail(plan, checked.error, options, now);
+    if (!checked.error.empty()) {
+        // A cached copy of the very bytes just refused (left by an older
+        // shnor that cached whatever came) goes without a second message.
+        if (plan.cached && !plan.cached_checked && plan.cached->body == response.body) plan.cached.reset();
+        return fail(plan, checked.error, options, now);
+    }
 
     CacheEntry entry{plan.source->url, response.etag, response.last_modified, now, std::move(response.body)};
     result.state = CacheState::updated;
