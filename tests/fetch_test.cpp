@@ -379,30 +379,86 @@ TEST_CASE("fetch: a refused connection fails, or falls back to the cached copy",
     CHECK(cached_body(cache, data.url) == "old,body\n");
 }
 
-TEST_CASE("fetch: a server slower than the total timeout fails after retries", "[fetch][network]") {
+// Holds a handler until the test ends (or 5 s pass), like a server that
+// accepted the connection and never answers.
+struct SilentServer {
     TestServer server;
-    std::atomic<int> requests{0};
-    server.http.Get("/sleepy", [&](const httplib::Request&, httplib::Response& response) {
-        ++requests;
-        std::this_thread::sleep_for(1200ms);
-        response.set_content("late", "text/plain");
-    });
-    server.start();
+    std::atomic<bool> released{false};
+    std::atomic<int> requests{0}, failures_first{0};
+    explicit SilentServer(int failures_before_silence = 0) {
+        failures_first = failures_before_silence;
+        server.http.Get("/silent", [this](const httplib::Request&, httplib::Response& response) {
+            ++requests;
+            if (failures_first-- > 0) {
+                response.status = 503;
+                return;
+            }
+            for (int i = 0; i < 500 && !released; ++i) std::this_thread::sleep_for(10ms);
+            response.set_content("late", "text/plain");
+        });
+        server.start();
+    }
+    ~SilentServer() { released = true; }
+};
+
+TEST_CASE("fetch: a silent server costs at most the source's timeout, retries included", "[fetch][network]") {
+    // By default a source may take 30 s in all, 10 s of them to connect,
+    // not 4 attempts of 60 s.
+    FetchOptions defaults;
+    CHECK(defaults.total_timeout_ms == 30000);
+    CHECK(defaults.connect_timeout_ms == 10000);
 
     TempFolder cache;
     auto options = test_options(cache);
-    options.total_timeout_ms = 300;
-    options.retries = 1;
-    auto sleepy = source("sleepy", server.url("/sleepy"));
-    auto started = std::chrono::steady_clock::now();
-    auto result = fetch_one(sleepy, options);
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    options.total_timeout_ms = 30000;  // the source's own `timeout` wins
+    options.retries = 3;
 
-    CHECK(result.state == CacheState::failed);
-    CHECK(result.error == sleepy.url + ": превышено время ожидания (0,3 с)");
-    CHECK(requests == 2);  // the first attempt and one retry
-    CHECK(elapsed < 1.5);
-    CHECK_FALSE(fs::exists(Cache(cache.path).body_path(sleepy.url)));
+    SECTION("the first attempt waits for the whole timeout; no retry follows") {
+        SilentServer silent;
+        auto sleepy = source("sleepy", silent.server.url("/silent"));
+        sleepy.timeout = "1s";
+        auto started = std::chrono::steady_clock::now();
+        auto result = fetch_one(sleepy, options);
+        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        CHECK(result.state == CacheState::failed);
+        CHECK(result.error == sleepy.url + ": превышено время ожидания (1 с)");
+        CHECK(silent.requests == 1);
+        CHECK(elapsed >= 0.9);
+        CHECK(elapsed < 1.6);
+        CHECK_FALSE(fs::exists(Cache(cache.path).body_path(sleepy.url)));
+    }
+    SECTION("retries after quick failures share the same timeout") {
+        SilentServer silent(2);  // 503, 503, then silence
+        auto sleepy = source("sleepy", silent.server.url("/silent"));
+        sleepy.timeout = "1s";
+        auto started = std::chrono::steady_clock::now();
+        auto result = fetch_one(sleepy, options);
+        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        CHECK(result.state == CacheState::failed);
+        CHECK(result.error == sleepy.url + ": превышено время ожидания (1 с)");
+        CHECK(silent.requests == 3);
+        CHECK(elapsed < 1.6);
+    }
+    SECTION("without `timeout` the options' total applies") {
+        SilentServer silent;
+        options.total_timeout_ms = 300;
+        auto sleepy = source("sleepy", silent.server.url("/silent"));
+        auto result = fetch_one(sleepy, options);
+        CHECK(result.error == sleepy.url + ": превышено время ожидания (0,3 с)");
+        CHECK(silent.requests == 1);
+    }
+}
+
+TEST_CASE("fetch: timeout is read as seconds or minutes, from 1 s to 10 min", "[fetch]") {
+    CHECK(parse_timeout("20s") == std::chrono::seconds(20));
+    CHECK(parse_timeout("2m") == std::chrono::minutes(2));
+    CHECK(parse_timeout("10m") == std::chrono::minutes(10));
+    CHECK_FALSE(parse_timeout(""));
+    CHECK_FALSE(parse_timeout("0s"));
+    CHECK_FALSE(parse_timeout("11m"));
+    CHECK_FALSE(parse_timeout("1h"));
+    CHECK_FALSE(parse_timeout("20"));
+    CHECK_FALSE(parse_timeout("1.5s"));
 }
 
 TEST_CASE("fetch: 5xx and 429 are retried with backoff until success", "[fetch][network]") {
@@ -553,7 +609,7 @@ TEST_CASE("fetch: a body over the size cap stops the download", "[fetch][network
     CHECK(fetch_one(source("declared", server.url("/declared")), options).state == CacheState::updated);
 }
 
-TEST_CASE("fetch: a body that does not match the sha256 pin fails and leaves the cache alone", "[fetch][network]") {
+TEST_CASE("fetch: a body that does not match the sha256 pin is refused; a cached copy that matches stands in", "[fetch][network]") {
     TestServer server;
     std::string body = "good data\n";
     std::mutex mutex;
@@ -576,11 +632,13 @@ TEST_CASE("fetch: a body that does not match the sha256 pin fails and leaves the
         body = "tampered data\n";
     }
     clock.now += 2 * 24h;
+    // The cached copy matches the pin: it stands in, with a warning.
     auto result = fetch_one(pinned, options);
-    CHECK(result.state == CacheState::failed);
-    CHECK(result.body.empty());
-    CHECK(result.error == pinned.url + ": контрольная сумма sha256 не совпадает (ожидалась " +
-                              sha256_hex("good data\n") + ", получена " + sha256_hex("tampered data\n") + ")");
+    CHECK(result.state == CacheState::stale);
+    CHECK(result.body == "good data\n");
+    const std::string mismatch = ": контрольная сумма sha256 не совпадает (ожидалась " + sha256_hex("good data\n") +
+                                 ", получена " + sha256_hex("tampered data\n") + ")";
+    CHECK(result.error == pinned.url + mismatch + "; используется копия из кэша возрастом 2 дн.");
     CHECK(cached_body(cache, pinned.url) == "good data\n");
 
     // Without the pin the same server is fine.
@@ -591,7 +649,10 @@ TEST_CASE("fetch: a body that does not match the sha256 pin fails and leaves the
 
     // A fresh cached copy that does not match a newly written pin is not used.
     auto repinned = source("pinned", server.url("/pinned.csv"), "1d", sha256_hex("good data\n"));
-    CHECK(fetch_one(repinned, options).state == CacheState::failed);
+    auto refused = fetch_one(repinned, options);
+    CHECK(refused.state == CacheState::failed);
+    CHECK(refused.body.empty());
+    CHECK(refused.error == pinned.url + mismatch);
 }
 
 TEST_CASE("fetch: redirects are followed up to five times, never to file:", "[fetch][network]") {
@@ -717,5 +778,255 @@ TEST_CASE("fetch: an unwritable cache folder still gives the body, with a warnin
     CHECK(result.state == CacheState::updated);
     CHECK(result.body == "x\n");
     CHECK(result.error.empty());
-    CHECK(result.warning.find("не удалось сохранить в кэш") != std::string::npos);
+    REQUIRE(result.warnings.size() == 1);
+    CHECK(result.warnings[0].find("не удалось сохранить в кэш") != std::string::npos);
+}
+
+namespace {
+
+// A stand-in for a format: bodies starting with "good" are usable, and read
+// as that text in capitals, so a test sees which body the value came from.
+BodyCheck good_only(const Source&, const std::string& body) {
+    if (body.rfind("good", 0) != 0) return {"не читается: «" + body.substr(0, 8) + "»", {}};
+    std::string upper = body;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return {{}, upper};
+}
+
+std::string value_of(const FetchResult& result) {
+    auto* value = std::any_cast<std::string>(&result.value);
+    return value ? *value : "<no value>";
+}
+
+bool has_warning(const FetchResult& result, const std::string& part) {
+    for (const auto& warning : result.warnings)
+        if (warning.find(part) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("fetch: a bad, empty or truncated answer keeps the last good copy, with its age; recovery replaces it",
+          "[fetch][network]") {
+    TestServer server;
+    std::string body = "good 1";
+    bool truncate = false;
+    std::mutex mutex;
+    server.http.Get("/data", [&](const httplib::Request&, httplib::Response& response) {
+        std::lock_guard lock(mutex);
+        if (truncate) {
+            response.set_content_provider(1000, "text/plain", [](std::size_t, std::size_t, httplib::DataSink& sink) {
+                sink.write("good but cut", 12);
+                return false;
+            });
+            return;
+        }
+        response.set_content(body, "text/plain");
+    });
+    server.start();
+    auto serve = [&](const std::string& next, bool cut = false) {
+        std::lock_guard lock(mutex);
+        body = next;
+        truncate = cut;
+    };
+
+    TempFolder cache;
+    ManualClock clock;
+    auto options = test_options(cache, &clock);
+    options.check_body = good_only;
+    auto data = source("data", server.url("/data"), "1h");
+
+    auto first = fetch_one(data, options);
+    REQUIRE(first.state == CacheState::updated);
+    CHECK(value_of(first) == "GOOD 1");
+
+    struct Bad {
+        std::string body;
+        bool cut;
+        std::string reason;
+    };
+    for (const auto& bad : {Bad{"<html>502 Bad Gateway</html>", false, "не читается: «<html>50»"},
+                            Bad{"", false, "не читается: «»"},
+                            Bad{"", true, "ответ оборван: получено меньше данных, чем объявил сервер"}}) {
+        INFO("served: «" << bad.body << "» cut: " << bad.cut);
+        serve(bad.body, bad.cut);
+        clock.now += 3h;
+        auto result = fetch_one(data, options);
+        CHECK(result.state == CacheState::stale);
+        CHECK(result.body == "good 1");
+        CHECK(value_of(result) == "GOOD 1");
+        CHECK(result.error == data.url + ": " + bad.reason + "; используется копия из кэша возрастом 3 ч");
+        CHECK(cached_body(cache, data.url) == "good 1");
+        // The good copy keeps its age: it was not refreshed by the bad answer.
+        clock.now -= 3h;
+    }
+
+    // Offline, the good copy is still there.
+    options.offline = true;
+    clock.now += 2h;
+    auto offline = fetch_one(data, options);
+    CHECK(offline.state == CacheState::stale);
+    CHECK(value_of(offline) == "GOOD 1");
+    options.offline = false;
+
+    serve("good 2");
+    auto recovered = fetch_one(data, options);
+    CHECK(recovered.state == CacheState::updated);
+    CHECK(value_of(recovered) == "GOOD 2");
+    CHECK(recovered.error.empty());
+    CHECK(cached_body(cache, data.url) == "good 2");
+
+    // With no good copy a bad answer is an error naming the URL and why.
+    TempFolder empty_cache;
+    auto no_copy_options = test_options(empty_cache, &clock);
+    no_copy_options.check_body = good_only;
+    serve("");
+    auto failed = fetch_one(data, no_copy_options);
+    CHECK(failed.state == CacheState::failed);
+    CHECK(failed.body.empty());
+    CHECK_FALSE(failed.value.has_value());
+    CHECK(failed.error == data.url + ": не читается: «»");
+    CHECK_FALSE(Cache(empty_cache.path).load(data.url));
+}
+
+TEST_CASE("fetch: a cached copy the caller cannot read is set aside and fetched again", "[fetch][network]") {
+    TestServer server;
+    std::atomic<int> requests{0};
+    server.http.Get("/data", [&](const httplib::Request& request, httplib::Response& response) {
+        ++requests;
+        CHECK(request.get_header_value("If-None-Match").empty());  // the bad copy's ETag is not sent
+        response.set_content("good again", "text/plain");
+    });
+    server.start();
+
+    TempFolder cache;
+    ManualClock clock;
+    auto options = test_options(cache, &clock);
+    options.check_body = good_only;
+    auto data = source("data", server.url("/data"), "1d");
+    // Poisoned by an older shnor that cached whatever came: still fresh.
+    Cache(cache.path).store({data.url, "\"bad\"", "", clock.now - 1h, "{\"truncated\": "});
+
+    auto result = fetch_one(data, options);
+    CHECK(requests == 1);
+    CHECK(result.state == CacheState::updated);
+    CHECK(value_of(result) == "GOOD AGAIN");
+    CHECK(has_warning(result, data.url + ": копия в кэше не годится (не читается: «{\"trunca»)"));
+    CHECK(cached_body(cache, data.url) == "good again");
+}
+
+TEST_CASE("fetch: damaged cache files are warnings, never aborts", "[fetch][network]") {
+    TestServer server;
+    server.http.Get("/data", [&](const httplib::Request&, httplib::Response& response) {
+        response.set_content("good body", "text/plain");
+    });
+    server.start();
+
+    TempFolder cache;
+    ManualClock clock;
+    auto options = test_options(cache, &clock);
+    auto data = source("data", server.url("/data"), "1d");
+    Cache store(cache.path);
+    auto good_meta = [&] {
+        store.store({data.url, "", "", clock.now - 1h, "good body"});
+        return read(store.meta_path(data.url));
+    };
+    std::string meta = good_meta();
+
+    struct Damage {
+        std::string name, meta, body, problem;
+    };
+    std::string stem = store.meta_path(data.url).stem().string();
+    std::vector<Damage> damages = {
+        {"url of the wrong type", "{\"url\":5}", "good body", "в " + stem + ".json нет нужных полей или они не того типа"},
+        {"sha256 of the wrong type", "{\"url\":\"" + data.url + "\",\"sha256\":[],\"fetched_at_unix\":1}", "good body",
+         "в " + stem + ".json нет нужных полей или они не того типа"},
+        {"time of the wrong type", "{\"url\":\"" + data.url + "\",\"sha256\":\"x\",\"fetched_at_unix\":\"1\"}",
+         "good body", "в " + stem + ".json нет нужных полей или они не того типа"},
+        {"negative time", "{\"url\":\"" + data.url + "\",\"sha256\":\"x\",\"fetched_at_unix\":-5}", "good body",
+         "в " + stem + ".json нет нужных полей или они не того типа"},
+        {"time past any clock", "{\"url\":\"" + data.url + "\",\"sha256\":\"x\",\"fetched_at_unix\":1e300}",
+         "good body", "в " + stem + ".json нет нужных полей или они не того типа"},
+        {"truncated metadata", meta.substr(0, meta.size() / 2), "good body", stem + ".json не читается как JSON"},
+        {"metadata not an object", "[1,2,3]", "good body", stem + ".json не читается как JSON"},
+        {"another URL", "{\"url\":\"http://elsewhere/\",\"sha256\":\"x\",\"fetched_at_unix\":1}", "good body",
+         stem + ".json описывает другой адрес"},
+        {"body changed", meta, "good bodY", stem + ".body не совпадает с контрольной суммой из " + stem + ".json"},
+        {"body missing", meta, "", "нет файла " + stem + ".body"},
+    };
+    for (const auto& damage : damages) {
+        INFO(damage.name);
+        good_meta();
+        std::ofstream(store.meta_path(data.url), std::ios::binary) << damage.meta;
+        if (damage.body.empty()) fs::remove(store.body_path(data.url));
+        else std::ofstream(store.body_path(data.url), std::ios::binary) << damage.body;
+
+        std::string problem;
+        CHECK_FALSE(store.load(data.url, &problem));
+        CHECK(problem == damage.problem);
+
+        options.offline = true;
+        auto offline = fetch_one(data, options);
+        CHECK(offline.state == CacheState::failed);
+        CHECK(has_warning(offline, data.url + ": копия в кэше повреждена (" + damage.problem + ") и не используется"));
+
+        options.offline = false;
+        auto fetched = fetch_one(data, options);
+        CHECK(fetched.state == CacheState::updated);
+        CHECK(fetched.body == "good body");
+        CHECK(cached_body(cache, data.url) == "good body");  // repaired
+    }
+
+    // No cache at all is not damage: nothing to warn about.
+    TempFolder empty;
+    std::string problem = "unset";
+    CHECK_FALSE(Cache(empty.path).load(data.url, &problem));
+    CHECK(problem.empty());
+    auto fetched = fetch_one(data, test_options(empty, &clock));
+    CHECK(fetched.warnings.empty());
+}
+
+TEST_CASE("fetch: file: sources are local content, read offline and whatever max_age says", "[fetch]") {
+    TempFolder cache;
+    TempFolder files;
+    fs::create_directories(files.path);
+    auto path = files.path / "local.csv";
+    std::ofstream(path) << "x,y\n1,2\n";
+    ManualClock clock;
+    auto options = test_options(cache, &clock);
+    options.offline = true;
+    auto local = source("local", "file://" + path.string(), "7d");
+
+    auto first = fetch_one(local, options);
+    CHECK(first.state == CacheState::updated);
+    CHECK(first.body == "x,y\n1,2\n");
+    CHECK(first.error.empty());
+
+    // An edit shows at the next build, not after max_age.
+    std::ofstream(path) << "x,y\n3,4\n";
+    clock.now += 1h;
+    auto edited = fetch_one(local, options);
+    CHECK(edited.state == CacheState::updated);
+    CHECK(edited.body == "x,y\n3,4\n");
+
+    // A file that is gone falls back to its last good copy.
+    fs::remove(path);
+    clock.now += 1h;
+    auto gone = fetch_one(local, options);
+    CHECK(gone.state == CacheState::stale);
+    CHECK(gone.body == "x,y\n3,4\n");
+    CHECK(gone.error == local.url + ": файл не найден или недоступен для чтения; используется копия из кэша возрастом 1 ч");
+}
+
+TEST_CASE("fetch: a body checker that throws refuses the body instead of escaping fetch_all", "[fetch]") {
+    TempFolder cache, files;
+    fs::create_directories(files.path);
+    std::ofstream(files.path / "x.csv") << "x\n";
+    auto options = test_options(cache);
+    options.check_body = [](const Source&, const std::string&) -> BodyCheck { throw std::runtime_error("сбой"); };
+    auto local = source("local", "file://" + (files.path / "x.csv").string());
+    FetchResult result;
+    REQUIRE_NOTHROW(result = fetch_one(local, options));
+    CHECK(result.state == CacheState::failed);
+    CHECK(result.error == local.url + ": не удалось прочитать: сбой");
 }

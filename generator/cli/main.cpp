@@ -105,7 +105,7 @@ int run_fetch(const shnor::pipeline::BuildOptions& options) {
 void add_source_options(CLI::App* command, shnor::pipeline::SourceOptions& options) {
     command->add_option("--cache", options.cache_dir,
                         "Папка кэша общих данных (по умолчанию .shnor-cache рядом с папкой материалов)");
-    command->add_flag("--offline", options.offline, "Не обращаться к сети: брать общие данные только из кэша");
+    command->add_flag("--offline", options.offline, "Не обращаться к сети: общие данные из сети брать только из кэша (файлы file: читаются как обычно)");
 }
 
 // `--date` text → the date, or nullopt after telling the user what is wrong.

@@ -105,23 +105,78 @@ std::filesystem::path Cache::body_path(const std::string& url) const { return di
 
 std::filesystem::path Cache::meta_path(const std::string& url) const { return dir_ / (file_stem(url) + ".json"); }
 
-std::optional<CacheEntry> Cache::load(const std::string& url) const {
-    auto meta_text = read_file(meta_path(url));
-    auto body = read_file(body_path(url));
-    if (!meta_text || !body) return std::nullopt;
-    auto meta = nlohmann::json::parse(*meta_text, nullptr, /*allow_exceptions=*/false);
-    if (!meta.is_object()) return std::nullopt;
-    if (meta.value("url", "") != url) return std::nullopt;
-    if (meta.value("sha256", "") != sha256_hex(*body)) return std::nullopt;
-    auto unix_seconds = meta.value("fetched_at_unix", std::int64_t{-1});
-    if (unix_seconds < 0) return std::nullopt;
+namespace {
 
+// A metadata field of the expected type, or nullopt.
+std::optional<std::string> text_field(const nlohmann::json& meta, const char* key) {
+    auto found = meta.find(key);
+    if (found == meta.end() || !found->is_string()) return std::nullopt;
+    return found->get<std::string>();
+}
+
+std::optional<CacheEntry> read_entry(const std::filesystem::path& meta_file, const std::filesystem::path& body_file,
+                                     const std::string& url, std::string& problem) {
+    std::error_code error;
+    bool has_meta = std::filesystem::exists(meta_file, error);
+    bool has_body = std::filesystem::exists(body_file, error);
+    if (!has_meta && !has_body) return std::nullopt;  // never cached: nothing to say
+    auto meta_text = read_file(meta_file);
+    if (!meta_text) {
+        problem = "нет файла " + meta_file.filename().string();
+        return std::nullopt;
+    }
+    auto body = read_file(body_file);
+    if (!body) {
+        problem = "нет файла " + body_file.filename().string();
+        return std::nullopt;
+    }
+    auto meta = nlohmann::json::parse(*meta_text, nullptr, /*allow_exceptions=*/false);
+    if (!meta.is_object()) {
+        problem = meta_file.filename().string() + " не читается как JSON";
+        return std::nullopt;
+    }
+    auto stored_url = text_field(meta, "url");
+    auto sha256 = text_field(meta, "sha256");
+    auto unix_seconds = meta.find("fetched_at_unix");
+    // Seconds since 1970 that clock arithmetic cannot overflow with (2^40 s: 34 800 years).
+    bool has_time = unix_seconds != meta.end() && unix_seconds->is_number_unsigned() &&
+                    unix_seconds->get<std::uint64_t>() < (std::uint64_t{1} << 40);
+    auto etag = meta.contains("etag") ? text_field(meta, "etag") : std::string();
+    auto last_modified = meta.contains("last_modified") ? text_field(meta, "last_modified") : std::string();
+    if (!stored_url || !sha256 || !has_time || !etag || !last_modified) {
+        problem = "в " + meta_file.filename().string() + " нет нужных полей или они не того типа";
+        return std::nullopt;
+    }
+    if (*stored_url != url) {
+        problem = meta_file.filename().string() + " описывает другой адрес";
+        return std::nullopt;
+    }
+    if (*sha256 != sha256_hex(*body)) {
+        problem = body_file.filename().string() + " не совпадает с контрольной суммой из " +
+                  meta_file.filename().string();
+        return std::nullopt;
+    }
     CacheEntry entry;
     entry.url = url;
-    entry.etag = meta.value("etag", "");
-    entry.last_modified = meta.value("last_modified", "");
-    entry.fetched_at = Clock::time_point(std::chrono::seconds(unix_seconds));
+    entry.etag = std::move(*etag);
+    entry.last_modified = std::move(*last_modified);
+    entry.fetched_at = Clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(unix_seconds->get<std::uint64_t>())));
     entry.body = std::move(*body);
+    return entry;
+}
+
+}  // namespace
+
+std::optional<CacheEntry> Cache::load(const std::string& url, std::string* problem) const {
+    std::string reason;
+    std::optional<CacheEntry> entry;
+    try {
+        entry = read_entry(meta_path(url), body_path(url), url, reason);
+    } catch (const std::exception& error) {  // out of memory, a folder where a file should be, …
+        reason = error.what();
+        entry.reset();
+    }
+    if (problem) *problem = reason;
     return entry;
 }
 

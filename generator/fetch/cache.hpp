@@ -22,10 +22,12 @@ class Cache {
 public:
     explicit Cache(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
-    // The stored entry for `url`, or nullopt when absent, unreadable, for
-    // another URL, or when the body does not match its recorded sha256 (a
-    // crash between the two renames of store()).
-    std::optional<CacheEntry> load(const std::string& url) const;
+    // The stored entry for `url`, or nullopt when absent or damaged:
+    // metadata that is not JSON or has fields of the wrong type, for another
+    // URL, a body missing or not matching its recorded sha256 (a crash
+    // between the two renames of store(), or a hand edit). Never throws; a
+    // damaged entry's reason (Russian) goes to `problem` when given.
+    std::optional<CacheEntry> load(const std::string& url, std::string* problem = nullptr) const;
 
     // Writes body, then metadata, each via temp file + fsync + rename.
     // Throws std::runtime_error (with a Russian message) on I/O failure.

@@ -17,6 +17,8 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 constexpr long kMaxRedirects = 5;
+// A retry is not started with less time left than this: it could not finish.
+constexpr long kMinAttemptMs = 100;
 
 void init_curl_once() {
     static std::once_flag once;
@@ -69,7 +71,13 @@ struct Job {
     bool too_big = false;
 
     Steady::time_point first_start, next_start;
+    long attempt_timeout_ms = 0, attempt_connect_timeout_ms = 0;
     bool done = false;
+
+    Steady::time_point deadline() const { return first_start + std::chrono::milliseconds(request->total_timeout_ms); }
+    long milliseconds_left(Steady::time_point now) const {
+        return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline() - now).count());
+    }
 
     Job() = default;
     Job(const Job&) = delete;
@@ -132,6 +140,10 @@ void start_attempt(Job& job) {
     job.too_big = false;
     job.error_buffer[0] = '\0';
     ++job.response.attempts;
+    // Each attempt gets what is left of the source's time, so that retries
+    // never make a silent server cost more than `timeout`.
+    job.attempt_timeout_ms = std::max(job.milliseconds_left(Steady::now()), 1L);
+    job.attempt_connect_timeout_ms = std::min(options.connect_timeout_ms, job.attempt_timeout_ms);
 
     CURL* easy = job.easy = curl().easy_init();
     curl().easy_setopt(easy, CURLOPT_URL, job.request->url.c_str());
@@ -141,8 +153,8 @@ void start_attempt(Job& job) {
     curl().easy_setopt(easy, CURLOPT_MAXREDIRS, kMaxRedirects);
     curl().easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     curl().easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-    curl().easy_setopt(easy, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
+    curl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, job.attempt_connect_timeout_ms);
+    curl().easy_setopt(easy, CURLOPT_TIMEOUT_MS, job.attempt_timeout_ms);
     curl().easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
     curl().easy_setopt(easy, CURLOPT_USERAGENT, user_agent().c_str());
     curl().easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
@@ -165,11 +177,10 @@ void start_attempt(Job& job) {
 std::string timeout_text(const Job& job) {
     curl_off_t connect_time = 0;
     curl().easy_getinfo(job.easy, CURLINFO_CONNECT_TIME_T, &connect_time);
-    const FetchOptions& options = *job.options;
-    bool stuck_connecting = connect_time == 0 && options.connect_timeout_ms < options.total_timeout_ms;
+    bool stuck_connecting = connect_time == 0 && job.attempt_connect_timeout_ms < job.attempt_timeout_ms;
     if (stuck_connecting)
-        return "превышено время ожидания соединения (" + milliseconds_text(options.connect_timeout_ms) + ")";
-    return "превышено время ожидания (" + milliseconds_text(options.total_timeout_ms) + ")";
+        return "превышено время ожидания соединения (" + milliseconds_text(job.attempt_connect_timeout_ms) + ")";
+    return "превышено время ожидания (" + milliseconds_text(job.request->total_timeout_ms) + ")";
 }
 
 std::string failure_text(const Job& job, CURLcode code) {
@@ -232,9 +243,12 @@ void finish_attempt(Job& job, CURLcode code) {
     int retries_used = job.response.attempts - 1;
     if (outcome == Outcome::retry && retries_used < job.options->retries) {
         long delay_ms = job.options->backoff_ms << std::min(retries_used, 20);
-        job.next_start = Steady::now() + std::chrono::milliseconds(delay_ms);
-        job.response.error.clear();
-        return;
+        auto next_start = Steady::now() + std::chrono::milliseconds(delay_ms);
+        if (job.milliseconds_left(next_start) >= kMinAttemptMs) {
+            job.next_start = next_start;
+            job.response.error.clear();
+            return;
+        }
     }
     job.done = true;
     job.response.seconds = std::chrono::duration<double>(Steady::now() - job.first_start).count();

@@ -13,6 +13,7 @@ struct Request {
     std::string url;
     std::string etag;           // sent as If-None-Match when not empty
     std::string last_modified;  // sent as If-Modified-Since when not empty
+    long total_timeout_ms = 30000;  // all attempts together, retries and their waits included
 };
 
 struct Response {

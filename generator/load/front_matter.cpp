@@ -1,5 +1,7 @@
 #include "load/front_matter.hpp"
 
+#include "load/bounds.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -63,7 +65,12 @@ std::optional<std::string> read_text(SourceFile& file, const std::filesystem::pa
 
 std::optional<YAML::Node> parse_yaml(SourceFile& file, const std::string& text) {
     try {
-        return YAML::Load(text);
+        YAML::Node root = YAML::Load(text);
+        if (auto problem = yaml_tree_problem(root, text.size())) {
+            file.error(problem->yaml_line < 0 ? 0 : file.line_of_yaml_line(problem->yaml_line), "", problem->message);
+            return std::nullopt;
+        }
+        return root;
     } catch (const YAML::Exception& error) {
         int line = error.mark.line < 0 ? 0 : file.line_of_yaml_line(error.mark.line);
         file.error(line, "",

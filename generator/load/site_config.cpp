@@ -57,6 +57,15 @@ model::Source read_source(SourceFile& file, const YAML::Node& node, const std::s
             file.error(fields.line_of("max_age"), fields.path_of("max_age"),
                        "ожидается срок вида 30m, 12h, 1d или 7d, получено " + in_quotes(max_age));
     }
+    // How long a fetch may take, retries included: seconds or minutes, 1 s to 10 min.
+    source.timeout = fields.text("timeout");
+    static const std::regex kTimeout("([1-9][0-9]{0,2})s|([1-9]|10)m");
+    if (!source.timeout.empty() &&
+        (!std::regex_match(source.timeout, kTimeout) || (source.timeout.back() == 's' && std::stoi(source.timeout) > 600))) {
+        file.error(fields.line_of("timeout"), fields.path_of("timeout"),
+                   "ожидается время вида 20s или 2m (от 1 секунды до 10 минут), получено " + in_quotes(source.timeout));
+        source.timeout.clear();
+    }
     return source;
 }
 

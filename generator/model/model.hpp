@@ -53,6 +53,7 @@ struct Source {
     std::string format;  // csv | json | yaml
     std::string sha256;
     std::string max_age = "1d";
+    std::string timeout;  // "20s", "2m": the most a fetch may take; empty: the default (30 s)
     SourcePos pos;
 };
 

@@ -28,7 +28,10 @@ struct SharedData {
 };
 
 // Fetches every source; a source that fails with no cached copy is an error,
-// one served from an old cached copy a warning.
+// one served from an old cached copy a warning. A body replaces the cached
+// copy only when it reads in its format and as its role needs (results rows
+// without errors, a non-empty list, a site.json object): an empty, truncated
+// or broken answer keeps the last good copy.
 SharedData fetch_shared_data(const std::vector<model::Source>& sources, const std::filesystem::path& content_dir,
                              const SourceOptions& options, model::Diagnostics& diagnostics);
 
@@ -37,6 +40,8 @@ SharedData fetch_shared_data(const std::vector<model::Source>& sources, const st
 void add_shared_results(model::Site& site, const std::vector<model::ResultRow>& rows);
 
 // A source's body as JSON: CSV as a list of objects keyed by the header.
+// Throws (a Russian what()) when it is not in its format, or nested deeper
+// or (YAML aliases expanded) bigger than load/bounds.hpp allows.
 nlohmann::json source_as_json(const std::string& body, const std::string& format);
 
 // `file:data/x.csv` → an absolute file:// URL inside the content folder.

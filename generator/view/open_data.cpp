@@ -121,9 +121,71 @@ private:
     std::size_t flushed_ = 0;
 };
 
+// ---- control characters ------------------------------------------------
+
+// C1 controls (U+0080–U+009F) are 0xC2 0x80–0x9F in UTF-8.
+bool is_c1_control(std::string_view text, std::size_t i) {
+    return static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < text.size() &&
+           static_cast<unsigned char>(text[i + 1]) >= 0x80 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+}
+
+// Text of a CSV cell without control characters: line breaks (\n) and tabs
+// stay, everything else of C0, DEL and C1 goes (a \r would split a row for
+// some readers, a NUL end the text for others).
+std::string without_controls(std::string_view text) {
+    std::string clean;
+    clean.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if ((byte < 0x20 && byte != '\n' && byte != '\t') || byte == 0x7F) continue;
+        if (is_c1_control(text, i)) {
+            ++i;
+            continue;
+        }
+        clean += text[i];
+    }
+    return clean;
+}
+
+// A JSON dump without control characters in its strings: nlohmann writes C0
+// as escapes (\u0001, \b, \f, \r), which are dropped but for \n and \t,
+// and DEL and C1 as they are. A dump has backslashes only in escapes, so
+// reading it escape by escape is exact.
+std::string without_control_escapes(std::string dump) {
+    auto needs_work = [](char c) { return c == '\\' || c == '\x7f' || c == '\xc2'; };
+    if (std::none_of(dump.begin(), dump.end(), needs_work)) return dump;
+    std::string clean;
+    clean.reserve(dump.size());
+    for (std::size_t i = 0; i < dump.size(); ++i) {
+        char c = dump[i];
+        if (c == '\x7f') continue;
+        if (is_c1_control(dump, i)) {
+            ++i;
+            continue;
+        }
+        if (c != '\\' || i + 1 >= dump.size()) {
+            clean += c;
+            continue;
+        }
+        char kind = dump[i + 1];
+        std::size_t length = kind == 'u' ? 6 : 2;
+        bool control = kind == 'b' || kind == 'f' || kind == 'r';
+        if (kind == 'u' && i + 6 <= dump.size()) {
+            unsigned code = std::stoul(dump.substr(i + 2, 4), nullptr, 16);
+            control = code < 0x20 && code != '\n' && code != '\t';
+        }
+        if (!control) clean.append(dump, i, length);
+        i += length - 1;
+    }
+    return clean;
+}
+
+// Every JSON text of open data goes through here.
+std::string dumped(const Json& value) { return without_control_escapes(value.dump()); }
+
 // Compact JSON (no indentation: about 30 % smaller than dump(2)), one value
 // at a time, so the big arrays are never held as a whole tree.
-void write_json(FileText& out, const Json& value) { out.write(value.dump()); }
+void write_json(FileText& out, const Json& value) { out.write(dumped(value)); }
 
 class JsonArrayWriter {
 public:
@@ -216,19 +278,56 @@ std::string roadmap_url(const Owner& owner, const model::Roadmap& roadmap) {
 
 // ---- CSV ---------------------------------------------------------------
 
-std::string csv_number(const std::optional<double>& value) {
-    if (!value) return {};
-    char buffer[64];
-    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *value);
-    return error == std::errc() ? std::string(buffer, end) : std::string();
+// A CSV cell. Text that people wrote (names, titles, notes) could start a
+// spreadsheet formula (`=HYPERLINK(…)`, `=cmd|…`), so a text cell that starts
+// with = + - @, a tab or a CR gets a leading apostrophe inside quotes (the
+// OWASP advice): spreadsheets show it as text. Values shnor formats itself
+// (numbers, dates, true/false) are written as they are, so that a negative
+// number stays a number.
+struct CsvCell {
+    std::string text;
+    bool is_value = false;
+
+    CsvCell(std::string text) : text(std::move(text)) {}
+    CsvCell(const char* text) : text(text) {}
+    static CsvCell value(std::string text) {
+        CsvCell cell(std::move(text));
+        cell.is_value = true;
+        return cell;
+    }
+};
+
+std::string csv_field(const CsvCell& cell) {
+    if (cell.is_value) return render::escape_csv_field(cell.text);
+    std::string text = without_controls(cell.text);
+    constexpr std::string_view kFormulaStarts = "=+-@\t\r";
+    if (text.empty() || kFormulaStarts.find(text.front()) == std::string_view::npos)
+        return render::escape_csv_field(text);
+    std::string quoted = "\"'";
+    for (char c : text) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+    }
+    quoted += '"';
+    return quoted;
 }
 
-std::string csv_number(const std::optional<int>& value) { return value ? std::to_string(*value) : std::string(); }
+CsvCell csv_number(const std::optional<double>& value) {
+    if (!value) return CsvCell::value({});
+    char buffer[64];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *value);
+    return CsvCell::value(error == std::errc() ? std::string(buffer, end) : std::string());
+}
 
-std::string csv_date(const std::optional<Date>& date) { return date ? date->iso() : std::string(); }
+CsvCell csv_number(const std::optional<int>& value) {
+    return CsvCell::value(value ? std::to_string(*value) : std::string());
+}
+CsvCell csv_count(long long value) { return CsvCell::value(std::to_string(value)); }
 
-std::string csv_bool(bool value) { return value ? "true" : "false"; }
-std::string csv_bool(const std::optional<bool>& value) { return value ? csv_bool(*value) : std::string(); }
+CsvCell csv_date(const std::optional<Date>& date) { return CsvCell::value(date ? date->iso() : std::string()); }
+
+CsvCell csv_bool(bool value) { return CsvCell::value(value ? "true" : "false"); }
+CsvCell csv_bool(const std::optional<bool>& value) { return value ? csv_bool(*value) : CsvCell::value({}); }
 Json flag_json(const std::optional<bool>& value) { return value ? Json(*value) : Json(nullptr); }
 
 std::string joined(const std::vector<std::string>& values, const std::string& separator = "; ") {
@@ -240,22 +339,22 @@ std::string joined(const std::vector<std::string>& values, const std::string& se
 // UTF-8 with a byte order mark (so Excel detects the encoding), RFC 4180 quoting, CRLF.
 class CsvFile {
 public:
-    CsvFile(TextSink& sink, const std::string& path, std::initializer_list<std::string> header) : out_(sink, path) {
+    CsvFile(TextSink& sink, const std::string& path, std::initializer_list<CsvCell> header) : out_(sink, path) {
         out_.write("\xEF\xBB\xBF");
         add(header);
     }
-    static std::string row_text(std::initializer_list<std::string> row) {
+    static std::string row_text(std::initializer_list<CsvCell> row) {
         std::string text;
         bool first = true;
         for (const auto& field : row) {
             if (!first) text += ',';
             first = false;
-            text += render::escape_csv_field(field);
+            text += csv_field(field);
         }
         text += "\r\n";
         return text;
     }
-    void add(std::initializer_list<std::string> row) { out_.write(row_text(row)); }
+    void add(std::initializer_list<CsvCell> row) { out_.write(row_text(row)); }
     // An owner's rows as the span `key` (none when `key` is empty).
     void add_owned(const std::string& key, std::string_view rows) {
         std::size_t start = out_.offset();
@@ -352,9 +451,9 @@ std::string school_csv_row(const model::School& school) {
          joined(bases), joined(reasons), school.head.name, school.head.position, school.coordinator.name,
          school.coordinator.position, school.coordinator.phone, school.coordinator.email,
          csv_number(school.students), csv_number(school.teachers), csv_bool(school.rural), csv_bool(school.small),
-         std::to_string(progress.total), std::to_string(progress.done), std::to_string(progress.in_progress),
-         std::to_string(progress.planned), std::to_string(progress.overdue), std::to_string(progress.cancelled),
-         std::to_string(progress.ongoing), std::to_string(progress.percent_done())});
+         csv_count(progress.total), csv_count(progress.done), csv_count(progress.in_progress),
+         csv_count(progress.planned), csv_count(progress.overdue), csv_count(progress.cancelled),
+         csv_count(progress.ongoing), csv_count(progress.percent_done())});
 }
 
 Owner owner_of(const model::School& school) { return {school.slug, "schools/" + school.slug + "/", &school.own}; }
@@ -363,7 +462,7 @@ void write_schools(const model::Site& site, const BuildContext& context, TextSin
     write_json_file(sink, "data/schools.json", Json{{"build_date", context.build_date.iso()}, {"schools", nullptr}},
                     {{"schools", [&](JsonArrayWriter& list) {
                           for (const auto& school : site.schools)
-                              list.push_back_owned(span_key("schools", owner_of(school)), school_json(school).dump());
+                              list.push_back_owned(span_key("schools", owner_of(school)), dumped(school_json(school)));
                       }}});
     CsvFile csv(sink, "data/schools.csv",
                 {"slug", "name", "short_name", "url", "category_types", "category_years", "basis", "reasons", "head",
@@ -432,7 +531,7 @@ Json roadmap_json(const Owner& owner, const model::Roadmap& roadmap) {
 // `object` dumped, its last member (null) replaced by the array `elements`
 // joined: the bytes of the object with that array in place.
 std::string with_last_array(const Json& object, const std::vector<std::string>& elements) {
-    std::string text = object.dump();
+    std::string text = dumped(object);
     constexpr std::string_view kNullEnd = "null}";
     text.resize(text.size() - kNullEnd.size());
     text += '[';
@@ -501,12 +600,11 @@ std::string roadmap_text(const Owner& owner, const model::Roadmap& roadmap, std:
     for (const auto& section : roadmap.sections) {
         std::vector<std::string> items;
         for (const auto& item : section.items) {
-            items.push_back(item_json(item).dump());
-            std::string row = Json{{"owner", owner.name},
-                                   {"roadmap", roadmap.id},
-                                   {"section_n", section.n},
-                                   {"section_title", section.title}}
-                                  .dump();
+            items.push_back(dumped(item_json(item)));
+            std::string row = dumped(Json{{"owner", owner.name},
+                                          {"roadmap", roadmap.id},
+                                          {"section_n", section.n},
+                                          {"section_title", section.title}});
             row.back() = ',';
             row.append(items.back(), 1);
             flat_rows.push_back(std::move(row));
@@ -639,9 +737,9 @@ void write_indicators(const model::Site& site, const BuildContext& context, Text
         auto add_row = [&](const std::string& kind, int year, double value, const std::string& note, bool example,
                            bool latest) {
             auto path = derive::path_value(indicator, year);
-            csv.add({indicator.id, indicator.title, indicator.unit, indicator.better, status, kind, std::to_string(year),
+            csv.add({indicator.id, indicator.title, indicator.unit, indicator.better, status, kind, csv_count(year),
                      csv_number(std::optional<double>(value)),
-                     path ? csv_number(std::optional<double>(rounded_path_value(*path))) : std::string(),
+                     path ? csv_number(std::optional<double>(rounded_path_value(*path))) : CsvCell::value({}),
                      csv_bool(latest), note, csv_bool(example)});
         };
         const model::IndicatorPoint* latest = nullptr;
@@ -779,7 +877,7 @@ void write_results_csv(const model::Site& site, const derive::SiteResults& resul
                         auto cell = [&](std::size_t i) {
                             return trends[i] ? direction_name(trends[i]->direction) : std::string();
                         };
-                        csv.add({scope, row.exam, row.subject, csv_number(row.grade), std::to_string(row.year),
+                        csv.add({scope, row.exam, row.subject, csv_number(row.grade), csv_count(row.year),
                                  csv_number(row.participants), csv_number(row.mean), csv_number(row.scale),
                                  csv_number(row.fail_share), csv_number(row.quality_share), csv_bool(row.example),
                                  csv_bool(computed), cell(0), cell(1), cell(2)});
@@ -834,7 +932,7 @@ void write_documents(const model::Site& site, const BuildContext& context, TextS
             std::string signer = document.signed_by ? document.signed_by->name : "";
             csv.add({owner.name, document.id, document.kind, document.title, document.number, csv_date(document.date),
                      document.issuer, document_href(document), document.file_type,
-                     document.site_path.empty() ? "" : std::to_string(document.file_size),
+                     document.site_path.empty() ? CsvCell::value({}) : csv_count(document.file_size),
                      joined(document.based_on), signer, csv_bool(document.example)});
         }
     }
@@ -985,7 +1083,7 @@ std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext
 std::vector<OpenDataSpan> school_open_data_spans(const model::School& school) {
     Owner owner = owner_of(school);
     auto roadmaps = owner_roadmaps_json(owner);
-    return {{"data/schools.json", span_key("schools", owner), school_json(school).dump()},
+    return {{"data/schools.json", span_key("schools", owner), dumped(school_json(school))},
             {"data/schools.csv", span_key("schools", owner), school_csv_row(school)},
             {"data/roadmaps.json", span_key("roadmaps", owner), std::move(roadmaps.nested)},
             {"data/roadmaps.json", span_key("items", owner), std::move(roadmaps.flat)},
