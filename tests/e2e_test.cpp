@@ -280,10 +280,12 @@ TEST_CASE("a school's own build pulls its district's coordinator and items from 
     fs::path content = scratch.path / "content";
     fs::create_directories(content / "schools");
     fs::copy(kExampleContent / "schools/shubinskaya", content / "schools/shubinskaya", fs::copy_options::recursive);
+    // A build reads nothing outside its content folder, file: sources included.
+    fs::create_directories(content / "sources");
+    fs::copy_file(district_site / "data/site.json", content / "sources/district.json");
     write_file(content / "site.yaml", "title: Раздел школы\nbase_url: https://shubinskaya.school.example/shnor/\n"
-                                      "sources:\n  - {id: district, url: 'file://" +
-                                          (district_site / "data/site.json").string() +
-                                          "', role: district, format: json}\n");
+                                      "sources:\n  - {id: district, url: 'file:sources/district.json', role: district, "
+                                      "format: json}\n");
     fs::path out = scratch.path / "own";
     auto result = run_shnor("build --content '" + content.string() + "' --out '" + out.string() + "' --date " + kDate +
                                 " --cache '" + (scratch.path / "cache").string() + "' --school shubinskaya",

@@ -538,3 +538,44 @@ TEST_CASE("the deadline cell shows the printed text and the understood dates", "
     const auto& again = page_at(pages, "roadmaps/plan-2024/").data.get("roadmap")->get("tables")->list_value();
     CHECK(again[1].get("rows")->list_value()[0].get("dates")->is_false());
 }
+
+TEST_CASE("links from data that skipped load's checks never get a dangerous href; file names are encoded",
+          "[view][links]") {
+    // As a fetched district source or an old cache could bring them.
+    auto site = small_site();
+    site.config.district.website = "javascript:alert(1)";
+    site.schools[0].official_site = " JAVASCRIPT:alert(1)";
+    site.schools[0].mentor = model::Mentor{"", "Школа-наставник", "data:text/html,<script>x</script>"};
+    auto& document = site.district.documents[0];
+    document.site_path = "files/Приказ #5 (100%)?.pdf";
+    model::Document remote;
+    remote.id = "remote";
+    remote.kind = "order";
+    remote.title = "Удалённый";
+    remote.url = "vbscript:msgbox(1)";
+    site.district.documents.push_back(remote);
+    auto& news = site.district.news[0];
+    news.links = {{"Ссылка", "java\tscript:alert(1)"}, {"", "https://example.org/ok"}};
+    news.photo_site_paths = {"files/фото 1#.jpg"};
+
+    auto pages = view::html_pages(site, context());
+    const auto& home = page_at(pages, "").data;
+    CHECK(home.get("district_website")->is_false());
+    const auto& school = *page_at(pages, "schools/sosh-1/").data.get("school");
+    CHECK(school.get("official_site")->is_false());
+    CHECK(school.get("mentor")->get("href")->is_false());
+    CHECK(text_of(*school.get("mentor"), "text") == "Школа-наставник");
+
+    const auto& groups = page_at(pages, "documents/").data.get("documents")->get("groups")->list_value();
+    const auto& listed = groups[0].get("documents")->list_value();
+    REQUIRE(listed.size() == 2);
+    CHECK(text_of(*listed[0].get("file"), "href") == "files/Приказ%20%235%20(100%25)%3F.pdf");
+    CHECK(listed[1].get("url")->is_false());
+
+    const auto& item = *page_at(pages, "news/2024-04-10-seminar/").data.get("news_item");
+    const auto& links = item.get("links")->list_value();
+    REQUIRE(links.size() == 2);
+    CHECK(links[0].get("href")->is_false());
+    CHECK(text_of(links[1], "href") == "https://example.org/ok");
+    CHECK(text_of(item.get("photos")->list_value()[0], "src") == "files/фото%201%23.jpg");
+}

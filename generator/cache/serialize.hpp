@@ -19,7 +19,9 @@ namespace shnor::cache {
 
 // Bump whenever the bytes of any struct change (a field added, removed,
 // reordered or retyped): older cache files are then rejected, not misread.
-inline constexpr std::uint32_t kCacheFormatVersion = 1;
+// Also when load/ starts refusing what it accepted (2: URL schemes, value
+// ranges, links, encodings), so no school loaded by the older rules is reused.
+inline constexpr std::uint32_t kCacheFormatVersion = 2;
 
 // Size of the trailing checksum, for tools that rewrite blobs on purpose.
 inline constexpr std::size_t kChecksumBytes = 8;

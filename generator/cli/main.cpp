@@ -1,6 +1,9 @@
 // The `shnor` command line: parses options and runs a pipeline command.
 #include "check/check.hpp"
+#include "load/content_access.hpp"
 #include "load/load.hpp"
+#include "load/yaml_fields.hpp"
+#include "model/url.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <CLI/CLI.hpp>
@@ -116,6 +119,18 @@ std::optional<shnor::model::Date> build_date_of(const std::string& text) {
     return std::nullopt;
 }
 
+// What is wrong with options CLI11 cannot judge, as a Russian sentence; empty when nothing.
+std::string usage_problem(const shnor::pipeline::BuildOptions& options, bool school_given) {
+    if (!options.base_url.empty() && !shnor::model::is_site_address(options.base_url))
+        return "--base-url: ожидается адрес сайта, начинающийся с http:// или https://, без пробелов и кавычек, "
+               "получено «" + options.base_url + "»";
+    // An empty slug would quietly build the whole district.
+    if (school_given && !shnor::load::is_slug(options.school))
+        return "--school: ожидается имя папки школы из schools/ (латинские строчные буквы, цифры и дефисы), "
+               "получено «" + options.school + "»";
+    return shnor::load::read_limits_problem();
+}
+
 constexpr const char* kContentHelp =
     "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)";
 constexpr const char* kDateHelp =
@@ -185,6 +200,10 @@ int main(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitUsage;
     }
 
+    if (std::string problem = usage_problem(options, build->count("--school") > 0); !problem.empty()) {
+        std::cerr << problem << '\n';
+        return kExitUsage;
+    }
     auto date = build_date_of(date_text);
     if (!date) return kExitUsage;
     options.build_date = *date;

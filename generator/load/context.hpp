@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ struct LoadContext {
     model::Diagnostics& diagnostics;
     std::vector<Reference> references;
     SchoolLoader school_loader;  // empty: load_school()
+    std::set<std::string> refused_links;  // symbolic links already reported
 };
 
 // One file being read: its path relative to the content root, and how many

@@ -197,14 +197,21 @@ DecodedText decode_excel_text(std::string_view bytes) {
     return {to_utf8(bytes, "CP1251", 1), TextEncoding::windows1251};
 }
 
-bool is_valid_utf8(std::string_view bytes) {
-    std::size_t i = 0;
+std::size_t first_invalid_utf8(std::string_view bytes, std::size_t from) {
+    std::size_t i = from;
     while (i < bytes.size()) {
+        // ASCII runs are most of every content file.
+        if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+            ++i;
+            continue;
+        }
         std::size_t length = utf8_sequence_length(bytes, i);
-        if (length == 0) return false;
+        if (length == 0) return i;
         i += length;
     }
-    return true;
+    return std::string_view::npos;
 }
+
+bool is_valid_utf8(std::string_view bytes) { return first_invalid_utf8(bytes) == std::string_view::npos; }
 
 }  // namespace shnor::load

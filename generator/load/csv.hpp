@@ -24,6 +24,9 @@ struct DecodedText {
 DecodedText decode_excel_text(std::string_view bytes);
 
 bool is_valid_utf8(std::string_view bytes);
+// Offset of the first byte (at or after `from`) that does not start a
+// well-formed UTF-8 sequence; npos when there is none.
+std::size_t first_invalid_utf8(std::string_view bytes, std::size_t from = 0);
 
 struct CsvRecord {
     int line = 0;  // 1-based line where the record starts

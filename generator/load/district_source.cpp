@@ -1,5 +1,10 @@
 #include "load/district_source.hpp"
 
+#include "load/content_access.hpp"
+#include "load/text_check.hpp"
+#include "load/yaml_fields.hpp"
+#include "model/url.hpp"
+
 #include <algorithm>
 
 namespace shnor::load {
@@ -8,10 +13,18 @@ namespace {
 
 using nlohmann::json;
 
+// Text from another build still passes the checks content text passes: it
+// is made valid UTF-8 and its control characters are dropped.
+std::string clean_text(const std::string& raw) {
+    std::string text = valid_utf8(raw);
+    strip_control_characters(text);
+    return text;
+}
+
 std::string text(const json& object, const char* key) {
     if (!object.is_object() || !object.contains(key)) return {};
     const auto& value = object[key];
-    if (value.is_string()) return value.get<std::string>();
+    if (value.is_string()) return clean_text(value.get<std::string>());
     if (value.is_number()) return value.dump();
     return {};
 }
@@ -20,9 +33,25 @@ std::vector<std::string> texts(const json& object, const char* key) {
     std::vector<std::string> values;
     if (object.is_object() && object.contains(key) && object[key].is_array())
         for (const auto& item : object[key])
-            if (item.is_string()) values.push_back(item.get<std::string>());
+            if (item.is_string()) values.push_back(clean_text(item.get<std::string>()));
     return values;
 }
+
+// Addresses that will become links: one a link must not have is dropped with a warning.
+class UrlFilter {
+public:
+    UrlFilter(const std::string& label, model::Diagnostics& diagnostics) : label_(label), diagnostics_(diagnostics) {}
+
+    std::string operator()(std::string url, const std::string& field) const {
+        if (url.empty() || model::is_allowed_url(url)) return url;
+        diagnostics_.warning(label_, 0, field, "адрес " + in_quotes(url) + " отброшен: ссылка может вести только на https://, http://, mailto: или tel:");
+        return {};
+    }
+
+private:
+    const std::string& label_;
+    model::Diagnostics& diagnostics_;
+};
 
 std::optional<model::Date> date(const json& object, const char* key) { return model::Date::parse_iso(text(object, key)); }
 
@@ -119,7 +148,7 @@ model::Program program(const json& object) {
 }
 
 // District documents stay on the district site: a link to them, never a local file.
-model::Document document(const json& object, const std::string& base_url) {
+model::Document document(const json& object, const std::string& base_url, const UrlFilter& checked) {
     model::Document result;
     result.id = text(object, "id");
     result.kind = text(object, "kind").empty() ? "other" : text(object, "kind");
@@ -128,7 +157,9 @@ model::Document document(const json& object, const std::string& base_url) {
     result.date = date(object, "date");
     result.issuer = text(object, "issuer");
     std::string file = text(object, "file");
-    result.url = !file.empty() ? base_url + file : text(object, "url");
+    ContentPath local = file.empty() || base_url.empty() ? ContentPath{} : resolve_content_path("", file);
+    result.url = !local.path.empty() ? base_url + model::percent_encoded_path(local.path)
+                                     : checked(text(object, "url"), "documents.url");
     result.example = flag(object, "example");
     return result;
 }
@@ -151,7 +182,7 @@ void read_list(const json& district, const char* key, Read read) {
         if (text(object, "owner") == "district" || !object.contains("owner")) read(object);
 }
 
-void merge_facts(model::Site& site, const json& district) {
+void merge_facts(model::Site& site, const json& district, const UrlFilter& checked) {
     const json& facts = district.contains("district") ? district["district"] : json::object();
     auto& own = site.config.district;
     if (own.name.empty()) own.name = text(facts, "name");
@@ -159,7 +190,7 @@ void merge_facts(model::Site& site, const json& district) {
     if (own.authority.empty()) own.authority = text(facts, "authority");
     if (own.phone.empty()) own.phone = text(facts, "phone");
     if (own.email.empty()) own.email = text(facts, "email");
-    if (own.website.empty()) own.website = text(facts, "website");
+    if (own.website.empty()) own.website = checked(text(facts, "website"), "district.website");
     if (site.config.coordinator.empty() && district.contains("coordinator"))
         site.config.coordinator = person(district["coordinator"]);
 }
@@ -173,7 +204,15 @@ std::string merge_district_data(model::Site& site, const nlohmann::json& distric
         return {};
     }
     std::string base_url = text(district, "base_url");
-    merge_facts(site, district);
+    // Links to the district's pages start with it.
+    if (!base_url.empty() && !model::is_site_address(base_url)) {
+        diagnostics.warning(label, 0, "base_url",
+                            "адрес сайта района " + in_quotes(base_url) + " отброшен: он должен начинаться с https:// или http://");
+        base_url.clear();
+    }
+    if (!base_url.empty() && base_url.back() != '/') base_url += '/';
+    UrlFilter checked(label, diagnostics);
+    merge_facts(site, district, checked);
     auto& own = site.district;
     if (own.programs.empty()) read_list(district, "programs", [&](const json& o) { own.programs.push_back(program(o)); });
     if (own.roadmaps.empty())
@@ -182,7 +221,7 @@ std::string merge_district_data(model::Site& site, const nlohmann::json& distric
             if (!read.sections.empty()) own.roadmaps.push_back(std::move(read));
         });
     if (own.documents.empty())
-        read_list(district, "documents", [&](const json& o) { own.documents.push_back(document(o, base_url)); });
+        read_list(district, "documents", [&](const json& o) { own.documents.push_back(document(o, base_url, checked)); });
     if (own.news.empty()) read_list(district, "news", [&](const json& o) { own.news.push_back(news_item(o)); });
     return base_url;
 }

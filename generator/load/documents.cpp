@@ -1,3 +1,4 @@
+#include "load/content_access.hpp"
 #include "load/front_matter.hpp"
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
@@ -21,21 +22,12 @@ std::string upper_extension(const fs::path& path) {
 
 void attach_local_file(Fields& fields, const Owner& owner, model::Document& document) {
     SourceFile& file = fields.file();
-    std::string site_path = content_path(owner.dir, document.file);
-    fs::path on_disk = file.context().content_dir / site_path;
-    std::error_code error;
-    if (site_path.rfind("..", 0) == 0 || fs::path(document.file).is_absolute()) {
-        file.error(fields.line_of("file"), fields.path_of("file"),
-                   "файл " + in_quotes(document.file) + " должен лежать внутри папки с содержимым сайта");
-    } else if (!fs::is_regular_file(on_disk, error)) {
-        file.error(fields.line_of("file"), fields.path_of("file"),
-                   "файл " + in_quotes(site_path) + " не найден");
-    } else {
-        document.file_path = on_disk;
-        document.site_path = site_path;
-        document.file_size = fs::file_size(on_disk, error);
-        document.file_type = upper_extension(on_disk);
-    }
+    auto attached = attached_file(file, fields.line_of("file"), fields.path_of("file"), owner.dir, document.file);
+    if (!attached) return;
+    document.file_path = file.context().content_dir / attached->path;
+    document.site_path = attached->path;
+    document.file_size = attached->size;
+    document.file_type = upper_extension(document.file_path);
 }
 
 model::Document read_document(SourceFile& file, const YAML::Node& node, const std::string& path,
@@ -54,7 +46,7 @@ model::Document read_document(SourceFile& file, const YAML::Node& node, const st
     document.issuer = fields.text("issuer");
     document.file = fields.text("file");
     if (!document.file.empty()) attach_local_file(fields, owner, document);
-    document.url = fields.text("url");
+    document.url = fields.url("url");
     document.based_on = fields.references("based_on", RefKind::document, true);
     document.page = fields.reference("page", RefKind::page);
     document.signed_by = fields.person("signed_by");
@@ -67,10 +59,9 @@ model::Document read_document(SourceFile& file, const YAML::Node& node, const st
 std::vector<model::Document> read_documents(LoadContext& context, const Owner& owner) {
     std::vector<model::Document> documents;
     std::string relative = content_path(owner.dir, "documents.yaml");
-    auto path = context.content_dir / relative;
-    if (!fs::exists(path)) return documents;
+    if (!content_path_exists(context, relative)) return documents;
     SourceFile file(context, relative, 0, owner.slug);
-    auto root = read_yaml_file(file, path);
+    auto root = read_yaml_file(file);
     if (!root || root->IsNull()) return documents;
     if (!root->IsSequence()) {
         file.error(file.line_of(*root), "", "ожидается список документов, каждый начинается с «- id: ...»");

@@ -16,13 +16,20 @@ namespace shnor::load {
 // Markdown file is made with this offset.
 inline constexpr int kFrontMatterOffset = 1;
 
-// The file's text without a UTF-8 byte order mark; nullopt (reported) when unreadable.
-std::optional<std::string> read_text(SourceFile& file, const std::filesystem::path& path);
+// The text of the file `file` is about (its path inside the content folder):
+// UTF-8 without a byte order mark, control characters stripped (a warning
+// says where). nullopt, after an error, when the file is a link, larger than
+// the text limit, unreadable or not UTF-8 (a Windows-1251 or UTF-16 file is
+// named as such, with the iconv command that converts it).
+std::optional<std::string> read_text(SourceFile& file);
+
+// The same text checks for bytes read otherwise.
+std::optional<std::string> checked_text(SourceFile& file, std::string bytes);
 
 // Parses YAML text; a syntax error is reported at its line and gives nullopt.
 std::optional<YAML::Node> parse_yaml(SourceFile& file, const std::string& text);
 
-std::optional<YAML::Node> read_yaml_file(SourceFile& file, const std::filesystem::path& path);
+std::optional<YAML::Node> read_yaml_file(SourceFile& file);
 
 struct MarkdownFile {
     YAML::Node front_matter;  // null when the file has none
@@ -30,7 +37,6 @@ struct MarkdownFile {
 };
 
 // nullopt when the file cannot be used at all (unreadable, broken front matter).
-std::optional<MarkdownFile> read_markdown_file(SourceFile& file, const std::filesystem::path& path,
-                                               bool front_matter_required);
+std::optional<MarkdownFile> read_markdown_file(SourceFile& file, bool front_matter_required);
 
 }  // namespace shnor::load

@@ -1,3 +1,4 @@
+#include "load/content_access.hpp"
 #include "load/front_matter.hpp"
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
@@ -8,10 +9,13 @@ namespace shnor::load {
 
 namespace {
 
+constexpr double kMaxIndicatorValue = 1e12;
+
 std::optional<model::IndicatorPoint> read_point(SourceFile& file, const YAML::Node& node, const std::string& path) {
     Fields fields(file, node, path);
-    auto year = fields.integer("year", Need::required);
-    auto value = fields.number("value", Need::required);
+    auto year = fields.year("year", Need::required);
+    // Far below where a chart's arithmetic would overflow to inf.
+    auto value = fields.number_in("value", -kMaxIndicatorValue, kMaxIndicatorValue, Need::required);
     model::IndicatorPoint point;
     point.note = fields.text("note");
     point.example = fields.flag("example");
@@ -47,10 +51,9 @@ model::Indicator read_indicator(SourceFile& file, const YAML::Node& node, const 
 
 std::vector<model::Indicator> read_indicators(LoadContext& context) {
     std::vector<model::Indicator> indicators;
-    auto path = context.content_dir / "indicators.yaml";
-    if (!std::filesystem::exists(path)) return indicators;
+    if (!content_path_exists(context, "indicators.yaml")) return indicators;
     SourceFile file(context, "indicators.yaml");
-    auto root = read_yaml_file(file, path);
+    auto root = read_yaml_file(file);
     if (!root || root->IsNull()) return indicators;
     if (!root->IsSequence()) {
         file.error(file.line_of(*root), "", "ожидается список показателей, каждый начинается с «- id: ...»");

@@ -1,3 +1,4 @@
+#include "load/content_access.hpp"
 #include "load/front_matter.hpp"
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
@@ -23,9 +24,12 @@ std::vector<model::Link> read_links(Fields& fields) {
         if (items[i].IsMap()) {
             Fields link(fields.file(), items[i], path);
             std::string title = link.text("title");
-            links.push_back({title, link.text("url", Need::required)});
+            if (std::string url = link.url("url", Need::required); !url.empty()) links.push_back({title, url});
         } else if (auto url = text_of(fields.file(), items[i], path); url && !url->empty()) {
-            links.push_back({"", *url});
+            if (std::string problem = url_problem(*url); !problem.empty())
+                fields.file().error(fields.file().line_of(items[i]), path, problem);
+            else
+                links.push_back({"", *url});
         }
     }
     return links;
@@ -38,12 +42,8 @@ void attach_photos(Fields& fields, const Owner& owner, model::NewsItem& news) {
         auto photo = text_of(fields.file(), photos[i], path);
         if (!photo || photo->empty()) continue;
         news.photos.push_back(*photo);
-        std::string site_path = content_path(owner.dir, *photo);
-        std::error_code error;
-        if (site_path.rfind("..", 0) == 0 || !fs::is_regular_file(fields.file().context().content_dir / site_path, error))
-            fields.file().error(fields.file().line_of(photos[i]), path, "файл " + in_quotes(site_path) + " не найден");
-        else
-            news.photo_site_paths.push_back(site_path);
+        if (auto attached = attached_file(fields.file(), fields.file().line_of(photos[i]), path, owner.dir, *photo))
+            news.photo_site_paths.push_back(attached->path);
     }
 }
 
@@ -88,7 +88,7 @@ std::vector<model::NewsItem> read_news(LoadContext& context, const Owner& owner)
     std::string folder = content_path(owner.dir, "news");
     for (const auto& path : content_files(context, folder, {".md"})) {
         SourceFile file(context, content_path(folder, path.filename().string()), kFrontMatterOffset, owner.slug);
-        auto markdown = read_markdown_file(file, path, true);
+        auto markdown = read_markdown_file(file, true);
         if (!markdown) continue;
         news.push_back(read_news_item(file, *markdown, path.stem().string(), owner));
     }

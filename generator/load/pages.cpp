@@ -9,7 +9,7 @@ std::vector<model::Page> read_pages(LoadContext& context, const Owner& owner) {
     std::string folder = content_path(owner.dir, "pages");
     for (const auto& path : content_files(context, folder, {".md"})) {
         SourceFile file(context, content_path(folder, path.filename().string()), kFrontMatterOffset, owner.slug);
-        auto markdown = read_markdown_file(file, path, true);
+        auto markdown = read_markdown_file(file, true);
         if (!markdown) continue;
         Fields fields(file, markdown->front_matter, "");
         model::Page page;

@@ -76,7 +76,7 @@ std::vector<model::Program> read_programs(LoadContext& context, const Owner& own
     std::string folder = content_path(owner.dir, "programs");
     for (const auto& path : content_files(context, folder, {".md"})) {
         SourceFile file(context, content_path(folder, path.filename().string()), kFrontMatterOffset, owner.slug);
-        auto markdown = read_markdown_file(file, path, true);
+        auto markdown = read_markdown_file(file, true);
         if (!markdown) continue;
         model::Program program = read_program(file, markdown->front_matter);
         program.id = path.stem().string();

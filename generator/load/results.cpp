@@ -1,7 +1,9 @@
+#include "load/content_access.hpp"
 #include "load/csv.hpp"
 #include "load/load.hpp"
 #include "load/front_matter.hpp"
 #include "load/parts.hpp"
+#include "load/text_check.hpp"
 #include "load/yaml_fields.hpp"
 
 #include <algorithm>
@@ -149,12 +151,18 @@ public:
     }
 
     std::optional<double> share(const std::string& column) {
-        auto value = parsed(column, parse_number, "ожидается число");
-        if (value && (*value < 0 || *value > 100)) {
-            error(column, "доля в процентах должна быть от 0 до 100, получено " + in_quotes(text(column)));
-            return std::nullopt;
-        }
-        return value;
+        return in_range(parsed(column, parse_number, "ожидается число"), column, 0.0, 100.0,
+                        "доля в процентах должна быть от 0 до 100");
+    }
+
+    // `value` when it lies within [low, high]; otherwise an error (`rule`,
+    // then the cell as written) and nullopt.
+    template <typename Number>
+    std::optional<Number> in_range(std::optional<Number> value, const std::string& column, Number low, Number high,
+                                   const std::string& rule) {
+        if (!value || (*value >= low && *value <= high)) return value;
+        error(column, rule + ", получено " + in_quotes(trim(text(column))));
+        return std::nullopt;
     }
 
     // An error at the cell's line; in CSV the message starts with the column's number.
@@ -194,20 +202,35 @@ private:
     std::string path_;
 };
 
+// Participants of one row: a school, a district or a region in one exam.
+constexpr int kMaxParticipants = 1'000'000;
+
 model::ResultRow build_row(RowCells& cells, bool scoped) {
     model::ResultRow row;
     row.pos = {cells.file().path(), cells.line()};
     row.exam = trim(cells.text("exam", Need::required));
     row.subject = trim(cells.text("subject", Need::required));
-    row.grade = cells.parsed("grade", parse_whole_number, "ожидается номер класса");
-    row.year = cells.parsed("year", parse_whole_number, "ожидается год", Need::required).value_or(0);
-    row.participants = cells.parsed("participants", parse_whole_number, "ожидается целое число");
-    row.mean = cells.parsed("mean", parse_number, "ожидается число");
+    row.grade = cells.in_range(cells.parsed("grade", parse_whole_number, "ожидается номер класса"), "grade", 1, 11,
+                               "номер класса должен быть от 1 до 11");
+    row.year = cells.in_range(cells.parsed("year", parse_whole_number, "ожидается год", Need::required), "year",
+                              kFirstYear, kLastYear,
+                              "год должен быть от " + std::to_string(kFirstYear) + " до " + std::to_string(kLastYear))
+                   .value_or(0);
+    row.participants = cells.in_range(cells.parsed("participants", parse_whole_number, "ожидается целое число"),
+                                      "participants", 0, kMaxParticipants,
+                                      "число участников должно быть от 0 до 1 000 000");
     row.scale = cells.parsed("scale", parse_whole_number, "ожидается 5 или 100");
     if (row.scale && *row.scale != 5 && *row.scale != 100) {
         cells.error("scale", "неизвестная шкала " + in_quotes(std::to_string(*row.scale)) + ": допустимы 5, 100");
         row.scale.reset();
     }
+    // A mean past its scale (1e308 on a 5-point one) would reach the
+    // district line of every school's chart.
+    row.mean = cells.in_range(cells.parsed("mean", parse_number, "ожидается число"), "mean", 0.0,
+                              static_cast<double>(row.scale.value_or(100)),
+                              !row.scale            ? std::string("средний балл должен быть от 0 до 100")
+                              : *row.scale == 5     ? std::string("средний балл по пятибалльной шкале должен быть от 0 до 5")
+                                                    : std::string("средний балл по стобалльной шкале должен быть от 0 до 100"));
     row.fail_share = cells.share("fail_share");
     row.quality_share = cells.share("quality_share");
     row.example = cells.parsed("example", parse_excel_flag, "ожидается true или false").value_or(false);
@@ -312,16 +335,24 @@ std::map<std::string, Cell> cells_of(SourceFile& file, const CsvRecord& record, 
     return cells;
 }
 
+// Decoded text without control characters (a warning says where they were).
+std::string without_controls(SourceFile& file, std::string text) {
+    StrippedControls stripped = strip_control_characters(text);
+    if (stripped.count > 0)
+        file.warning(stripped.first_line, "", stripped_controls_message(stripped));
+    return text;
+}
+
 // The file's text as UTF-8, whatever encoding Excel saved it in.
-std::optional<std::string> read_csv_text(SourceFile& file, const fs::path& path) {
-    auto bytes = read_text(file, path);
+std::optional<std::string> read_csv_text(SourceFile& file) {
+    auto bytes = read_content_file(file, read_limits().text_bytes);
     if (!bytes) return std::nullopt;
     DecodedText decoded = decode_excel_text(*bytes);
     if (decoded.encoding == TextEncoding::windows1251)
         file.warning(0, "", "файл в кодировке Windows-1251 перекодирован в UTF-8; сохраните его как «CSV UTF-8»");
     if (decoded.encoding == TextEncoding::utf16)
         file.warning(0, "", "файл в кодировке UTF-16 («Текст Юникод») перекодирован в UTF-8; сохраните его как «CSV UTF-8»");
-    return std::move(decoded.text);
+    return without_controls(file, std::move(decoded.text));
 }
 
 std::vector<model::ResultRow> rows_of_csv(SourceFile& file, const std::string& text, bool scoped) {
@@ -340,42 +371,44 @@ std::vector<model::ResultRow> rows_of_csv(SourceFile& file, const std::string& t
     return rows;
 }
 
-std::vector<model::ResultRow> read_csv_rows(SourceFile& file, const fs::path& path, bool scoped) {
-    auto text = read_csv_text(file, path);
+std::vector<model::ResultRow> read_csv_rows(SourceFile& file, bool scoped) {
+    auto text = read_csv_text(file);
     return text ? rows_of_csv(file, *text, scoped) : std::vector<model::ResultRow>{};
 }
 
-std::vector<model::ResultRow> read_yaml_rows(SourceFile& file, const fs::path& path, bool scoped) {
-    return rows_of_yaml(file, read_yaml_file(file, path), scoped);
+std::vector<model::ResultRow> read_yaml_rows(SourceFile& file, bool scoped) {
+    return rows_of_yaml(file, read_yaml_file(file), scoped);
 }
 
 }  // namespace
 
 std::vector<model::ResultRow> parse_shared_results(const std::string& bytes, const std::string& format,
                                                    const std::string& label, model::Diagnostics& diagnostics) {
-    LoadContext context{{}, diagnostics, {}, {}};
+    LoadContext context{{}, diagnostics, {}, {}, {}};
     SourceFile file(context, label);
     // Scopes name schools of the whole region: the caller keeps what concerns
     // this site, so no reference is checked here.
-    if (format == "csv") return rows_of_csv(file, decode_excel_text(bytes).text, true);
-    return rows_of_yaml(file, parse_yaml(file, bytes), true);  // JSON is YAML too
+    if (format == "csv") return rows_of_csv(file, without_controls(file, decode_excel_text(bytes).text), true);
+    auto text = checked_text(file, bytes);
+    if (!text) return {};
+    return rows_of_yaml(file, parse_yaml(file, *text), true);  // JSON is YAML too
 }
 
 std::vector<model::ResultRow> read_results(LoadContext& context, const Owner& owner, bool scoped) {
     std::string yaml_path = content_path(owner.dir, "results.yaml");
     std::string csv_path = content_path(owner.dir, "results.csv");
-    bool has_yaml = fs::exists(context.content_dir / yaml_path);
-    bool has_csv = fs::exists(context.content_dir / csv_path);
+    bool has_yaml = content_path_exists(context, yaml_path);
+    bool has_csv = content_path_exists(context, csv_path);
     if (has_yaml && has_csv)
         context.diagnostics.error(csv_path, 0, "",
                                   "результаты указаны и в results.yaml, и в results.csv: оставьте один из файлов");
     if (has_yaml) {
         SourceFile file(context, yaml_path, 0, owner.slug);
-        return read_yaml_rows(file, context.content_dir / yaml_path, scoped);
+        return read_yaml_rows(file, scoped);
     }
     if (has_csv) {
         SourceFile file(context, csv_path, 0, owner.slug);
-        return read_csv_rows(file, context.content_dir / csv_path, scoped);
+        return read_csv_rows(file, scoped);
     }
     return {};
 }

@@ -2,6 +2,8 @@
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
 
+#include <map>
+
 namespace shnor::load {
 
 namespace {
@@ -60,6 +62,27 @@ std::vector<model::RoadmapSection> read_sections(Fields& fields) {
     return sections;
 }
 
+// Item numbers make the anchors (#item-3) and references (plan#3) of a
+// roadmap's items, so one number names one item.
+void check_unique_numbers(SourceFile& file, const model::Roadmap& roadmap) {
+    std::map<std::string, int> first_line;
+    for (std::size_t s = 0; s < roadmap.sections.size(); ++s) {
+        const auto& items = roadmap.sections[s].items;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const auto& item = items[i];
+            if (item.n.empty()) continue;
+            auto [first, fresh] = first_line.emplace(item.n, item.pos.line);
+            if (fresh) continue;
+            std::string path = roadmap.flat ? item_path("items", i) : item_path(item_path("sections", s) + ".items", i);
+            file.error(item.pos.line, path + ".n",
+                       "номер " + in_quotes(item.n) + " уже есть у мероприятия в " + file.path() + ":" +
+                           std::to_string(first->second) +
+                           ": номера мероприятий одной «дорожной карты» не должны повторяться, по ним строятся "
+                           "ссылки на мероприятия (например, 2.1, 2.2 в разделе 2)");
+        }
+    }
+}
+
 model::Roadmap read_roadmap(SourceFile& file, const YAML::Node& root) {
     Fields fields(file, root, "");
     model::Roadmap roadmap;
@@ -79,6 +102,7 @@ model::Roadmap read_roadmap(SourceFile& file, const YAML::Node& root) {
         roadmap.sections.push_back({"", "", read_items(fields)});
     }
     fields.accept("items");
+    check_unique_numbers(file, roadmap);
     return roadmap;
 }
 
@@ -89,7 +113,7 @@ std::vector<model::Roadmap> read_roadmaps(LoadContext& context, const Owner& own
     std::string folder = content_path(owner.dir, "roadmaps");
     for (const auto& path : content_files(context, folder, {".yaml", ".yml"})) {
         SourceFile file(context, content_path(folder, path.filename().string()), 0, owner.slug);
-        auto root = read_yaml_file(file, path);
+        auto root = read_yaml_file(file);
         if (!root) continue;
         model::Roadmap roadmap = read_roadmap(file, *root);
         roadmap.id = path.stem().string();

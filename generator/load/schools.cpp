@@ -1,3 +1,4 @@
+#include "load/content_access.hpp"
 #include "load/front_matter.hpp"
 #include "load/load.hpp"
 #include "parallel/parallel.hpp"
@@ -20,7 +21,7 @@ std::optional<model::Mentor> read_mentor(Fields& fields) {
     if (node.IsMap()) {
         Fields outside(fields.file(), node, fields.path_of("mentor"));
         mentor.name = outside.text("name", Need::required);
-        mentor.url = outside.text("url");
+        mentor.url = outside.url("url");
         return mentor;
     }
     auto slug = text_of(fields.file(), node, fields.path_of("mentor"));
@@ -37,7 +38,7 @@ std::vector<model::Category> read_categories(Fields& fields) {
         Fields category_fields(fields.file(), items[i], fields.item_path("categories", i));
         model::Category category;
         category.type = category_fields.choice("type", {"shnor", "shnsu", "risk"}, "", Need::required);
-        category.year = category_fields.integer("year");
+        category.year = category_fields.year("year");
         category.basis = category_fields.text("basis");
         category.reasons = category_fields.texts("reasons", true);
         categories.push_back(std::move(category));
@@ -69,7 +70,7 @@ std::optional<model::SelfDiagnosis> read_self_diagnosis(Fields& fields) {
     if (!node.IsDefined() || node.IsNull()) return std::nullopt;
     Fields diagnosis_fields(fields.file(), node, fields.path_of("self_diagnosis"));
     model::SelfDiagnosis diagnosis;
-    diagnosis.year = diagnosis_fields.integer("year");
+    diagnosis.year = diagnosis_fields.year("year");
     diagnosis.level = diagnosis_fields.text("level");
     diagnosis.document = diagnosis_fields.reference("document", RefKind::document);
     return diagnosis;
@@ -93,11 +94,11 @@ void read_school_yaml(LoadContext& context, const Owner& owner, model::School& s
     std::string relative = content_path(owner.dir, "school.yaml");
     SourceFile file(context, relative, 0, owner.slug);
     school.pos = {relative, 1};
-    if (!fs::exists(context.content_dir / relative)) {
+    if (!content_path_exists(context, relative)) {
         file.error(0, "", "нет файла school.yaml с названием школы");
         return;
     }
-    auto root = read_yaml_file(file, context.content_dir / relative);
+    auto root = read_yaml_file(file);
     if (!root) return;
     Fields fields(file, *root, "");
     school.name = fields.text("name", Need::required);
@@ -106,12 +107,12 @@ void read_school_yaml(LoadContext& context, const Owner& owner, model::School& s
     if (auto head = fields.person("head")) school.head = *head;
     if (auto coordinator = fields.person("coordinator")) school.coordinator = *coordinator;
     school.address = fields.text("address");
-    school.official_site = fields.text("official_site");
-    school.students = fields.integer("students");
-    school.teachers = fields.integer("teachers");
+    school.official_site = fields.url("official_site");
+    school.students = fields.integer_in("students", 0, 100'000);
+    school.teachers = fields.integer_in("teachers", 0, 10'000);
     if (fields.has("rural")) school.rural = fields.flag("rural");
     if (fields.has("small")) school.small = fields.flag("small");
-    school.distance_km = fields.number("distance_km");
+    school.distance_km = fields.number_in("distance_km", 0, 10'000);
     school.mentor = read_mentor(fields);
     school.categories = read_categories(fields);
     school.risk_profile = read_risk_profile(fields);
@@ -121,9 +122,9 @@ void read_school_yaml(LoadContext& context, const Owner& owner, model::School& s
 
 void read_intro(LoadContext& context, const Owner& owner, model::School& school) {
     std::string relative = content_path(owner.dir, "index.md");
-    if (!fs::exists(context.content_dir / relative)) return;
+    if (!content_path_exists(context, relative)) return;
     SourceFile file(context, relative, kFrontMatterOffset, owner.slug);
-    auto markdown = read_markdown_file(file, context.content_dir / relative, false);
+    auto markdown = read_markdown_file(file, false);
     if (!markdown) return;
     Fields fields(file, markdown->front_matter, "");
     school.intro_title = fields.text("title");
@@ -144,11 +145,18 @@ model::School read_school(LoadContext& context, const std::string& slug) {
 std::vector<std::string> school_folders(LoadContext& context) {
     std::vector<std::string> slugs;
     std::error_code error;
+    ContentEntry folder_entry = inspect_content_path(context.content_dir, "schools");
+    if (folder_entry.kind == EntryKind::link) refuse_link(context, folder_entry.link);
+    if (folder_entry.kind != EntryKind::folder) return slugs;
     fs::path folder = context.content_dir / "schools";
-    if (!fs::is_directory(folder, error)) return slugs;
     for (const auto& entry : fs::directory_iterator(folder, error)) {
         std::string name = entry.path().filename().string();
-        if (name.empty() || name[0] == '.' || !entry.is_directory()) continue;
+        if (name.empty() || name[0] == '.') continue;
+        if (entry.is_symlink(error)) {
+            refuse_link(context, "schools/" + name);
+            continue;
+        }
+        if (!entry.is_directory(error)) continue;
         if (!is_slug(name))
             context.diagnostics.error("schools/" + name, 0, "",
                                       "имя папки школы " + in_quotes(name) +
@@ -163,8 +171,9 @@ std::vector<std::string> school_folders(LoadContext& context) {
 
 SchoolLoad load_school(const fs::path& content_dir, const std::string& slug) {
     SchoolLoad load;
-    LoadContext context{content_dir, load.diagnostics, {}, {}};
+    LoadContext context{content_dir, load.diagnostics, {}, {}, {}};
     try {
+        refuse_links_in_school(context, slug);
         load.school = read_school(context, slug);
     } catch (const std::exception& error) {
         load.diagnostics.error("schools/" + slug, 0, "", std::string("не удалось прочитать содержимое: ") + error.what());

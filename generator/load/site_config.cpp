@@ -1,11 +1,15 @@
+#include "load/content_access.hpp"
 #include "load/front_matter.hpp"
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
+#include "model/url.hpp"
 
 #include <regex>
 #include <set>
 
 namespace shnor::load {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -18,8 +22,8 @@ model::District read_district(Fields& site) {
     district.address = fields.text("address");
     district.phone = fields.text("phone");
     district.email = fields.text("email");
-    district.website = fields.text("website");
-    district.schools_total = fields.integer("schools_total");
+    district.website = fields.url("website");
+    district.schools_total = fields.integer_in("schools_total", 0, 100'000);
     auto facts = fields.list("facts");
     for (std::size_t i = 0; i < facts.size(); ++i) {
         Fields fact(fields.file(), facts[i], fields.item_path("facts", i));
@@ -30,16 +34,52 @@ model::District read_district(Fields& site) {
 
 bool is_web_url(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
 
-model::Source read_source(SourceFile& file, const YAML::Node& node, const std::string& path) {
+// The path inside the content folder a `file:` URL names: `file:data/x.csv`
+// is relative to the content folder, `file:///…/content/data/x.csv` must lie
+// in it. Empty after an error: a build reads nothing outside the content.
+std::string file_source_path(SourceFile& file, Fields& fields, const std::string& url) {
+    auto refuse = [&](const std::string& problem) {
+        file.error(fields.line_of("url"), fields.path_of("url"), problem);
+        return std::string();
+    };
+    std::string written = url.substr(5);
+    if (written.starts_with("//")) {
+        fs::path absolute = fs::path(written.substr(2)).lexically_normal();
+        fs::path root = fs::absolute(file.context().content_dir).lexically_normal();
+        fs::path inside = absolute.lexically_relative(root);
+        if (written.size() < 3 || written[2] != '/' || inside.empty() || inside.begin()->string() == "..")
+            return refuse("файл " + in_quotes(url) +
+                          " лежит вне папки с материалами: общие данные с этого компьютера кладите в неё и "
+                          "пишите путь от неё, например file:sources/data.csv");
+        written = inside.generic_string();
+    }
+    ContentPath resolved = resolve_content_path("", written);
+    if (!resolved.problem.empty()) return refuse(resolved.problem);
+    ContentEntry entry = inspect_content_path(file.context().content_dir, resolved.path);
+    if (entry.kind == EntryKind::link) {
+        refuse_link(file.context(), entry.link);
+        return refuse("путь " + in_quotes(resolved.path) + " ведёт через символическую ссылку " +
+                      in_quotes(entry.link) + ": положите на её место сам файл");
+    }
+    return resolved.path;
+}
+
+// A source, or nullopt when its address is refused (it must not be fetched
+// even by `check`, which goes on after errors).
+std::optional<model::Source> read_source(SourceFile& file, const YAML::Node& node, const std::string& path) {
     Fields fields(file, node, path);
     model::Source source;
     source.pos = file.pos_of(node);
     source.id = fields.slug("id", Need::required);
     source.url = fields.text("url", Need::required);
-    // file: URLs serve data kept beside the content; `file:data/x.csv` is relative to the content folder.
-    if (!source.url.empty() && !is_web_url(source.url) && source.url.rfind("file:", 0) != 0)
+    bool refused = false;
+    if (source.url.rfind("file:", 0) == 0) {
+        refused = file_source_path(file, fields, source.url).empty();
+    } else if (!source.url.empty() && !is_web_url(source.url)) {
         file.error(fields.line_of("url"), fields.path_of("url"),
                    "адрес должен начинаться с http://, https:// или file:, получено " + in_quotes(source.url));
+        refused = true;
+    }
     source.role = fields.choice("role", {"results", "schools-list", "district", "data"}, "", Need::required);
     source.format = fields.choice("format", {"csv", "json", "yaml"}, "", Need::required);
     source.sha256 = fields.text("sha256");
@@ -66,6 +106,7 @@ model::Source read_source(SourceFile& file, const YAML::Node& node, const std::s
                    "ожидается время вида 20s или 2m (от 1 секунды до 10 минут), получено " + in_quotes(source.timeout));
         source.timeout.clear();
     }
+    if (refused) return std::nullopt;
     return source;
 }
 
@@ -93,21 +134,21 @@ std::vector<SchoolListEntry> read_school_order(SourceFile& file, Fields& site) {
 SiteFile read_site_config(LoadContext& context) {
     SiteFile result;
     SourceFile file(context, "site.yaml");
-    auto path = context.content_dir / "site.yaml";
-    if (!std::filesystem::exists(path)) {
+    if (!content_path_exists(context, "site.yaml")) {
         file.error(0, "", "нет файла site.yaml с названием и адресом сайта");
         return result;
     }
-    auto root = read_yaml_file(file, path);
+    auto root = read_yaml_file(file);
     if (!root) return result;
     model::SiteConfig& config = result.config;
     Fields fields(file, *root, "");
     config.pos = {file.path(), 1};
     config.title = fields.text("title", Need::required);
     config.base_url = fields.text("base_url", Need::required);
-    if (!config.base_url.empty() && !is_web_url(config.base_url))
+    if (!config.base_url.empty() && !model::is_site_address(config.base_url))
         file.error(fields.line_of("base_url"), "base_url",
-                   "адрес сайта должен начинаться с http:// или https://, получено " + in_quotes(config.base_url));
+                   "адрес сайта должен начинаться с http:// или https:// и не содержать пробелов и кавычек, получено " +
+                       in_quotes(config.base_url));
     if (!config.base_url.empty() && config.base_url.back() != '/') config.base_url += '/';
     if (auto language = fields.text("language"); !language.empty()) config.language = language;
     config.district = read_district(fields);
@@ -115,11 +156,12 @@ SiteFile read_site_config(LoadContext& context) {
     std::set<std::string> source_ids;
     auto sources = fields.list("sources");
     for (std::size_t i = 0; i < sources.size(); ++i) {
-        model::Source source = read_source(file, sources[i], fields.item_path("sources", i));
-        if (!source.id.empty() && !source_ids.insert(source.id).second)
-            file.error(source.pos.line, fields.item_path("sources", i) + ".id",
-                       "источник " + in_quotes(source.id) + " уже описан выше");
-        config.sources.push_back(std::move(source));
+        auto source = read_source(file, sources[i], fields.item_path("sources", i));
+        if (!source) continue;
+        if (!source->id.empty() && !source_ids.insert(source->id).second)
+            file.error(source->pos.line, fields.item_path("sources", i) + ".id",
+                       "источник " + in_quotes(source->id) + " уже описан выше");
+        config.sources.push_back(std::move(*source));
     }
     result.school_order = read_school_order(file, fields);
     return result;

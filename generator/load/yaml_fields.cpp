@@ -1,5 +1,9 @@
 #include "load/yaml_fields.hpp"
 
+#include "load/csv.hpp"
+#include "load/text_check.hpp"
+#include "model/url.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -68,6 +72,24 @@ std::optional<double> parse_decimal(std::string_view text) {
     return value;
 }
 
+std::string grouped_number(long long value) {
+    std::string digits = std::to_string(value < 0 ? -static_cast<unsigned long long>(value) : value);
+    if (digits.size() <= 4) return std::to_string(value);  // 1990, not 1 990
+    std::string grouped;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ' ';
+        grouped += digits[i];
+    }
+    return (value < 0 ? "-" : "") + grouped;
+}
+
+std::string url_problem(std::string_view url) {
+    if (model::is_allowed_url(url)) return {};
+    return "адрес " + in_quotes(url) +
+           " не подходит для ссылки: допустимы адреса, начинающиеся с https://, http://, mailto: или tel:, и пути "
+           "на этом сайте";
+}
+
 std::optional<bool> parse_flag(std::string_view text) {
     std::string value = lower_ascii(trim(text));
     if (value == "true" || value == "yes" || value == "1" || value == "да") return true;
@@ -92,6 +114,10 @@ std::optional<std::string> text_of(SourceFile& file, const YAML::Node& node, con
         return std::nullopt;
     }
     std::string text = node.Scalar();
+    // Escapes in quoted YAML ("\x01", "\uD800") make what the file's own
+    // text check could not see.
+    if (first_invalid_utf8(text) != std::string::npos) text = valid_utf8(text);
+    strip_control_characters(text);
     // A `|` block ends with a newline that no one means to show.
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
     return text;
@@ -209,6 +235,38 @@ std::optional<double> Fields::number(std::string_view key, Need need) {
     auto number = parse_decimal(*value);
     if (!number) file_.error(line_of(key), path_of(key), "ожидается число, получено " + in_quotes(*value));
     return number;
+}
+
+std::optional<int> Fields::integer_in(std::string_view key, int low, int high, Need need) {
+    auto value = integer(key, need);
+    if (value && (*value < low || *value > high)) {
+        file_.error(line_of(key), path_of(key),
+                    "ожидается число от " + grouped_number(low) + " до " + grouped_number(high) + ", получено " +
+                        in_quotes(std::to_string(*value)));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<double> Fields::number_in(std::string_view key, double low, double high, Need need) {
+    auto value = number(key, need);
+    if (value && (*value < low || *value > high)) {
+        file_.error(line_of(key), path_of(key),
+                    "ожидается число от " + grouped_number(static_cast<long long>(low)) + " до " +
+                        grouped_number(static_cast<long long>(high)) + ", получено " +
+                        in_quotes(trim(text_of(file_, take(key), path_of(key)).value_or(""))));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::string Fields::url(std::string_view key, Need need) {
+    std::string value = text(key, need);
+    if (std::string problem = url_problem(value); !value.empty() && !problem.empty()) {
+        file_.error(line_of(key), path_of(key), problem);
+        return {};
+    }
+    return value;
 }
 
 bool Fields::flag(std::string_view key, bool fallback) {

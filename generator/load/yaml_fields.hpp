@@ -21,6 +21,11 @@ enum class Need { optional, required };
 
 inline constexpr const char* kRequiredMissing = "обязательное поле не заполнено";
 
+// Years content may name (results, indicators, categories): a typo such as
+// 20233 is an error rather than a chart stretched over centuries.
+inline constexpr int kFirstYear = 1990;
+inline constexpr int kLastYear = 2100;
+
 // Conversions of one scalar text, shared with the CSV reader.
 std::optional<int> parse_integer(std::string_view text);
 std::optional<double> parse_decimal(std::string_view text);  // accepts a decimal comma
@@ -28,6 +33,9 @@ std::optional<bool> parse_flag(std::string_view text);
 bool is_slug(std::string_view text);
 std::string trim(std::string_view text);
 std::string in_quotes(std::string_view text);  // «text»
+std::string grouped_number(long long value);    // 1 000 000
+// The error for an address a link must not have, or "" when it may.
+std::string url_problem(std::string_view url);
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 
 // The map at `path` of a file; warns about keys nobody asked for when it goes
@@ -48,6 +56,15 @@ public:
     std::string text(std::string_view key, Need need = Need::optional);
     std::optional<int> integer(std::string_view key, Need need = Need::optional);
     std::optional<double> number(std::string_view key, Need need = Need::optional);
+    // The same, but a value outside [low, high] is an error (and nullopt).
+    std::optional<int> integer_in(std::string_view key, int low, int high, Need need = Need::optional);
+    std::optional<double> number_in(std::string_view key, double low, double high, Need need = Need::optional);
+    std::optional<int> year(std::string_view key, Need need = Need::optional) {
+        return integer_in(key, kFirstYear, kLastYear, need);
+    }
+    // An address for a link: http(s), mailto, tel or a path on the site; any
+    // other scheme (javascript:, data: …) is an error and gives "".
+    std::string url(std::string_view key, Need need = Need::optional);
     bool flag(std::string_view key, bool fallback = false);
     std::optional<model::Date> date(std::string_view key, Need need = Need::optional);
     std::optional<model::DateRange> date_range(std::string_view key);

@@ -2,6 +2,7 @@
 
 #include "render/markdown.hpp"
 #include "render/numbers.hpp"
+#include "model/url.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -265,10 +266,12 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
     return data;
 }
 
+std::string linkable(const std::string& url) { return model::is_allowed_url(url) ? url : std::string(); }
+
 Data link_data(const std::string& text, const std::string& href, bool internal) {
     Data data;
     set(data, "text", text);
-    put(data, "href", href);
+    put(data, "href", internal ? href : linkable(href));
     set(data, "internal", internal);
     return data;
 }
@@ -506,14 +509,15 @@ Data document_data(const model::Document& document, const Links& links) {
     put_list(data, "based_on", std::move(based_on));
     if (!document.site_path.empty()) {
         Data file;
-        set(file, "href", document.site_path);
+        // The path as a URL: «#», «?», «%» or a space in a file name must not end or change it.
+        set(file, "href", model::percent_encoded_path(document.site_path));
         std::string type = document.file_type.empty() ? std::string("Файл") : document.file_type;
         set(file, "info", document.file_size > 0 ? type + ", " + file_size_text(document.file_size) : type);
         set(data, "file", std::move(file));
     } else {
         set(data, "file", false);
     }
-    put(data, "url", document.file.empty() || document.site_path.empty() ? document.url : std::string());
+    put(data, "url", document.file.empty() || document.site_path.empty() ? linkable(document.url) : std::string());
     if (!document.page.empty()) {
         bool own = links.school() && std::any_of(links.school()->own.pages.begin(), links.school()->own.pages.end(),
                                                  [&](const auto& page) { return page.slug == document.page; });
@@ -545,7 +549,7 @@ Data news_data(const model::NewsItem& item, const Links& links) {
     int number = 0;
     for (const auto& path : item.photo_site_paths) {
         Data photo;
-        set(photo, "src", path);
+        set(photo, "src", model::percent_encoded_path(path));
         set(photo, "alt", "Фотография " + std::to_string(++number) + " к новости «" + item.title + "»");
         photos.push_back(std::move(photo));
     }
@@ -624,7 +628,7 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
     put(data, "district_phone", district.phone);
     put(data, "district_phone_href", tel_href(district.phone));
     put(data, "district_email", district.email);
-    put(data, "district_website", district.website);
+    put(data, "district_website", linkable(district.website));
     set(data, "build_date", context.build_date.russian());
     set(data, "build_date_iso", context.build_date.iso());
     set(data, "canonical", context.base_url + path);

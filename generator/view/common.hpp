@@ -70,7 +70,12 @@ derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items
 
 // One link: `internal` links are relative to the site root and written as
 // {{root}}{{href}}; outside URLs as they are.
+// An external href (internal = false) that is not http(s), mailto, tel or a
+// relative path is left out: load/ refuses such addresses in content, and
+// this keeps one that came another way (a fetched source) out of the page.
 Data link_data(const std::string& text, const std::string& href, bool internal);
+// `url` when a link may have it, "" otherwise.
+std::string linkable(const std::string& url);
 bool is_url(const std::string& text);
 
 // Resolves references written in content (document ids, `news:<id>`, school

@@ -74,7 +74,7 @@ Data school_details(const model::School& school, const Links& links) {
     set(data, "head", school.head.empty() ? Data(false) : person_data(school.head));
     set(data, "coordinator", school.coordinator.empty() ? Data(false) : person_data(school.coordinator));
     put(data, "address", school.address);
-    put(data, "official_site", school.official_site);
+    put(data, "official_site", linkable(school.official_site));
     put(data, "students", school.students ? std::to_string(*school.students) : std::string());
     put(data, "teachers", school.teachers ? std::to_string(*school.teachers) : std::string());
     put(data, "locality", locality_text(school));
