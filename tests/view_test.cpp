@@ -579,3 +579,12 @@ TEST_CASE("links from data that skipped load's checks never get a dangerous href
     CHECK(text_of(links[1], "href") == "https://example.org/ok");
     CHECK(text_of(item.get("photos")->list_value()[0], "src") == "files/фото%201%23.jpg");
 }
+
+TEST_CASE("roadmap item anchors keep Cyrillic letters apart, so every id on a page is unique", "[view]") {
+    using shnor::view::detail::item_anchor;
+    CHECK(item_anchor("", "3а", 0) != item_anchor("", "3б", 0));
+    CHECK(item_anchor("", "3а", 0) == "item-3а");
+    CHECK(item_anchor("", "1.2", 0) == "item-1-2");           // links made by earlier builds still hold
+    CHECK(item_anchor("own-", "", 4) == "own-item-i4");
+    CHECK(item_anchor("", "2 (доп.)", 0).find(' ') == std::string::npos);  // an id holds no space
+}

@@ -368,8 +368,13 @@ List Links::news_reporting_on(const model::RoadmapItem& item) const {
 std::string item_anchor(const std::string& prefix, const std::string& n, int ordinal) {
     std::string id = n.empty() ? "i" + std::to_string(ordinal) : n;
     std::replace(id.begin(), id.end(), '.', '-');
-    for (auto& c : id)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) c = '-';
+    // UTF-8 letters stay (an id may hold any character but space, and «3а»
+    // and «3б» must not both become «3-»); other punctuation would need
+    // escaping in the link's fragment.
+    for (auto& c : id) {
+        auto byte = static_cast<unsigned char>(c);
+        if (!(std::isalnum(byte) || c == '-' || c == '_' || byte >= 0x80)) c = '-';
+    }
     return prefix + "item-" + id;
 }
 
