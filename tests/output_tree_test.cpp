@@ -397,3 +397,56 @@ TEST_CASE("OutputFolder::altered finds the recorded files changed or removed sin
     CHECK(read(out / "c/d.html") == "d");
     CHECK(summary.written == 3);
 }
+
+TEST_CASE("OutputTree: a site removed by hand is written again over its spare, which keeps nothing else",
+          "[output_tree]") {
+    TempFolder temp("removed-site");
+    fs::path out = temp.path / "site";
+    Record first = build_files(out, {}, {{"index.html", "1"}, {"a/index.html", "a"}, {"b/index.html", "b"}});
+    Record second = build_files(out, first, {{"index.html", "2"}, {"a/index.html", "a"}, {"b/index.html", "b"}});
+    fs::remove_all(out);
+    write(temp.path / ".site.shnor-spare" / "mine.txt", "в запасной папке");
+    Record third = build_files(out, {}, {{"index.html", "3"}, {"a/index.html", "a"}, {"c/index.html", "c"}});
+    CHECK(snapshot(out) == std::map<std::string, std::string>{{".shnor-site", std::string(shnor::write::kMarkerText)},
+                                                              {"a", "/"},
+                                                              {"a/index.html", "a"},
+                                                              {"c", "/"},
+                                                              {"c/index.html", "c"},
+                                                              {"index.html", "3"}});
+    CHECK_FALSE(fs::exists(temp.path / ".site.shnor-spare"));
+    CHECK_FALSE(fs::exists(temp.path / ".site.shnor-unfinished"));
+}
+
+TEST_CASE("OutputTree without RENAME_EXCHANGE swaps by renames, and a swap stopped half-way is finished",
+          "[output_tree]") {
+    TempFolder temp("renames");
+    fs::path out = temp.path / "site", spare = temp.path / ".site.shnor-spare", old = temp.path / ".site.shnor-old";
+    fs::path flag = temp.path / ".site.shnor-unfinished";
+    ::setenv("SHNOR_TEST_NO_RENAME_EXCHANGE", "1", 1);
+    Record first = build_files(out, {}, {{"index.html", "1"}});
+    Record second = build_files(out, first, {{"index.html", "2"}});
+    Record third = build_files(out, second, {{"index.html", "3"}});
+    ::unsetenv("SHNOR_TEST_NO_RENAME_EXCHANGE");
+    CHECK(read(out / "index.html") == "3");
+    CHECK(read(spare / "index.html") == "2");
+    CHECK_FALSE(fs::exists(old));
+
+    SECTION("stopped after the site went aside: the old site comes back") {
+        write(flag, "");
+        fs::rename(out, old);
+        { auto folder = OutputFolder::open(out, {}); }
+        CHECK(read(out / "index.html") == "3");
+        CHECK_FALSE(fs::exists(old));
+        build_files(out, third, {{"index.html", "4"}});
+        CHECK(read(out / "index.html") == "4");
+    }
+    SECTION("stopped after the new site got in: the old one becomes the spare") {
+        write(flag, "");
+        fs::rename(out, old);
+        fs::rename(spare, out);
+        { auto folder = OutputFolder::open(out, {}); }
+        CHECK(read(out / "index.html") == "2");
+        CHECK(read(spare / "index.html") == "3");
+        CHECK_FALSE(fs::exists(old));
+    }
+}

@@ -913,6 +913,7 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
     try {
         build.previous_spent = true;
         write::OutputTree tree(build.folder, tree_previous(&build.previous, build.options, build.altered));
+        stage_clock().lap("spare");
         render_changed_sections(build, *prepared, rendered_again, patched_hashes, tree);
         auto summary = tree.commit();
         stage_clock().lap("commit");
@@ -978,7 +979,9 @@ public:
             previous.tree.spare_inode = recorded.spare_inode;
             previous.tree.changes_since_ns = recorded.changes_since_ns;
             previous.known = previous.trust_hashes = true;
+            stage_clock().lap("output part");
             write::OutputTree tree(folder_, std::move(previous));
+            stage_clock().lap("spare");
             std::set<std::string_view> patched;
             for (const auto& patch : patches_) {
                 tree.put(patch.path, patch.bytes);
@@ -986,15 +989,17 @@ public:
             }
             tree.keep_where([&](const std::string& path) { return !patched.count(path); });
             summary = tree.commit();
+            stage_clock().lap("commit");
             for (auto& patch : patches_) patch.after = tree.files().at(patch.path);
             write_record(text, stamps, tree.published());
+            stage_clock().lap("record");
             tree.publish();
             adopt_next_record(record_file_);
         } catch (const std::exception& failure) {
             report.diagnostics.error(options_.out_dir.string(), 0, "", failure.what());
             return true;
         }
-        stage_clock().lap("commit");
+        stage_clock().lap("publish");
         report.written = true;
         report.files = text.head().output_files;
         report.pages = text.head().html_files;
@@ -1263,10 +1268,11 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     if (previous) {
         if (auto opened = RecordText::open(record_file)) text.emplace(std::move(*opened));
     }
+    stage_clock().lap("stamps");
     std::vector<std::string> altered;
     if (text) altered = folder->altered(written_files(text->body()));
     bool reusable = text && !options.full && previous->key == key && !previous->volatile_sources;
-    stage_clock().lap("stamps");
+    stage_clock().lap("output checked");
     if (reusable && altered.empty() && previous->inputs_fingerprint == cache::fingerprint(stamps) &&
         !is_racy(stamps, previous->written_ns)) {
         report.unchanged = true;

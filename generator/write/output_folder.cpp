@@ -78,12 +78,6 @@ std::string first_line_of(int fd) {
 
 }  // namespace
 
-std::int64_t tree_changes_since_ns() {
-    struct timespec now {};
-    ::clock_gettime(CLOCK_REALTIME, &now);
-    return (static_cast<std::int64_t>(now.tv_sec) - 2) * 1'000'000'000 + now.tv_nsec;
-}
-
 OutputFolder OutputFolder::open(const fs::path& out_dir, const FolderOptions& options) {
     std::error_code error;
     fs::path path = resolved(out_dir, error);
@@ -148,7 +142,10 @@ void OutputFolder::lock(std::chrono::milliseconds wait, const fs::path& given) {
     auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
         int fd = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0) refuse("Не удалось создать файл блокировки " + quoted(lock_path_) + ": " + std::strerror(errno));
+        if (fd < 0)
+            refuse("Не удалось создать файл блокировки " + quoted(lock_path_) + ": " + std::strerror(errno) +
+                   ". Рядом с папкой сайта shnor держит блокировку и предыдущую версию сайта, поэтому папка, в "
+                   "которой лежит папка сайта, должна быть доступна для записи.");
         if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
             struct stat held {}, named {};
             if (::fstat(fd, &held) == 0 && ::stat(lock_path_.c_str(), &named) == 0 && held.st_ino == named.st_ino &&

@@ -116,9 +116,4 @@ private:
     bool spare_unfinished_ = false;
 };
 
-// Time before which nothing of a tree counts as changed by hand, for a build
-// that begins changing it now: file-system timestamps lag the clock by a
-// tick, and clocks are adjusted.
-std::int64_t tree_changes_since_ns();
-
 }  // namespace shnor::write

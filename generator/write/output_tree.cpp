@@ -164,6 +164,17 @@ bool read_file(const fs::path& path, std::string& bytes) {
 
 bool is_marker(std::string_view name) { return name == kMarkerName; }
 
+// Taken when the new version is complete, just before the swap: a folder of
+// the site with a later mtime was changed by someone else. File systems
+// stamp with the coarse clock (so does this: nothing of the build's is
+// later), and a second is left for the clock being set back a little; a
+// folder the build changed in that second is compared once more, needlessly.
+std::int64_t changes_since_ns() {
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    return (static_cast<std::int64_t>(now.tv_sec) - 1) * 1'000'000'000 + now.tv_nsec;
+}
+
 // Every folder that holds a file of `files`, with "" for the root; views
 // into the keys.
 template <class Map>
@@ -190,7 +201,6 @@ void touch_flag(const fs::path& flag) {
 OutputTree::OutputTree(OutputFolder& folder, Previous previous) : folder_(folder), previous_(std::move(previous)) {
     if (!previous_.known) previous_ = Previous{};
     altered_.insert(previous_.altered.begin(), previous_.altered.end());
-    changes_since_ns_ = tree_changes_since_ns();
     try {
         prepare_spare();
     } catch (...) {
@@ -212,11 +222,12 @@ void OutputTree::prepare_spare() {
     bool clean = previous_.known && folder_.spare_inode() != 0 && folder_.spare_inode() == previous_.tree.spare_inode &&
                  !folder_.spare_unfinished();
     touch_flag(folder_.unfinished_path());
-    if (folder_.spare_inode() != 0 && out_fd_ < 0) {
-        sync::remove_entry(AT_FDCWD, spare.string());  // a first build that did not finish
-    }
+    // No site, but a spare: a first build that did not finish, or a site
+    // removed by hand. Removing tens of thousands of folders costs far more
+    // than writing every file again over them and pruning the rest (commit()).
+    prune_spare_ = folder_.spare_inode() != 0 && out_fd_ < 0;
     bool made = false;
-    if (folder_.spare_inode() == 0 || out_fd_ < 0) {
+    if (folder_.spare_inode() == 0) {
         if (::mkdir(spare.c_str(), 0755) != 0) fail("Не удалось создать папку", spare.string());
         made = true;
     }
@@ -539,14 +550,36 @@ std::vector<std::string> OutputTree::find_strays() const {
     return topmost;
 }
 
+// Removes from the spare everything but this build's files (and the marker).
+void OutputTree::prune_spare(int folder_fd, const std::string& prefix) {
+    for (const auto& entry : sync::list(folder_fd)) {
+        std::string path = prefix.empty() ? entry.name : prefix + "/" + entry.name;
+        if (prefix.empty() && is_marker(entry.name)) continue;
+        if (entry.folder) {
+            auto next = files_.lower_bound(path + "/");
+            bool holds_files = next != files_.end() && next->first.starts_with(path + "/");
+            if (!holds_files) {
+                sync::remove_entry(folder_fd, entry.name);
+                continue;
+            }
+            sync::Folder folder = sync::Folder::open(folder_fd, entry.name);
+            if (!folder) fail("Не удалось открыть папку", path);
+            prune_spare(folder.fd(), path);
+        } else if (!files_.count(path)) {
+            sync::remove_entry(folder_fd, entry.name);
+        }
+    }
+}
+
 CommitSummary OutputTree::commit() {
     remove_stale();
+    if (prune_spare_) prune_spare(spare_fd_, "");
     struct stat info {};
     if (::fstat(spare_fd_, &info) != 0) fail("Не удалось прочитать папку", folder_.spare_path().string());
     published_.device = static_cast<std::uint64_t>(info.st_dev);
     published_.inode = static_cast<std::uint64_t>(info.st_ino);
     published_.spare_inode = folder_.inode();
-    published_.changes_since_ns = changes_since_ns_;
+    published_.changes_since_ns = changes_since_ns();
     published_.touched = written_;
     published_.touched.insert(published_.touched.end(), removed_.begin(), removed_.end());
     std::sort(published_.touched.begin(), published_.touched.end());
@@ -566,6 +599,9 @@ void pause_for_tests() {
     std::this_thread::sleep_for(std::chrono::seconds(60));
 }
 
+// Tests take the way of file systems without RENAME_EXCHANGE (NFS, FAT…) with this set.
+bool exchange_unsupported() { return std::getenv("SHNOR_TEST_NO_RENAME_EXCHANGE") != nullptr; }
+
 }  // namespace
 
 void OutputTree::publish() {
@@ -578,8 +614,9 @@ void OutputTree::publish() {
         if (::renameat2(AT_FDCWD, spare.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) != 0 &&
             (errno != EINVAL || ::rename(spare.c_str(), out.c_str()) != 0))
             fail("Не удалось переименовать папку", spare.string());
-    } else if (::renameat2(AT_FDCWD, spare.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0) {
-        if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+    } else if (exchange_unsupported() ||
+               ::renameat2(AT_FDCWD, spare.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0) {
+        if (!exchange_unsupported() && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
             fail("Не удалось заменить папку сайта", out.string());
         // A file system without RENAME_EXCHANGE: three renames. Between the
         // first two there is no output folder at all (never a mix); a build

@@ -48,8 +48,8 @@ struct FileState {
 struct PublishedTree {
     std::uint64_t device = 0, inode = 0;  // the output folder (after the swap)
     std::uint64_t spare_inode = 0;        // the spare folder, 0 when none
-    // The build began changing the new version then: a folder of the output
-    // changed after that was changed by someone else.
+    // The new version was complete then (less a second): a folder of the
+    // output changed since was changed by someone else.
     std::int64_t changes_since_ns = 0;
     // Files written or removed: where the spare (the previous version)
     // differs from the output, sorted.
@@ -133,6 +133,7 @@ private:
     void prepare_spare();
     void bring_spare_up_to_date();
     void remove_stale();
+    void prune_spare(int folder_fd, const std::string& prefix);
     std::vector<std::string> find_strays() const;
     void undo();
     void claim(const std::string& path);
@@ -144,8 +145,8 @@ private:
     std::unordered_set<std::string> altered_;
     int out_fd_ = -1;    // the output folder, when it exists
     int spare_fd_ = -1;  // the spare folder, where the new version is made
-    std::int64_t changes_since_ns_ = 0;
     bool committed_ = false, published_done_ = false;
+    bool prune_spare_ = false;  // the spare is reused without a site: what is not written goes
     std::vector<std::string> seen_;  // entries of the output looked at while bringing the spare up
 
     std::mutex mutex_;  // guards the members below, held only to record a path
