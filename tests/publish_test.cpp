@@ -2,6 +2,7 @@
 // step: the real `shnor` binary against folders that are not its own, user's
 // files inside its own, builds killed at any moment, two builds at once, and
 // pages changed by hand.
+#include "pipeline/build_record.hpp"
 #include "test_paths.hpp"
 
 #include <catch2/catch.hpp>
@@ -203,6 +204,18 @@ TEST_CASE("a first build into a non-empty folder without shnor's marker is refus
         CHECK(read_file(out / "files/prikaz.pdf") == "%PDF-1.4");
         // The marker is there now: no --force needed.
         CHECK(run_shnor(build_arguments(kExampleContent, out, scratch.path / "cache"), scratch.path).exit_code == 0);
+    }
+    SECTION("a site an older shnor built is known by its record in the cache, and taken without --force") {
+        struct stat folder {};
+        REQUIRE(::stat(out.c_str(), &folder) == 0);
+        write_file(shnor::pipeline::record_path(scratch.path / "cache", out),
+                   "shnor-build-record 5 00000000000000000100 00000000000000000300\nkey 0123\nout " +
+                       std::to_string(folder.st_dev) + " " + std::to_string(folder.st_ino) + "\nwritten 1\n");
+        auto taken = run_shnor(build_arguments(kExampleContent, out, scratch.path / "cache"), scratch.path);
+        INFO(taken.output);
+        CHECK(taken.exit_code == 0);
+        CHECK(read_file(out / "files/prikaz.pdf") == "%PDF-1.4");
+        CHECK(fs::is_regular_file(out / ".shnor-site"));
     }
     SECTION("an empty folder is taken") {
         fs::path empty = scratch.path / "empty";

@@ -353,6 +353,22 @@ void settle_records(const fs::path& record_file, std::uint64_t device, std::uint
     else remove_record(next);
 }
 
+bool written_by_older_shnor(const fs::path& record_file, const fs::path& out_dir) {
+    std::ifstream in(record_file, std::ios::binary);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind("shnor-build-record 5 ", 0) != 0) return false;
+    struct stat folder {};
+    if (::stat(out_dir.c_str(), &folder) != 0 || !S_ISDIR(folder.st_mode)) return false;
+    for (int lines = 0; lines < 8 && std::getline(in, line); ++lines) {
+        std::string_view rest(line);
+        if (word(rest) != "out") continue;
+        std::uint64_t device = 0, inode = 0;
+        return number(word(rest), device) && number(rest, inode) && device == static_cast<std::uint64_t>(folder.st_dev) &&
+               inode == static_cast<std::uint64_t>(folder.st_ino);
+    }
+    return false;
+}
+
 void read_output_part(std::string_view body, std::map<std::string, write::FileState>& files,
                       write::PublishedTree& tree) {
     for_each_line(body, [&](std::string_view line) {

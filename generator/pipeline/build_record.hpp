@@ -122,6 +122,11 @@ void write_record_text(const std::filesystem::path& path, const BuildRecord& hea
 std::string file_line(std::string_view owner, const write::FileState& state, std::string_view path);
 std::string tree_lines(const write::PublishedTree& tree);  // its touched and stray lines
 
+// The record of an older shnor (format 5, before the output folder had a
+// marker) names the folder `out_dir` by its device and inode: that folder is
+// one shnor built, and may be built into without --force.
+bool written_by_older_shnor(const std::filesystem::path& record_file, const std::filesystem::path& out_dir);
+
 // The output part of a record's body: every file with its state, the files
 // touched and the user's files (the rest of `tree` is in the head).
 void read_output_part(std::string_view body, std::map<std::string, write::FileState>& files,

@@ -571,7 +571,10 @@ write::OutputTree::Previous tree_previous(BuildRecord* record, const BuildOption
 // until the returned folder goes.
 std::optional<write::OutputFolder> open_output_folder(const BuildOptions& options, BuildReport& report) {
     write::FolderOptions folder_options;
-    folder_options.force = options.force;
+    // A site the previous version of shnor built has no marker yet; its
+    // record in the cache shows it is shnor's all the same.
+    folder_options.force =
+        options.force || written_by_older_shnor(record_path(cache_dir_of(options), options.out_dir), options.out_dir);
     folder_options.lock_wait = options.lock_wait;
     auto& guarded = folder_options.guarded;
     guarded.push_back({options.content_dir, "папка материалов (--content)", false});

@@ -261,7 +261,7 @@ void OutputTree::bring_spare_up_to_date() {
         seen_.push_back(path);
         sync::resync(out_fd_, spare_fd_, path);
     }
-    // Folders changed since the last build began: someone else added,
+    // Folders changed since the last build's swap: someone else added,
     // removed or replaced something there. One stat per folder.
     auto watched_set = folders_of(previous_.files);
     for (const auto& path : previous_.tree.strays)  // the folders holding the user's files
