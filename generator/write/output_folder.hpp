@@ -4,7 +4,7 @@
 // marked by shnor's first build), takes a lock so that no other build writes
 // there at the same time, and tidies what interrupted builds left beside it.
 //
-// Beside the output folder `site` live (all removed with it, all shnor's):
+// Beside the output folder `site` live (all shnor's, to delete with it):
 //   .site.shnor-spare  the previous version of the site: the next build turns
 //                      it into the new one, file by file, and swaps it with
 //                      `site` in one step (output_tree.hpp)
