@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -33,8 +34,12 @@ void write_text(const fs::path& path, const std::string& text) { std::ofstream(p
 pipeline::BuildRecord sample_record() {
     pipeline::BuildRecord record;
     record.key = "0123456789abcdef0123456789abcdef";
-    record.out_device = 65024;
-    record.out_inode = 11002738;
+    record.tree.device = 65024;
+    record.tree.inode = 11002738;
+    record.tree.spare_inode = 11002731;
+    record.tree.changes_since_ns = 1'795'439'949'000'000'000;
+    record.tree.touched = {"index.html", "schools/s3/index.html"};
+    record.tree.strays = {"CNAME", "schools/s1/мой файл.pdf"};
     record.written_ns = 1'795'439'951'325'588'311;
     record.volatile_sources = true;
     record.global = {0x1122334455667788, 0x99aabbccddeeff00};
@@ -45,11 +50,11 @@ pipeline::BuildRecord sample_record() {
     record.school_external = {{"s1", {5, 6}}, {"s2", {7, 8}}};
     record.school_district = {{"s1", {9, 10}}, {"s2", {11, 12}}};
     record.school_pages = {{"s1", {"schools/s1/", "schools/s1/news/a/"}}, {"s2", {"schools/s2/"}}};
-    record.files = {{"index.html", {9, 10}},
-                    {"schools/s1/index.html", {11, 12}},
-                    {"schools/s1/files/plan с пробелом.pdf", {13, 14}},
-                    {"schools/s2/index.html", {15, 16}},
-                    {"sitemap.xml", {17, 18}}};
+    record.files = {{"index.html", {{9, 10}, 4096, 1'795'439'951'000'000'001}},
+                    {"schools/s1/index.html", {{11, 12}, 0, 2}},
+                    {"schools/s1/files/plan с пробелом.pdf", {{13, 14}, 77, 3}},
+                    {"schools/s2/index.html", {{15, 16}, 78, 4}},
+                    {"sitemap.xml", {{17, 18}, 79, 5}}};
     record.file_owner = {{"index.html", ""},
                          {"schools/s1/index.html", "s1"},
                          {"schools/s1/files/plan с пробелом.pdf", "s1"},
@@ -71,8 +76,7 @@ TEST_CASE("a build record keeps every field through write and read", "[build_rec
     auto read = pipeline::read_record(path);
     REQUIRE(read);
     CHECK(read->key == written.key);
-    CHECK(read->out_device == written.out_device);
-    CHECK(read->out_inode == written.out_inode);
+    CHECK(read->tree == written.tree);
     CHECK(read->written_ns == written.written_ns);
     CHECK(read->volatile_sources == written.volatile_sources);
     CHECK(read->global == written.global);
@@ -100,7 +104,10 @@ TEST_CASE("the head of a build record is what the nothing-changed check needs, w
     auto head = pipeline::read_record(path, pipeline::RecordPart::head);
     REQUIRE(head);
     CHECK(head->key == written.key);
-    CHECK(head->out_inode == written.out_inode);
+    CHECK(head->tree.inode == written.tree.inode);
+    CHECK(head->tree.spare_inode == written.tree.spare_inode);
+    CHECK(head->tree.changes_since_ns == written.tree.changes_since_ns);
+    CHECK(head->tree.touched.empty());
     CHECK(head->written_ns == written.written_ns);
     CHECK(head->volatile_sources);
     CHECK(head->global == written.global);
@@ -167,12 +174,57 @@ TEST_CASE("a build record cut short, changed or of another format is not read", 
     CHECK_FALSE(pipeline::read_record(path));  // the stamps no longer match the head's fingerprint
 
     std::string older = text;
-    older.replace(older.find(" 5 "), 3, " 4 ");
+    older.replace(older.find(" 6 "), 3, " 5 ");
     write_text(path, older);
     CHECK_FALSE(pipeline::read_record(path, pipeline::RecordPart::head));
 
     write_text(path, "shnor-build-record 2\nkey x\nend\n");
     CHECK_FALSE(pipeline::read_record(path));
     CHECK_FALSE(pipeline::read_record(folder / "missing.record", pipeline::RecordPart::head));
+    fs::remove_all(folder);
+}
+
+TEST_CASE("the output part of a record is read without the rest, and as the files to check", "[build_record]") {
+    fs::path folder = temporary_folder("output-part");
+    fs::path path = folder / "x.record";
+    const pipeline::BuildRecord written = sample_record();
+    pipeline::write_record(path, written);
+    auto text = pipeline::RecordText::open(path);
+    REQUIRE(text);
+    std::map<std::string, write::FileState> files;
+    write::PublishedTree tree;
+    pipeline::read_output_part(text->body(), files, tree);
+    CHECK(files == written.files);
+    CHECK(tree.touched == written.tree.touched);
+    CHECK(tree.strays == written.tree.strays);
+    auto checked = pipeline::written_files(text->body());
+    REQUIRE(checked.size() == written.files.size());
+    auto state = written.files.begin();
+    for (const auto& file : checked) {
+        CHECK(file.path == state->first);
+        CHECK(file.size == state->second.size);
+        CHECK(file.mtime_ns == state->second.mtime_ns);
+        ++state;
+    }
+    fs::remove_all(folder);
+}
+
+TEST_CASE("a next record becomes the record only for the folder it describes", "[build_record]") {
+    fs::path folder = temporary_folder("next");
+    fs::path path = folder / "x.record";
+    pipeline::BuildRecord old = sample_record(), next = sample_record();
+    next.tree.inode = 424242;
+    next.written_ns += 1;
+    pipeline::write_record(path, old);
+    pipeline::write_record(pipeline::next_record_path(path), next);
+    // The build stopped before its swap: the folder is still the old one.
+    pipeline::settle_records(path, old.tree.device, old.tree.inode);
+    CHECK_FALSE(fs::exists(pipeline::next_record_path(path)));
+    CHECK(pipeline::read_record(path)->written_ns == old.written_ns);
+    // It stopped after the swap, before renaming its record.
+    pipeline::write_record(pipeline::next_record_path(path), next);
+    pipeline::settle_records(path, next.tree.device, next.tree.inode);
+    CHECK_FALSE(fs::exists(pipeline::next_record_path(path)));
+    CHECK(pipeline::read_record(path)->written_ns == next.written_ns);
     fs::remove_all(folder);
 }

@@ -3,14 +3,21 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
-#include <vector>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
+#include <thread>
+#include <vector>
+
+#include <sys/stat.h>
 #include <unistd.h>
 
 using shnor::write::ContentHash;
+using shnor::write::FileState;
+using shnor::write::OutputFolder;
 using shnor::write::OutputTree;
 namespace fs = std::filesystem;
 
@@ -33,6 +40,11 @@ std::string read(const fs::path& path) {
     return text.str();
 }
 
+void write(const fs::path& path, const std::string& bytes) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
 // Bytes bigger than a stream's write block, so they reach the file in several writes.
 std::string big_text(char salt) {
     std::string text;
@@ -49,140 +61,228 @@ void stream_into(OutputTree& tree, const std::string& path, const std::string& b
 
 fs::file_time_type mtime(const fs::path& path) { return fs::last_write_time(path); }
 
+ino_t inode(const fs::path& path) {
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0 ? info.st_ino : 0;
+}
+
+// Every entry of a tree: files with their bytes, folders as "/".
+std::map<std::string, std::string> snapshot(const fs::path& root) {
+    std::map<std::string, std::string> entries;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+        std::string path = entry.path().lexically_relative(root).generic_string();
+        entries[path] = entry.is_directory() ? "/" : read(entry.path());
+    }
+    return entries;
+}
+
+// The record of a site as the build record keeps it between builds.
+struct Record {
+    std::map<std::string, FileState> files;
+    shnor::write::PublishedTree tree;
+    bool known = false;
+
+    OutputTree::Previous previous(bool trust_hashes = true, std::vector<std::string> altered = {}) const {
+        return {files, tree, known, trust_hashes && known, std::move(altered)};
+    }
+};
+
+// One build: `fill` hands the files over; the new site is published.
+Record build(const fs::path& out, const Record& before, const std::function<void(OutputTree&)>& fill,
+             bool trust_hashes = true, shnor::write::CommitSummary* summary = nullptr) {
+    auto folder = OutputFolder::open(out, {});
+    std::vector<std::string> altered;
+    if (before.known) {
+        std::vector<shnor::write::WrittenFile> files;
+        for (const auto& [path, state] : before.files) files.push_back({path, state.size, state.mtime_ns});
+        altered = folder.altered(files);
+    }
+    OutputTree tree(folder, before.previous(trust_hashes, altered));
+    fill(tree);
+    auto done = tree.commit();
+    if (summary) *summary = done;
+    Record after{tree.files(), tree.published(), true};
+    tree.publish();
+    return after;
+}
+
+Record build_files(const fs::path& out, const Record& before, const std::map<std::string, std::string>& files,
+                   shnor::write::CommitSummary* summary = nullptr) {
+    return build(out, before, [&](OutputTree& tree) {
+        for (const auto& [path, bytes] : files) tree.put(path, bytes);
+    }, true, summary);
+}
+
 }  // namespace
 
 TEST_CASE("OutputTree::open streams a file with the hash put() gives", "[output_tree]") {
     TempFolder temp("stream");
     fs::path out = temp.path / "site";
     std::string text = big_text('a');
-    OutputTree tree(out, {}, false);
-    stream_into(tree, "data/big.json", text, 1000);
-    stream_into(tree, "data/empty.json", "", 1);
-    tree.put("data/small.json", "{}\n");
-    auto summary = tree.commit();
+    shnor::write::CommitSummary summary;
+    Record record = build(out, {}, [&](OutputTree& tree) {
+        stream_into(tree, "data/big.json", text, 1000);
+        stream_into(tree, "data/empty.json", "", 1);
+        tree.put("data/small.json", "{}\n");
+    }, true, &summary);
     CHECK(summary.written == 3);
     CHECK(read(out / "data/big.json") == text);
     CHECK(fs::exists(out / "data/empty.json"));
     CHECK(read(out / "data/empty.json").empty());
-    CHECK(tree.hashes().at("data/big.json") == shnor::write::hash_of(text));
-    CHECK(tree.hashes().at("data/empty.json") == shnor::write::hash_of(""));
+    CHECK(record.files.at("data/big.json").hash == shnor::write::hash_of(text));
+    CHECK(record.files.at("data/big.json").size == text.size());
+    CHECK(record.files.at("data/empty.json").hash == shnor::write::hash_of(""));
+    // The folder is marked as shnor's, and nothing is left beside it by a first build.
+    CHECK(read(out / ".shnor-site") == shnor::write::kMarkerText);
+    CHECK(std::distance(fs::directory_iterator(temp.path), fs::directory_iterator()) == 1);
 }
 
-TEST_CASE("OutputTree::open leaves unchanged files alone, by record and by bytes", "[output_tree]") {
+TEST_CASE("OutputTree leaves unchanged files alone, by record and by bytes: same inode, same mtime", "[output_tree]") {
     TempFolder temp("unchanged");
     fs::path out = temp.path / "site";
     std::string same = big_text('s'), before = big_text('b'), after = big_text('c');
-    std::map<std::string, ContentHash> hashes;
-    {
-        OutputTree first(out, {}, false);
-        stream_into(first, "same.txt", same, 4096);
-        stream_into(first, "changed.txt", before, 4096);
-        first.commit();
-        hashes = first.hashes();
-    }
-    fs::last_write_time(out / "same.txt", fs::file_time_type::clock::now() - std::chrono::hours(1));
-    fs::last_write_time(out / "changed.txt", fs::file_time_type::clock::now() - std::chrono::hours(1));
+    Record first = build(out, {}, [&](OutputTree& tree) {
+        stream_into(tree, "same.txt", same, 4096);
+        stream_into(tree, "changed.txt", before, 4096);
+        tree.put("put-same.txt", "одинаково");
+    });
     auto same_time = mtime(out / "same.txt");
+    auto same_inode = inode(out / "same.txt");
     auto changed_time = mtime(out / "changed.txt");
-    bool previous_known = GENERATE(true, false);
-    OutputTree second(out, previous_known ? hashes : std::map<std::string, ContentHash>{}, previous_known);
-    stream_into(second, "same.txt", same, 70000);
-    stream_into(second, "changed.txt", after, 70000);
-    auto summary = second.commit();
-    CHECK(summary.unchanged == 1);
+    bool trust_hashes = GENERATE(true, false);
+    INFO("trust hashes: " << trust_hashes);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    shnor::write::CommitSummary summary;
+    Record second = build(out, first, [&](OutputTree& tree) {
+        stream_into(tree, "same.txt", same, 70000);
+        stream_into(tree, "changed.txt", after, 70000);
+        tree.put("put-same.txt", "одинаково");
+    }, trust_hashes, &summary);
+    CHECK(summary.unchanged == 2);
     CHECK(summary.written == 1);
     CHECK(mtime(out / "same.txt") == same_time);
+    CHECK(inode(out / "same.txt") == same_inode);
     CHECK(mtime(out / "changed.txt") != changed_time);
     CHECK(read(out / "changed.txt") == after);
     CHECK(read(out / "same.txt") == same);
-    CHECK_FALSE(fs::exists(temp.path / (".site.new-" + std::to_string(::getpid()))));
+    CHECK(second.files.at("same.txt") == first.files.at("same.txt"));
+    // The previous version is the spare now, whole.
+    fs::path spare = temp.path / ".site.shnor-spare";
+    CHECK(read(spare / "changed.txt") == before);
+    CHECK(inode(spare / "same.txt") == same_inode);
+    CHECK(second.tree.touched == std::vector<std::string>{"changed.txt"});
 }
 
-TEST_CASE("OutputTree::open: a stream not closed is dropped, the previous output stays", "[output_tree]") {
+TEST_CASE("OutputTree::publish swaps the whole new site in at once; before it the old site is untouched",
+          "[output_tree]") {
+    TempFolder temp("atomic");
+    fs::path out = temp.path / "site";
+    Record first = build_files(out, {}, {{"index.html", "старая главная"}, {"a/index.html", "старая a"},
+                                         {"gone.html", "уйдёт"}});
+    auto old_site = snapshot(out);
+    auto old_inode = inode(out);
+    auto folder = OutputFolder::open(out, {});
+    OutputTree tree(folder, first.previous());
+    tree.put("index.html", "новая главная");
+    tree.put("a/index.html", "старая a");
+    tree.put("b/index.html", "новая b");
+    tree.commit();
+    CHECK(snapshot(out) == old_site);  // everything is ready, nothing is visible yet
+    tree.publish();
+    CHECK(inode(out) != old_inode);
+    CHECK(snapshot(out) == std::map<std::string, std::string>{{".shnor-site", std::string(shnor::write::kMarkerText)},
+                                                              {"a", "/"},
+                                                              {"a/index.html", "старая a"},
+                                                              {"b", "/"},
+                                                              {"b/index.html", "новая b"},
+                                                              {"index.html", "новая главная"}});
+    CHECK(snapshot(temp.path / ".site.shnor-spare") == old_site);
+}
+
+TEST_CASE("OutputTree: a build that stops before publish leaves the old site, and a spare the next build trusts",
+          "[output_tree]") {
     TempFolder temp("abandoned");
     fs::path out = temp.path / "site";
-    fs::path staging = temp.path / (".site.new-" + std::to_string(::getpid()));
+    Record first = build_files(out, {}, {{"data/a.json", "old\n"}, {"index.html", "главная"}});
+    Record second = build_files(out, first, {{"data/a.json", "old\n"}, {"index.html", "главная 2"}});
+    auto before = snapshot(out);
     {
-        OutputTree first(out, {}, false);
-        first.put("data/a.json", "old\n");
-        first.commit();
-    }
-    {
-        OutputTree second(out, {}, false);
+        auto folder = OutputFolder::open(out, {});
+        OutputTree tree(folder, second.previous());
         {
-            auto stream = second.open("data/a.json");
+            auto stream = tree.open("data/a.json");
             stream.append("half of the new ");
-            CHECK(fs::exists(staging / "data/a.json"));
         }  // an exception while building the file: the stream is dropped unclosed
-        CHECK_FALSE(fs::exists(staging / "data/a.json"));
-        stream_into(second, "data/a.json", "new\n", 2);  // the path is free again
+        stream_into(tree, "data/a.json", "new\n", 2);  // the path is free again
+        tree.put("index.html", "главная 3");
+        tree.put("extra/page.html", "новая");
     }  // the build fails before commit()
-    CHECK(read(out / "data/a.json") == "old\n");
-    CHECK_FALSE(fs::exists(staging));
+    CHECK(snapshot(out) == before);
+    CHECK_FALSE(fs::exists(temp.path / ".site.shnor-unfinished"));
+    // What the build wrote in the spare is undone: there the spare is the site again.
+    CHECK(read(temp.path / ".site.shnor-spare" / "index.html") == "главная 2");
+    CHECK_FALSE(fs::exists(temp.path / ".site.shnor-spare" / "extra"));
+    Record third = build_files(out, second, {{"data/a.json", "new\n"}, {"index.html", "главная 2"}});
+    CHECK(read(out / "data/a.json") == "new\n");
+    CHECK(read(out / "index.html") == "главная 2");
+    CHECK_FALSE(fs::exists(out / "extra"));
 }
 
-TEST_CASE("OutputTree::open refuses a path given twice or outside the root", "[output_tree]") {
+TEST_CASE("OutputTree refuses a path given twice, outside the root, or the marker's", "[output_tree]") {
     TempFolder temp("twice");
-    OutputTree tree(temp.path / "site", {}, false);
+    auto folder = OutputFolder::open(temp.path / "site", {});
+    OutputTree tree(folder, {});
     auto stream = tree.open("data/a.json");
     CHECK_THROWS_AS(tree.open("data/a.json"), std::runtime_error);
     CHECK_THROWS_AS(tree.put("data/a.json", "x"), std::runtime_error);
     stream.append("a");
     stream.close();
     CHECK_THROWS_AS(tree.open("data/a.json"), std::runtime_error);
-    CHECK_THROWS_AS(tree.open("../escape.json"), std::runtime_error);
-    CHECK_THROWS_AS(tree.open("/abs.json"), std::runtime_error);
+    for (std::string bad : {"../escape.json", "/abs.json", "a/../../b", "", "a//b", "./x", ".shnor-site"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(tree.put(bad, "x"), std::runtime_error);
+    }
+    CHECK_FALSE(fs::exists(temp.path / "escape.json"));
 }
 
 TEST_CASE("OutputTree::keep_where keeps the accepted files and drops the rest", "[output_tree]") {
     TempFolder temp("keep-where");
     fs::path out = temp.path / "site";
-    std::map<std::string, ContentHash> previous;
-    {
-        OutputTree first(out, {}, false);
-        first.put("index.html", "главная");
-        first.put("schools/a/index.html", "школа a");
-        first.put("schools/b/index.html", "школа b");
-        first.commit();
-        previous = first.hashes();
-    }
+    Record first = build_files(out, {}, {{"index.html", "главная"}, {"schools/a/index.html", "школа a"},
+                                         {"schools/b/index.html", "школа b"}});
     auto kept_mtime = mtime(out / "schools" / "b" / "index.html");
 
-    OutputTree second(out, previous, true);
-    second.keep_where([](const std::string& path) { return !path.starts_with("schools/a/"); });
-    CHECK_THROWS_AS(second.put("index.html", "снова"), std::runtime_error);  // kept already
-    second.put("schools/a/index.html", "школа a, изменено");
-    auto summary = second.commit();
+    shnor::write::CommitSummary summary;
+    Record second = build(out, first, [&](OutputTree& tree) {
+        tree.keep_where([](const std::string& path) { return !path.starts_with("schools/a/"); });
+        CHECK_THROWS_AS(tree.put("index.html", "снова"), std::runtime_error);  // kept already
+        tree.put("schools/a/index.html", "школа a, изменено");
+    }, true, &summary);
     CHECK(summary.written == 1);
     CHECK(summary.unchanged == 2);
     CHECK(summary.removed == 0);
     CHECK(read(out / "schools" / "a" / "index.html") == "школа a, изменено");
     CHECK(mtime(out / "schools" / "b" / "index.html") == kept_mtime);
-    CHECK(second.hashes().size() == 3);
+    CHECK(second.files.size() == 3);
 
-    OutputTree third(out, second.hashes(), true);
-    third.keep_where([](const std::string& path) { return path == "index.html"; });
-    CHECK(third.commit().removed == 2);
-    CHECK_FALSE(fs::exists(out / "schools" / "a" / "index.html"));
+    Record third = build(out, second, [&](OutputTree& tree) {
+        tree.keep_where([](const std::string& path) { return path == "index.html"; });
+    }, true, &summary);
+    CHECK(summary.removed == 2);
+    CHECK_FALSE(fs::exists(out / "schools"));
     CHECK(fs::exists(out / "index.html"));
 
-    OutputTree without_record(out, {}, false);
+    auto folder = OutputFolder::open(out, {});
+    OutputTree without_record(folder, {});
     CHECK_THROWS_AS(without_record.keep_where([](const std::string&) { return true; }), std::runtime_error);
 }
 
-TEST_CASE("OutputTree::commit removes exactly the files no longer produced, by record and by walking the folder", "[output_tree]") {
+TEST_CASE("OutputTree removes exactly the recorded files no longer produced, and without a record nothing",
+          "[output_tree]") {
     TempFolder temp("stale");
     fs::path out = temp.path / "site";
     const std::vector<std::string> before{"a.html", "b/x.html", "c.html", "d/y/index.html", "e.html", "g.html"};
     const std::vector<std::string> after{"b/x.html", "c2.html", "e.html", "f.html", "g.html"};
-    std::map<std::string, ContentHash> previous;
-    auto write_before = [&] {
-        fs::remove_all(out);
-        OutputTree first(out, {}, false);
-        for (const auto& path : before) first.put(path, "было " + path);
-        first.commit();
-        previous = first.hashes();
-    };
     auto files_in_out = [&] {
         std::vector<std::string> files;
         for (const auto& entry : fs::recursive_directory_iterator(out))
@@ -190,13 +290,163 @@ TEST_CASE("OutputTree::commit removes exactly the files no longer produced, by r
         std::sort(files.begin(), files.end());
         return files;
     };
-    for (bool previous_known : {true, false}) {
-        INFO("previous known: " << previous_known);
-        write_before();
-        OutputTree second(out, previous_known ? previous : std::map<std::string, ContentHash>{}, previous_known);
-        for (const auto& path : after) second.put(path, "стало " + path);
-        CHECK(second.commit().removed == 3);  // a, c, d/y/index.html
-        CHECK(files_in_out() == after);
-        CHECK_FALSE(fs::exists(out / "d"));  // emptied folders go too
+    auto as_files = [](const std::vector<std::string>& paths, const std::string& prefix) {
+        std::map<std::string, std::string> files;
+        for (const auto& path : paths) files[path] = prefix + path;
+        return files;
+    };
+    for (bool known : {true, false}) {
+        INFO("record known: " << known);
+        fs::remove_all(out);
+        fs::remove_all(temp.path / ".site.shnor-spare");
+        Record first = build_files(out, {}, as_files(before, "было "));
+        if (!known) first = Record{};
+        shnor::write::CommitSummary summary;
+        build_files(out, first, as_files(after, "стало "), &summary);
+        if (known) {
+            CHECK(summary.removed == 3);  // a, c, d/y/index.html
+            std::vector<std::string> expected = after;
+            expected.insert(expected.begin(), ".shnor-site");
+            CHECK(files_in_out() == expected);
+            CHECK_FALSE(fs::exists(out / "d"));  // emptied folders go too
+        } else {
+            CHECK(summary.removed == 0);  // nothing tells which files shnor wrote
+            CHECK(fs::exists(out / "a.html"));
+            CHECK(fs::exists(out / "d/y/index.html"));
+            CHECK(read(out / "b/x.html") == "стало b/x.html");
+        }
+    }
+}
+
+TEST_CASE("OutputTree keeps the user's files: added, replaced or removed by hand between builds", "[output_tree]") {
+    TempFolder temp("strays");
+    fs::path out = temp.path / "site";
+    Record record = build_files(out, {}, {{"index.html", "главная"}, {"schools/a/index.html", "школа a"},
+                                          {"schools/b/index.html", "школа b"}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    write(out / "CNAME", "shnor.example\n");
+    write(out / "schools/a/extra.pdf", "документ пользователя");
+    write(out / "mine/deep/notes.txt", "заметки");
+    // Each build after: the files stay, whatever the build does to the folders around them.
+    record = build_files(out, record, {{"index.html", "главная 2"}, {"schools/a/index.html", "школа a"}});
+    CHECK_FALSE(fs::exists(out / "schools/b"));
+    CHECK(read(out / "CNAME") == "shnor.example\n");
+    CHECK(read(out / "schools/a/extra.pdf") == "документ пользователя");
+    CHECK(read(out / "mine/deep/notes.txt") == "заметки");
+    CHECK(record.tree.strays == std::vector<std::string>{"CNAME", "mine", "schools/a/extra.pdf"});
+
+    // Deeper in the user's folder, one replaced and one removed by hand; and
+    // the school holding the user's file goes.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    write(out / "mine/deep/more.txt", "ещё");
+    fs::remove(out / "CNAME");
+    write(out / "schools/a/extra.pdf.tmp", "документ, вторая редакция");
+    fs::rename(out / "schools/a/extra.pdf.tmp", out / "schools/a/extra.pdf");
+    record = build_files(out, record, {{"index.html", "главная 3"}});
+    CHECK_FALSE(fs::exists(out / "CNAME"));
+    CHECK_FALSE(fs::exists(out / "schools/a/index.html"));
+    CHECK(read(out / "schools/a/extra.pdf") == "документ, вторая редакция");
+    CHECK(read(out / "mine/deep/more.txt") == "ещё");
+
+    // Unchanged since: still there after two more swaps.
+    record = build_files(out, record, {{"index.html", "главная 4"}});
+    record = build_files(out, record, {{"index.html", "главная 5"}});
+    CHECK(read(out / "schools/a/extra.pdf") == "документ, вторая редакция");
+    CHECK(read(out / "mine/deep/notes.txt") == "заметки");
+    CHECK(read(out / "mine/deep/more.txt") == "ещё");
+}
+
+TEST_CASE("OutputTree compares an untrusted spare whole: a build stopped while changing it does no harm",
+          "[output_tree]") {
+    TempFolder temp("unfinished");
+    fs::path out = temp.path / "site";
+    Record first = build_files(out, {}, {{"index.html", "1"}, {"a/index.html", "a"}});
+    Record second = build_files(out, first, {{"index.html", "2"}, {"a/index.html", "a"}});
+    // What a killed build leaves: the flag, and a spare with anything in it.
+    fs::path spare = temp.path / ".site.shnor-spare";
+    write(temp.path / ".site.shnor-unfinished", "");
+    write(spare / "junk/half.html", "полстраницы");
+    fs::remove(spare / "a/index.html");
+    write(spare / ".shnor-stream-3", "временный");
+    Record third = build_files(out, second, {{"index.html", "3"}, {"a/index.html", "a"}});
+    CHECK(snapshot(out) == std::map<std::string, std::string>{{".shnor-site", std::string(shnor::write::kMarkerText)},
+                                                              {"a", "/"},
+                                                              {"a/index.html", "a"},
+                                                              {"index.html", "3"}});
+    CHECK_FALSE(fs::exists(temp.path / ".site.shnor-unfinished"));
+}
+
+TEST_CASE("OutputFolder::altered finds the recorded files changed or removed since", "[output_tree]") {
+    TempFolder temp("altered");
+    fs::path out = temp.path / "site";
+    Record record = build_files(out, {}, {{"a.html", "a"}, {"b.html", "b"}, {"c/d.html", "d"}, {"e.html", "e"}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::ofstream(out / "a.html", std::ios::app) << "!";  // in place
+    fs::remove(out / "c/d.html");
+    fs::last_write_time(out / "e.html", fs::file_time_type::clock::now());  // same bytes, touched
+    std::vector<shnor::write::WrittenFile> files;
+    for (const auto& [path, state] : record.files) files.push_back({path, state.size, state.mtime_ns});
+    {
+        auto folder = OutputFolder::open(out, {});
+        CHECK(folder.altered(files) == std::vector<std::string>{"a.html", "c/d.html", "e.html"});
+    }
+    // A build writes them again, never trusting their recorded hashes.
+    shnor::write::CommitSummary summary;
+    build_files(out, record, {{"a.html", "a"}, {"b.html", "b"}, {"c/d.html", "d"}, {"e.html", "e"}}, &summary);
+    CHECK(read(out / "a.html") == "a");
+    CHECK(read(out / "c/d.html") == "d");
+    CHECK(summary.written == 3);
+}
+
+TEST_CASE("OutputTree: a site removed by hand is written again over its spare, which keeps nothing else",
+          "[output_tree]") {
+    TempFolder temp("removed-site");
+    fs::path out = temp.path / "site";
+    Record first = build_files(out, {}, {{"index.html", "1"}, {"a/index.html", "a"}, {"b/index.html", "b"}});
+    Record second = build_files(out, first, {{"index.html", "2"}, {"a/index.html", "a"}, {"b/index.html", "b"}});
+    fs::remove_all(out);
+    write(temp.path / ".site.shnor-spare" / "mine.txt", "в запасной папке");
+    Record third = build_files(out, {}, {{"index.html", "3"}, {"a/index.html", "a"}, {"c/index.html", "c"}});
+    CHECK(snapshot(out) == std::map<std::string, std::string>{{".shnor-site", std::string(shnor::write::kMarkerText)},
+                                                              {"a", "/"},
+                                                              {"a/index.html", "a"},
+                                                              {"c", "/"},
+                                                              {"c/index.html", "c"},
+                                                              {"index.html", "3"}});
+    CHECK_FALSE(fs::exists(temp.path / ".site.shnor-spare"));
+    CHECK_FALSE(fs::exists(temp.path / ".site.shnor-unfinished"));
+}
+
+TEST_CASE("OutputTree without RENAME_EXCHANGE swaps by renames, and a swap stopped half-way is finished",
+          "[output_tree]") {
+    TempFolder temp("renames");
+    fs::path out = temp.path / "site", spare = temp.path / ".site.shnor-spare", old = temp.path / ".site.shnor-old";
+    fs::path flag = temp.path / ".site.shnor-unfinished";
+    ::setenv("SHNOR_TEST_NO_RENAME_EXCHANGE", "1", 1);
+    Record first = build_files(out, {}, {{"index.html", "1"}});
+    Record second = build_files(out, first, {{"index.html", "2"}});
+    Record third = build_files(out, second, {{"index.html", "3"}});
+    ::unsetenv("SHNOR_TEST_NO_RENAME_EXCHANGE");
+    CHECK(read(out / "index.html") == "3");
+    CHECK(read(spare / "index.html") == "2");
+    CHECK_FALSE(fs::exists(old));
+
+    SECTION("stopped after the site went aside: the old site comes back") {
+        write(flag, "");
+        fs::rename(out, old);
+        { auto folder = OutputFolder::open(out, {}); }
+        CHECK(read(out / "index.html") == "3");
+        CHECK_FALSE(fs::exists(old));
+        build_files(out, third, {{"index.html", "4"}});
+        CHECK(read(out / "index.html") == "4");
+    }
+    SECTION("stopped after the new site got in: the old one becomes the spare") {
+        write(flag, "");
+        fs::rename(out, old);
+        fs::rename(spare, out);
+        { auto folder = OutputFolder::open(out, {}); }
+        CHECK(read(out / "index.html") == "2");
+        CHECK(read(spare / "index.html") == "3");
+        CHECK_FALSE(fs::exists(old));
     }
 }

@@ -21,7 +21,8 @@ namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitContentErrors = 1;
-constexpr int kExitUsage = 2;
+constexpr int kExitUsage = 2;  // also: --out is not a folder shnor may build into
+constexpr int kExitBusy = 3;   // another build holds the output folder: try again later
 
 void print_diagnostics(const shnor::model::Diagnostics& diagnostics, std::ostream& out = std::cerr) {
     for (const auto& diagnostic : diagnostics.items()) out << diagnostic.format() << '\n';
@@ -33,7 +34,16 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     if (!report.written) {
         std::cerr << "Сайт не собран: ошибок " << report.diagnostics.error_count() << ". Папка "
                   << options.out_dir.string() << " оставлена без изменений.\n";
-        return kExitContentErrors;
+        return report.busy ? kExitBusy : report.refused ? kExitUsage : kExitContentErrors;
+    }
+    if (!report.repaired.empty()) {
+        std::string examples;
+        for (std::size_t i = 0; i < report.repaired.size() && i < 3; ++i)
+            examples += (i ? ", " : "") + report.repaired[i];
+        if (report.repaired.size() > 3) examples += ", …";
+        std::printf("Файлы сайта, изменённые или удалённые после прошлой сборки не shnor: %zu (%s); они "
+                    "записаны заново\n",
+                    report.repaired.size(), examples.c_str());
     }
     if (report.unchanged) {
         std::printf("Без изменений с прошлой сборки: %zu страниц, %zu файлов в %s (проверено за %.2f с)\n",
@@ -166,8 +176,11 @@ int main(int argc, char** argv) {
     auto* build = app.add_subcommand("build", "Собрать сайт из папки с материалами.");
     build->add_option("--content", options.content_dir, kContentHelp);
     build->add_option("--out", options.out_dir,
-                      "Куда записать готовый сайт (по умолчанию site). Записываются только изменившиеся "
-                      "файлы, и только после успешной сборки; при ошибке папка остаётся прежней");
+                      "Папка готового сайта (по умолчанию site), только для сайта: не папка материалов, кэша "
+                      "или проекта. Новая версия собирается рядом (.site.shnor-spare) и заменяет прежнюю "
+                      "целиком, одним шагом, только после успешной сборки; меняются только изменившиеся файлы, "
+                      "удаляются только файлы, которые shnor записал сам. В непустую папку без файла "
+                      ".shnor-site shnor не пишет (см. --force)");
     build->add_option("--date", date_text, kDateHelp);
     build->add_option("--base-url", options.base_url,
                       "Адрес, по которому сайт будет опубликован (по умолчанию base_url из site.yaml)");
@@ -177,6 +190,9 @@ int main(int argc, char** argv) {
 
     build->add_flag("--full", options.full,
                     "Собрать всё заново, не опираясь на запись о прошлой сборке (она хранится в папке кэша)");
+    build->add_flag("--force", options.force,
+                    "Собирать в непустую папку без файла .shnor-site (например, сайт, собранный прежней версией "
+                    "shnor). Файлы, которых shnor не записывал, всё равно остаются на месте");
     add_source_options(build, options.sources);
 
     auto* fetch = app.add_subcommand(

@@ -2,6 +2,7 @@
 
 #include "write/atomic_file.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <initializer_list>
 #include <chrono>
@@ -37,7 +38,7 @@ namespace {
 // The first line: magic, then the byte sizes of the head (what the
 // nothing-changed check reads) and of the whole file, zero-padded so the
 // line has a fixed length and can be read before knowing anything else.
-constexpr std::string_view kMagic = "shnor-build-record 5";
+constexpr std::string_view kMagic = "shnor-build-record 6";
 constexpr std::size_t kSizeDigits = 20;
 constexpr std::size_t kFirstLineSize = kMagic.size() + 2 * (1 + kSizeDigits) + 1;
 
@@ -63,7 +64,9 @@ bool for_each_line(std::string_view text, ReadLine read) {
 bool read_head_line(BuildRecord& record, std::string_view line) {
     std::string_view tag = word(line);
     if (tag == "key") return record.key = std::string(line), true;
-    if (tag == "out") return number(word(line), record.out_device) && number(line, record.out_inode);
+    if (tag == "tree")
+        return number(word(line), record.tree.device) && number(word(line), record.tree.inode) &&
+               number(word(line), record.tree.spare_inode) && number(line, record.tree.changes_since_ns);
     if (tag == "written") return number(line, record.written_ns);
     if (tag == "volatile") return record.volatile_sources = line == "1", true;
     if (tag == "global") return parse_hash(line, record.global);
@@ -79,6 +82,12 @@ void append(Map& map, std::string_view key, Value&& value) {
     map.emplace_hint(map.end(), std::string(key), std::forward<Value>(value));
 }
 
+// "<hash> <size> <mtime> " of a file line; `line` is left at the path.
+bool parse_file_state(std::string_view& line, write::FileState& state) {
+    return write::ContentHash::parse(word(line), state.hash) && number(word(line), state.size) &&
+           number(word(line), state.mtime_ns);
+}
+
 bool read_body_line(BuildRecord& record, std::string_view line) {
     std::string_view tag = word(line);
     if (tag == "input") {
@@ -89,13 +98,15 @@ bool read_body_line(BuildRecord& record, std::string_view line) {
         return true;
     }
     if (tag == "file") {
-        std::string_view owner = word(line), hash = word(line);
-        write::ContentHash parsed;
-        if (!write::ContentHash::parse(hash, parsed)) return false;
+        std::string_view owner = word(line);
+        write::FileState state;
+        if (!parse_file_state(line, state)) return false;
         append(record.file_owner, line, owner == "-" ? std::string() : std::string(owner));
-        append(record.files, line, parsed);
+        append(record.files, line, state);
         return true;
     }
+    if (tag == "touched") return record.tree.touched.emplace_back(line), true;
+    if (tag == "stray") return record.tree.strays.emplace_back(line), true;
     if (tag == "page") {
         std::string_view slug = word(line);
         auto pages = record.school_pages.end();
@@ -131,8 +142,10 @@ std::string size_field(std::size_t size) {
 }
 
 std::string head_of(const BuildRecord& record, std::size_t files, std::size_t html_files) {
-    std::string out = "key " + record.key + "\nout " + std::to_string(record.out_device) + " " +
-                      std::to_string(record.out_inode) + "\nwritten " + std::to_string(record.written_ns) +
+    const auto& tree = record.tree;
+    std::string out = "key " + record.key + "\ntree " + std::to_string(tree.device) + " " + std::to_string(tree.inode) +
+                      " " + std::to_string(tree.spare_inode) + " " + std::to_string(tree.changes_since_ns) +
+                      "\nwritten " + std::to_string(record.written_ns) +
                       "\nvolatile " + (record.volatile_sources ? "1" : "0") + "\nglobal " + hex_of(record.global) +
                       "\nfiles " + std::to_string(files) + " " + std::to_string(html_files) +
                       "\ninputs " + hex_of(cache::fingerprint(record.inputs)) + "\n";
@@ -149,6 +162,24 @@ void add_line(std::string& out, std::initializer_list<std::string_view> words) {
     out += '\n';
 }
 
+}  // namespace
+
+std::string tree_lines(const write::PublishedTree& tree) {
+    std::string out;
+    for (const auto& path : tree.touched) add_line(out, {"touched", path});
+    for (const auto& path : tree.strays) add_line(out, {"stray", path});
+    return out;
+}
+
+std::string file_line(std::string_view owner, const write::FileState& state, std::string_view path) {
+    std::string out;
+    add_line(out, {"file", owner.empty() ? std::string_view("-") : owner, state.hash.hex(), std::to_string(state.size),
+                   std::to_string(state.mtime_ns), path});
+    return out;
+}
+
+namespace {
+
 std::string body_of(const BuildRecord& record) {
     std::string out;
     out.reserve(64 * (record.inputs.size() + record.files.size()) + 4096);
@@ -164,11 +195,13 @@ std::string body_of(const BuildRecord& record) {
             add_line(out, {"fragment", std::to_string(span.offset), std::to_string(span.length), span.key, path});
     // Both maps are sorted by path: walk them side by side.
     auto owner = record.file_owner.begin();
-    for (const auto& [path, hash] : record.files) {
+    for (const auto& [path, state] : record.files) {
         while (owner != record.file_owner.end() && owner->first < path) ++owner;
         bool owned = owner != record.file_owner.end() && owner->first == path && !owner->second.empty();
-        add_line(out, {"file", owned ? std::string_view(owner->second) : std::string_view("-"), hash.hex(), path});
+        add_line(out, {"file", owned ? std::string_view(owner->second) : std::string_view("-"), state.hash.hex(),
+                       std::to_string(state.size), std::to_string(state.mtime_ns), path});
     }
+    out += tree_lines(record.tree);
     out += "end\n";
     return out;
 }
@@ -237,6 +270,8 @@ std::optional<BuildRecord> read_record(const fs::path& path, RecordPart part) {
     if (part == RecordPart::head) return record;
     if (!body.ends_with("end\n") || !for_each_line(body, [&](std::string_view line) { return read_body_line(record, line); }))
         return std::nullopt;
+    std::sort(record.tree.touched.begin(), record.tree.touched.end());
+    std::sort(record.tree.strays.begin(), record.tree.strays.end());
     if (cache::fingerprint(record.inputs) != record.inputs_fingerprint) return std::nullopt;
     return record;
 }
@@ -299,10 +334,74 @@ void remove_record(const fs::path& path) {
     fs::remove(path, ignored);
 }
 
-std::pair<std::uint64_t, std::uint64_t> folder_identity(const fs::path& folder) {
-    struct stat info {};
-    if (::stat(folder.c_str(), &info) != 0) return {0, 0};
-    return {static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
+fs::path next_record_path(const fs::path& record_file) {
+    fs::path next = record_file;
+    next += ".next";
+    return next;
+}
+
+void adopt_next_record(const fs::path& record_file) {
+    std::error_code ignored;
+    fs::rename(next_record_path(record_file), record_file, ignored);
+}
+
+void settle_records(const fs::path& record_file, std::uint64_t device, std::uint64_t inode) {
+    fs::path next = next_record_path(record_file);
+    if (!fs::exists(next)) return;
+    auto head = read_record(next, RecordPart::head);
+    if (head && inode != 0 && head->tree.device == device && head->tree.inode == inode) adopt_next_record(record_file);
+    else remove_record(next);
+}
+
+bool written_by_older_shnor(const fs::path& record_file, const fs::path& out_dir) {
+    std::ifstream in(record_file, std::ios::binary);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind("shnor-build-record 5 ", 0) != 0) return false;
+    struct stat folder {};
+    if (::stat(out_dir.c_str(), &folder) != 0 || !S_ISDIR(folder.st_mode)) return false;
+    for (int lines = 0; lines < 8 && std::getline(in, line); ++lines) {
+        std::string_view rest(line);
+        if (word(rest) != "out") continue;
+        std::uint64_t device = 0, inode = 0;
+        return number(word(rest), device) && number(rest, inode) && device == static_cast<std::uint64_t>(folder.st_dev) &&
+               inode == static_cast<std::uint64_t>(folder.st_ino);
+    }
+    return false;
+}
+
+void read_output_part(std::string_view body, std::map<std::string, write::FileState>& files,
+                      write::PublishedTree& tree) {
+    for_each_line(body, [&](std::string_view line) {
+        std::string_view tag = word(line);
+        if (tag == "file") {
+            word(line);  // owner
+            write::FileState state;
+            if (parse_file_state(line, state)) append(files, line, state);
+        } else if (tag == "touched") {
+            tree.touched.emplace_back(line);
+        } else if (tag == "stray") {
+            tree.strays.emplace_back(line);
+        }
+        return true;
+    });
+    std::sort(tree.touched.begin(), tree.touched.end());
+    std::sort(tree.strays.begin(), tree.strays.end());
+}
+
+std::vector<write::WrittenFile> written_files(std::string_view body) {
+    std::vector<write::WrittenFile> files;
+    for_each_line(body, [&](std::string_view line) {
+        if (!line.starts_with("file ")) return true;
+        word(line);
+        word(line);  // owner
+        write::WrittenFile file;
+        if (word(line).size() == 32 && number(word(line), file.size) && number(word(line), file.mtime_ns)) {
+            file.path = line;
+            files.push_back(file);
+        }
+        return true;
+    });
+    return files;
 }
 
 }  // namespace shnor::pipeline

@@ -28,7 +28,10 @@ struct FragmentSpan {
 
 struct BuildRecord {
     std::string key;  // binary version and options: another key, another build
-    std::uint64_t out_device = 0, out_inode = 0;  // the output folder it describes
+    // The output folder and its spare as the build left them (the folder's
+    // inode says whether the record still describes it), the files it wrote
+    // or removed and the user's files it found there.
+    write::PublishedTree tree;
     std::int64_t written_ns = 0;
     bool volatile_sources = false;  // sources that may change without a content file changing
     cache::Hash128 global;          // every input school pages share
@@ -43,7 +46,7 @@ struct BuildRecord {
     std::map<std::string, cache::Hash128> school_district;
     std::map<std::string, std::vector<std::string>> school_pages;  // slug → page paths (for the sitemap)
     std::map<std::string, std::string> file_owner;               // output path → slug, "" for the district
-    std::map<std::string, write::ContentHash> files;             // output path → hash
+    std::map<std::string, write::FileState> files;               // output path → hash, size, mtime
     std::map<std::string, std::vector<FragmentSpan>> fragments;  // output path → its fragments, in file order
     // Known from the head alone: cache::fingerprint(inputs), how many `files`
     // there are and how many of them end in ".html". Read, not written:
@@ -54,11 +57,19 @@ struct BuildRecord {
 
 // The head of a record is what tells that nothing changed (key, output
 // folder, time, volatile flag, global hash, inputs_fingerprint and the file
-// counts); `inputs` and the maps stay empty. It is a few hundred bytes, read
-// without the rest.
+// counts); `inputs`, the maps and the tree's lists stay empty. It is a few
+// hundred bytes, read without the rest.
 enum class RecordPart { head, whole };
 
 std::filesystem::path record_path(const std::filesystem::path& cache_dir, const std::filesystem::path& out_dir);
+// Where a build writes its record before it swaps the new site in; renamed
+// to the record once the swap is done (adopt_next_record).
+std::filesystem::path next_record_path(const std::filesystem::path& record_file);
+// Makes the record the one of the output folder `inode`: a build stopped
+// between its swap and renaming its next record left the right one as next.
+// A next record of another folder (a build stopped before its swap) goes.
+void settle_records(const std::filesystem::path& record_file, std::uint64_t device, std::uint64_t inode);
+void adopt_next_record(const std::filesystem::path& record_file);
 // nullopt when missing, unreadable, cut short or of another format.
 std::optional<BuildRecord> read_record(const std::filesystem::path& path, RecordPart part = RecordPart::whole);
 // Atomic (temporary file + rename); failures are ignored: the next build is then a full one.
@@ -106,7 +117,22 @@ private:
 void write_record_text(const std::filesystem::path& path, const BuildRecord& head,
                        const std::vector<std::string_view>& body_parts);
 
-// Device and inode of a folder, or zeros when it does not exist.
-std::pair<std::uint64_t, std::uint64_t> folder_identity(const std::filesystem::path& folder);
+// Lines of a record's body as write_record writes them, for a build that
+// writes its record from the text of the last one.
+std::string file_line(std::string_view owner, const write::FileState& state, std::string_view path);
+std::string tree_lines(const write::PublishedTree& tree);  // its touched and stray lines
+
+// The record of an older shnor (format 5, before the output folder had a
+// marker) names the folder `out_dir` by its device and inode: that folder is
+// one shnor built, and may be built into without --force.
+bool written_by_older_shnor(const std::filesystem::path& record_file, const std::filesystem::path& out_dir);
+
+// The output part of a record's body: every file with its state, the files
+// touched and the user's files (the rest of `tree` is in the head).
+void read_output_part(std::string_view body, std::map<std::string, write::FileState>& files,
+                      write::PublishedTree& tree);
+// The files of a record's body, with their sizes and mtimes, in path order:
+// views into `body`.
+std::vector<write::WrittenFile> written_files(std::string_view body);
 
 }  // namespace shnor::pipeline

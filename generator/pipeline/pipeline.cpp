@@ -380,11 +380,9 @@ std::map<std::string, write::OutputFile> files_after_pages(const model::Site& si
 
 void write_district_build(const model::Site& site, const BuildOptions& options, const view::BuildContext& context,
                           const view::Data& sources, const RenderPlan& plan, BuildRecord& record,
-                          BuildReport& report) {
+                          BuildReport& report, write::OutputTree& tree) {
     render::Templates templates(layout_folders(options));
     templates.compile_all();
-    write::OutputTree tree = plan.previous ? write::OutputTree(options.out_dir, plan.previous->files, true)
-                                           : write::OutputTree(options.out_dir, {}, false);
     auto tasks = render_district_build(site, context, sources, templates, plan, tree);
     stage_clock().lap("pages");
     std::vector<std::string> page_paths;
@@ -401,16 +399,18 @@ void write_district_build(const model::Site& site, const BuildOptions& options, 
     auto files = files_after_pages(site, options, context, page_paths);
     for (const auto& [path, file] : files) put_file(tree, file);
     stage_clock().lap("other files");
-    report.files = tree.hashes().size();
+    report.files = tree.files().size();
     auto summary = tree.commit();
     stage_clock().lap("commit");
-    record.files = tree.take_hashes();
+    record.files = tree.take_files();
+    record.tree = tree.published();
     report.written_files = summary.written;
     report.removed_files = summary.removed;
 }
 
 void write_school_build(const model::Site& site, const BuildOptions& options, const view::BuildContext& context,
-                        const view::Data& sources, const std::string& district_base_url, BuildReport& report) {
+                        const view::Data& sources, const std::string& district_base_url, BuildReport& report,
+                        write::OutputTree& tree, BuildRecord& record) {
     render::Templates templates(layout_folders(options));
     std::vector<write::OutputFile> files;
     std::vector<std::string> page_paths;
@@ -431,9 +431,10 @@ void write_school_build(const model::Site& site, const BuildOptions& options, co
     }
     files = relocate_to_school(std::move(files), {options.school, with_trailing_slash(district_base_url)});
     report.files = files.size();
-    write::OutputTree tree(options.out_dir, {}, false);
     for (const auto& file : files) put_file(tree, file);
     auto summary = tree.commit();
+    record.files = tree.take_files();
+    record.tree = tree.published();
     report.written_files = summary.written;
     report.removed_files = summary.removed;
 }
@@ -546,9 +547,59 @@ cache::Hash128 global_hash(const model::Site& site, const BuildOptions& options,
     return hasher.finish();
 }
 
-bool usable(const BuildRecord& record, const std::string& key, const BuildOptions& options) {
-    auto [device, inode] = folder_identity(options.out_dir);
-    return record.key == key && inode != 0 && record.out_device == device && record.out_inode == inode;
+// The record was written for the output folder as it is: the folder is
+// shnor's (its marker) and the very one the record's build swapped in.
+bool describes(const BuildRecord& record, const write::OutputFolder& folder) {
+    return folder.exists() && folder.has_marker() && record.tree.device == folder.device() &&
+           record.tree.inode == folder.inode();
+}
+
+// What the record tells the output tree. Its files are moved out.
+write::OutputTree::Previous tree_previous(BuildRecord* record, const BuildOptions& options,
+                                          std::vector<std::string> altered) {
+    write::OutputTree::Previous previous;
+    if (!record) return previous;
+    previous.files = std::move(record->files);
+    previous.tree = record->tree;
+    previous.known = true;
+    previous.trust_hashes = !options.full;
+    previous.altered = std::move(altered);
+    return previous;
+}
+
+// --out must be a folder of its own (output_folder.hpp); the lock is held
+// until the returned folder goes.
+std::optional<write::OutputFolder> open_output_folder(const BuildOptions& options, BuildReport& report) {
+    write::FolderOptions folder_options;
+    // A site the previous version of shnor built has no marker yet; its
+    // record in the cache shows it is shnor's all the same.
+    folder_options.force =
+        options.force || written_by_older_shnor(record_path(cache_dir_of(options), options.out_dir), options.out_dir);
+    folder_options.lock_wait = options.lock_wait;
+    auto& guarded = folder_options.guarded;
+    guarded.push_back({options.content_dir, "папка материалов (--content)", false});
+    guarded.push_back({options.builtin_layouts, "встроенные шаблоны shnor", false});
+    guarded.push_back({options.builtin_assets, "встроенное оформление shnor", false});
+    guarded.push_back({cache_dir_of(options), "папка кэша (--cache)", false});
+    std::error_code error;
+    fs::path current = fs::current_path(error);
+    if (!error) guarded.push_back({current, "текущая папка, в которой запущен shnor", true});
+    try {
+        return write::OutputFolder::open(options.out_dir, folder_options);
+    } catch (const write::FolderRefused& refused) {
+        report.diagnostics.error(options.out_dir.string(), 0, "", refused.what());
+        (refused.busy() ? report.busy : report.refused) = true;
+        return std::nullopt;
+    }
+}
+
+// Writes the record as next, swaps the new site in, and makes the record the
+// current one: a build stopped anywhere leaves a record that describes the
+// folder as it is (settle_records).
+void publish(write::OutputTree& tree, const fs::path& record_file, const BuildRecord& record) {
+    write_record(next_record_path(record_file), record);
+    tree.publish();
+    adopt_next_record(record_file);
 }
 
 // The site as it is loaded, fetched, merged and derived, ready to render.
@@ -656,12 +707,16 @@ std::optional<std::map<std::string, std::vector<std::string>>> schools_changed_a
 // by the peer parts the previous build left.
 struct SectionBuild {
     const BuildOptions& options;
+    write::OutputFolder& folder;
     BuildRecord& previous;  // its files move into the new output tree
     const std::vector<cache::FileStamp>& stamps;
     std::int64_t started_ns;
     const std::string& key;
     const fs::path& record_file;
     const std::map<std::string, std::vector<std::string>>& changed;  // slug → changed files
+    // Output files changed or removed by someone else since: they must all
+    // be rendered again by this build, and are never trusted.
+    const std::vector<std::string>& altered;
     bool previous_spent = false;  // `previous` gave its files away: a later build must not use it
     // Changed schools whose change reaches past their section (their
     // roadmaps' statuses, dates, reports…) but not into their district part:
@@ -853,14 +908,16 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
         for (const auto& path : files_with_school_spans()) {
             auto found = build.previous.files.find(path);
             if (found == build.previous.files.end()) return false;
-            patched_hashes.insert(*found);
+            patched_hashes.emplace(path, found->second.hash);
             rendered_again.insert(path);
         }
+    for (const auto& path : build.altered)
+        if (!rendered_again.count(path)) return false;
     try {
         build.previous_spent = true;
-        write::OutputTree tree(build.options.out_dir, std::move(build.previous.files), true);
+        write::OutputTree tree(build.folder, tree_previous(&build.previous, build.options, build.altered));
+        stage_clock().lap("spare");
         render_changed_sections(build, *prepared, rendered_again, patched_hashes, tree);
-        remove_record(build.record_file);
         auto summary = tree.commit();
         stage_clock().lap("commit");
         BuildRecord& record = build.previous;  // the same but for the changed schools
@@ -869,8 +926,9 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
         for (const auto& [slug, files] : build.changed) record.schools[slug] = store.content_hash(slug);
         for (const auto& school : prepared->site.schools)
             if (build.patched_schools.count(school.slug)) record.school_external[school.slug] = external_hash(school);
-        record.files = tree.take_hashes();
-        write_record(build.record_file, record);
+        record.files = tree.take_files();
+        record.tree = tree.published();
+        publish(tree, build.record_file, record);
         stage_clock().lap("record");
         attempt.written_files = summary.written;
         attempt.removed_files = summary.removed;
@@ -901,13 +959,13 @@ using record_fields::number;
 
 class FragmentBuild {
 public:
-    FragmentBuild(const BuildOptions& options, const fs::path& record_file, std::int64_t started_ns)
-        : options_(options), record_file_(record_file), started_ns_(started_ns) {}
+    FragmentBuild(const BuildOptions& options, write::OutputFolder& folder, const fs::path& record_file,
+                  std::int64_t started_ns)
+        : options_(options), folder_(folder), record_file_(record_file), started_ns_(started_ns) {}
 
     // False (and nothing written) when the change is not one it can make.
-    bool run(std::vector<cache::FileStamp>& stamps, BuildReport& report) {
-        auto text = RecordText::open(record_file_);
-        if (!text || !scan(*text, stamps)) return false;
+    bool run(const RecordText& text, std::vector<cache::FileStamp>& stamps, BuildReport& report) {
+        if (!scan(text, stamps)) return false;
         stage_clock().lap("record text");
         cache::SchoolStore store(school_store_folder(options_), options_.content_dir, stamps);
         model::Diagnostics diagnostics;
@@ -916,20 +974,38 @@ public:
         report.diagnostics = std::move(diagnostics);
         write::CommitSummary summary;
         try {
-            write::OutputTree tree(options_.out_dir, previous_hashes(), true);
-            for (const auto& patch : patches_) tree.put(patch.path, patch.bytes);
-            remove_record(record_file_);  // a build stopped half-way must not leave a record that no longer holds
+            write::OutputTree::Previous previous;
+            read_output_part(text.body(), previous.files, previous.tree);
+            const write::PublishedTree& recorded = text.head().tree;
+            previous.tree.device = recorded.device;
+            previous.tree.inode = recorded.inode;
+            previous.tree.spare_inode = recorded.spare_inode;
+            previous.tree.changes_since_ns = recorded.changes_since_ns;
+            previous.known = previous.trust_hashes = true;
+            stage_clock().lap("output part");
+            write::OutputTree tree(folder_, std::move(previous));
+            stage_clock().lap("spare");
+            std::set<std::string_view> patched;
+            for (const auto& patch : patches_) {
+                tree.put(patch.path, patch.bytes);
+                patched.insert(patch.path);
+            }
+            tree.keep_where([&](const std::string& path) { return !patched.count(path); });
             summary = tree.commit();
-            for (auto& patch : patches_) patch.after = tree.hashes().at(patch.path);
+            stage_clock().lap("commit");
+            for (auto& patch : patches_) patch.after = tree.files().at(patch.path);
+            write_record(text, stamps, tree.published());
+            stage_clock().lap("record");
+            tree.publish();
+            adopt_next_record(record_file_);
         } catch (const std::exception& failure) {
             report.diagnostics.error(options_.out_dir.string(), 0, "", failure.what());
             return true;
         }
-        write_record(*text, stamps);
-        stage_clock().lap("commit");
+        stage_clock().lap("publish");
         report.written = true;
-        report.files = text->head().output_files;
-        report.pages = text->head().html_files;
+        report.files = text.head().output_files;
+        report.pages = text.head().html_files;
         report.written_files = summary.written;
         report.schools_rendered = changed_.size();
         for (const auto& [slug, files] : changed_) report.sections_only.emplace_back(slug);
@@ -941,7 +1017,8 @@ private:
     struct Patch {
         std::string path;
         std::string slug;
-        write::ContentHash before, after;
+        write::ContentHash before;
+        write::FileState after;
         std::vector<FragmentSpan> spans;  // as recorded, then as written
         std::string bytes;
     };
@@ -984,6 +1061,8 @@ private:
                 spans[line].push_back(std::move(span));
             } else if (tag == "file") {
                 std::string_view owner = next_word(line), hash = next_word(line);
+                next_word(line);  // size
+                next_word(line);  // mtime
                 auto found = spans.find(line);
                 if (!changed_.count(owner) || found == spans.end()) return;
                 Patch patch{std::string(line), std::string(owner), {}, {}, found->second, {}};
@@ -1031,7 +1110,7 @@ private:
     bool patch_pages() {
         render::Templates templates(layout_folders(options_));
         for (auto& patch : patches_) {
-            auto file = write::map_if_unchanged(options_.out_dir / patch.path, patch.before);
+            auto file = write::map_if_unchanged(folder_.path() / patch.path, patch.before);
             if (!file) return false;
             std::string_view before = file->bytes();
             std::sort(patch.spans.begin(), patch.spans.end(),
@@ -1055,15 +1134,11 @@ private:
         return true;
     }
 
-    std::map<std::string, write::ContentHash> previous_hashes() const {
-        std::map<std::string, write::ContentHash> hashes;
-        for (const auto& patch : patches_) hashes[patch.path] = patch.before;
-        return hashes;
-    }
-
-    // The record again: new input lines, the changed schools' content
-    // hashes, the patched files' hashes and fragments; every other line as it was.
-    void write_record(const RecordText& text, std::vector<cache::FileStamp>& stamps) {
+    // The record again, as next: new input lines, the changed schools'
+    // content hashes, the patched files' states and fragments, the new
+    // output tree; every other line as it was.
+    void write_record(const RecordText& text, std::vector<cache::FileStamp>& stamps,
+                      const write::PublishedTree& published) {
         std::map<std::string_view, const Patch*> patched;
         for (const auto& patch : patches_) patched[patch.path] = &patch;
         std::deque<std::string> lines;  // new text, pointed to by `parts`
@@ -1087,8 +1162,10 @@ private:
             std::string_view line = whole;
             std::string_view tag = next_word(line);
             std::optional<std::string> replacement;
-            if (tag == "input") {
+            if (tag == "input" || tag == "touched" || tag == "stray") {
                 replacement = "";
+            } else if (tag == "end") {
+                replacement = tree_lines(published) + "end\n";
             } else if (tag == "school" && changed_.count(next_word(line))) {
                 std::string_view slug = whole.substr(7, whole.find(' ', 7) - 7);
                 replacement = "school " + std::string(slug) + " " + content_hashes_.at(std::string(slug)).hex() + "\n";
@@ -1104,10 +1181,9 @@ private:
                 }
             } else if (tag == "file") {
                 std::string_view owner = next_word(line);
-                next_word(line);
+                for (int field = 0; field < 3; ++field) next_word(line);  // hash, size, mtime
                 if (auto found = patched.find(line); found != patched.end())
-                    replacement = "file " + std::string(owner) + " " + found->second->after.hex() + " " +
-                                  found->second->path + "\n";
+                    replacement = file_line(owner, found->second->after, found->second->path);
             }
             if (!replacement) {
                 if (!run_size) run_start = whole.data();
@@ -1121,10 +1197,12 @@ private:
         BuildRecord head = text.head();
         head.written_ns = started_ns_;
         head.inputs = std::move(stamps);
-        write_record_text(record_file_, head, parts);
+        head.tree = published;
+        write_record_text(next_record_path(record_file_), head, parts);
     }
 
     const BuildOptions& options_;
+    write::OutputFolder& folder_;
     const fs::path& record_file_;
     std::int64_t started_ns_;
     std::map<std::string, std::vector<std::string>, std::less<>> changed_;  // slug → changed files
@@ -1134,12 +1212,42 @@ private:
     std::vector<Patch> patches_;
 };
 
+// The record of the folder, when it describes the folder as it is, and of
+// its files those someone else changed or removed since.
+struct FolderRecord {
+    std::optional<BuildRecord> record;
+    std::vector<std::string> altered;
+};
+
+FolderRecord whole_record_of(const fs::path& record_file, const write::OutputFolder& folder) {
+    FolderRecord found{read_record(record_file), {}};
+    if (found.record && !describes(*found.record, folder)) found.record.reset();
+    if (found.record) {
+        std::vector<write::WrittenFile> files;
+        files.reserve(found.record->files.size());
+        for (const auto& [path, state] : found.record->files) files.push_back({path, state.size, state.mtime_ns});
+        found.altered = folder.altered(files);
+    }
+    return found;
+}
+
 void build_school_site(const BuildOptions& options, BuildReport& report) {
+    auto folder = open_output_folder(options, report);
+    if (!folder) return;
     auto prepared = prepare_site(options, {}, report);
     if (!prepared) return;
     try {
+        fs::path record_file = record_path(cache_dir_of(options), options.out_dir);
+        settle_records(record_file, folder->device(), folder->inode());
+        auto [previous, altered] = whole_record_of(record_file, *folder);
+        report.repaired = altered;
+        write::OutputTree tree(*folder, tree_previous(previous ? &*previous : nullptr, options, std::move(altered)));
+        BuildRecord record;  // only the output: a school build reuses nothing else
+        record.key = "school " + options.school + " " + build_key(options);
+        record.written_ns = now_ns();
         write_school_build(prepared->site, options, context_of(options, prepared->site), prepared->sources,
-                           prepared->district_base_url, report);
+                           prepared->district_base_url, report, tree, record);
+        publish(tree, record_file, record);
         report.written = true;
     } catch (const std::exception& failure) {
         report.diagnostics.error(options.out_dir.string(), 0, "", failure.what());
@@ -1148,36 +1256,58 @@ void build_school_site(const BuildOptions& options, BuildReport& report) {
 
 void build_district_site(const BuildOptions& options, BuildReport& report) {
     std::int64_t started_ns = now_ns();
+    auto folder = open_output_folder(options, report);
+    if (!folder) return;
     fs::path cache_dir = cache_dir_of(options);
     fs::path record_file = record_path(cache_dir, options.out_dir);
+    settle_records(record_file, folder->device(), folder->inode());
     std::string key = build_key(options);
     auto stamps = input_stamps(options);
-    std::optional<BuildRecord> previous = options.full ? std::nullopt : read_record(record_file, RecordPart::head);
-    if (previous && !usable(*previous, key, options)) previous.reset();
+    std::optional<BuildRecord> previous = read_record(record_file, RecordPart::head);
+    if (previous && !describes(*previous, *folder)) previous.reset();
+    // The files the last build wrote must still be as it left them; a file
+    // changed or removed since is written again, whatever changed.
+    std::optional<RecordText> text;
+    if (previous) {
+        if (auto opened = RecordText::open(record_file)) text.emplace(std::move(*opened));
+    }
     stage_clock().lap("stamps");
-    if (previous && !previous->volatile_sources && previous->inputs_fingerprint == cache::fingerprint(stamps) && !is_racy(stamps, previous->written_ns)) {
+    std::vector<std::string> altered;
+    if (text) altered = folder->altered(written_files(text->body()));
+    bool reusable = text && !options.full && previous->key == key && !previous->volatile_sources;
+    stage_clock().lap("output checked");
+    if (reusable && altered.empty() && previous->inputs_fingerprint == cache::fingerprint(stamps) &&
+        !is_racy(stamps, previous->written_ns)) {
         report.unchanged = true;
         report.written = true;
         report.files = previous->output_files;
         report.pages = previous->html_files;
         return;
     }
-    if (previous && !previous->volatile_sources && FragmentBuild(options, record_file, started_ns).run(stamps, report))
+    if (reusable && altered.empty() && FragmentBuild(options, *folder, record_file, started_ns).run(*text, stamps, report))
         return;
+    text.reset();
     // The build goes on: it needs the files and schools of the previous one.
     if (previous) previous = read_record(record_file);
-    if (previous && !usable(*previous, key, options)) previous.reset();
+    if (previous && !describes(*previous, *folder)) previous.reset();
     stage_clock().lap("record");
 
-    if (previous && !previous->volatile_sources) {
+    if (previous && reusable) {
         auto changed = schools_changed_alone(*previous, stamps);
         stage_clock().lap("what changed");
         if (changed) {
-            SectionBuild section{options, *previous, stamps, started_ns, key, record_file, *changed, false, {}};
-            if (build_sections_only(section, report)) return;
-            if (section.previous_spent) previous.reset();
+            SectionBuild section{options, *folder, *previous, stamps,  started_ns, key,
+                                 record_file, *changed, altered, false,  {}};
+            if (build_sections_only(section, report)) {
+                report.repaired = altered;
+                return;
+            }
+            // It gave its files to its output tree, and changed other parts.
+            if (section.previous_spent) previous = read_record(record_file);
+            if (previous && !describes(*previous, *folder)) previous.reset();
         }
     }
+    report.repaired = altered;
 
     cache::SchoolStore store(school_store_folder(options), options.content_dir, stamps);
     auto prepared = prepare_site(options, [&store](const std::string& slug) { return store.load(slug); }, report);
@@ -1190,9 +1320,17 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     record.volatile_sources = has_volatile_sources(site, options);
     record.inputs = stamps;
     record.global = global_hash(site, options, key, stamps, prepared->shared);
+    // The previous build's pages are reused only for the same key; its list
+    // of files (what may be removed) holds for any build into the folder.
+    bool render_reuse = previous && !options.full && previous->key == key;
     RenderPlan plan;
-    plan.previous = previous ? &*previous : nullptr;
-    if (previous) plan.previous_files_of = files_by_owner(*previous);
+    plan.previous = render_reuse ? &*previous : nullptr;
+    if (render_reuse) plan.previous_files_of = files_by_owner(*previous);
+    std::set<std::string_view> repaired_owners;  // schools with a file changed by someone else
+    if (render_reuse)
+        for (const auto& path : altered)
+            if (auto owner = previous->file_owner.find(path); owner != previous->file_owner.end())
+                repaired_owners.insert(owner->second);
     std::vector<cache::Hash128> external(site.schools.size()), district(site.schools.size());
     parallel::for_each_index(site.schools.size(), [&](std::size_t index) {
         external[index] = external_hash(site.schools[index]);
@@ -1204,19 +1342,18 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         record.schools[school.slug] = hash;
         record.school_external[school.slug] = external[index];
         record.school_district[school.slug] = district[index];
-        bool same = previous && previous->global == record.global && previous->schools.count(school.slug) &&
-                    previous->schools.at(school.slug) == hash;
+        bool same = render_reuse && previous->global == record.global && previous->schools.count(school.slug) &&
+                    previous->schools.at(school.slug) == hash && !repaired_owners.count(school.slug);
         plan.render_school.push_back(!same);
     }
     stage_clock().lap("plan");
     try {
-        remove_record(record_file);  // a build stopped half-way must not leave a record that no longer holds
-        write_district_build(site, options, context_of(options, site), prepared->sources, plan, record, report);
-        auto [device, inode] = folder_identity(options.out_dir);
-        record.out_device = device;
-        record.out_inode = inode;
+        write::OutputTree tree(*folder, tree_previous(previous ? &*previous : nullptr, options, altered));
+        stage_clock().lap("spare");
+        write_district_build(site, options, context_of(options, site), prepared->sources, plan, record, report, tree);
         write_peer_parts(peers_path(record_file), record.global, site.schools);
-        write_record(record_file, record);
+        publish(tree, record_file, record);
+        stage_clock().lap("publish");
         report.written = true;
         report.schools_rendered = static_cast<std::size_t>(std::count(plan.render_school.begin(), plan.render_school.end(), true));
         report.schools_reused = store.reused();

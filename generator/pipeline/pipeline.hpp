@@ -5,6 +5,7 @@
 #include "pipeline/sources.hpp"
 #include "model/diagnostics.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -25,6 +26,11 @@ struct BuildOptions {
     std::string base_url;          // empty: the base_url of site.yaml
     std::string school;            // a slug: only that school's section, as a self-contained folder
     bool full = false;             // ignore the record of the previous build: render everything
+    // Build into a non-empty folder that has no shnor marker (a site built by
+    // an older shnor): files shnor did not write stay all the same.
+    bool force = false;
+    // How long to wait for another build of the same output folder.
+    std::chrono::milliseconds lock_wait{5000};
     SourceOptions sources;         // cache folder, offline
     std::filesystem::path builtin_layouts = builtin_layouts_dir();
     std::filesystem::path builtin_assets = builtin_assets_dir();
@@ -33,6 +39,11 @@ struct BuildOptions {
 struct BuildReport {
     model::Diagnostics diagnostics;
     bool written = false;  // false when errors stopped the build before writing
+    bool refused = false;  // --out is not a folder shnor may build into (a diagnostic says why)
+    bool busy = false;     // another build held the output folder
+    // Files the last build wrote that were changed or removed since by
+    // someone else, so written again.
+    std::vector<std::string> repaired;
     std::size_t pages = 0;
     std::size_t files = 0;
     std::size_t written_files = 0;  // new or changed: the rest were left untouched

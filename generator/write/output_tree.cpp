@@ -1,19 +1,27 @@
 #include "write/output_tree.hpp"
 
+#include "parallel/parallel.hpp"
 #include "write/atomic_file.hpp"
+#include "write/tree_sync.hpp"
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <set>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
+#include <unordered_set>
 #include <utility>
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,9 +57,10 @@ ContentHash hash_of(std::string_view bytes) {
 
 namespace {
 
-// A relative '/'-separated path that stays inside the output root.
+// A relative '/'-separated path that stays inside the output root, and is
+// not the marker.
 void require_inside_root(const std::string& path) {
-    bool bad = path.empty() || path.front() == '/' || path.find('\\') != std::string::npos;
+    bool bad = path.empty() || path.front() == '/' || path.find('\\') != std::string::npos || path == kMarkerName;
     std::size_t start = 0;
     while (!bad && start <= path.size()) {
         std::size_t end = path.find('/', start);
@@ -63,52 +72,85 @@ void require_inside_root(const std::string& path) {
     if (bad) throw std::runtime_error("Недопустимый путь выходного файла (должен быть внутри папки сайта): «" + path + "»");
 }
 
-[[noreturn]] void fail(const std::string& what, const fs::path& path) {
-    throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+    throw std::runtime_error(what + " «" + path + "»: " + std::strerror(errno));
 }
 
-// The folder is made by OutputTree::make_folders() beforehand; a folder
-// removed behind its back is made again here.
-int open_for_writing(const fs::path& target) {
-    int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == ENOENT) {
-        std::error_code error;
-        fs::create_directories(target.parent_path(), error);
-        fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+std::int64_t mtime_ns_of(const struct stat& info) {
+    return static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+}
+
+// Creates `path` under `root` for writing. What is there already (in the
+// spare, mostly a hard link of the published file) is unlinked first, never
+// written through.
+int create_fresh(int root, const std::string& path) {
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        int fd = ::openat(root, path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0) return fd;
+        if (errno == EEXIST) sync::remove_entry(root, path);
+        else if (errno == ENOENT || errno == ENOTDIR) sync::make_parents(root, path);
+        else break;
     }
-    if (fd < 0) fail("Не удалось создать файл", target);
-    return fd;
+    fail("Не удалось создать файл", path);
+}
+
+// `from` (under `root`) takes the name `to`, replacing a file or a folder there.
+void rename_into_place(int root, const std::string& from, const std::string& to) {
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        if (::renameat(root, from.c_str(), root, to.c_str()) == 0) return;
+        if (errno == ENOENT || errno == ENOTDIR) sync::make_parents(root, to);
+        else if (errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) sync::remove_entry(root, to);
+        else break;
+    }
+    fail("Не удалось записать файл", to);
 }
 
 // The caller closes `fd`, also when this throws.
-void write_all(int fd, std::string_view bytes, const fs::path& target) {
-    if (!write_in_slices(fd, bytes)) fail("Не удалось записать файл", target);
+void write_all(int fd, std::string_view bytes, const std::string& path) {
+    if (!write_in_slices(fd, bytes)) fail("Не удалось записать файл", path);
 }
 
-void write_file(const fs::path& target, std::string_view bytes) {
-    int fd = open_for_writing(target);
-    try {
-        write_all(fd, bytes, target);
-    } catch (...) {
-        ::close(fd);
-        throw;
+bool read_at(int root, const std::string& path, std::string& bytes) {
+    int fd = ::openat(root, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    struct stat info {};
+    bool ok = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode);
+    if (ok) {
+        bytes.resize(static_cast<std::size_t>(info.st_size));
+        std::size_t done = 0;
+        while (ok && done < bytes.size()) {
+            ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+            if (got < 0 && errno == EINTR) continue;
+            ok = got > 0;
+            if (ok) done += static_cast<std::size_t>(got);
+        }
+        char extra;
+        ok = ok && ::read(fd, &extra, 1) == 0;
     }
-    if (::close(fd) != 0) fail("Не удалось записать файл", target);
+    ::close(fd);
+    return ok;
 }
 
 // Byte comparison of two files, a chunk at a time.
-bool same_bytes(const fs::path& one, const fs::path& other) {
-    std::error_code error, other_error;
-    if (fs::file_size(one, error) != fs::file_size(other, other_error) || error || other_error) return false;
-    std::ifstream a(one, std::ios::binary), b(other, std::ios::binary);
-    if (!a || !b) return false;
+bool same_bytes(int one_root, const std::string& one, int other_root, const std::string& other) {
+    int a = ::openat(one_root, one.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int b = ::openat(other_root, other.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat info_a {}, info_b {};
+    bool same = a >= 0 && b >= 0 && ::fstat(a, &info_a) == 0 && ::fstat(b, &info_b) == 0 &&
+                S_ISREG(info_b.st_mode) && info_a.st_size == info_b.st_size;
     std::string chunk_a(1 << 16, '\0'), chunk_b(1 << 16, '\0');
-    while (a && b) {
-        a.read(chunk_a.data(), static_cast<std::streamsize>(chunk_a.size()));
-        b.read(chunk_b.data(), static_cast<std::streamsize>(chunk_b.size()));
-        if (a.gcount() != b.gcount() || std::memcmp(chunk_a.data(), chunk_b.data(), a.gcount()) != 0) return false;
+    while (same) {
+        ssize_t got_a = ::read(a, chunk_a.data(), chunk_a.size());
+        ssize_t got_b = got_a > 0 ? ::read(b, chunk_b.data(), static_cast<std::size_t>(got_a)) : 0;
+        if (got_a <= 0) {
+            same = got_a == 0;
+            break;
+        }
+        same = got_b == got_a && std::memcmp(chunk_a.data(), chunk_b.data(), static_cast<std::size_t>(got_a)) == 0;
     }
-    return a.eof() && b.eof();
+    if (a >= 0) ::close(a);
+    if (b >= 0) ::close(b);
+    return same;
 }
 
 bool read_file(const fs::path& path, std::string& bytes) {
@@ -120,123 +162,237 @@ bool read_file(const fs::path& path, std::string& bytes) {
     return true;
 }
 
-fs::path normalized(const fs::path& out_dir) {
-    fs::path path = fs::absolute(out_dir).lexically_normal();
-    if (path.filename().empty()) path = path.parent_path();  // "site/" → "site"
-    if (path.filename().empty() || path == path.root_path())
-        throw std::runtime_error("Недопустимая папка сайта: " + out_dir.string());
-    return path;
+bool is_marker(std::string_view name) { return name == kMarkerName; }
+
+// Taken when the new version is complete, just before the swap: a folder of
+// the site with a later mtime was changed by someone else. File systems
+// stamp with the coarse clock (so does this: nothing of the build's is
+// later), and a second is left for the clock being set back a little; a
+// folder the build changed in that second is compared once more, needlessly.
+std::int64_t changes_since_ns() {
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    return (static_cast<std::int64_t>(now.tv_sec) - 1) * 1'000'000'000 + now.tv_nsec;
 }
 
-void remove_quietly(const fs::path& folder) {
-    std::error_code ignored;
-    fs::remove_all(folder, ignored);
-}
-
-// Removes the folders a removed file leaves empty, up to the root.
-void remove_empty_parents(const fs::path& root, fs::path folder) {
-    std::error_code error;
-    while (folder != root && folder.native().size() > root.native().size() && fs::is_empty(folder, error) && !error) {
-        if (!fs::remove(folder, error) || error) return;
-        folder = folder.parent_path();
+// Every folder that holds a file of `files`, with "" for the root; views
+// into the keys.
+template <class Map>
+std::unordered_set<std::string_view> folders_of(const Map& files) {
+    std::unordered_set<std::string_view> folders{std::string_view()};
+    for (const auto& [path, state] : files) {
+        std::string_view folder = path;
+        for (auto slash = folder.rfind('/'); slash != std::string_view::npos; slash = folder.rfind('/')) {
+            folder = folder.substr(0, slash);
+            if (!folders.insert(folder).second) break;  // and its parents with it
+        }
     }
+    return folders;
+}
+
+void touch_flag(const fs::path& flag) {
+    int fd = ::open(flag.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) fail("Не удалось создать файл", flag.string());
+    ::close(fd);
 }
 
 }  // namespace
 
-OutputTree::OutputTree(fs::path out_dir, std::map<std::string, ContentHash> previous, bool previous_known)
-    : out_dir_(normalized(out_dir)),
-      fresh_(!fs::exists(fs::symlink_status(out_dir_))),
-      previous_(std::move(previous)),
-      previous_known_(previous_known && !fresh_) {
-    std::string staging_name = ".";  // built in steps: g++ 12 warns falsely (-Wrestrict) on "." + a + b
-    staging_name += out_dir_.filename().string();
-    staging_name += ".new-" + std::to_string(::getpid());
-    staging_ = out_dir_.parent_path() / staging_name;
-    fs::create_directories(out_dir_.parent_path());
-    remove_quietly(staging_);  // left over from an interrupted build with the same pid
-    fs::create_directory(staging_);
+OutputTree::OutputTree(OutputFolder& folder, Previous previous) : folder_(folder), previous_(std::move(previous)) {
+    if (!previous_.known) previous_ = Previous{};
+    altered_.insert(previous_.altered.begin(), previous_.altered.end());
+    try {
+        prepare_spare();
+    } catch (...) {
+        if (out_fd_ >= 0) ::close(out_fd_);
+        if (spare_fd_ >= 0) ::close(spare_fd_);
+        throw;  // the unfinished flag stays: the next build compares the spare whole
+    }
+}
+
+// The spare becomes the output folder as it is now: by the files the last
+// build touched and the folders changed since, when its record describes both
+// folders, otherwise by comparing them whole.
+void OutputTree::prepare_spare() {
+    const fs::path& spare = folder_.spare_path();
+    if (folder_.exists()) {
+        out_fd_ = ::open(folder_.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (out_fd_ < 0) fail("Не удалось открыть папку", folder_.path().string());
+    }
+    bool clean = previous_.known && folder_.spare_inode() != 0 && folder_.spare_inode() == previous_.tree.spare_inode &&
+                 !folder_.spare_unfinished();
+    touch_flag(folder_.unfinished_path());
+    // No site, but a spare: a first build that did not finish, or a site
+    // removed by hand. Removing tens of thousands of folders costs far more
+    // than writing every file again over them and pruning the rest (commit()).
+    prune_spare_ = folder_.spare_inode() != 0 && out_fd_ < 0;
+    bool made = false;
+    if (folder_.spare_inode() == 0) {
+        if (::mkdir(spare.c_str(), 0755) != 0) fail("Не удалось создать папку", spare.string());
+        made = true;
+    }
+    spare_fd_ = ::open(spare.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (spare_fd_ < 0) fail("Не удалось открыть папку", spare.string());
+    struct stat out_info {};
+    if (out_fd_ >= 0 && ::fstat(out_fd_, &out_info) == 0) ::fchmod(spare_fd_, out_info.st_mode & 07777);
+    // The marker: the output's own (a hard link: the same file in every
+    // version, never rewritten), or a new one.
+    const std::string marker_name(kMarkerName);
+    struct stat marker {}, out_marker {};
+    bool out_has_marker = out_fd_ >= 0 && ::fstatat(out_fd_, marker_name.c_str(), &out_marker, AT_SYMLINK_NOFOLLOW) == 0 &&
+                          S_ISREG(out_marker.st_mode);
+    bool spare_has_marker = ::fstatat(spare_fd_, marker_name.c_str(), &marker, AT_SYMLINK_NOFOLLOW) == 0;
+    if (out_has_marker && (!spare_has_marker || marker.st_ino != out_marker.st_ino)) {
+        sync::link_or_copy(out_fd_, marker_name, spare_fd_, marker_name);
+    } else if (!spare_has_marker) {
+        int fd = create_fresh(spare_fd_, marker_name);
+        bool ok = write_in_slices(fd, kMarkerText);
+        if (::close(fd) != 0 || !ok) fail("Не удалось записать файл", marker_name);
+    }
+    if (out_fd_ < 0) return;
+    if (clean && !made) bring_spare_up_to_date();
+    else sync::mirror(out_fd_, spare_fd_, "", is_marker, &seen_);
+}
+
+void OutputTree::bring_spare_up_to_date() {
+    for (const auto& path : previous_.tree.touched) sync::resync(out_fd_, spare_fd_, path);
+    // The user's own files: their folders are compared whole each time.
+    for (const auto& path : previous_.tree.strays) {
+        seen_.push_back(path);
+        sync::resync(out_fd_, spare_fd_, path);
+    }
+    // Folders changed since the last build's swap: someone else added,
+    // removed or replaced something there. One stat per folder.
+    auto watched_set = folders_of(previous_.files);
+    for (const auto& path : previous_.tree.strays)  // the folders holding the user's files
+        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+            watched_set.insert(std::string_view(path).substr(0, slash));
+    std::vector<std::string_view> watched(watched_set.begin(), watched_set.end());
+    constexpr std::size_t kSlice = 2048;
+    std::size_t slices = (watched.size() + kSlice - 1) / kSlice;
+    std::vector<std::vector<std::string>> changed_parts(slices);
+    parallel::for_each_index(slices, [&](std::size_t slice) {
+        std::string path;
+        for (std::size_t i = slice * kSlice; i < std::min(watched.size(), (slice + 1) * kSlice); ++i) {
+            path.assign(watched[i]);
+            struct stat info {};
+            if (::fstatat(out_fd_, path.empty() ? "." : path.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISDIR(info.st_mode) && mtime_ns_of(info) >= previous_.tree.changes_since_ns)
+                changed_parts[slice].push_back(path);
+        }
+    });
+    std::vector<std::string> changed;
+    for (auto& part : changed_parts) std::move(part.begin(), part.end(), std::back_inserter(changed));
+    std::sort(changed.begin(), changed.end());
+    for (const auto& folder : changed) sync::mirror_listing(out_fd_, spare_fd_, folder, is_marker, &seen_);
 }
 
 OutputTree::~OutputTree() {
-    if (!committed_) remove_quietly(staging_);
+    if (!published_done_) undo();
+    if (out_fd_ >= 0) ::close(out_fd_);
+    if (spare_fd_ >= 0) ::close(spare_fd_);
 }
 
-fs::path OutputTree::staged_path(const std::string& path) const { return staging_ / fs::path(path); }
-
-bool OutputTree::unchanged_on_disk(const std::string& path, const ContentHash& hash, std::string_view bytes) const {
-    if (fresh_) return false;
-    if (previous_known_) {
-        auto before = previous_.find(path);
-        return before != previous_.end() && before->second == hash;
+// A build that stops before publish() (an error, or a faster way found
+// wrong) puts the files it wrote or removed in the spare back as the output
+// has them, so the next build can trust the spare without comparing it whole.
+void OutputTree::undo() {
+    if (out_fd_ < 0) return;  // a first build: the next one starts the spare again
+    try {
+        for (const auto* paths : {&written_, &removed_})
+            for (const auto& path : *paths) sync::resync(out_fd_, spare_fd_, path);
+        ::unlink(folder_.unfinished_path().c_str());
+    } catch (const std::exception&) {
+        // The flag stays: the next build compares the spare whole.
     }
-    std::error_code error;
-    fs::path existing = out_dir_ / fs::path(path);
-    if (fs::file_size(existing, error) != bytes.size() || error) return false;
-    std::string old;
-    return read_file(existing, old) && old == bytes;
 }
 
-void OutputTree::record(const std::string& path, const ContentHash& hash, bool staged) {
+bool OutputTree::trusted_same(const std::string& path, const ContentHash& hash) const {
+    if (!previous_.trust_hashes || (!altered_.empty() && altered_.count(path))) return false;
+    auto before = previous_.files.find(path);
+    return before != previous_.files.end() && before->second.hash == hash;
+}
+
+bool OutputTree::same_on_disk(const std::string& path, std::string_view bytes) const {
+    if (out_fd_ < 0 || previous_.trust_hashes) return false;
+    struct stat info {};
+    if (::fstatat(out_fd_, path.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(info.st_mode) ||
+        static_cast<std::size_t>(info.st_size) != bytes.size())
+        return false;
+    std::string old;
+    return read_at(out_fd_, path, old) && old == bytes;
+}
+
+void OutputTree::record(const std::string& path, const FileState& state, bool written, bool claimed) {
     std::lock_guard lock(mutex_);
-    if (open_streams_.count(path) || !hashes_.emplace(path, hash).second)
+    if (claimed) open_streams_.erase(path);
+    else if (open_streams_.count(path)) throw std::runtime_error("Файл «" + path + "» создаётся дважды");
+    if (!files_.emplace(path, state).second)
         throw std::runtime_error("Файл «" + path + "» создаётся дважды");
-    if (staged) {
-        staged_.push_back(path);
+    if (written) {
+        written_.push_back(path);
         ++summary_.written;
     } else {
         ++summary_.unchanged;
     }
 }
 
-// The staging folder starts empty, so a folder exists in it once this tree
-// made it: no file costs a failed open or a stat, and each folder one mkdir
-// (most pages are <folder>/index.html, each in a folder of its own). The
-// mkdir runs outside the lock; a thread whose open comes before another's
-// mkdir of the same folder gets ENOENT, and write_file() makes it then.
-void OutputTree::make_folders(const std::string& path) {
-    auto slash = path.rfind('/');
-    if (slash == std::string::npos) return;
-    std::vector<std::string> missing;  // from the top down
-    {
-        std::lock_guard lock(folders_mutex_);
-        if (made_folders_.count(path.substr(0, slash))) return;
-        std::size_t end = 0;
-        do {
-            end = path.find('/', end + 1);
-            std::string level = path.substr(0, end);
-            if (made_folders_.insert(level).second) missing.push_back(std::move(level));
-        } while (end != slash);
-    }
-    for (const auto& level : missing) {
-        fs::path target = staging_ / fs::path(level);
-        if (::mkdir(target.c_str(), 0755) != 0 && errno != EEXIST && errno != ENOENT)
-            fail("Не удалось создать папку", target);
-    }
+// A file with the bytes it had: the spare holds it already, as a hard link
+// of the output's.
+void OutputTree::record_unchanged(const std::string& path, const ContentHash& hash, bool claimed) {
+    FileState state{hash, 0, 0};
+    auto before = previous_.files.find(path);
+    struct stat info {};
+    if (trusted_same(path, hash)) state = before->second;
+    else if (::fstatat(out_fd_, path.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0)
+        state = {hash, static_cast<std::uint64_t>(info.st_size), mtime_ns_of(info)};
+    record(path, state, false, claimed);
 }
 
+// Claimed first: a path given twice must not overwrite the spare's file of
+// the first (a kept file is a hard link of the published one's version).
 void OutputTree::put(const std::string& path, std::string_view bytes) {
     require_inside_root(path);
-    ContentHash hash = hash_of(bytes);
-    bool changed = !unchanged_on_disk(path, hash, bytes);
-    if (changed) {
-        make_folders(path);
-        write_file(staged_path(path), bytes);
+    claim(path);
+    try {
+        ContentHash hash = hash_of(bytes);
+        if (trusted_same(path, hash) || same_on_disk(path, bytes)) {
+            record_unchanged(path, hash, true);
+            return;
+        }
+        int fd = create_fresh(spare_fd_, path);
+        struct stat info {};
+        try {
+            write_all(fd, bytes, path);
+            if (::fstat(fd, &info) != 0) fail("Не удалось записать файл", path);
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        if (::close(fd) != 0) fail("Не удалось записать файл", path);
+        record(path, {hash, static_cast<std::uint64_t>(bytes.size()), mtime_ns_of(info)}, true, true);
+    } catch (...) {
+        release(path);
+        throw;
     }
-    record(path, hash, changed);
 }
 
-// A streamed path is claimed when opened, so a put() of the same path cannot
-// overwrite its staged bytes before the duplicate is noticed.
+// A path is claimed before its bytes go anywhere, so a second put() or
+// open() of it fails before it could touch the first one's file.
 void OutputTree::claim(const std::string& path) {
     std::lock_guard lock(mutex_);
-    if (hashes_.count(path) || !open_streams_.insert(path).second)
+    if (files_.count(path) || !open_streams_.insert(path).second)
         throw std::runtime_error("Файл «" + path + "» создаётся дважды");
 }
 
 void OutputTree::release(const std::string& path) {
     std::lock_guard lock(mutex_);
     open_streams_.erase(path);
+}
+
+std::string OutputTree::stream_name() {
+    std::lock_guard lock(mutex_);
+    return ".shnor-stream-" + std::to_string(stream_count_++);
 }
 
 OutputTree::Stream OutputTree::open(const std::string& path) {
@@ -254,7 +410,7 @@ struct OutputTree::Stream::State {
     State(OutputTree& tree, std::string path) : tree(tree), path(std::move(path)) {}
     OutputTree& tree;
     std::string path;
-    fs::path staged;
+    std::string temporary;  // in the spare's root, renamed into place when the bytes changed
     int fd = -1;
     std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> hasher{XXH3_createState(), &XXH3_freeState};
     std::string buffer;
@@ -267,10 +423,10 @@ constexpr std::size_t kStreamBlock = 1 << 20;
 
 OutputTree::Stream::Stream(OutputTree& tree, std::string path)
     : state_(std::make_unique<State>(tree, std::move(path))) {
-    state_->staged = tree.staged_path(state_->path);
     if (!state_->hasher || XXH3_128bits_reset(state_->hasher.get()) != XXH_OK)
         throw std::runtime_error("XXH3: не удалось начать хеш файла «" + state_->path + "»");
-    state_->fd = open_for_writing(state_->staged);
+    state_->temporary = tree.stream_name();
+    state_->fd = create_fresh(tree.spare_fd_, state_->temporary);
     state_->buffer.reserve(kStreamBlock);
 }
 
@@ -279,17 +435,17 @@ OutputTree::Stream::Stream(Stream&&) noexcept = default;
 OutputTree::Stream::~Stream() {
     if (!state_) return;
     if (state_->fd >= 0) ::close(state_->fd);
-    ::unlink(state_->staged.c_str());
+    ::unlinkat(state_->tree.spare_fd_, state_->temporary.c_str(), 0);
     state_->tree.release(state_->path);
 }
 
 void OutputTree::Stream::append(std::string_view bytes) {
     XXH3_128bits_update(state_->hasher.get(), bytes.data(), bytes.size());
     if (state_->buffer.size() + bytes.size() > kStreamBlock) {
-        write_all(state_->fd, state_->buffer, state_->staged);
+        write_all(state_->fd, state_->buffer, state_->path);
         state_->buffer.clear();
         if (bytes.size() > kStreamBlock) {
-            write_all(state_->fd, bytes, state_->staged);
+            write_all(state_->fd, bytes, state_->path);
             return;
         }
     }
@@ -298,25 +454,24 @@ void OutputTree::Stream::append(std::string_view bytes) {
 
 void OutputTree::Stream::close() {
     State& state = *state_;
-    write_all(state.fd, state.buffer, state.staged);
+    OutputTree& tree = state.tree;
+    write_all(state.fd, state.buffer, state.path);
     std::string().swap(state.buffer);
+    struct stat info {};
+    if (::fstat(state.fd, &info) != 0) fail("Не удалось записать файл", state.path);
     int fd = std::exchange(state.fd, -1);
-    if (::close(fd) != 0) fail("Не удалось записать файл", state.staged);
+    if (::close(fd) != 0) fail("Не удалось записать файл", state.path);
     XXH128_hash_t digest = XXH3_128bits_digest(state.hasher.get());
     ContentHash hash{digest.low64, digest.high64};
 
-    OutputTree& tree = state.tree;
-    bool unchanged = false;
-    if (!tree.fresh_ && tree.previous_known_) {
-        auto before = tree.previous_.find(state.path);
-        unchanged = before != tree.previous_.end() && before->second == hash;
-    } else if (!tree.fresh_) {
-        unchanged = same_bytes(state.staged, tree.out_dir_ / fs::path(state.path));
-    }
-    if (unchanged) ::unlink(state.staged.c_str());
-    tree.release(state.path);
+    bool unchanged = tree.trusted_same(state.path, hash) ||
+                     (tree.out_fd_ >= 0 && !tree.previous_.trust_hashes &&
+                      same_bytes(tree.spare_fd_, state.temporary, tree.out_fd_, state.path));
+    if (unchanged) ::unlinkat(tree.spare_fd_, state.temporary.c_str(), 0);
+    else rename_into_place(tree.spare_fd_, state.temporary, state.path);
     std::unique_ptr<State> done = std::move(state_);
-    tree.record(done->path, hash, !unchanged);
+    if (unchanged) tree.record_unchanged(done->path, hash, true);
+    else tree.record(done->path, {hash, static_cast<std::uint64_t>(info.st_size), mtime_ns_of(info)}, true, true);
 }
 
 void OutputTree::copy(const std::string& path, const fs::path& source) {
@@ -327,74 +482,168 @@ void OutputTree::copy(const std::string& path, const fs::path& source) {
 
 void OutputTree::keep(const std::string& path) {
     require_inside_root(path);
-    auto before = previous_.find(path);
-    if (!previous_known_ || before == previous_.end())
+    auto before = previous_.files.find(path);
+    if (before == previous_.files.end() || altered_.count(path))
         throw std::runtime_error("Нельзя оставить файл «" + path + "»: его нет в записи прошлой сборки");
-    record(path, before->second, false);
+    record(path, before->second, false, false);
 }
 
 void OutputTree::keep_where(const std::function<bool(const std::string&)>& wanted) {
-    if (!previous_known_) throw std::runtime_error("Нельзя оставить файлы: нет записи прошлой сборки");
+    if (!previous_.known) throw std::runtime_error("Нельзя оставить файлы: нет записи прошлой сборки");
     std::lock_guard lock(mutex_);
-    for (const auto& [path, hash] : previous_) {
+    for (const auto& [path, state] : previous_.files) {
         if (!wanted(path)) continue;
         require_inside_root(path);
-        std::size_t before = hashes_.size();
-        hashes_.emplace_hint(hashes_.end(), path, hash);
-        if (hashes_.size() == before || open_streams_.count(path))
+        if (altered_.count(path)) throw std::runtime_error("Нельзя оставить файл «" + path + "»: он изменён");
+        std::size_t before = files_.size();
+        files_.emplace_hint(files_.end(), path, state);
+        if (files_.size() == before || open_streams_.count(path))
             throw std::runtime_error("Файл «" + path + "» создаётся дважды");
         ++summary_.unchanged;
     }
 }
 
+// Only files the last build wrote (its record) are ever removed; a file
+// shnor did not write stays, whatever it is.
 void OutputTree::remove_stale() {
-    auto remove = [&](const std::string& path) {
-        fs::path target = out_dir_ / fs::path(path);
-        std::error_code error;
-        if (fs::remove(target, error)) ++summary_.removed;
-        remove_empty_parents(out_dir_, target.parent_path());
-    };
-    if (!previous_known_) {
-        std::vector<std::string> existing;
-        // lexically: fs::relative() resolves each path's links, some 40 syscalls a file
-        for (const auto& entry : fs::recursive_directory_iterator(out_dir_))
-            if (!entry.is_directory()) existing.push_back(entry.path().lexically_relative(out_dir_).generic_string());
-        for (const auto& path : existing)
-            if (!hashes_.count(path)) remove(path);
-        return;
+    auto now = files_.begin();
+    for (const auto& [path, state] : previous_.files) {
+        while (now != files_.end() && now->first < path) ++now;
+        if (now != files_.end() && now->first == path) continue;
+        sync::remove_entry(spare_fd_, path);
+        sync::remove_empty_parents(spare_fd_, path);
+        removed_.push_back(path);
+        ++summary_.removed;
     }
-    // Both maps are in path order: one walk, no lookups (a patch build keeps tens of thousands).
-    auto now = hashes_.begin();
-    for (const auto& [path, hash] : previous_) {
-        while (now != hashes_.end() && now->first < path) ++now;
-        if (now == hashes_.end() || now->first != path) remove(path);
+}
+
+// What of the output shnor did not write: entries looked at while bringing
+// the spare up (and the strays the last build knew) that are neither a file
+// of this build nor a folder holding one. Topmost only: a stray folder is
+// compared whole.
+std::vector<std::string> OutputTree::find_strays() const {
+    std::vector<std::string> candidates = seen_;
+    if (candidates.empty()) return {};
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    // A folder holding a file of this build: a file path follows it with '/'.
+    auto holds_files = [&](const std::string& path) {
+        auto next = files_.lower_bound(path + "/");
+        return next != files_.end() && next->first.size() > path.size() && next->first.starts_with(path) &&
+               next->first[path.size()] == '/';
+    };
+    std::unordered_set<std::string> strays;
+    std::vector<std::string> topmost;
+    for (const auto& path : candidates) {
+        if (files_.count(path) || is_marker(path) || holds_files(path)) continue;
+        bool under_stray = false;
+        for (auto slash = path.rfind('/'); slash != std::string::npos && !under_stray; slash = path.rfind('/', slash - 1)) {
+            under_stray = strays.count(path.substr(0, slash)) > 0;
+            if (slash == 0) break;
+        }
+        if (under_stray) continue;
+        struct stat info {};
+        if (::fstatat(spare_fd_, path.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone (a stale file)
+        strays.insert(path);
+        topmost.push_back(path);
+    }
+    return topmost;
+}
+
+// Removes from the spare everything but this build's files (and the marker).
+void OutputTree::prune_spare(int folder_fd, const std::string& prefix) {
+    for (const auto& entry : sync::list(folder_fd)) {
+        std::string path = prefix.empty() ? entry.name : prefix + "/" + entry.name;
+        if (prefix.empty() && is_marker(entry.name)) continue;
+        if (entry.folder) {
+            auto next = files_.lower_bound(path + "/");
+            bool holds_files = next != files_.end() && next->first.starts_with(path + "/");
+            if (!holds_files) {
+                sync::remove_entry(folder_fd, entry.name);
+                continue;
+            }
+            sync::Folder folder = sync::Folder::open(folder_fd, entry.name);
+            if (!folder) fail("Не удалось открыть папку", path);
+            prune_spare(folder.fd(), path);
+        } else if (!files_.count(path)) {
+            sync::remove_entry(folder_fd, entry.name);
+        }
     }
 }
 
 CommitSummary OutputTree::commit() {
-    try {
-        if (fresh_) {
-            fs::rename(staging_, out_dir_);
-        } else {
-            for (const auto& path : staged_) {
-                fs::path target = out_dir_ / fs::path(path);
-                std::error_code error;
-                fs::rename(staged_path(path), target, error);
-                if (error) {
-                    // A folder where a file now goes, or a missing parent folder.
-                    fs::remove_all(target, error);
-                    fs::create_directories(target.parent_path());
-                    fs::rename(staged_path(path), target);
-                }
-            }
-            remove_stale();
-            remove_quietly(staging_);
-        }
-    } catch (const fs::filesystem_error& failure) {
-        throw std::runtime_error(std::string("Ошибка записи сайта: ") + failure.what());
-    }
+    remove_stale();
+    if (prune_spare_) prune_spare(spare_fd_, "");
+    struct stat info {};
+    if (::fstat(spare_fd_, &info) != 0) fail("Не удалось прочитать папку", folder_.spare_path().string());
+    published_.device = static_cast<std::uint64_t>(info.st_dev);
+    published_.inode = static_cast<std::uint64_t>(info.st_ino);
+    published_.spare_inode = folder_.inode();
+    published_.changes_since_ns = changes_since_ns();
+    published_.touched = written_;
+    published_.touched.insert(published_.touched.end(), removed_.begin(), removed_.end());
+    std::sort(published_.touched.begin(), published_.touched.end());
+    published_.strays = find_strays();
     committed_ = true;
     return summary_;
+}
+
+namespace {
+
+// A test stops a build here (and kills it) through this variable: the name
+// of a file to create, after which the build waits a minute.
+void pause_for_tests() {
+    const char* signal_file = std::getenv("SHNOR_TEST_PAUSE_BEFORE_PUBLISH");
+    if (!signal_file || !*signal_file) return;
+    std::ofstream(signal_file) << ::getpid() << '\n';
+    std::this_thread::sleep_for(std::chrono::seconds(60));
+}
+
+// Tests take the way of file systems without RENAME_EXCHANGE (NFS, FAT…) with this set.
+bool exchange_unsupported() { return std::getenv("SHNOR_TEST_NO_RENAME_EXCHANGE") != nullptr; }
+
+}  // namespace
+
+void OutputTree::publish() {
+    if (!committed_) throw std::logic_error("OutputTree::publish() before commit()");
+    pause_for_tests();
+    const fs::path& out = folder_.path();
+    const fs::path& spare = folder_.spare_path();
+    if (out_fd_ < 0) {
+        // No site yet: the new one takes its name.
+        if (::renameat2(AT_FDCWD, spare.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) != 0 &&
+            (errno != EINVAL || ::rename(spare.c_str(), out.c_str()) != 0))
+            fail("Не удалось переименовать папку", spare.string());
+    } else if (exchange_unsupported() ||
+               ::renameat2(AT_FDCWD, spare.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0) {
+        if (!exchange_unsupported() && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+            fail("Не удалось заменить папку сайта", out.string());
+        // A file system without RENAME_EXCHANGE: three renames. Between the
+        // first two there is no output folder at all (never a mix); a build
+        // stopped there is finished by OutputFolder::recover().
+        std::string name = ".";
+        name += out.filename().string();
+        name += ".shnor-old";
+        fs::path old = out.parent_path() / name;
+        if (::rename(out.c_str(), old.c_str()) != 0) fail("Не удалось переименовать папку", out.string());
+        if (::rename(spare.c_str(), out.c_str()) != 0) {
+            int failure = errno;
+            ::rename(old.c_str(), out.c_str());
+            errno = failure;
+            fail("Не удалось переименовать папку", spare.string());
+        }
+        if (::rename(old.c_str(), spare.c_str()) != 0) fail("Не удалось переименовать папку", old.string());
+    }
+    published_done_ = true;
+    // The previous site is the spare now. One built into with --force has
+    // no marker yet, and a spare must have one; it is not compared with the
+    // new site, so the record stays true of it.
+    const std::string marker(kMarkerName);
+    struct stat info {};
+    if (out_fd_ >= 0 && ::fstatat(out_fd_, marker.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0)
+        sync::link_or_copy(spare_fd_, marker, out_fd_, marker);
+    ::unlink(folder_.unfinished_path().c_str());
+    folder_.published();
 }
 
 }  // namespace shnor::write

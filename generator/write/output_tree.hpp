@@ -1,9 +1,16 @@
-// The output folder, updated file by file: a build hands over each file as
-// soon as it is rendered (from any thread); only files whose bytes changed
-// are written, first into a staging folder beside the output, and moved in
-// by commit(). Until commit() the previous output is untouched, so a build
-// that fails half-way leaves the previous site as it was.
+// The output folder, replaced in one step. A build hands over each file as
+// soon as it is rendered (from any thread); the new version of the site is
+// made in the spare folder beside the output (output_folder.hpp), which
+// holds the previous version as hard links of the same files: only the files
+// whose bytes changed are written there, fresh, and the files no longer
+// produced are removed. publish() then swaps the two folders with one
+// renameat2(RENAME_EXCHANGE): whenever a build stops, the output folder holds
+// the whole old site or the whole new one. Unchanged files keep their inode
+// and mtime, so deploy tools see real changes only; the old version stays as
+// the spare, for the next build.
 #pragma once
+
+#include "write/output_folder.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -29,6 +36,30 @@ struct ContentHash {
 };
 ContentHash hash_of(std::string_view bytes);
 
+// A file of the output as a build wrote it (or found it unchanged).
+struct FileState {
+    ContentHash hash;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    bool operator==(const FileState&) const = default;
+};
+
+// What a build knows of the two folders after publish(), for the next one.
+struct PublishedTree {
+    std::uint64_t device = 0, inode = 0;  // the output folder (after the swap)
+    std::uint64_t spare_inode = 0;        // the spare folder, 0 when none
+    // The new version was complete then (less a second): a folder of the
+    // output changed since was changed by someone else.
+    std::int64_t changes_since_ns = 0;
+    // Files written or removed: where the spare (the previous version)
+    // differs from the output, sorted.
+    std::vector<std::string> touched;
+    // Files and folders of the output that shnor did not write (the user's),
+    // topmost only, sorted.
+    std::vector<std::string> strays;
+    bool operator==(const PublishedTree&) const = default;
+};
+
 struct CommitSummary {
     std::size_t written = 0;    // new or changed files
     std::size_t unchanged = 0;  // same bytes as before: not touched
@@ -39,11 +70,26 @@ class OutputTree {
 public:
     class Stream;
 
-    // `previous`: path → hash of the files the previous build left in
-    // `out_dir`, when known (a build record); otherwise existing files are
-    // compared byte by byte.
-    OutputTree(std::filesystem::path out_dir, std::map<std::string, ContentHash> previous, bool previous_known);
-    ~OutputTree();  // removes the staging folder unless committed
+    // What the last publish of this folder left, from its build record.
+    struct Previous {
+        std::map<std::string, FileState> files;  // every file it wrote
+        PublishedTree tree;
+        // `files` and `tree` describe the folder as it is (the record's
+        // inode is the folder's): only then is any file removed, and only
+        // these files.
+        bool known = false;
+        // The hashes stand for the bytes on disk, so unchanged bytes need not
+        // be compared (not with --full).
+        bool trust_hashes = false;
+        // Of `files`, those changed or removed by someone else since
+        // (OutputFolder::altered()): written again, never trusted.
+        std::vector<std::string> altered;
+    };
+
+    // Brings the spare up to the output folder as it is (the user's files
+    // too), then takes files. `folder` must outlive the tree.
+    OutputTree(OutputFolder& folder, Previous previous);
+    ~OutputTree();  // without publish(): the spare is put back as it was
     OutputTree(const OutputTree&) = delete;
     OutputTree& operator=(const OutputTree&) = delete;
 
@@ -51,12 +97,11 @@ public:
     // a path outside the root or given twice throws std::runtime_error.
     void put(const std::string& path, std::string_view bytes);
     // The same as put() for a file too big to hold in memory: its bytes go
-    // to the staging folder as they are appended and are hashed on the way;
-    // Stream::close() drops the staged copy when the bytes equal the
-    // previous build's. Each Stream is used by one thread at a time.
+    // to a temporary file as they are appended and are hashed on the way;
+    // Stream::close() drops it when the bytes equal the previous build's.
+    // Each Stream is used by one thread at a time.
     Stream open(const std::string& path);
-    // A file copied unchanged; `stamp` identifies the source's version
-    // (size and mtime), so an unchanged source is not copied again.
+    // A file copied unchanged from `source`.
     void copy(const std::string& path, const std::filesystem::path& source);
     // A file of the previous build that stays as it is (not re-rendered).
     void keep(const std::string& path);
@@ -64,47 +109,60 @@ public:
     // one pass (a build that re-renders a few files keeps tens of thousands).
     void keep_where(const std::function<bool(const std::string&)>& wanted);
 
-    // Moves the staged files in and removes files neither put, copied nor
-    // kept. Throws std::runtime_error on an I/O failure.
+    // Removes from the new version the files of the previous build that were
+    // neither put, copied nor kept. Throws std::runtime_error on an I/O
+    // failure. The output folder is still the old one.
     CommitSummary commit();
+    // Swaps the new version in, in one step (after commit()).
+    void publish();
 
-    // Path → hash of every file of the new output (valid after commit()).
-    const std::map<std::string, ContentHash>& hashes() const { return hashes_; }
-    // The same, moved out: hashes() is empty afterwards.
-    std::map<std::string, ContentHash> take_hashes() { return std::move(hashes_); }
+    // Path → state of every file of the new output (valid after commit()).
+    const std::map<std::string, FileState>& files() const { return files_; }
+    // The same, moved out: files() is empty afterwards.
+    std::map<std::string, FileState> take_files() { return std::move(files_); }
+    // Valid after commit(); describes the folders as publish() leaves them.
+    const PublishedTree& published() const { return published_; }
 
 private:
     friend class Stream;
-    bool unchanged_on_disk(const std::string& path, const ContentHash& hash, std::string_view bytes) const;
-    std::filesystem::path staged_path(const std::string& path) const;
-    void make_folders(const std::string& path);  // the folders of `path` in the staging folder
-    void record(const std::string& path, const ContentHash& hash, bool staged);
+    bool trusted_same(const std::string& path, const ContentHash& hash) const;
+    bool same_on_disk(const std::string& path, std::string_view bytes) const;
+    // `claimed`: by claim(), which this ends.
+    void record(const std::string& path, const FileState& state, bool written, bool claimed);
+    void record_unchanged(const std::string& path, const ContentHash& hash, bool claimed);
+    void prepare_spare();
+    void bring_spare_up_to_date();
     void remove_stale();
+    void prune_spare(int folder_fd, const std::string& prefix);
+    std::vector<std::string> find_strays() const;
+    void undo();
     void claim(const std::string& path);
     void release(const std::string& path);
+    std::string stream_name();
 
-    std::filesystem::path out_dir_;
-    std::filesystem::path staging_;
-    bool fresh_;  // no output folder yet: staging becomes the output
-    std::map<std::string, ContentHash> previous_;
-    bool previous_known_;
-    bool committed_ = false;
+    OutputFolder& folder_;
+    Previous previous_;
+    std::unordered_set<std::string> altered_;
+    int out_fd_ = -1;    // the output folder, when it exists
+    int spare_fd_ = -1;  // the spare folder, where the new version is made
+    bool committed_ = false, published_done_ = false;
+    bool prune_spare_ = false;  // the spare is reused without a site: what is not written goes
+    std::vector<std::string> seen_;  // entries of the output looked at while bringing the spare up
 
-    std::mutex folders_mutex_;
-    std::unordered_set<std::string> made_folders_;  // relative to the staging folder
-
-    std::mutex mutex_;  // guards the maps below, held only to record a path
-    std::map<std::string, ContentHash> hashes_;
+    std::mutex mutex_;  // guards the members below, held only to record a path
+    std::map<std::string, FileState> files_;
     std::set<std::string> open_streams_;
-    std::vector<std::string> staged_;
+    std::vector<std::string> written_, removed_;
     CommitSummary summary_;
+    unsigned stream_count_ = 0;
+    PublishedTree published_;
 };
 
 class OutputTree::Stream {
 public:
     Stream(Stream&&) noexcept;
     Stream& operator=(Stream&&) = delete;
-    ~Stream();  // not closed (an exception on the way): the staged bytes are dropped
+    ~Stream();  // not closed (an exception on the way): the bytes are dropped
 
     void append(std::string_view bytes);
     // Records the file like put(). Throws std::runtime_error on an I/O failure.

@@ -1,10 +1,9 @@
-// write: the output tree, replaced atomically. Either the whole new site is
-// in place or the previous one is left untouched.
+// write: a file of the output as the stages hand it over (output_tree.hpp
+// writes them; output_folder.hpp guards the folder).
 #pragma once
 
 #include <filesystem>
 #include <string>
-#include <vector>
 
 namespace shnor::write {
 
@@ -13,10 +12,5 @@ struct OutputFile {
     std::string bytes;                  // used when `copy_from` is empty
     std::filesystem::path copy_from;    // a file copied unchanged
 };
-
-// Writes every file into a fresh folder beside `out_dir`, then swaps it in
-// with renames. Throws std::runtime_error (and leaves `out_dir` as it was)
-// on any I/O failure or on a path that escapes the root.
-void replace_tree(const std::filesystem::path& out_dir, const std::vector<OutputFile>& files);
 
 }  // namespace shnor::write
