@@ -18,7 +18,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 
-# The order of kFiles in yaml_content.cpp and markdown.cpp, kFormats in data_source.cpp.
+# The order of kFiles in yaml_content.cpp and markdown.cpp (site_build.cpp: both), kFormats in data_source.cpp.
 YAML_KINDS = ["site.yaml", "indicators.yaml", "documents.yaml", "results.yaml", "roadmaps/*.yaml",
               "schools/*/school.yaml", "schools/*/roadmaps/*.yaml", "schools/*/documents.yaml",
               "schools/*/results.yaml"]
@@ -118,6 +118,12 @@ def main():
     for name, text in seeds:  # a real document as the body of a page
         body = text.encode("utf-8")[:MAX_MARKDOWN].decode("utf-8", errors="ignore")
         corpus.add("markdown", f"---\ntitle: {name}\n---\n{body}", page)
+
+    # site_build: yaml_content's kinds then markdown's, one list.
+    build_kinds = YAML_KINDS + MARKDOWN_KINDS
+    of_kinds(corpus, "site_build", build_kinds)
+    corpus.add("site_build", site_yaml_for_scratch((CONTENT / "site.yaml").read_text(encoding="utf-8")),
+               kind_byte(0, len(build_kinds)))
 
     for path in sorted(CONTENT.rglob("*.csv")) + sorted((ROOT / "tests" / "fixtures" / "excel").glob("*")):
         if path.suffix in (".csv", ".txt"):

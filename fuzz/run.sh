@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
 shift || true
-all_targets=(yaml_content markdown csv_results when_text data_source)
+all_targets=(yaml_content markdown csv_results when_text data_source site_build)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 build=${BUILD_DIR:-build-fuzz}
