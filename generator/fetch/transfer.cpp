@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -51,6 +52,16 @@ std::string scheme_of(const std::string& url) {
     auto colon = url.find(':');
     if (colon == std::string::npos || colon == 0) return "?";
     return lower(url.substr(0, colon));
+}
+
+// A file of certificate authorities to trust (e.g. a regional CA that
+// ca-certificates lacks) in place of the system's bundle file, named by
+// CURL_CA_BUNDLE as for the curl command or SSL_CERT_FILE as for OpenSSL;
+// libcurl still reads the folder /etc/ssl/certs. Read at every attempt.
+const char* ca_bundle() {
+    for (const char* name : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"})
+        if (const char* file = std::getenv(name); file && *file) return file;
+    return nullptr;
 }
 
 std::string one_line(std::string text) {
@@ -153,6 +164,7 @@ void start_attempt(Job& job) {
     curl().easy_setopt(easy, CURLOPT_MAXREDIRS, kMaxRedirects);
     curl().easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     curl().easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (const char* file = ca_bundle()) curl().easy_setopt(easy, CURLOPT_CAINFO, file);
     curl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, job.attempt_connect_timeout_ms);
     curl().easy_setopt(easy, CURLOPT_TIMEOUT_MS, job.attempt_timeout_ms);
     curl().easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
@@ -204,7 +216,12 @@ std::string failure_text(const Job& job, CURLcode code) {
     case CURLE_GOT_NOTHING: return "сервер закрыл соединение, ничего не ответив";
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR: return "соединение прервано";
-    case CURLE_PEER_FAILED_VERIFICATION: return "сертификат сервера не прошёл проверку";
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return "сертификат сервера не прошёл проверку (если его выдал свой центр сертификации, укажите файл "
+               "сертификата центра в переменной окружения CURL_CA_BUNDLE)";
+    case CURLE_SSL_CACERT_BADFILE:
+        return "не удалось прочитать сертификаты центров сертификации: установите пакет ca-certificates или "
+               "укажите файл сертификатов в переменной окружения CURL_CA_BUNDLE";
     case CURLE_SSL_CONNECT_ERROR: return "не удалось установить защищённое соединение";
     case CURLE_FILE_COULDNT_READ_FILE: return "файл не найден или недоступен для чтения";
     case CURLE_BAD_CONTENT_ENCODING: return "не удалось распаковать ответ сервера";

@@ -227,7 +227,8 @@ void write_json_file(TextSink& sink, const std::string& path, const Json& object
         first = false;
         write_json(out, Json(key));
         out.write(':');
-        auto fill = std::find_if(arrays.begin(), arrays.end(), [&](const auto& array) { return array.first == key; });
+        // A named capture: clang 14 (fuzz/) cannot capture a structured binding.
+        auto fill = std::find_if(arrays.begin(), arrays.end(), [&key = key](const auto& array) { return array.first == key; });
         if (fill == arrays.end()) {
             write_json(out, value);
             continue;
