@@ -76,9 +76,14 @@ timed_build() {
     local tool=$1 round=$2 dir=$3 results=$4
     local out="$dir/out-${tool%%-*}" measure="$dir/time-$tool" log="$dir/log-$tool"
     local cache="$dir/cache-shnor"
+    # shnor keeps the previous version beside its output (.<out>.shnor-spare):
+    # a build "with no output folder" must not find one.
+    local spare
+    spare="$(dirname "$out")/.$(basename "$out").shnor-spare"
     case "$tool" in
-        hugo|shnor) set_aside "$out" ;;
-        shnor-cold) set_aside "$out" "$cache" ;;
+        hugo) set_aside "$out" ;;
+        shnor) set_aside "$out" "$spare" ;;
+        shnor-cold) set_aside "$out" "$spare" "$cache" ;;
     esac
     sync
     local status=0
