@@ -1,5 +1,6 @@
 // End to end: the real `shnor` binary builds the example content.
 #include "test_paths.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -31,19 +32,13 @@ struct TempDir {
     ~TempDir() { fs::remove_all(path); }
 };
 
-struct RunResult {
-    int exit_code;
-    std::string output;
-};
+using RunResult = shnor::test::CommandResult;
+using shnor::test::read_file;
+using shnor::test::write_file;
 
 RunResult run_shnor(const std::string& arguments, const fs::path& scratch) {
-    fs::path log = scratch / "shnor-output.txt";
-    std::string command = std::string("'") + SHNOR_BINARY + "' " + arguments + " >'" + log.string() + "' 2>&1";
-    int status = std::system(command.c_str());
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+    return shnor::test::run_command(shnor::test::shell_quoted(SHNOR_BINARY) + " " + arguments,
+                                    scratch / "shnor-output.txt");
 }
 
 RunResult build_example(const fs::path& out, const fs::path& scratch, const fs::path& content = kExampleContent) {
@@ -51,17 +46,6 @@ RunResult build_example(const fs::path& out, const fs::path& scratch, const fs::
                      scratch);
 }
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-}
 
 std::map<std::string, std::string> snapshot(const fs::path& root) {
     std::map<std::string, std::string> files;

@@ -1,6 +1,7 @@
 // The cases of issue 14 as a user meets them: the real `shnor` binary on
 // the example content with one hostile or careless change each.
 #include "test_paths.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -34,19 +35,12 @@ struct Scratch {
     ~Scratch() { fs::remove_all(path); }
 };
 
-struct RunResult {
-    int exit_code;
-    std::string output;
-};
+using RunResult = shnor::test::CommandResult;
+using shnor::test::read_file;
 
 RunResult run_shnor(const std::string& arguments, const Scratch& scratch, const std::string& environment = "") {
     fs::path log = scratch.path / "shnor-output.txt";
-    std::string command = environment + " '" + SHNOR_BINARY + "' " + arguments + " >'" + log.string() + "' 2>&1";
-    int status = std::system(command.c_str());
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+    return shnor::test::run_command(environment + " " + shnor::test::shell_quoted(SHNOR_BINARY) + " " + arguments, log);
 }
 
 std::string build_arguments(const Scratch& scratch, const fs::path& out) {
@@ -65,14 +59,8 @@ RunResult check(const Scratch& scratch) {
                      scratch);
 }
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void write_file(const fs::path& path, const std::string& text) {
+// Appends: a test adds lines to a copy of an example file.
+void append_to_file(const fs::path& path, const std::string& text) {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary | std::ios::app) << text;
 }
@@ -129,7 +117,7 @@ std::vector<std::string> broken_links(const fs::path& site) {
 TEST_CASE("hostile: files/x.pdf linked to /etc/passwd is refused by build and check", "[hostile]") {
     Scratch scratch("passwd");
     fs::create_symlink("/etc/passwd", scratch.content / "files/x.pdf");
-    write_file(scratch.content / "documents.yaml", "\n- {id: leak, title: Утечка, file: files/x.pdf}\n");
+    append_to_file(scratch.content / "documents.yaml", "\n- {id: leak, title: Утечка, file: files/x.pdf}\n");
     fs::path out = scratch.path / "site";
     auto built = build(scratch, out);
     INFO(built.output);
@@ -197,10 +185,10 @@ TEST_CASE("hostile: javascript: in district.website stops the build", "[hostile]
 
 TEST_CASE("hostile: file names with #, ?, %, spaces and Cyrillic are percent-encoded in links", "[hostile]") {
     Scratch scratch("names");
-    write_file(scratch.content / "files/Приказ #5 (100%)?.pdf", "%PDF-1.4 district");
-    write_file(scratch.content / "documents.yaml", "\n- {id: strange-name, title: Странное имя, file: \"files/Приказ #5 (100%)?.pdf\"}\n");
-    write_file(scratch.content / "schools/shubinskaya/files/план школы.pdf", "%PDF-1.4 school");
-    write_file(scratch.content / "schools/shubinskaya/documents.yaml",
+    append_to_file(scratch.content / "files/Приказ #5 (100%)?.pdf", "%PDF-1.4 district");
+    append_to_file(scratch.content / "documents.yaml", "\n- {id: strange-name, title: Странное имя, file: \"files/Приказ #5 (100%)?.pdf\"}\n");
+    append_to_file(scratch.content / "schools/shubinskaya/files/план школы.pdf", "%PDF-1.4 school");
+    append_to_file(scratch.content / "schools/shubinskaya/documents.yaml",
                "\n- {id: plan-space, title: План с пробелом, file: \"files/план школы.pdf\"}\n");
     fs::path out = scratch.path / "site";
     auto built = build(scratch, out);
@@ -228,7 +216,7 @@ TEST_CASE("hostile: file names with #, ?, %, spaces and Cyrillic are percent-enc
 
 TEST_CASE("hostile: mean 1e308 on a 5-point scale is an error, not inf in other schools' charts", "[hostile]") {
     Scratch scratch("huge-mean");
-    write_file(scratch.content / "schools/sosh-1/results.yaml",
+    append_to_file(scratch.content / "schools/sosh-1/results.yaml",
                "- {exam: ОГЭ, subject: Математика, grade: 9, year: 2024, participants: 10, mean: 1e308, scale: 5}\n");
     fs::path out = scratch.path / "site";
     auto built = build(scratch, out);
@@ -242,7 +230,7 @@ TEST_CASE("hostile: mean 1e308 on a 5-point scale is an error, not inf in other 
 TEST_CASE("hostile: no inf or nan reaches any output, whatever valid extremes the content has", "[hostile]") {
     Scratch scratch("extremes");
     // Values at the edges of their ranges, equal values, zero participants.
-    write_file(scratch.content / "schools/sosh-1/results.yaml",
+    append_to_file(scratch.content / "schools/sosh-1/results.yaml",
                "- {exam: ОГЭ, subject: Математика, grade: 9, year: 2022, participants: 0, mean: 0, scale: 5, "
                "fail_share: 100, quality_share: 0}\n"
                "- {exam: ОГЭ, subject: Математика, grade: 9, year: 2023, participants: 1000000, mean: 5, scale: 5, "
@@ -251,7 +239,7 @@ TEST_CASE("hostile: no inf or nan reaches any output, whatever valid extremes th
                "- {exam: ЕГЭ, subject: Физика, grade: 11, year: 1990, mean: 100, scale: 100}\n"
                "- {exam: ЕГЭ, subject: Физика, grade: 11, year: 2100, mean: 0, scale: 100}\n"
                "- {exam: ВПР, subject: Биология, year: 2024, mean: 0}\n");
-    write_file(scratch.content / "indicators.yaml",
+    append_to_file(scratch.content / "indicators.yaml",
                "\n- id: extreme\n  title: Крайние значения\n  baseline: {year: 1990, value: -1000000000000}\n"
                "  target: {year: 2100, value: 1000000000000}\n  values:\n    - {year: 2024, value: 1000000000000}\n"
                "- id: flat\n  title: Ровно\n  baseline: {year: 2024, value: 0}\n  target: {year: 2024, value: 0}\n"
@@ -279,7 +267,7 @@ TEST_CASE("hostile: no inf or nan reaches any output, whatever valid extremes th
 
 TEST_CASE("hostile: the size limits come from the environment and are reported with the file", "[hostile]") {
     Scratch scratch("limits");
-    write_file(scratch.content / "pages/big.md", "---\ntitle: Большая\n---\n" + std::string(2 * 1024 * 1024, 'x'));
+    append_to_file(scratch.content / "pages/big.md", "---\ntitle: Большая\n---\n" + std::string(2 * 1024 * 1024, 'x'));
     fs::path out = scratch.path / "site";
     auto limited = build(scratch, out, "", "SHNOR_MAX_TEXT_MB=1");
     INFO(limited.output);

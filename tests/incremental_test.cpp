@@ -2,6 +2,7 @@
 // output folder with a kept cache folder must write exactly the tree that a
 // full build (fresh output and cache folders) writes from the same content.
 #include "test_paths.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -50,32 +51,11 @@ struct ScratchDir {
     ScratchDir& operator=(const ScratchDir&) = delete;
 };
 
-std::string shell_quoted(const fs::path& path) {
-    std::string quoted = "'";
-    for (char c : path.string()) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-}
-
-void write_file(const fs::path& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
-struct CommandResult {
-    int exit_code;
-    std::string output;
-};
-
-CommandResult run_command(const std::string& command, const fs::path& log) {
-    int status = std::system((command + " >" + shell_quoted(log) + " 2>&1").c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(log)};
-}
+using shnor::test::CommandResult;
+using shnor::test::read_file;
+using shnor::test::run_command;
+using shnor::test::shell_quoted;
+using shnor::test::write_file;
 
 CommandResult build_site(const fs::path& content, const fs::path& out, const fs::path& cache, const std::string& date,
                          const fs::path& log) {

@@ -4,6 +4,7 @@
 // pages changed by hand.
 #include "pipeline/build_record.hpp"
 #include "test_paths.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -44,38 +45,17 @@ struct Scratch {
     }
 };
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string shell_quoted(const fs::path& path) {
-    std::string text = "'";
-    for (char c : path.string()) text += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return text + "'";
-}
-
-struct RunResult {
-    int exit_code;
-    std::string output;
-};
+using RunResult = shnor::test::CommandResult;
+using shnor::test::read_file;
+using shnor::test::shell_quoted;
+using shnor::test::write_file;
 
 // `shnor <arguments>` run from the folder `cwd`.
 RunResult run_shnor(const std::string& arguments, const fs::path& cwd) {
     fs::path log = cwd / ".." / (cwd.filename().string() + "-shnor-output.txt");
-    std::string command = "cd " + shell_quoted(cwd) + " && " + shell_quoted(SHNOR_BINARY) + " " + arguments + " >" + shell_quoted(log) +
-                          " 2>&1";
-    int status = std::system(command.c_str());
-    std::string output = read_file(log);
+    auto result = shnor::test::run_command("cd " + shell_quoted(cwd) + " && " + shell_quoted(SHNOR_BINARY) + " " + arguments, log);
     fs::remove(log);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+    return result;
 }
 
 std::string build_arguments(const fs::path& content, const fs::path& out, const fs::path& cache) {
