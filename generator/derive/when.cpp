@@ -520,6 +520,8 @@ private:
         std::vector<int> ordinals;
         std::size_t offset = 0;
         while (auto ordinal = ordinal_at(offset)) {
+            // No year has more than four parts; a longer list is not one (and is not rescanned at length).
+            if (ordinals.size() == 4) return false;
             ordinals.push_back(ordinal->first);
             offset += ordinal->second;
             const Token* next = at(offset);
@@ -690,17 +692,20 @@ bool is_school_year(const model::DateRange& period) {
 // The year for the last period of a chain that names none: the first that
 // puts the whole chain inside the roadmap's period, else the first that puts
 // it partly inside, else the period's first year (check then warns).
-std::optional<int> anchor_year_in(const std::vector<Period>& periods, const model::DateRange& period) {
+// Plans run a few years; the search stops after a dozen.
+int anchor_year_in(const std::vector<Period>& periods, const model::DateRange& period) {
+    constexpr int kYearsSearched = 12;
     std::optional<int> overlapping;
-    for (int year = period.start.year - 1; year <= period.end.year; ++year) {
+    const int last_year = std::min(period.end.year, period.start.year + kYearsSearched);
+    for (int year = period.start.year - 1; year <= last_year; ++year) {
         std::vector<Period> placed = periods;
-        if (!resolve_years(placed, year)) return std::nullopt;
+        if (!resolve_years(placed, year)) continue;  // «29 февраля – 1 марта» in a year without it
         const auto span = span_of(placed);
         if (!span) continue;
         if (within(*span, period)) return year;
         if (!overlapping && overlaps(*span, period)) overlapping = year;
     }
-    return overlapping ? overlapping : period.start.year;
+    return overlapping.value_or(period.start.year);
 }
 
 WhenDates place(Chain chain, const WhenContext& context) {
@@ -714,7 +719,6 @@ WhenDates place(Chain chain, const WhenContext& context) {
             for (auto it = chain.periods.rbegin(); it != chain.periods.rend() && !it->year; ++it)
                 if (it->unit == Unit::half) it->unit = Unit::school_half;
         anchor_year = anchor_year_in(chain.periods, *period);
-        if (!anchor_year) return {};
     }
     if (!resolve_years(chain.periods, anchor_year)) return {};
     return dates_of(chain);
