@@ -72,6 +72,37 @@ TEST_CASE("check reports unread deadlines, items past due without a report and r
     CHECK(findings.items().size() == 3);
 }
 
+TEST_CASE("check warns about a deadline read outside the roadmap's period, naming item, text and date", "[check]") {
+    CheckTree tree;
+    tree.write("roadmaps/plan-2024-2025.yaml", R"(title: План на 2024/2025 учебный год
+period: {start: 2024-09-01, end: 2025-08-31}
+items:
+  - n: "1"
+    title: Внутри периода
+    when: январь
+  - n: "2"
+    title: Год из другого плана
+    when: Март 2024
+  - title: Без номера
+    when: до 15.05.2026
+  - n: "4"
+    title: Срок записан полями
+    when: Март 2024
+    start: 2025-03-01
+    due: 2025-03-31
+  - n: "5"
+    title: Постоянно
+    when: постоянно
+)");
+    auto findings = shnor::check::check_site(tree.root, Date{2024, 10, 1});
+    CHECK(has_finding(findings, Severity::warning, "roadmaps/plan-2024-2025.yaml", 7,
+                      "«дорожная карта» plan-2024-2025, мероприятие 2: срок «Март 2024» прочитан как "
+                      "01.03.2024–31.03.2024, это вне периода плана 01.09.2024–31.08.2025"));
+    CHECK(has_finding(findings, Severity::warning, "roadmaps/plan-2024-2025.yaml", 10,
+                      "мероприятие «Без номера»: срок «до 15.05.2026» прочитан как до 15.05.2026"));
+    for (int line : {4, 12, 17}) CHECK_FALSE(has_finding(findings, Severity::warning, "roadmaps/plan-2024-2025.yaml", line, "вне периода"));
+}
+
 TEST_CASE("check before the deadline finds nothing late; content errors stay errors", "[check]") {
     CheckTree tree;
     tree.write("roadmaps/plan.yaml", kRoadmap).write("indicators.yaml", "- id: x\n  title: [\n");

@@ -526,6 +526,56 @@ TEST_CASE("load: news dates that disagree or are missing", "[load]") {
     CHECK(errors_of(result).size() == 1);
 }
 
+TEST_CASE("load: every date field takes 15.03.2024 as well as 2024-03-15", "[load]") {
+    ContentTree tree;
+    tree.minimal_site()
+        .file("roadmaps/plan.yaml", R"Y(title: План
+period: {start: 01.09.2024, end: 31.08.2025}
+items:
+  - title: Первое
+    start: 15.03.2025
+    due: 5.4.2025
+    status: done
+    report: Сделано.
+    reported: 06.04.2025
+  - {title: Второе, start: 2025-03-15, due: 2025-04-05}
+)Y")
+        .file("documents.yaml", "- {id: prikaz, title: Приказ, date: 28.01.2025, url: https://example.org/p.pdf}\n")
+        .file("news/2025-01-28-a.md", "---\ntitle: Новость\ndate: 28.01.2025\n---\n")
+        .file("programs/p.md", R"Y(---
+title: Программа
+period: {start: 01.02.2025, end: 31.12.2026}
+stages:
+  - {name: Основной, start: 01.02.2025, end: 31.12.2025}
+---
+)Y");
+    auto result = tree.load();
+    require_clean(result);
+    const auto& roadmap = result.site.district.roadmaps.at(0);
+    CHECK(roadmap.period->start.iso() == "2024-09-01");
+    CHECK(roadmap.period->end.iso() == "2025-08-31");
+    const auto& first = roadmap.sections.at(0).items.at(0);
+    const auto& second = roadmap.sections.at(0).items.at(1);
+    CHECK(first.start == second.start);
+    CHECK(first.due == second.due);
+    CHECK(first.reported->iso() == "2025-04-06");
+    CHECK(result.site.district.documents.at(0).date->iso() == "2025-01-28");
+    CHECK(result.site.district.news.at(0).date.iso() == "2025-01-28");
+    const auto& program = result.site.district.programs.at(0);
+    CHECK(program.period->start.iso() == "2025-02-01");
+    CHECK(program.stages.at(0).start->iso() == "2025-02-01");
+    CHECK(program.stages.at(0).end->iso() == "2025-12-31");
+}
+
+TEST_CASE("load: a date that is neither form names the file, line and field", "[load]") {
+    ContentTree tree;
+    tree.minimal_site().file("roadmaps/plan.yaml",
+                             "title: П\nperiod: {start: 2024-09-01, end: 31.13.2025}\nitems:\n  - {title: A, due: 15 марта}\n");
+    auto result = tree.load();
+    require_error(result, "roadmaps/plan.yaml", 2, "period.end", "ожидается дата вида 2024-03-31 или 31.03.2024, получено «31.13.2025»");
+    require_error(result, "roadmaps/plan.yaml", 4, "items[1].due", "получено «15 марта»");
+}
+
 TEST_CASE("load: a school with every field, its intro and own publications", "[load]") {
     ContentTree tree;
     tree.file("site.yaml", "title: T\nbase_url: https://e.org/\nschools: [zeta, kutafinskaya]\n")
@@ -803,7 +853,7 @@ sections:
     items:
       - title: Первое
       - title: Второе
-        due: 31.03.2024
+        due: 31.02.2024
         schools: kutafinskaya-is-not-a-list-here
       - title: Третье
         responsible: {name: x}
@@ -814,7 +864,7 @@ sections:
     auto result = tree.load();
     require_error(result, "roadmaps/plan.yaml", 1, "title", "ожидается текст, а указан набор полей");
     require_error(result, "roadmaps/plan.yaml", 7, "sections[1].items[2].due",
-                  "ожидается дата вида 2024-03-31, получено «31.03.2024»");
+                  "ожидается дата вида 2024-03-31 или 31.03.2024, получено «31.02.2024»");
     require_error(result, "roadmaps/plan.yaml", 10, "sections[1].items[3].responsible", "ожидается список, а указан набор полей");
     require_error(result, "roadmaps/plan.yaml", 11, "sections[1].items[3].example", "true или false");
     require_error(result, "schools/a/school.yaml", 2, "students", "ожидается целое число, получено «много»");

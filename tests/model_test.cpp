@@ -5,6 +5,23 @@
 
 using shnor::model::Date;
 
+TEST_CASE("a content date is ISO or written the Russian way, 15.03.2024", "[model]") {
+    CHECK(Date::parse("2024-03-15") == Date{2024, 3, 15});
+    CHECK(Date::parse("15.03.2024") == Date{2024, 3, 15});
+    CHECK(Date::parse("5.3.2024") == Date{2024, 3, 5});
+    CHECK(Date::parse("29.02.2024") == Date{2024, 2, 29});
+    CHECK_FALSE(Date::parse("29.02.2023"));
+    CHECK_FALSE(Date::parse("31.13.2024"));
+    CHECK_FALSE(Date::parse("15.03.24"));
+    CHECK_FALSE(Date::parse("15.03.2024г."));
+    CHECK_FALSE(Date::parse("115.03.2024"));
+    CHECK_FALSE(Date::parse("15..2024"));
+    CHECK_FALSE(Date::parse(".03.2024"));
+    CHECK_FALSE(Date::parse("15.03"));
+    CHECK_FALSE(Date::parse("15 марта 2024"));
+    CHECK_FALSE(Date::parse(""));
+}
+
 TEST_CASE("ISO dates are parsed strictly and printed the Russian way", "[model]") {
     CHECK(Date::parse_iso("2024-02-29") == Date{2024, 2, 29});
     CHECK_FALSE(Date::parse_iso("2023-02-29"));

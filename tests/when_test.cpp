@@ -7,6 +7,7 @@
 #include <vector>
 
 using shnor::derive::parse_when;
+using shnor::derive::WhenContext;
 using shnor::model::Date;
 
 namespace {
@@ -55,7 +56,7 @@ const std::vector<Case> kSeedCases = {
     {"По плану Управления образования в течение 2024", 2024, none, none, true, true},  // seed 001
     {"По графику федерального оператора", 2024, none, none, true, true},  // seed 001
     {"До 15 мая 2020г.", 2020, none, Date{2020, 5, 15}, false, true},  // seed 002
-    {"Зарегистрироваться до 15.05.2020 по ссылке: http://dt.ranera.ru/discurs http://dt.ranera.ru/chart", 2020, none, none, false, false},  // seed 002: an instruction with a link, not a deadline
+    {"Зарегистрироваться до 15.05.2020 по ссылке: http://dt.ranera.ru/discurs http://dt.ranera.ru/chart", 2020, none, Date{2020, 5, 15}, false, true},  // seed 002: the date inside the instruction
     {"До 22 мая 2020г.", 2020, none, Date{2020, 5, 22}, false, true},  // seed 002
     {"До 30 мая 2020г.", 2020, none, Date{2020, 5, 30}, false, true},  // seed 002
     {"До 30 сентября 2020г. – октябрь 2020г.", 2020, none, Date{2020, 10, 31}, false, true},  // seed 002
@@ -201,10 +202,97 @@ const std::vector<Case> kEdgeCases = {
     {"\xD0" "A март", 2024, none, none, false, false},  // a lead byte without its continuation
 };
 
+// A context year stands for a roadmap whose title names that year and that has no period.
+WhenContext context_of(const Case& c) { return c.context_year ? WhenContext::in_year(*c.context_year) : WhenContext{}; }
+
+// Deadlines of a plan with a period, read inside it.
+struct PeriodCase {
+    std::string_view text;
+    shnor::model::DateRange period;
+    std::optional<Date> start;
+    std::optional<Date> due;
+};
+
+constexpr shnor::model::DateRange kSchoolYear{{2024, 9, 1}, {2025, 8, 31}};
+constexpr shnor::model::DateRange kYear2025{{2025, 1, 1}, {2025, 12, 31}};
+// Seed 004: a programme for 01.02.2025 – 31.12.2026.
+constexpr shnor::model::DateRange kProgramme{{2025, 2, 1}, {2026, 12, 31}};
+
+const std::vector<PeriodCase> kPeriodCases = {
+    // A school-year plan: months without a year fall in the school year, not in its first calendar year.
+    {"январь", kSchoolYear, Date{2025, 1, 1}, Date{2025, 1, 31}},
+    {"Январь", kSchoolYear, Date{2025, 1, 1}, Date{2025, 1, 31}},
+    {"сентябрь", kSchoolYear, Date{2024, 9, 1}, Date{2024, 9, 30}},
+    {"март-апрель", kSchoolYear, Date{2025, 3, 1}, Date{2025, 4, 30}},
+    {"май", kSchoolYear, Date{2025, 5, 1}, Date{2025, 5, 31}},
+    {"Май-июнь", kSchoolYear, Date{2025, 5, 1}, Date{2025, 6, 30}},  // seed 001 without its year
+    {"Сентябрь-декабрь", kSchoolYear, Date{2024, 9, 1}, Date{2024, 12, 31}},
+    {"Сентябрь - май", kSchoolYear, Date{2024, 9, 1}, Date{2025, 5, 31}},
+    {"декабрь – январь", kSchoolYear, Date{2024, 12, 1}, Date{2025, 1, 31}},
+    {"Декабрь, май", kSchoolYear, Date{2024, 12, 1}, Date{2025, 5, 31}},  // seed 002 without its year
+    {"До 22 мая", kSchoolYear, none, Date{2025, 5, 22}},
+    {"До 30 сентября – октябрь", kSchoolYear, none, Date{2024, 10, 31}},
+    {"в марте", kSchoolYear, Date{2025, 3, 1}, Date{2025, 3, 31}},
+    // School-year forms.
+    {"2024/2025 учебный год", kSchoolYear, Date{2024, 9, 1}, Date{2025, 8, 31}},
+    {"2024-2025 уч. г.", kYear2025, Date{2024, 9, 1}, Date{2025, 8, 31}},
+    {"I полугодие 2024/2025 учебного года", kYear2025, Date{2024, 9, 1}, Date{2024, 12, 31}},
+    {"II полугодие 2024/2025 учебного года", kYear2025, Date{2025, 1, 1}, Date{2025, 5, 31}},
+    {"в течение I полугодия 2024-2025 учебного года", kYear2025, Date{2024, 9, 1}, Date{2024, 12, 31}},
+    {"I, II полугодие 2024/2025 уч. года", kYear2025, Date{2024, 9, 1}, Date{2025, 5, 31}},
+    {"I полугодие", kSchoolYear, Date{2024, 9, 1}, Date{2024, 12, 31}},
+    {"II полугодие", kSchoolYear, Date{2025, 1, 1}, Date{2025, 5, 31}},
+    {"2-е полугодие", kSchoolYear, Date{2025, 1, 1}, Date{2025, 5, 31}},
+    {"I четверть", kSchoolYear, Date{2024, 9, 1}, Date{2024, 10, 31}},
+    {"II четверть", kSchoolYear, Date{2024, 11, 1}, Date{2024, 12, 31}},
+    {"III четверть", kSchoolYear, Date{2025, 1, 1}, Date{2025, 3, 31}},
+    {"IV четверть", kSchoolYear, Date{2025, 4, 1}, Date{2025, 5, 31}},
+    {"I, II, III, IV четверть", kSchoolYear, Date{2024, 9, 1}, Date{2025, 5, 31}},
+    {"1-2 четверти", kSchoolYear, Date{2024, 9, 1}, Date{2024, 12, 31}},
+    {"в течение III четверти 2024/2025 учебного года", kYear2025, Date{2025, 1, 1}, Date{2025, 3, 31}},
+    {"четвертая четверть", kSchoolYear, Date{2025, 4, 1}, Date{2025, 5, 31}},
+    {"в течение II четверти", kSchoolYear, Date{2024, 11, 1}, Date{2024, 12, 31}},
+    // Quarters are calendar quarters, in a school-year plan too.
+    {"I квартал", kSchoolYear, Date{2025, 1, 1}, Date{2025, 3, 31}},
+    {"IV квартал", kSchoolYear, Date{2024, 10, 1}, Date{2024, 12, 31}},
+    {"I–IV квартал 2024 г.", kSchoolYear, Date{2024, 1, 1}, Date{2024, 12, 31}},
+    {"II квартал 2025 года", kSchoolYear, Date{2025, 4, 1}, Date{2025, 6, 30}},
+    // A calendar-year plan: the terms of the two school years it crosses; halves are calendar halves.
+    {"III четверть", kYear2025, Date{2025, 1, 1}, Date{2025, 3, 31}},
+    {"I четверть", kYear2025, Date{2025, 9, 1}, Date{2025, 10, 31}},
+    {"I полугодие", kYear2025, Date{2025, 1, 1}, Date{2025, 6, 30}},
+    // A programme over two years that starts in February: «январь» is the one inside it.
+    {"январь", kProgramme, Date{2026, 1, 1}, Date{2026, 1, 31}},
+    {"март", kProgramme, Date{2025, 3, 1}, Date{2025, 3, 31}},
+    // A written year is kept even when it is outside the period (check warns about it).
+    {"Март 2024", kSchoolYear, Date{2024, 3, 1}, Date{2024, 3, 31}},
+    {"I полугодие 2025", kSchoolYear, Date{2025, 1, 1}, Date{2025, 6, 30}},
+    // Dates inside a sentence (seeds 002 and 004): the first date phrase is read.
+    {"Зарегистрироваться до 15.05.2020 по ссылке: http://dt.ranera.ru/discurs", kSchoolYear, none, Date{2020, 5, 15}},
+    {"Начало действия Программы 01.02.2025г.", kProgramme, Date{2025, 2, 1}, Date{2025, 2, 1}},
+    {"1 этап. Основной (01.02.2025г. – 31.12.2025г.) – проблемный анализ обеспечения качества", kProgramme,
+     Date{2025, 2, 1}, Date{2025, 12, 31}},
+    {"Приказ № 12 от 05.03.2024 г.", kSchoolYear, Date{2024, 3, 5}, Date{2024, 3, 5}},
+    {"Проведение 5 заседаний до 15.05.2025", kSchoolYear, none, Date{2025, 5, 15}},
+    {"Совещание руководителей в январе", kSchoolYear, Date{2025, 1, 1}, Date{2025, 1, 31}},
+    {"Отчёт: до 22 мая, свод до 30 мая", kSchoolYear, none, Date{2025, 5, 22}},
+};
+
+void check_period_cases() {
+    for (const PeriodCase& c : kPeriodCases) {
+        INFO(c.text);
+        const auto dates = parse_when(c.text, WhenContext::in_period(c.period));
+        CHECK(dates.understood);
+        CHECK_FALSE(dates.ongoing);
+        CHECK(dates.start == c.start);
+        CHECK(dates.due == c.due);
+    }
+}
+
 void check_cases(const std::vector<Case>& cases) {
     for (const Case& c : cases) {
         INFO(c.text);
-        const auto dates = parse_when(c.text, c.context_year);
+        const auto dates = parse_when(c.text, context_of(c));
         CHECK(dates.understood == c.understood);
         CHECK(dates.ongoing == c.ongoing);
         CHECK(dates.start == c.start);
@@ -227,9 +315,51 @@ TEST_CASE("every derived range starts no later than it ends", "[when]") {
     for (const auto* cases : {&kSeedCases, &kSpecCases, &kEdgeCases})
         for (const Case& c : *cases) {
             INFO(c.text);
-            const auto dates = parse_when(c.text, c.context_year);
+            const auto dates = parse_when(c.text, context_of(c));
             if (dates.start && dates.due) CHECK(*dates.start <= *dates.due);
             if (dates.ongoing) CHECK_FALSE((dates.start || dates.due));
             if (!dates.understood) CHECK_FALSE((dates.start || dates.due || dates.ongoing));
         }
+}
+
+TEST_CASE("a deadline without its year is placed inside the roadmap's period; school-year forms", "[when]") {
+    check_period_cases();
+}
+
+TEST_CASE("a sentence that only mentions numbers, and open forms, are not dates inside a school year", "[when]") {
+    for (std::string_view text : {"Проведение 5 заседаний", "Охват 100 % школ", "V квартал", "3 полугодие", "март 1812",
+                                  "32 марта", "когда-нибудь", "до конца"}) {
+        INFO(text);
+        const auto dates = parse_when(text, WhenContext::in_period(kSchoolYear));
+        CHECK_FALSE(dates.understood);
+        CHECK_FALSE((dates.start || dates.due));
+    }
+    for (std::string_view text : {"ежегодно", "постоянно", "в течение года", "по плану ШМО", "согласно графику ВПР",
+                                  "по запросу", "в течение учебного года"}) {
+        INFO(text);
+        const auto dates = parse_when(text, WhenContext::in_period(kSchoolYear));
+        CHECK(dates.ongoing);
+        CHECK_FALSE((dates.start || dates.due));
+    }
+}
+
+TEST_CASE("without a period, the year or school year of the roadmap's title places a deadline", "[when]") {
+    using shnor::derive::roadmap_context;
+    const auto year = roadmap_context(std::nullopt, "План мероприятий («дорожная карта») по сопровождению ШНОР на 2024 год");
+    CHECK(parse_when("март", year).start == Date{2024, 3, 1});
+    CHECK(parse_when("декабрь", year).due == Date{2024, 12, 31});
+
+    const auto school_year = roadmap_context(std::nullopt, "План работы с ШНОР на 2024/2025 учебный год");
+    CHECK(parse_when("январь", school_year).start == Date{2025, 1, 1});
+    CHECK(parse_when("сентябрь", school_year).start == Date{2024, 9, 1});
+    CHECK(parse_when("I полугодие", school_year).due == Date{2024, 12, 31});
+
+    // The period wins over the title.
+    const auto period = roadmap_context(kSchoolYear, "План на 2020 год");
+    CHECK(parse_when("январь", period).start == Date{2025, 1, 1});
+
+    // Neither: a yearless deadline stays unread rather than guessed.
+    const auto nothing = roadmap_context(std::nullopt, "План мероприятий");
+    CHECK_FALSE(parse_when("январь", nothing).understood);
+    CHECK(parse_when("январь 2023 г.", nothing).start == Date{2023, 1, 1});
 }

@@ -27,6 +27,21 @@ void check_deadline_text(const RoadmapItem& item, Diagnostics& findings) {
                          "» не распознан; укажите start и due или напишите срок в одной из известных форм");
 }
 
+// A deadline read from `when` that falls outside the plan's period is most
+// likely a missing or mistyped year («Март 2024» in a 2024/2025 plan).
+void check_deadline_in_period(const Roadmap& roadmap, const RoadmapItem& item, Diagnostics& findings) {
+    if (!roadmap.period || item.due || !item.derived.due) return;
+    const auto& period = *roadmap.period;
+    const auto& due = *item.derived.due;
+    if (period.start <= due && due <= period.end) return;
+    const auto& start = item.derived.start;
+    const std::string read = start && !item.start ? start->dotted() + "–" + due.dotted() : "до " + due.dotted();
+    findings.warning(item.pos.file, item.pos.line, "when",
+                     "«дорожная карта» " + roadmap.id + ", " + item_label(item) + ": срок «" + item.when +
+                         "» прочитан как " + read + ", это вне периода плана " + period.start.dotted() + "–" +
+                         period.end.dotted() + "; проверьте год или укажите start и due");
+}
+
 void check_report(const RoadmapItem& item, const model::Date& build_date, Diagnostics& findings) {
     bool past_due = item.derived.due && *item.derived.due < build_date;
     if (!past_due || item.status == model::Status::cancelled || !item.report.empty()) return;
@@ -38,6 +53,7 @@ void check_roadmap(const Roadmap& roadmap, const model::Date& build_date, Diagno
     for (const auto& section : roadmap.sections)
         for (const auto& item : section.items) {
             check_deadline_text(item, findings);
+            check_deadline_in_period(roadmap, item, findings);
             check_report(item, build_date, findings);
         }
     auto progress = derive::progress_of(roadmap);

@@ -21,26 +21,25 @@ ShownStatus shown_status(const model::RoadmapItem& item, const model::Date& buil
 }
 
 // Written start/due always win; the printed `when` fills what is missing.
-void derive_dates(model::RoadmapItem& item, std::optional<int> context_year) {
+void derive_dates(model::RoadmapItem& item, const WhenContext& context) {
     bool written = item.start.has_value() || item.due.has_value();
-    WhenDates read = (item.start && item.due) || item.when.empty() ? WhenDates{} : parse_when(item.when, context_year);
+    WhenDates read = (item.start && item.due) || item.when.empty() ? WhenDates{} : parse_when(item.when, context);
     item.derived.start = item.start ? item.start : read.start;
     item.derived.due = item.due ? item.due : read.due;
     item.derived.ongoing = !written && read.ongoing;
     item.derived.when_understood = written || read.understood;
 }
 
-void derive_item(model::RoadmapItem& item, std::optional<int> context_year, const model::Date& build_date) {
-    derive_dates(item, context_year);
+void derive_item(model::RoadmapItem& item, const WhenContext& context, const model::Date& build_date) {
+    derive_dates(item, context);
     item.derived.shown = shown_status(item, build_date);
 }
 
 void derive_roadmaps(std::vector<model::Roadmap>& roadmaps, const model::Date& build_date) {
     for (auto& roadmap : roadmaps) {
-        std::optional<int> context_year;
-        if (roadmap.period) context_year = roadmap.period->start.year;
+        const WhenContext context = roadmap_context(roadmap.period, roadmap.title);
         for (auto& section : roadmap.sections)
-            for (auto& item : section.items) derive_item(item, context_year, build_date);
+            for (auto& item : section.items) derive_item(item, context, build_date);
     }
 }
 

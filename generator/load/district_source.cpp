@@ -53,7 +53,7 @@ private:
     model::Diagnostics& diagnostics_;
 };
 
-std::optional<model::Date> date(const json& object, const char* key) { return model::Date::parse_iso(text(object, key)); }
+std::optional<model::Date> date(const json& object, const char* key) { return model::Date::parse(text(object, key)); }
 
 bool flag(const json& object, const char* key) {
     return object.is_object() && object.contains(key) && object[key].is_boolean() && object[key].get<bool>();

@@ -287,9 +287,10 @@ std::optional<model::Date> Fields::date(std::string_view key, Need need) {
         if (need == Need::required && (!is_present(node) || node.IsScalar())) report_missing(key);
         return std::nullopt;
     }
-    auto date = model::Date::parse_iso(trim(*value));
+    auto date = model::Date::parse(trim(*value));
     if (!date)
-        file_.error(line_of(key), path_of(key), "ожидается дата вида 2024-03-31, получено " + in_quotes(*value));
+        file_.error(line_of(key), path_of(key),
+                    "ожидается дата вида 2024-03-31 или 31.03.2024, получено " + in_quotes(*value));
     return date;
 }
 

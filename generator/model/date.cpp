@@ -43,6 +43,20 @@ std::optional<Date> Date::parse_iso(std::string_view text) {
     return date;
 }
 
+std::optional<Date> Date::parse(std::string_view text) {
+    if (auto iso = parse_iso(text)) return iso;
+    const auto first_dot = text.find('.');
+    const auto second_dot = first_dot == std::string_view::npos ? first_dot : text.find('.', first_dot + 1);
+    if (second_dot == std::string_view::npos) return std::nullopt;
+    const auto day = text.substr(0, first_dot);
+    const auto month = text.substr(first_dot + 1, second_dot - first_dot - 1);
+    const auto year = text.substr(second_dot + 1);
+    if (day.empty() || day.size() > 2 || month.empty() || month.size() > 2 || year.size() != 4) return std::nullopt;
+    Date date{parse_digits(year), parse_digits(month), parse_digits(day)};
+    if (!date.valid()) return std::nullopt;
+    return date;
+}
+
 namespace {
 
 // `value` in at least `width` digits, zeros in front (printf's %0*d); a

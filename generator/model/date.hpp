@@ -17,6 +17,9 @@ struct Date {
 
     // Strict ISO YYYY-MM-DD with a real calendar day; nullopt otherwise.
     static std::optional<Date> parse_iso(std::string_view text);
+    // A date field of the content: ISO 2024-03-15 or, as Russian documents
+    // print it, 15.03.2024 (day and month may have one digit); nullopt otherwise.
+    static std::optional<Date> parse(std::string_view text);
     std::string iso() const;
     // «5 марта 2024 г.» — how Russian official documents print dates.
     std::string russian() const;
