@@ -399,7 +399,7 @@ TEST_CASE("the home page states the overdue items with a link to their listing",
     const auto& overdue = *page_at(pages, "").data.get("overdue");
     CHECK(overdue.get("any")->is_true());
     CHECK(text_of(overdue, "count") == "1");
-    CHECK(text_of(overdue, "line") == "Просрочено: 1 мероприятие");
+    CHECK(text_of(overdue, "line") == "Просрочено на 01.11.2024: 1 мероприятие");
     CHECK(text_of(*overdue.get("single"), "href") == "roadmaps/plan-2024/status/overdue/");
     const auto& progress = *page_at(pages, "").data.get("progress");
     CHECK(text_of(progress, "summary") == "выполнено 1 из 4");
@@ -412,7 +412,7 @@ TEST_CASE("the home page states the overdue items with a link to their listing",
     site.district.roadmaps.push_back(second);
     pages = view::html_pages(site, context());
     const auto& both = *page_at(pages, "").data.get("overdue");
-    CHECK(text_of(both, "line") == "Просрочено: 2 мероприятия");
+    CHECK(text_of(both, "line") == "Просрочено на 01.11.2024: 2 мероприятия");
     CHECK(both.get("single")->is_false());
     const auto& by_roadmap = both.get("by_roadmap")->list_value();
     REQUIRE(by_roadmap.size() == 2);
@@ -427,7 +427,7 @@ TEST_CASE("the home page states the overdue items with a link to their listing",
     pages = view::html_pages(site, context());
     const auto& none = *page_at(pages, "").data.get("overdue");
     CHECK(none.get("any")->is_false());
-    CHECK(text_of(none, "line") == "Просроченных мероприятий нет");
+    CHECK(text_of(none, "line") == "Просроченных мероприятий на 01.11.2024 нет");
     CHECK_FALSE(has_page(pages, "roadmaps/plan-2024/status/overdue/"));
 }
 

@@ -237,6 +237,13 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
     set(data, "percent", std::to_string(progress.percent_done()));
     set(data, "any", progress.total > 0);
     set(data, "summary", "выполнено " + std::to_string(progress.done) + " из " + std::to_string(counted));
+    // «из 46 мероприятий», «из 21 мероприятия»: what the figures count.
+    set(data, "counted_noun", plural_form(counted, "мероприятия", "мероприятий", "мероприятий"));
+    // Cancelled items are out of «из N»: said, so that N and the total never
+    // seem to disagree.
+    put(data, "cancelled_text", progress.cancelled > 0 ? items_text(progress.cancelled) : std::string());
+    // What and as of when, where a page needs to say it (the home page).
+    set(data, "scope", false);
     set(data, "linked", !listing_base.empty());
     auto listing_href = [&](ShownStatus status) {
         return listing_base.empty() ? std::string() : listing_base + status_key(status) + "/" + fragment;
@@ -456,6 +463,10 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
                     const RowFilter& filter) {
     List tables;
     tables.reserve(roadmap.sections.size());
+    // A roadmap printed without numbers keeps none: no «№» column of blanks.
+    bool has_numbers = std::any_of(roadmap.sections.begin(), roadmap.sections.end(), [](const auto& section) {
+        return std::any_of(section.items.begin(), section.items.end(), [](const auto& item) { return !item.n.empty(); });
+    });
     int ordinal = 0;
     for (const auto& section : roadmap.sections) {
         List rows;
@@ -476,6 +487,7 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
         else
             caption = section.title.empty() ? "Мероприятия" : section.title;
         set(table, "caption", caption);
+        set(table, "has_numbers", has_numbers);
         set(table, "rows", std::move(rows));
         tables.push_back(std::move(table));
     }
