@@ -251,6 +251,9 @@ Data category_counts(const SiteIndex& index) {
     const auto& site = index.site();
     Data data;
     List counts;
+    // How many categories counted each school: the counts add up to more than
+    // the schools when a school is on several lists, which is then said.
+    std::vector<int> lists_of(site.schools.size(), 0);
     for (const std::string type : {"shnor", "shnsu", "risk"}) {
         // Counted as the share of ШНОР is: the schools of the latest list of
         // this category (or of a list without a year), so that two figures on
@@ -262,14 +265,15 @@ Data category_counts(const SiteIndex& index) {
                     latest_year = category.year;
         int count = 0;
         int earlier = 0;
-        for (const auto& school : site.schools) {
+        for (std::size_t i = 0; i < site.schools.size(); ++i) {
+            const auto& school = site.schools[i];
             bool any = false, current = false;
             for (const auto& category : school.categories) {
                 if (category.type != type) continue;
                 any = true;
                 current = current || !category.year || category.year == latest_year;
             }
-            if (current) ++count;
+            if (current) ++count, ++lists_of[i];
             else if (any) ++earlier;
         }
         if (count == 0 && earlier == 0) continue;
@@ -287,6 +291,10 @@ Data category_counts(const SiteIndex& index) {
     const auto& total = site.config.district.schools_total;
     put(data, "total", total ? std::to_string(*total) : std::string());
     set(data, "on_site", std::to_string(site.schools.size()));
+    auto several = std::count_if(lists_of.begin(), lists_of.end(), [](int lists) { return lists > 1; });
+    put(data, "overlap_text", several > 0 ? "Из них " + count_text(several, "школа входит", "школы входят", "школ входят") +
+                                                " сразу в несколько списков."
+                                          : std::string());
     return data;
 }
 
