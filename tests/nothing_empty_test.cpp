@@ -293,6 +293,21 @@ void add_numberless_district_roadmap(const Tree& tree) {
                                      "    schools: [bare]\n");
 }
 
+// Items published with nothing but what the format requires: a programme,
+// free pages, news, an indicator and documents with a title only.
+void add_title_only_items(const Tree& tree) {
+    tree.write("programs/prog.md", "---\ntitle: Программа сопровождения\n---\n");
+    tree.write("pages/empty.md", "---\ntitle: Пустая страница\n---\n");
+    tree.write("news/2026-03-01-bez-teksta.md", "---\ntitle: Новость без текста\ndate: 2026-03-01\n---\n");
+    tree.write("indicators.yaml", "- id: shnor-share\n  title: Доля ШНОР\n");
+    tree.write("documents.yaml", "- id: prikaz-1\n  kind: order\n  title: Приказ без файла\n");
+    tree.write("schools/bare/programs/prog.md", "---\ntitle: Программа школы\n---\n");
+    tree.write("schools/bare/pages/p.md", "---\ntitle: Страница школы\n---\n");
+    tree.write("schools/bare/news/2026-03-02-n.md", "---\ntitle: Новость школы\ndate: 2026-03-02\n---\n");
+    tree.write("schools/bare/documents.yaml", "- id: d1\n  kind: report\n  title: Отчёт без файла\n");
+    tree.write("schools/bare/index.md", "---\ntitle: Введение\n---\n");
+}
+
 }  // namespace
 
 TEST_CASE("The heading scanner finds a heading followed by nothing", "[nothing_empty]") {
@@ -495,4 +510,20 @@ TEST_CASE("A school's schools-list figure counts the latest list and names schoo
     tree.write("schools/numberless/school.yaml", "name: Безномерная СОШ\ncategories:\n  - {type: shnor, year: 2024}\n");
     std::string text = visible_text(read_file(tree.build("site") / "index.html"));
     CHECK(contains(text, "1 ШНОР по списку 2024 года; ещё 1 школа — только в списках прежних лет"));
+}
+
+TEST_CASE("No heading is followed by nothing when items have nothing but a title", "[nothing_empty]") {
+    Tree tree("titles");
+    write_sparse(tree, true);
+    add_title_only_items(tree);
+    for (const auto& [out, more] :
+         std::vector<std::pair<std::string, std::string>>{{"site", ""}, {"bare", "--school bare"}}) {
+        auto found = empty_headings_in(tree.build(out, more));
+        INFO(out << ":\n" << [&] {
+            std::string list;
+            for (const auto& entry : found) list += entry + "\n";
+            return list;
+        }());
+        CHECK(found.empty());
+    }
 }
