@@ -649,7 +649,7 @@ TEST_CASE("the home page of a district without roadmaps has no overdue line and 
     site.district.news[0].roadmap_item.clear();
     auto pages = view::html_pages(site, context());
     const auto& home = page_at(pages, "").data;
-    CHECK(home.get("has_roadmaps")->is_false());
+    CHECK(home.get("no_roadmaps")->is_true());
     CHECK(home.get("overdue")->is_false());
     CHECK(home.get("progress")->get("any")->is_false());
 }

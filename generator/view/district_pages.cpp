@@ -393,10 +393,13 @@ void add_home(const SiteIndex& index, const BuildContext& context, std::vector<P
     // With one roadmap the counts lead to its status listings; with several
     // each roadmap's own line does.
     std::string listing = district_roadmaps.size() == 1 ? roadmap_listing_base(district_roadmaps[0].id) : "";
-    Data progress = progress_data(derive::progress_of(district_roadmaps), listing);
-    set(progress, "scope", "«дорожных карт» района на " + context.build_date.dotted());
-    set(page.data, "progress", std::move(progress));
+    set(page.data, "progress", progress_data(derive::progress_of(district_roadmaps), listing));
     set(page.data, "overdue", overdue_summary(district_roadmaps, context.build_date));
+    // What the figures count and as of when; no roadmap at all is said, and
+    // neither a bar nor «просроченных нет» stands for it.
+    set(page.data, "no_roadmaps", district_roadmaps.empty());
+    if (page.data.get("progress")->is_object())
+        set(page.data["progress"], "scope", "«дорожных карт» района на " + context.build_date.dotted());
     List roadmaps;
     for (const auto& roadmap : district_roadmaps) {
         Data entry = roadmap_summary(roadmap, links);
