@@ -385,6 +385,14 @@ std::string item_anchor(const std::string& prefix, const std::string& n, int ord
     return prefix + "item-" + id;
 }
 
+// A roadmap printed without numbers keeps none: its tables draw no «№»
+// column of blanks. Stops at the first numbered item.
+bool has_item_numbers(const model::Roadmap& roadmap) {
+    return std::any_of(roadmap.sections.begin(), roadmap.sections.end(), [](const auto& section) {
+        return std::any_of(section.items.begin(), section.items.end(), [](const auto& item) { return !item.n.empty(); });
+    });
+}
+
 namespace {
 
 bool says_ongoing(const std::string& when) {
@@ -463,10 +471,6 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
                     const RowFilter& filter) {
     List tables;
     tables.reserve(roadmap.sections.size());
-    // A roadmap printed without numbers keeps none: no «№» column of blanks.
-    bool has_numbers = std::any_of(roadmap.sections.begin(), roadmap.sections.end(), [](const auto& section) {
-        return std::any_of(section.items.begin(), section.items.end(), [](const auto& item) { return !item.n.empty(); });
-    });
     int ordinal = 0;
     for (const auto& section : roadmap.sections) {
         List rows;
@@ -487,7 +491,7 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
         else
             caption = section.title.empty() ? "Мероприятия" : section.title;
         set(table, "caption", caption);
-        set(table, "has_numbers", has_numbers);
+        set(table, "has_numbers", has_item_numbers(roadmap));
         set(table, "rows", std::move(rows));
         tables.push_back(std::move(table));
     }
