@@ -511,6 +511,13 @@ TEST_CASE("A school's schools-list figure counts the latest list and names schoo
     tree.write("schools/numberless/school.yaml", "name: Безномерная СОШ\ncategories:\n  - {type: shnor, year: 2024}\n");
     std::string text = visible_text(read_file(tree.build("site") / "index.html"));
     CHECK(contains(text, "1 ШНОР по списку 2024 года; ещё 1 школа — только в списках прежних лет"));
+
+    // No school gives a category: said, under the heading of the schools.
+    tree.write("schools/bare/school.yaml", "name: Бетинская ООШ\n");
+    tree.write("schools/numberless/school.yaml", "name: Безномерная СОШ\n");
+    std::string home = read_file(tree.build("site") / "index.html");
+    CHECK(contains(visible_text(section_of(home, "home-schools")),
+                   "Категории школ ( ШНОР , ШНСУ , группа риска) в разделах школ не указаны."));
 }
 
 TEST_CASE("No heading is followed by nothing when items have nothing but a title", "[nothing_empty]") {

@@ -291,6 +291,7 @@ Data category_counts(const SiteIndex& index) {
     const auto& total = site.config.district.schools_total;
     put(data, "total", total ? std::to_string(*total) : std::string());
     set(data, "on_site", std::to_string(site.schools.size()));
+    set(data, "any_schools", !site.schools.empty());
     auto several = std::count_if(lists_of.begin(), lists_of.end(), [](int lists) { return lists > 1; });
     put(data, "overlap_text", several > 0 ? "Из них " + count_text(several, "школа входит", "школы входят", "школ входят") +
                                                 " сразу в несколько списков."
