@@ -332,7 +332,8 @@ Data school_row_data(const SiteIndex& index, const model::School& school) {
     return row;
 }
 
-// «Просрочено: 2 мероприятия» with a link to the listing, or that there are none.
+// «Просрочено на 01.11.2024: 2 мероприятия» with a link to the listing, or that
+// there are none; nothing at all when there are no items to be overdue.
 Data overdue_summary(const std::vector<model::Roadmap>& roadmaps, const model::Date& as_of) {
     if (derive::progress_of(roadmaps).total == 0) return Data(false);  // «просроченных нет» would claim a plan
     Data data;
