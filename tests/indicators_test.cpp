@@ -365,7 +365,7 @@ TEST_CASE("the home page sets the current share of ШНОР against the indicato
     CHECK(text_of(share, "total") == "23");
     CHECK(text_of(share, "year") == "2024");
     CHECK(text_of(share, "line") ==
-          "Сейчас ШНОР: 9 из 23 школ (39,1" + kNbsp + "%); цель — 17,4" + kNbsp + "% к 2026 году.");
+          "По спискам 2024 года на этом сайте ШНОР — 9 из 23 школ района (39,1" + kNbsp + "%); цель — 17,4" + kNbsp + "% к 2026 году.");
     CHECK(text_of(share, "indicator_href") == "indicators/#shnor-share");
     CHECK(text_of(*indicator_on(page_at(pages, ""), "indicators", 0).get("status"), "word") == "отстаёт");
 
@@ -374,7 +374,7 @@ TEST_CASE("the home page sets the current share of ШНОР against the indicato
     site.config.district.schools_total = 21;
     pages = view::html_pages(site, context());
     const auto& alone = *page_at(pages, "").data.get("shnor_share");
-    CHECK(text_of(alone, "line") == "Сейчас ШНОР: 9 из 21 школы (42,9" + kNbsp + "%).");
+    CHECK(text_of(alone, "line") == "По спискам 2024 года на этом сайте ШНОР — 9 из 21 школы района (42,9" + kNbsp + "%).");
     CHECK(alone.get("target")->is_false());
 
     // No total of the district's schools: no share at all.

@@ -283,7 +283,16 @@ TEST_CASE("results: the district overview counts schools whose mean scores rose,
     auto pages = view::html_pages(site, {model::Date{2024, 11, 1}, "https://edu.example/"});
     const auto* line = find(*page_at(pages, "").data.get("results_overview"), "line");
     REQUIRE(line);
-    CHECK(line->string_value() == "Средний балл за последний год вырос в 2 из 4 школ с результатами за два года и более");
+    CHECK(line->string_value() == "Средний балл в 2024 году по сравнению с предыдущими результатами вырос в 2 из 4 школ с результатами за два года и более");
+
+    // A school whose latest year is another: the line names both years.
+    site.schools.push_back(school("f", {row("ОГЭ", "Математика", 2022, 12, 3.0, 5.0),
+                                        row("ОГЭ", "Математика", 2023, 12, 3.4, 5.0)}));
+    pages = view::html_pages(site, {model::Date{2024, 11, 1}, "https://edu.example/"});
+    line = find(*page_at(pages, "").data.get("results_overview"), "line");
+    REQUIRE(line);
+    CHECK(line->string_value() == "Средний балл за последний год с данными (2023–2024) по сравнению с предыдущими "
+                                  "результатами вырос в 3 из 5 школ с результатами за два года и более");
 }
 
 TEST_CASE("results: SiteResults computes each school's groups once, as the school alone would get them") {

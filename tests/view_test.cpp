@@ -399,7 +399,7 @@ TEST_CASE("the home page states the overdue items with a link to their listing",
     const auto& overdue = *page_at(pages, "").data.get("overdue");
     CHECK(overdue.get("any")->is_true());
     CHECK(text_of(overdue, "count") == "1");
-    CHECK(text_of(overdue, "line") == "Просрочено: 1 мероприятие");
+    CHECK(text_of(overdue, "line") == "Просрочено на 01.11.2024: 1 мероприятие");
     CHECK(text_of(*overdue.get("single"), "href") == "roadmaps/plan-2024/status/overdue/");
     const auto& progress = *page_at(pages, "").data.get("progress");
     CHECK(text_of(progress, "summary") == "выполнено 1 из 4");
@@ -412,7 +412,7 @@ TEST_CASE("the home page states the overdue items with a link to their listing",
     site.district.roadmaps.push_back(second);
     pages = view::html_pages(site, context());
     const auto& both = *page_at(pages, "").data.get("overdue");
-    CHECK(text_of(both, "line") == "Просрочено: 2 мероприятия");
+    CHECK(text_of(both, "line") == "Просрочено на 01.11.2024: 2 мероприятия");
     CHECK(both.get("single")->is_false());
     const auto& by_roadmap = both.get("by_roadmap")->list_value();
     REQUIRE(by_roadmap.size() == 2);
@@ -427,7 +427,7 @@ TEST_CASE("the home page states the overdue items with a link to their listing",
     pages = view::html_pages(site, context());
     const auto& none = *page_at(pages, "").data.get("overdue");
     CHECK(none.get("any")->is_false());
-    CHECK(text_of(none, "line") == "Просроченных мероприятий нет");
+    CHECK(text_of(none, "line") == "Просроченных мероприятий на 01.11.2024 нет");
     CHECK_FALSE(has_page(pages, "roadmaps/plan-2024/status/overdue/"));
 }
 
@@ -587,4 +587,69 @@ TEST_CASE("roadmap item anchors keep Cyrillic letters apart, so every id on a pa
     CHECK(item_anchor("", "1.2", 0) == "item-1-2");           // links made by earlier builds still hold
     CHECK(item_anchor("own-", "", 4) == "own-item-i4");
     CHECK(item_anchor("", "2 (доп.)", 0).find(' ') == std::string::npos);  // an id holds no space
+}
+
+TEST_CASE("a school without a coordinator gets the district's contacts; with one, no fallback", "[view][contacts]") {
+    auto site = small_site();
+    site.config.district.phone = "+7 (383-61) 0-00-00";
+    site.config.district.email = "uo@edu.example";
+    auto pages = view::html_pages(site, context());
+    // kvashninskaya names no coordinator: the district's coordinator and authority.
+    const auto& bare = page_at(pages, "schools/kvashninskaya/").data;
+    CHECK(text_of(*bare.get("district_coordinator"), "name") == "Желтякова Н. П.");
+    const auto& office = *bare.get("district_authority");
+    REQUIRE(office.is_object());
+    CHECK(text_of(office, "name") == "Управление образования");
+    CHECK(text_of(office, "phone_href") == "tel:+73836100000");
+    CHECK(text_of(office, "email") == "uo@edu.example");
+    CHECK(text_of(bare, "contacts_note") ==
+          "Координатор в школе не указан. По вопросам сопровождения школы можно обратиться в район.");
+    // sosh-1 has its own: the district coordinator beside it, no authority, no note.
+    const auto& own = page_at(pages, "schools/sosh-1/").data;
+    CHECK(own.get("district_coordinator")->is_object());
+    CHECK(own.get("district_authority")->is_false());
+    CHECK(own.get("contacts_note")->is_false());
+
+    // No contact anywhere: said in words.
+    site.config.coordinator = {};
+    site.config.district.authority.clear();
+    site.config.district.phone.clear();
+    site.config.district.email.clear();
+    pages = view::html_pages(site, context());
+    const auto& nobody = page_at(pages, "schools/kvashninskaya/").data;
+    CHECK(nobody.get("district_coordinator")->is_false());
+    CHECK(nobody.get("district_authority")->is_false());
+    CHECK(text_of(nobody, "contacts_note").rfind("Контакты для обращения пока не указаны", 0) == 0);
+}
+
+TEST_CASE("a roadmap's tables say whether any item has a number", "[view][roadmap]") {
+    auto site = small_site();
+    auto pages = view::html_pages(site, context());
+    const auto& numbered = page_at(pages, "roadmaps/plan-2024/").data.get("roadmap")->get("tables")->list_value();
+    for (const auto& table : numbered) CHECK(table.get("has_numbers")->is_true());
+
+    for (auto& section : site.district.roadmaps[0].sections)
+        for (auto& entry : section.items) entry.n.clear();
+    pages = view::html_pages(site, context());
+    const auto& plain = page_at(pages, "roadmaps/plan-2024/").data.get("roadmap")->get("tables")->list_value();
+    REQUIRE(!plain.empty());
+    for (const auto& table : plain) CHECK(table.get("has_numbers")->is_false());
+
+    // One numbered item is enough to keep the column, in every table of the roadmap.
+    site.district.roadmaps[0].sections[1].items[1].n = "2.2";
+    pages = view::html_pages(site, context());
+    for (const auto& table : page_at(pages, "roadmaps/plan-2024/").data.get("roadmap")->get("tables")->list_value())
+        CHECK(table.get("has_numbers")->is_true());
+}
+
+TEST_CASE("the home page of a district without roadmaps has no overdue line and no progress to claim",
+          "[view][roadmap]") {
+    auto site = small_site();
+    site.district.roadmaps.clear();
+    site.district.news[0].roadmap_item.clear();
+    auto pages = view::html_pages(site, context());
+    const auto& home = page_at(pages, "").data;
+    CHECK(home.get("no_roadmaps")->is_true());
+    CHECK(home.get("overdue")->is_false());
+    CHECK(home.get("progress")->get("any")->is_false());
 }

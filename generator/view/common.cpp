@@ -237,6 +237,13 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
     set(data, "percent", std::to_string(progress.percent_done()));
     set(data, "any", progress.total > 0);
     set(data, "summary", "выполнено " + std::to_string(progress.done) + " из " + std::to_string(counted));
+    // «из 46 мероприятий», «из 21 мероприятия»: what the figures count.
+    set(data, "counted_noun", plural_form(counted, "мероприятия", "мероприятий", "мероприятий"));
+    // Cancelled items are out of «из N»: said, so that N and the total never
+    // seem to disagree.
+    put(data, "cancelled_text", progress.cancelled > 0 ? items_text(progress.cancelled) : std::string());
+    // What and as of when, where a page needs to say it (the home page).
+    set(data, "scope", false);
     set(data, "linked", !listing_base.empty());
     auto listing_href = [&](ShownStatus status) {
         return listing_base.empty() ? std::string() : listing_base + status_key(status) + "/" + fragment;
@@ -378,6 +385,14 @@ std::string item_anchor(const std::string& prefix, const std::string& n, int ord
     return prefix + "item-" + id;
 }
 
+// A roadmap printed without numbers keeps none: its tables draw no «№»
+// column of blanks. Stops at the first numbered item.
+bool has_item_numbers(const model::Roadmap& roadmap) {
+    return std::any_of(roadmap.sections.begin(), roadmap.sections.end(), [](const auto& section) {
+        return std::any_of(section.items.begin(), section.items.end(), [](const auto& item) { return !item.n.empty(); });
+    });
+}
+
 namespace {
 
 bool says_ongoing(const std::string& when) {
@@ -476,6 +491,7 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
         else
             caption = section.title.empty() ? "Мероприятия" : section.title;
         set(table, "caption", caption);
+        set(table, "has_numbers", has_item_numbers(roadmap));
         set(table, "rows", std::move(rows));
         tables.push_back(std::move(table));
     }

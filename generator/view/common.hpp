@@ -108,6 +108,7 @@ private:
 };
 
 std::string item_anchor(const std::string& prefix, const std::string& n, int ordinal);
+bool has_item_numbers(const model::Roadmap& roadmap);  // any item with `n`: the tables draw a «№» column
 
 // Which rows of a roadmap a table shows.
 struct RowFilter {

@@ -198,8 +198,10 @@ Data shnor_share_data(const model::Site& site) {
     set(data, "total", std::to_string(*total));
     set(data, "share", value_text(share, "%"));
     put(data, "year", latest_year ? std::to_string(*latest_year) : std::string());
-    std::string line = "Сейчас ШНОР: " + std::to_string(count) + " из " + std::to_string(*total) + " " +
-                       plural_form(*total, "школы", "школ", "школ") + " (" + value_text(share, "%") + ")";
+    // From which lists, not «сейчас»: the indicator beside it may be of another year.
+    std::string lists = latest_year ? "По спискам " + std::to_string(*latest_year) + " года" : std::string("По спискам");
+    std::string line = lists + " на этом сайте ШНОР — " + std::to_string(count) + " из " + std::to_string(*total) + " " +
+                       plural_form(*total, "школы", "школ", "школ") + " района (" + value_text(share, "%") + ")";
     auto indicator = std::find_if(site.indicators.begin(), site.indicators.end(),
                                   [](const auto& candidate) { return candidate.id == "shnor-share"; });
     bool has_target = indicator != site.indicators.end() && indicator->target;
@@ -249,22 +251,51 @@ Data category_counts(const SiteIndex& index) {
     const auto& site = index.site();
     Data data;
     List counts;
+    // How many categories counted each school: the counts add up to more than
+    // the schools when a school is on several lists, which is then said.
+    std::vector<int> lists_of(site.schools.size(), 0);
     for (const std::string type : {"shnor", "shnsu", "risk"}) {
-        int count = 0;
+        // Counted as the share of ШНОР is: the schools of the latest list of
+        // this category (or of a list without a year), so that two figures on
+        // the home page never disagree; schools only on earlier lists apart.
+        std::optional<int> latest_year;
         for (const auto& school : site.schools)
-            if (std::any_of(school.categories.begin(), school.categories.end(),
-                            [&](const auto& category) { return category.type == type; }))
-                ++count;
-        if (count == 0) continue;
+            for (const auto& category : school.categories)
+                if (category.type == type && category.year && (!latest_year || *category.year > *latest_year))
+                    latest_year = category.year;
+        int count = 0;
+        int earlier = 0;
+        for (std::size_t i = 0; i < site.schools.size(); ++i) {
+            const auto& school = site.schools[i];
+            bool any = false, current = false;
+            for (const auto& category : school.categories) {
+                if (category.type != type) continue;
+                any = true;
+                current = current || !category.year || category.year == latest_year;
+            }
+            if (current) ++count, ++lists_of[i];
+            else if (any) ++earlier;
+        }
+        if (count == 0 && earlier == 0) continue;
         model::Category sample{type, std::nullopt, "", {}};
         Data entry = category_data(sample, Links(index, nullptr));
         set(entry, "count", std::to_string(count));
+        set(entry, "list_text", latest_year ? "по списку " + std::to_string(*latest_year) + " года"
+                                            : std::string("(год списка не указан)"));
+        put(entry, "earlier_text", earlier > 0 ? "ещё " + count_text(earlier, "школа", "школы", "школ") +
+                                                     " — только в списках прежних лет"
+                                               : std::string());
         counts.push_back(std::move(entry));
     }
     put_list(data, "list", std::move(counts));
     const auto& total = site.config.district.schools_total;
     put(data, "total", total ? std::to_string(*total) : std::string());
     set(data, "on_site", std::to_string(site.schools.size()));
+    set(data, "any_schools", !site.schools.empty());
+    auto several = std::count_if(lists_of.begin(), lists_of.end(), [](int lists) { return lists > 1; });
+    put(data, "overlap_text", several > 0 ? "Из них " + count_text(several, "школа входит", "школы входят", "школ входят") +
+                                                " сразу в несколько списков."
+                                          : std::string());
     return data;
 }
 
@@ -301,8 +332,10 @@ Data school_row_data(const SiteIndex& index, const model::School& school) {
     return row;
 }
 
-// «Просрочено: 2 мероприятия» with a link to the listing, or that there are none.
-Data overdue_summary(const std::vector<model::Roadmap>& roadmaps) {
+// «Просрочено на 01.11.2024: 2 мероприятия» with a link to the listing, or that
+// there are none; nothing at all when there are no items to be overdue.
+Data overdue_summary(const std::vector<model::Roadmap>& roadmaps, const model::Date& as_of) {
+    if (derive::progress_of(roadmaps).total == 0) return Data(false);  // «просроченных нет» would claim a plan
     Data data;
     int total = 0;
     List by_roadmap;
@@ -316,7 +349,8 @@ Data overdue_summary(const std::vector<model::Roadmap>& roadmaps) {
     }
     set(data, "any", total > 0);
     set(data, "count", std::to_string(total));
-    set(data, "line", total > 0 ? "Просрочено: " + items_text(total) : std::string("Просроченных мероприятий нет"));
+    set(data, "line", total > 0 ? "Просрочено на " + as_of.dotted() + ": " + items_text(total)
+                                : "Просроченных мероприятий на " + as_of.dotted() + " нет");
     // One roadmap with overdue items: the line itself is the link.
     set(data, "single", by_roadmap.size() == 1 ? by_roadmap[0] : Data(false));
     put_list(data, "by_roadmap", by_roadmap.size() > 1 ? by_roadmap : List{});
@@ -324,10 +358,24 @@ Data overdue_summary(const std::vector<model::Roadmap>& roadmaps) {
 }
 
 // «Средний балл вырос в 2 из 3 школ ...»: one line on whether things improve.
-Data results_overview_data(const derive::ResultsOverview& overview) {
+Data results_overview_data(const SiteIndex& index) {
+    const auto& overview = index.results().overview();
     if (overview.schools_with_trend == 0) return Data(false);
+    // Which years «the latest year» is: each school's own latest year with a trend.
+    std::optional<int> first, last;
+    for (const auto& school : index.site().schools)
+        for (const auto& group : index.results().groups_of(school))
+            for (const auto& trend : group.trends) {
+                if (trend.measure != derive::Measure::mean) continue;
+                if (!first || trend.year < *first) first = trend.year;
+                if (!last || trend.year > *last) last = trend.year;
+            }
+    std::string years = !first ? std::string("за последний год")
+                        : *first == *last ? "в " + std::to_string(*last) + " году"
+                                          : "за последний год с данными (" + std::to_string(*first) + "–" +
+                                                std::to_string(*last) + ")";
     Data data;
-    set(data, "line", "Средний балл за последний год вырос в " + std::to_string(overview.improved) + " из " +
+    set(data, "line", "Средний балл " + years + " по сравнению с предыдущими результатами вырос в " + std::to_string(overview.improved) + " из " +
                          count_text(overview.schools_with_trend, "школы", "школ", "школ") + " с результатами за два года и более");
     std::string rest;
     if (overview.worsened > 0) rest += "снизился в " + count_text(overview.worsened, "школе", "школах", "школах");
@@ -348,7 +396,12 @@ void add_home(const SiteIndex& index, const BuildContext& context, std::vector<P
     // each roadmap's own line does.
     std::string listing = district_roadmaps.size() == 1 ? roadmap_listing_base(district_roadmaps[0].id) : "";
     set(page.data, "progress", progress_data(derive::progress_of(district_roadmaps), listing));
-    set(page.data, "overdue", overdue_summary(district_roadmaps));
+    set(page.data, "overdue", overdue_summary(district_roadmaps, context.build_date));
+    // What the figures count and as of when; no roadmap at all is said, and
+    // neither a bar nor «просроченных нет» stands for it.
+    set(page.data, "no_roadmaps", district_roadmaps.empty());
+    if (page.data.get("progress")->is_object())
+        set(page.data["progress"], "scope", "«дорожных карт» района на " + context.build_date.dotted());
     List roadmaps;
     for (const auto& roadmap : district_roadmaps) {
         Data entry = roadmap_summary(roadmap, links);
@@ -370,7 +423,7 @@ void add_home(const SiteIndex& index, const BuildContext& context, std::vector<P
     for (const auto& indicator : site.indicators) indicators.push_back(indicator_data(indicator, indicator.id, 3));
     put_list(page.data, "indicators", std::move(indicators));
     set(page.data, "shnor_share", shnor_share_data(site));
-    set(page.data, "results_overview", results_overview_data(index.results().overview()));
+    set(page.data, "results_overview", results_overview_data(index));
     List news;
     for (std::size_t i = 0; i < site.district.news.size() && i < kNewsOnHome; ++i)
         news.push_back(news_summary(site.district.news[i], "news/" + site.district.news[i].id + "/"));

@@ -110,6 +110,32 @@ Data school_details(const model::School& school, const Links& links) {
     return data;
 }
 
+// «К кому обратиться»: the school's coordinator, and the district's; a school
+// that names no coordinator falls back to the district's coordinator and its
+// education authority, and a page with no contact at all says so.
+void add_contacts(const model::Site& site, const model::School& school, Data& data) {
+    const auto& coordinator = site.config.coordinator;
+    const auto& district = site.config.district;
+    set(data, "district_coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
+    bool own = !school.coordinator.empty();
+    bool authority = !own && !(district.authority.empty() && district.phone.empty() && district.email.empty());
+    if (authority) {
+        model::Person office;
+        office.name = district.authority;
+        office.phone = district.phone;
+        office.email = district.email;
+        set(data, "district_authority", person_data(office));
+    } else {
+        set(data, "district_authority", false);
+    }
+    std::string note;
+    if (!own && (authority || !coordinator.empty()))
+        note = "Координатор в школе не указан. По вопросам сопровождения школы можно обратиться в район.";
+    else if (!own)
+        note = "Контакты для обращения пока не указаны: ни координатор школы, ни контакты района не опубликованы.";
+    put(data, "contacts_note", note);
+}
+
 void add_main_page(const SiteIndex& index, const BuildContext& context, const model::School& school,
                    std::vector<PageSpec>& pages) {
     const auto& site = index.site();
@@ -129,8 +155,7 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
     put_list(page.data, "latest_results", latest_results_lines(index.results().groups_of(school)));
     set(page.data, "results_href", base_of(school) + "results/");
     set(page.data, "roadmap_href", base_of(school) + "roadmap/");
-    const auto& coordinator = site.config.coordinator;
-    set(page.data, "district_coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
+    add_contacts(site, school, page.data);
     List news;
     for (std::size_t i = 0; i < school.own.news.size() && i < 3; ++i)
         news.push_back(news_summary(school.own.news[i], base_of(school) + "news/" + school.own.news[i].id + "/"));
