@@ -9,17 +9,20 @@ using model::Status;
 
 namespace {
 
-ShownStatus shown_status(const model::RoadmapItem& item, const model::Date& build_date) {
+// A finished plan calls nothing overdue: what was not reported stays as
+// written, and the public reads «нет отчёта» instead of an accusation.
+ShownStatus shown_status(const model::RoadmapItem& item, const model::Date& build_date, bool finished) {
     switch (item.status) {
         case Status::done: return ShownStatus::done;
         case Status::cancelled: return ShownStatus::cancelled;
         default: break;
     }
     if (item.derived.ongoing) return ShownStatus::ongoing;
-    if (item.derived.due && *item.derived.due < build_date) return ShownStatus::overdue;
+    if (!finished && item.derived.due && *item.derived.due < build_date) return ShownStatus::overdue;
     return item.status == Status::in_progress ? ShownStatus::in_progress : ShownStatus::planned;
 }
 
+// The one place an item's (or a part's) dates are derived from `when`.
 // Written start/due always win; the printed `when` fills what is missing.
 void derive_dates(model::RoadmapItem& item, std::optional<int> context_year) {
     bool written = item.start.has_value() || item.due.has_value();
@@ -30,23 +33,53 @@ void derive_dates(model::RoadmapItem& item, std::optional<int> context_year) {
     item.derived.when_understood = written || read.understood;
 }
 
-void derive_item(model::RoadmapItem& item, std::optional<int> context_year, const model::Date& build_date) {
+// What the row of an item with parts shows: the status needing attention
+// first (overdue, then work under way), done when every part is closed.
+ShownStatus status_of_parts(const std::vector<model::RoadmapItem>& parts) {
+    bool any_open = false, any_done = false, all_cancelled = true, all_ongoing = true;
+    for (const auto& part : parts) {
+        ShownStatus shown = part.derived.shown;
+        if (shown == ShownStatus::overdue) return ShownStatus::overdue;
+        if (shown != ShownStatus::cancelled) all_cancelled = false;
+        if (shown != ShownStatus::ongoing) all_ongoing = false;
+        if (shown == ShownStatus::done) any_done = true;
+        if (shown == ShownStatus::in_progress || shown == ShownStatus::planned || shown == ShownStatus::ongoing)
+            any_open = true;
+    }
+    if (all_cancelled) return ShownStatus::cancelled;
+    if (all_ongoing) return ShownStatus::ongoing;
+    if (!any_open) return ShownStatus::done;
+    for (const auto& part : parts)
+        if (part.derived.shown == ShownStatus::in_progress) return ShownStatus::in_progress;
+    return any_done ? ShownStatus::in_progress : ShownStatus::planned;
+}
+
+void derive_item(model::RoadmapItem& item, std::optional<int> context_year, const model::Date& build_date,
+                 bool finished) {
+    if (!item.parts.empty()) {
+        for (auto& part : item.parts) derive_item(part, context_year, build_date, finished);
+        item.derived = {};
+        item.derived.when_understood = true;
+        item.derived.shown = status_of_parts(item.parts);
+        return;
+    }
     derive_dates(item, context_year);
-    item.derived.shown = shown_status(item, build_date);
+    item.derived.shown = shown_status(item, build_date, finished);
 }
 
 void derive_roadmaps(std::vector<model::Roadmap>& roadmaps, const model::Date& build_date) {
     for (auto& roadmap : roadmaps) {
         std::optional<int> context_year;
         if (roadmap.period) context_year = roadmap.period->start.year;
+        roadmap.derived.finished = roadmap.period && roadmap.period->end < build_date;
         for (auto& section : roadmap.sections)
-            for (auto& item : section.items) derive_item(item, context_year, build_date);
+            for (auto& item : section.items) derive_item(item, context_year, build_date, roadmap.derived.finished);
     }
 }
 
-void count(Progress& progress, ShownStatus status) {
+void count(Progress& progress, const model::RoadmapItem& item) {
     ++progress.total;
-    switch (status) {
+    switch (item.derived.shown) {
         case ShownStatus::done: ++progress.done; break;
         case ShownStatus::in_progress: ++progress.in_progress; break;
         case ShownStatus::planned: ++progress.planned; break;
@@ -54,6 +87,7 @@ void count(Progress& progress, ShownStatus status) {
         case ShownStatus::cancelled: ++progress.cancelled; break;
         case ShownStatus::ongoing: ++progress.ongoing; break;
     }
+    if (item.derived.shown != ShownStatus::cancelled && item.has_report()) ++progress.reported;
 }
 
 }  // namespace
@@ -63,30 +97,42 @@ int Progress::percent_done() const {
     return counted > 0 ? done * 100 / counted : 0;
 }
 
+Progress& Progress::operator+=(const Progress& other) {
+    total += other.total;
+    done += other.done;
+    in_progress += other.in_progress;
+    planned += other.planned;
+    overdue += other.overdue;
+    cancelled += other.cancelled;
+    ongoing += other.ongoing;
+    reported += other.reported;
+    return *this;
+}
+
 void derive_site(model::Site& site, const model::Date& build_date) {
     derive_roadmaps(site.district.roadmaps, build_date);
     for (auto& school : site.schools) derive_roadmaps(school.own.roadmaps, build_date);
 }
 
+void add_item(Progress& progress, const model::RoadmapItem& item) {
+    if (item.parts.empty()) {
+        count(progress, item);
+        return;
+    }
+    for (const auto& part : item.parts) count(progress, part);
+}
+
 Progress progress_of(const model::Roadmap& roadmap) {
     Progress progress;
     for (const auto& section : roadmap.sections)
-        for (const auto& item : section.items) count(progress, item.derived.shown);
+        for (const auto& item : section.items) add_item(progress, item);
     return progress;
 }
 
-Progress progress_of(const std::vector<model::Roadmap>& roadmaps) {
+Progress current_progress_of(const std::vector<model::Roadmap>& roadmaps) {
     Progress total;
-    for (const auto& roadmap : roadmaps) {
-        Progress one = progress_of(roadmap);
-        total.total += one.total;
-        total.done += one.done;
-        total.in_progress += one.in_progress;
-        total.planned += one.planned;
-        total.overdue += one.overdue;
-        total.cancelled += one.cancelled;
-        total.ongoing += one.ongoing;
-    }
+    for (const auto& roadmap : roadmaps)
+        if (!roadmap.derived.finished) total += progress_of(roadmap);
     return total;
 }
 
