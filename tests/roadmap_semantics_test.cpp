@@ -247,7 +247,7 @@ TEST_CASE("roadmap semantics: a built site says finished plans apart, takes dist
     CHECK(contains(item3, "row--has-parts"));
     CHECK(contains(item3, "id=\"item-3-part-1\" class=\"row--part row--done\""));
     CHECK(contains(item3, "id=\"item-3-part-2\" class=\"row--part row--overdue\""));
-    CHECK(contains(item3, "<span class=\"visually-hidden\">Пункт 3, 2 из 2: </span>часть 2"));
+    CHECK(contains(item3, "<span class=\"visually-hidden\">Пункт 3, </span>часть 2<span class=\"visually-hidden\"> из 2</span>"));
     CHECK(contains(item3, "Уровень: муниципальный"));
     CHECK(contains(item3, "Свод отчётов школ"));
     CHECK(contains(plan, "Школы: все школы района"));
@@ -327,4 +327,36 @@ TEST_CASE("roadmap semantics: a built site says finished plans apart, takes dist
                         "overdue,Отдел образования,Сводный отчёт,,,,all,false,2,муниципальный,false\r\n"));
     CHECK(contains(csv, "district,plan-2020,,,2,Зарегистрироваться на курсы повышения квалификации,до 15.05.2020,,"
                         "2020-05-15,,2020-05-15,false,,planned,,,,,,all,false,,,true\r\n"));
+}
+
+TEST_CASE("roadmap semantics: a school's own site gets the district measures for all schools, parts included",
+          "[roadmap][e2e]") {
+    Tree district;
+    write_district(district);
+    REQUIRE(build(district).exit_code == 0);
+
+    // The school's own content: its folder and the district's open data as its `district` source.
+    Tree own;
+    own.file("schools/alpha/school.yaml", "name: МКОУ Альфа СОШ\n");
+    own.file("sources/district.json", read_file(district.path / "site/data/site.json"));
+    own.file("site.yaml", "title: Раздел школы\nbase_url: https://alpha.school.example/shnor/\n"
+                          "sources:\n  - {id: district, url: 'file:sources/district.json', role: district, "
+                          "format: json}\n");
+    auto run = shnor::test::run_command(
+        shnor::test::shell_quoted(SHNOR_BINARY) + " build --content " + shnor::test::shell_quoted(own.content()) +
+            " --out " + shnor::test::shell_quoted(own.path / "site") + " --cache " +
+            shnor::test::shell_quoted(own.path / "cache") + " --date 2026-11-23 --school alpha",
+        own.path / "log.txt");
+    INFO(run.output);
+    REQUIRE(run.exit_code == 0);
+    std::string page = read_file(own.path / "site/index.html");
+    CHECK_FALSE(contains(page, "План мероприятий пока не опубликован"));
+    CHECK(contains(page, "Мероприятия района для школы"));
+    CHECK(contains(page, "выполнено 1 из 3"));
+    std::string roadmap = read_file(own.path / "site/roadmap/index.html");
+    CHECK(contains(roadmap, "Диагностика профессиональных дефицитов педагогов"));
+    CHECK(contains(roadmap, "Свод отчётов школ"));
+    CHECK(contains(roadmap, "Уровень: муниципальный"));
+    CHECK_FALSE(contains(roadmap, "Методический выезд в школу"));  // for another school
+    CHECK(contains(from(roadmap, "id=\"finished\""), "План завершён 31.12.2020"));
 }

@@ -460,9 +460,10 @@ Data part_row(const model::RoadmapItem& part, const model::RoadmapItem& item, co
               std::size_t number, std::size_t count, const Links& links, const RowContext& context) {
     Data row;
     set(row, "anchor", item_anchor_id + "-part-" + std::to_string(number));
+    // Read aloud as the row's header: «Пункт 3, часть 1 из 2».
+    set(row, "part_of", item.n.empty() ? std::string("Мероприятие выше") : "Пункт " + item.n);
     set(row, "part_label", "часть " + std::to_string(number));
-    set(row, "part_of", (item.n.empty() ? std::string("Мероприятие выше") : "Пункт " + item.n) + ", " +
-                            std::to_string(number) + " из " + std::to_string(count));
+    set(row, "part_count", std::to_string(count));
     put_plain(row, "title_html", part.title);
     put_cells(row, part, links, context, false);
     set(row, "reporting_news", false);
