@@ -360,3 +360,16 @@ TEST_CASE("roadmap semantics: a school's own site gets the district measures for
     CHECK_FALSE(contains(roadmap, "Методический выезд в школу"));  // for another school
     CHECK(contains(from(roadmap, "id=\"finished\""), "План завершён 31.12.2020"));
 }
+
+TEST_CASE("roadmap semantics: `check` looks at each part's deadline and report", "[roadmap]") {
+    Tree tree;
+    write_district(tree);
+    auto run = shnor::test::run_command(shnor::test::shell_quoted(SHNOR_BINARY) + " check --content " +
+                                            shnor::test::shell_quoted(tree.content()) + " --cache " +
+                                            shnor::test::shell_quoted(tree.path / "cache") + " --date 2026-11-23",
+                                        tree.path / "log.txt");
+    INFO(run.output);
+    CHECK(run.exit_code == 0);
+    CHECK(contains(run.output, "roadmaps/plan-2026.yaml:27: предупреждение: поле «report»: мероприятие «Свод отчётов "
+                               "школ»: срок прошёл (30.05.2026), а отчёта нет"));
+}

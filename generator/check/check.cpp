@@ -39,6 +39,11 @@ void check_roadmap(const Roadmap& roadmap, const model::Date& build_date, Diagno
         for (const auto& item : section.items) {
             check_deadline_text(item, findings);
             check_report(item, build_date, findings);
+            // Parts carry the deadlines and reports of an item printed as sub-rows.
+            for (const auto& part : item.parts) {
+                check_deadline_text(part, findings);
+                check_report(part, build_date, findings);
+            }
         }
     auto progress = derive::progress_of(roadmap);
     if (progress.total > 0 && progress.done == 0)
