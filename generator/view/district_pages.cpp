@@ -270,7 +270,7 @@ Data category_counts(const SiteIndex& index) {
 
 // The school's finished roadmaps and the finished district roadmaps with
 // measures for it.
-int finished_plans_of(const model::Site& site, const model::School& school) {
+int finished_plan_count(const model::Site& site, const model::School& school) {
     int count = 0;
     for (const auto& roadmap : school.own.roadmaps) count += roadmap.derived.finished ? 1 : 0;
     for (const auto& roadmap : site.district.roadmaps) {
@@ -310,7 +310,7 @@ Data school_row_data(const SiteIndex& index, const model::School& school) {
                                      ? Data(false)
                                      : progress_data(count_items(district_items), listing, "#district"));
     // Finished plans are out of the progress above, but not out of sight.
-    int finished = finished_plans_of(site, school);
+    int finished = finished_plan_count(site, school);
     put(row, "finished_plans",
         finished > 0 ? count_text(finished, "завершённый план", "завершённых плана", "завершённых планов")
                      : std::string());
