@@ -373,3 +373,17 @@ TEST_CASE("roadmap semantics: `check` looks at each part's deadline and report",
     CHECK(contains(run.output, "roadmaps/plan-2026.yaml:27: предупреждение: поле «report»: мероприятие «Свод отчётов "
                                "школ»: срок прошёл (30.05.2026), а отчёта нет"));
 }
+
+TEST_CASE("roadmap semantics: a news item about an item counts as its published report", "[roadmap]") {
+    Tree tree;
+    write_district(tree);
+    tree.file("news/2020-05-20-kursy.md",
+              "---\ntitle: Педагоги зарегистрировались на курсы\nroadmap_item: plan-2020#2\n---\nВсе школы района.\n");
+    auto result = shnor::load::load_site(tree.content());
+    INFO(messages_of(result));
+    REQUIRE(result.diagnostics.error_count() == 0);
+    shnor::derive::derive_site(result.site, *shnor::model::Date::parse_iso("2026-11-23"));
+    const auto& old = roadmap_named(result.site.district.roadmaps, "plan-2020");
+    CHECK(old.sections[0].items[1].derived.reported_in_news);
+    CHECK(shnor::derive::progress_of(old).reported == 2);
+}

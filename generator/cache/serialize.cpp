@@ -268,14 +268,14 @@ void fields(Archive& archive, Self& program) {
 
 template <class Archive, Describes<model::RoadmapItem::Derived> Self>
 void fields(Archive& archive, Self& derived) {
-    static_assert(size_is<model::RoadmapItem::Derived, 40>, "update cache/serialize.cpp field list");
-    auto& [start, due, ongoing, when_understood, shown] = derived;
-    archive(start, due, ongoing, when_understood, shown);
+    static_assert(size_is<model::RoadmapItem::Derived, 44>, "update cache/serialize.cpp field list");
+    auto& [start, due, ongoing, when_understood, shown, reported_in_news] = derived;
+    archive(start, due, ongoing, when_understood, shown, reported_in_news);
 }
 
 template <class Archive, Describes<model::RoadmapItem> Self>
 void fields(Archive& archive, Self& item) {
-    static_assert(size_is<model::RoadmapItem, 440>, "update cache/serialize.cpp field list");
+    static_assert(size_is<model::RoadmapItem, 448>, "update cache/serialize.cpp field list");
     auto& [n, title, when, start, due, responsible, result, status, status_given, report, reported, evidence,
            schools, all_schools, level, parts, example, pos, derived] = item;
     archive(n, title, when, start, due, responsible, result, status, status_given, report, reported, evidence,

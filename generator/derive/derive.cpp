@@ -2,6 +2,9 @@
 
 #include "derive/when.hpp"
 
+#include <map>
+#include <string>
+
 namespace shnor::derive {
 
 using model::ShownStatus;
@@ -77,6 +80,43 @@ void derive_roadmaps(std::vector<model::Roadmap>& roadmaps, const model::Date& b
     }
 }
 
+// A news item about an item (`roadmap_item: plan-2024#3`) is a published
+// report of it. Resolved as the pages link it (view/site_index.cpp): a
+// district roadmap of that id first, then the news owner's own, then the
+// first school's; the first item of that number.
+void mark_reported_in_news(model::Site& site) {
+    std::map<std::string, model::Roadmap*> district, schools;
+    for (auto& roadmap : site.district.roadmaps) district.emplace(roadmap.id, &roadmap);
+    for (auto& school : site.schools)
+        for (auto& roadmap : school.own.roadmaps) schools.emplace(roadmap.id, &roadmap);
+    auto mark = [&](const model::NewsItem& news, model::School* owner) {
+        auto hash = news.roadmap_item.find('#');
+        if (hash == std::string::npos) return;
+        std::string id = news.roadmap_item.substr(0, hash);
+        std::string n = news.roadmap_item.substr(hash + 1);
+        model::Roadmap* roadmap = nullptr;
+        if (auto found = district.find(id); found != district.end()) roadmap = found->second;
+        if (!roadmap && owner)
+            for (auto& own : owner->own.roadmaps)
+                if (own.id == id) {
+                    roadmap = &own;
+                    break;
+                }
+        if (!roadmap)
+            if (auto found = schools.find(id); found != schools.end()) roadmap = found->second;
+        if (!roadmap || n.empty()) return;
+        for (auto& section : roadmap->sections)
+            for (auto& item : section.items)
+                if (item.n == n) {
+                    item.derived.reported_in_news = true;
+                    return;
+                }
+    };
+    for (const auto& news : site.district.news) mark(news, nullptr);
+    for (auto& school : site.schools)
+        for (const auto& news : school.own.news) mark(news, &school);
+}
+
 void count(Progress& progress, const model::RoadmapItem& item) {
     ++progress.total;
     switch (item.derived.shown) {
@@ -112,6 +152,7 @@ Progress& Progress::operator+=(const Progress& other) {
 void derive_site(model::Site& site, const model::Date& build_date) {
     derive_roadmaps(site.district.roadmaps, build_date);
     for (auto& school : site.schools) derive_roadmaps(school.own.roadmaps, build_date);
+    mark_reported_in_news(site);
 }
 
 void add_item(Progress& progress, const model::RoadmapItem& item) {

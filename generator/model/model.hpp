@@ -134,8 +134,11 @@ struct RoadmapItem {
             if (named == slug) return true;
         return false;
     }
-    // Something shows what was done: a report text, its date or evidence.
-    bool has_report() const { return !report.empty() || reported.has_value() || !evidence.empty(); }
+    // Something shows what was done: a report text, its date, evidence or a
+    // news item about it.
+    bool has_report() const {
+        return !report.empty() || reported.has_value() || !evidence.empty() || derived.reported_in_news;
+    }
 
     // Filled by derive/.
     struct Derived {
@@ -144,6 +147,7 @@ struct RoadmapItem {
         bool ongoing = false;
         bool when_understood = false;
         ShownStatus shown = ShownStatus::planned;
+        bool reported_in_news = false;  // a news item's `roadmap_item` names it
     } derived;
 };
 
