@@ -4,6 +4,7 @@
 #include "test_paths.hpp"
 #include "test_support.hpp"
 
+#include "cache/serialize.hpp"
 #include "derive/derive.hpp"
 #include "load/load.hpp"
 
@@ -386,4 +387,37 @@ TEST_CASE("roadmap semantics: a news item about an item counts as its published 
     const auto& old = roadmap_named(result.site.district.roadmaps, "plan-2020");
     CHECK(old.sections[0].items[1].derived.reported_in_news);
     CHECK(shnor::derive::progress_of(old).reported == 2);
+}
+
+TEST_CASE("roadmap semantics: the cache keeps parts and their levels", "[roadmap]") {
+    Tree tree;
+    write_district(tree);
+    tree.file("schools/alpha/roadmaps/plan.yaml",
+              "title: План школы\n"
+              "items:\n"
+              "  - n: \"1\"\n"
+              "    title: Самоанализ и отчёт\n"
+              "    parts:\n"
+              "      - title: Самоанализ\n"
+              "        due: 2026-05-22\n"
+              "        level: уровень ОО\n"
+              "        status: done\n"
+              "      - title: Отчёт\n"
+              "        due: 2026-05-30\n");
+    auto result = shnor::load::load_site(tree.content());
+    INFO(messages_of(result));
+    REQUIRE(result.diagnostics.error_count() == 0);
+    const shnor::model::School* alpha = nullptr;
+    for (const auto& school : result.site.schools)
+        if (school.slug == "alpha") alpha = &school;
+    REQUIRE(alpha);
+    shnor::model::School copy;
+    REQUIRE(shnor::cache::deserialize_school(shnor::cache::serialize_school(*alpha), copy));
+    const auto& item = copy.own.roadmaps.at(0).sections.at(0).items.at(0);
+    REQUIRE(item.parts.size() == 2);
+    CHECK(item.parts[0].title == "Самоанализ");
+    CHECK(item.parts[0].level == "уровень ОО");
+    CHECK(item.parts[0].status == shnor::model::Status::done);
+    CHECK(item.parts[1].due->iso() == "2026-05-30");
+    CHECK(shnor::cache::serialize_school(copy) == shnor::cache::serialize_school(*alpha));
 }
