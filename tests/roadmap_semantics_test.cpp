@@ -252,6 +252,11 @@ TEST_CASE("roadmap semantics: a built site says finished plans apart, takes dist
     CHECK(contains(item3, "Уровень: муниципальный"));
     CHECK(contains(item3, "Свод отчётов школ"));
     CHECK(contains(plan, "Школы: все школы района"));
+    // A status listing counts and shows parts: the item's row, then only its parts of that status.
+    std::string overdue = read_file(site / "roadmaps/plan-2026/status/overdue/index.html");
+    CHECK(contains(overdue, "<h1>Просроченные мероприятия: 2 из 4</h1>"));
+    CHECK(contains(overdue, "id=\"item-3-part-2\""));
+    CHECK_FALSE(contains(overdue, "id=\"item-3-part-1\""));
     // An overdue item of a current plan: its report cell says so.
     CHECK(contains(from(plan, "id=\"item-1\""), "нет отчёта"));
 
