@@ -213,10 +213,14 @@ derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items
     return progress;
 }
 
+namespace {
+
 // «из 1 мероприятия», «из 2 мероприятий», «из 21 мероприятия».
 std::string of_items_text(long long count) {
     return std::to_string(count) + " " + plural_form(count, "мероприятия", "мероприятий", "мероприятий");
 }
+
+}  // namespace
 
 std::string finished_line(const model::Roadmap& roadmap, const derive::Progress& progress) {
     std::string line = "План завершён";
@@ -495,7 +499,7 @@ Data row_data(const model::RoadmapItem& item, const Links& links, const std::str
         if (only_status && item.parts[i].derived.shown != *only_status) continue;
         parts.push_back(part_row(item.parts[i], item, anchor, i + 1, item.parts.size(), links, context));
     }
-    set(row, "parts_note", item.parts.empty() ? std::string()
+    put(row, "parts_note", item.parts.empty() ? std::string()
                                                : "Выполняется по частям (" + std::to_string(item.parts.size()) +
                                                      "): сроки, статусы и отчёты — в строках ниже");
     put_list(row, "parts", std::move(parts));

@@ -237,7 +237,6 @@ void add_roadmap_page(const SiteIndex& index, const BuildContext& context, const
     put_list(page.data, "finished_roadmaps", std::move(data.finished_own));
     put_list(page.data, "finished_district_roadmaps", std::move(data.finished_district));
     set(page.data, "has_finished", any_finished);
-    put_list(page.data, "finished_plans", finished_plans_of(site, school));
     std::string listing = school_roadmap_listing_base(school.slug);
     auto own_items = items_of(school.own.roadmaps, Plans::current);
     auto district_items = district_items_of(site, school.slug, Plans::current);
