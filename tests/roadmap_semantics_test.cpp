@@ -65,8 +65,8 @@ void write_district(const Tree& tree) {
               "    status: done\n"
               "    report: Протокол совещания № 3.\n"
               "  - n: \"2\"\n"
-              "    title: Зарегистрироваться на курсы повышения квалификации\n"
-              "    when: до 15.05.2020\n"
+              "    title: Повышение квалификации руководителей образовательных организаций\n"
+              "    when: \"Зарегистрироваться до 15.05.2020 по ссылке: http://dt.ranera.ru/discurs\"\n"
               "    due: 2020-05-15\n"
               "    schools: all\n");
     tree.file("roadmaps/plan-2026.yaml",
@@ -87,12 +87,13 @@ void write_district(const Tree& tree) {
               "        status: in_progress\n"
               "        schools: [beta]\n"
               "      - n: \"3\"\n"
-              "        title: Самоанализ и сводный отчёт\n"
+              "        title: Анализ причин (внешних и внутренних) низких результатов образования, выявление "
+              "проблемных зон (Самоанализ)\n"
               "        schools: all\n"
               "        parts:\n"
-              "          - title: Самоанализ реализации программы\n"
-              "            responsible: Руководители ОО\n"
-              "            when: до 22 мая 2026 г.\n"
+              "          - responsible: ОО\n"
+              "            when: До 22 мая 2026г.\n"
+              "            result: Самоанализ\n"
               "            status: done\n"
               "            report: Отчёты школ собраны.\n"
               "            level: уровень ОО\n"
@@ -154,7 +155,8 @@ TEST_CASE("roadmap semantics: parts and `schools: all` are read; parts are dated
     CHECK_FALSE(items[1].concerns("alpha"));
     REQUIRE(items[2].parts.size() == 2);
     const auto& parts = items[2].parts;
-    CHECK(parts[0].responsible == std::vector<std::string>{"Руководители ОО"});
+    CHECK(parts[0].responsible == std::vector<std::string>{"ОО"});
+    CHECK(parts[0].title.empty());
     CHECK(parts[1].level == "муниципальный");
     // Each part is dated from its own `when`, inside the plan's year.
     REQUIRE(parts[1].derived.due);
@@ -286,15 +288,16 @@ TEST_CASE("roadmap semantics: a built site says finished plans apart, takes dist
     std::string alpha_roadmap = read_file(site / "schools/alpha/roadmap/index.html");
     CHECK(contains(alpha_roadmap, "Мероприятие района"));
     CHECK(contains(alpha_roadmap, "Диагностика профессиональных дефицитов педагогов"));
-    CHECK(contains(alpha_roadmap, "Самоанализ реализации программы"));
+    // A part without a title of its own (as in the document) repeats its item's.
+    CHECK(contains(from(alpha_roadmap, "item-3-part-1"), "<td data-label=\"Мероприятие\">Анализ причин (внешних и внутренних)"));
     CHECK_FALSE(contains(alpha_roadmap, "Методический выезд в школу"));
     std::string finished = from(alpha_roadmap, "id=\"finished\"");
     CHECK(contains(finished, "План завершён 31.12.2020: отчёты опубликованы по 0 из 1 мероприятия"));
-    CHECK(contains(finished, "Зарегистрироваться на курсы повышения квалификации"));
+    CHECK(contains(finished, "Повышение квалификации руководителей образовательных организаций"));
     CHECK(contains(finished, "нет отчёта"));
     CHECK_FALSE(contains(finished, "tag--overdue"));
     std::string current = alpha_roadmap.substr(0, alpha_roadmap.find("id=\"finished\""));
-    CHECK_FALSE(contains(current, "Зарегистрироваться на курсы"));
+    CHECK_FALSE(contains(current, "Повышение квалификации руководителей образовательных организаций"));
     std::string beta_roadmap = read_file(site / "schools/beta/roadmap/index.html");
     CHECK(contains(beta_roadmap, "Методический выезд в школу"));
     CHECK_FALSE(contains(beta_roadmap, "Собственная «дорожная карта» школы пока не опубликована"));
@@ -328,10 +331,12 @@ TEST_CASE("roadmap semantics: a built site says finished plans apart, takes dist
     // The CSV: a row per part after its item's row, with the part's number; the finished flag.
     std::string csv = read_file(site / "data/roadmaps.csv");
     CHECK(contains(csv, ",example,part,level,roadmap_finished\r\n"));
-    CHECK(contains(csv, "district,plan-2026,1,Анализ,3,Самоанализ и сводный отчёт,,,,,,false,,,,,,,,all,false,,,false\r\n"));
+    CHECK(contains(csv, "district,plan-2026,1,Анализ,3,\"Анализ причин (внешних и внутренних) низких результатов образования, выявление "
+                        "проблемных зон (Самоанализ)\",,,,,,false,,,,,,,,all,false,,,false\r\n"));
     CHECK(contains(csv, "district,plan-2026,1,Анализ,3,Свод отчётов школ,до 30 мая 2026 г.,,,,2026-05-30,false,,"
                         "overdue,Отдел образования,Сводный отчёт,,,,all,false,2,муниципальный,false\r\n"));
-    CHECK(contains(csv, "district,plan-2020,,,2,Зарегистрироваться на курсы повышения квалификации,до 15.05.2020,,"
+    CHECK(contains(csv, "district,plan-2020,,,2,Повышение квалификации руководителей образовательных организаций,Зарегистрироваться до 15.05.2020 по ссылке: "
+                        "http://dt.ranera.ru/discurs,,"
                         "2020-05-15,,2020-05-15,false,,planned,,,,,,all,false,,,true\r\n"));
 }
 

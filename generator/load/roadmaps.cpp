@@ -50,7 +50,9 @@ model::RoadmapItem read_item(SourceFile& file, const YAML::Node& node, const std
     model::RoadmapItem item;
     item.pos = file.pos_of(node);
     if (!is_part) item.n = fields.text("n");
-    item.title = fields.text("title", Need::required);
+    // A part printed without a title of its own (seed 002: the same measure,
+    // another body and deadline) repeats its item's on the site.
+    item.title = fields.text("title", is_part ? Need::optional : Need::required);
     item.when = fields.text("when");
     item.start = fields.date("start");
     item.due = fields.date("due");

@@ -468,7 +468,7 @@ Data part_row(const model::RoadmapItem& part, const model::RoadmapItem& item, co
     set(row, "part_of", item.n.empty() ? std::string("Мероприятие выше") : "Пункт " + item.n);
     set(row, "part_label", "часть " + std::to_string(number));
     set(row, "part_count", std::to_string(count));
-    put_plain(row, "title_html", part.title);
+    put_plain(row, "title_html", part.title.empty() ? item.title : part.title);
     put_cells(row, part, links, context, false);
     set(row, "reporting_news", false);
     set(row, "has_reporting_news", false);
