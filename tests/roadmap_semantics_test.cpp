@@ -381,8 +381,8 @@ TEST_CASE("roadmap semantics: `check` looks at each part's deadline and report",
                                         tree.path / "log.txt");
     INFO(run.output);
     CHECK(run.exit_code == 0);
-    CHECK(contains(run.output, "roadmaps/plan-2026.yaml:27: предупреждение: поле «report»: мероприятие «Свод отчётов "
-                               "школ»: срок прошёл (30.05.2026), а отчёта нет"));
+    CHECK(contains(run.output, "roadmaps/plan-2026.yaml:27: предупреждение: поле «report»: мероприятие 3, часть 2: "
+                               "срок прошёл (30.05.2026), а отчёта нет"));
 }
 
 TEST_CASE("roadmap semantics: a news item about an item counts as its published report", "[roadmap]") {

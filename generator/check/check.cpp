@@ -39,8 +39,12 @@ void check_roadmap(const Roadmap& roadmap, const model::Date& build_date, Diagno
         for (const auto& item : section.items) {
             check_deadline_text(item, findings);
             check_report(item, build_date, findings);
-            // Parts carry the deadlines and reports of an item printed as sub-rows.
-            for (const auto& part : item.parts) {
+            // Parts carry the deadlines and reports of an item printed as
+            // sub-rows; a finding names one as «мероприятие 3, часть 2».
+            for (std::size_t i = 0; i < item.parts.size(); ++i) {
+                RoadmapItem part = item.parts[i];
+                if (!item.n.empty()) part.n = item.n + ", часть " + std::to_string(i + 1);
+                if (part.title.empty()) part.title = item.title;
                 check_deadline_text(part, findings);
                 check_report(part, build_date, findings);
             }
