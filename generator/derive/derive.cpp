@@ -25,9 +25,12 @@ ShownStatus shown_status(const model::RoadmapItem& item, const model::Date& buil
     return item.status == Status::in_progress ? ShownStatus::in_progress : ShownStatus::planned;
 }
 
-// The one place an item's (or a part's) dates are derived from `when`.
-// Written start/due always win; the printed `when` fills what is missing.
-void derive_dates(model::RoadmapItem& item, std::optional<int> context_year) {
+// The one place an item's (or a part's) dates are derived from `when`, in
+// the context of its roadmap. Written start/due always win; the printed
+// `when` fills what is missing.
+void derive_dates(model::RoadmapItem& item, const model::Roadmap& roadmap) {
+    std::optional<int> context_year;
+    if (roadmap.period) context_year = roadmap.period->start.year;
     bool written = item.start.has_value() || item.due.has_value();
     WhenDates read = (item.start && item.due) || item.when.empty() ? WhenDates{} : parse_when(item.when, context_year);
     item.derived.start = item.start ? item.start : read.start;
@@ -57,26 +60,23 @@ ShownStatus status_of_parts(const std::vector<model::RoadmapItem>& parts) {
     return any_done ? ShownStatus::in_progress : ShownStatus::planned;
 }
 
-void derive_item(model::RoadmapItem& item, std::optional<int> context_year, const model::Date& build_date,
-                 bool finished) {
+void derive_item(model::RoadmapItem& item, const model::Roadmap& roadmap, const model::Date& build_date) {
     if (!item.parts.empty()) {
-        for (auto& part : item.parts) derive_item(part, context_year, build_date, finished);
+        for (auto& part : item.parts) derive_item(part, roadmap, build_date);
         item.derived = {};
         item.derived.when_understood = true;
         item.derived.shown = status_of_parts(item.parts);
         return;
     }
-    derive_dates(item, context_year);
-    item.derived.shown = shown_status(item, build_date, finished);
+    derive_dates(item, roadmap);
+    item.derived.shown = shown_status(item, build_date, roadmap.derived.finished);
 }
 
 void derive_roadmaps(std::vector<model::Roadmap>& roadmaps, const model::Date& build_date) {
     for (auto& roadmap : roadmaps) {
-        std::optional<int> context_year;
-        if (roadmap.period) context_year = roadmap.period->start.year;
         roadmap.derived.finished = roadmap.period && roadmap.period->end < build_date;
         for (auto& section : roadmap.sections)
-            for (auto& item : section.items) derive_item(item, context_year, build_date, roadmap.derived.finished);
+            for (auto& item : section.items) derive_item(item, roadmap, build_date);
     }
 }
 
