@@ -74,7 +74,7 @@ TEST_CASE("progress counts each shown status and the share done leaves out cance
     CHECK(progress.overdue == 1);
     CHECK(progress.planned == 1);
     CHECK(progress.percent_done() == 50);
-    auto twice = derive::progress_of(std::vector<model::Roadmap>{site.district.roadmaps[0], site.district.roadmaps[0]});
+    auto twice = derive::current_progress_of(std::vector<model::Roadmap>{site.district.roadmaps[0], site.district.roadmaps[0]});
     CHECK(twice.total == 10);
     CHECK(twice.done == 4);
 }

@@ -218,7 +218,7 @@ TEST_CASE("open_data: CSV has a BOM, a header and RFC 4180 quoting", "[open_data
     REQUIRE(csv.substr(0, 3) == kBom);
     CHECK(csv.substr(3, csv.find("\r\n") - 3) ==
           "owner,roadmap,section_n,section_title,n,title,when,start,due,derived_start,derived_due,ongoing,status,"
-          "shown_status,responsible,result,report,reported,evidence,schools,example");
+          "shown_status,responsible,result,report,reported,evidence,schools,example,part,level,roadmap_finished");
     CHECK(contains(csv, "\r\ndistrict,plan-2024,1,Организационные меры,1,\"План \"\"А\"\", этап 1\","));
     CHECK(contains(csv, ",done,done,\"Отдел образования; Руководители школ\","));
     CHECK(contains(csv, ",overdue,"));

@@ -268,18 +268,18 @@ void fields(Archive& archive, Self& program) {
 
 template <class Archive, Describes<model::RoadmapItem::Derived> Self>
 void fields(Archive& archive, Self& derived) {
-    static_assert(size_is<model::RoadmapItem::Derived, 40>, "update cache/serialize.cpp field list");
-    auto& [start, due, ongoing, when_understood, shown] = derived;
-    archive(start, due, ongoing, when_understood, shown);
+    static_assert(size_is<model::RoadmapItem::Derived, 44>, "update cache/serialize.cpp field list");
+    auto& [start, due, ongoing, when_understood, shown, reported_in_news] = derived;
+    archive(start, due, ongoing, when_understood, shown, reported_in_news);
 }
 
 template <class Archive, Describes<model::RoadmapItem> Self>
 void fields(Archive& archive, Self& item) {
-    static_assert(size_is<model::RoadmapItem, 376>, "update cache/serialize.cpp field list");
+    static_assert(size_is<model::RoadmapItem, 448>, "update cache/serialize.cpp field list");
     auto& [n, title, when, start, due, responsible, result, status, status_given, report, reported, evidence,
-           schools, example, pos, derived] = item;
+           schools, all_schools, level, parts, example, pos, derived] = item;
     archive(n, title, when, start, due, responsible, result, status, status_given, report, reported, evidence,
-            schools, example, pos, derived);
+            schools, all_schools, level, parts, example, pos, derived);
 }
 
 template <class Archive, Describes<model::RoadmapSection> Self>
@@ -291,9 +291,9 @@ void fields(Archive& archive, Self& section) {
 
 template <class Archive, Describes<model::Roadmap> Self>
 void fields(Archive& archive, Self& roadmap) {
-    static_assert(size_is<model::Roadmap, 264>, "update cache/serialize.cpp field list");
-    auto& [id, title, period, approved_by, program, description, flat, sections, pos] = roadmap;
-    archive(id, title, period, approved_by, program, description, flat, sections, pos);
+    static_assert(size_is<model::Roadmap, 272>, "update cache/serialize.cpp field list");
+    auto& [id, title, period, approved_by, program, description, flat, sections, pos, derived] = roadmap;
+    archive(id, title, period, approved_by, program, description, flat, sections, pos, derived.finished);
 }
 
 template <class Archive, Describes<model::ResultRow> Self>

@@ -55,6 +55,15 @@ void check_roadmap(const Roadmap& roadmap, const model::Date& build_date, Diagno
             check_deadline_text(item, findings);
             check_deadline_in_period(roadmap, item, findings);
             check_report(item, build_date, findings);
+            // Parts carry the deadlines and reports of an item printed as
+            // sub-rows; a finding names one as «мероприятие 3, часть 2».
+            for (std::size_t i = 0; i < item.parts.size(); ++i) {
+                RoadmapItem part = item.parts[i];
+                if (!item.n.empty()) part.n = item.n + ", часть " + std::to_string(i + 1);
+                if (part.title.empty()) part.title = item.title;
+                check_deadline_text(part, findings);
+                check_report(part, build_date, findings);
+            }
         }
     auto progress = derive::progress_of(roadmap);
     if (progress.total > 0 && progress.done == 0)

@@ -4,8 +4,11 @@
 #include "model/date.hpp"
 #include "model/model.hpp"
 
+#include <vector>
+
 namespace shnor::derive {
 
+// Counts of items by shown status. An item with parts counts as its parts.
 struct Progress {
     int total = 0;
     int done = 0;
@@ -14,13 +17,22 @@ struct Progress {
     int overdue = 0;
     int cancelled = 0;
     int ongoing = 0;
+    int reported = 0;  // not cancelled, with a report (RoadmapItem::has_report)
     int percent_done() const;  // of items not cancelled, rounded down
+    int counted() const { return total - cancelled; }
+    Progress& operator+=(const Progress& other);
 };
 
-// Fills RoadmapItem::derived for every roadmap of the district and schools.
+// Fills Roadmap::derived and RoadmapItem::derived (parts included) for every
+// roadmap of the district and schools.
 void derive_site(model::Site& site, const model::Date& build_date);
 
+// Adds one item: itself, or each of its parts.
+void add_item(Progress& progress, const model::RoadmapItem& item);
+// One roadmap, finished or not: its own page and open data.
 Progress progress_of(const model::Roadmap& roadmap);
-Progress progress_of(const std::vector<model::Roadmap>& roadmaps);
+// The roadmaps not finished: the current progress of the home page, the
+// schools list and a school's first screen.
+Progress current_progress_of(const std::vector<model::Roadmap>& roadmaps);
 
 }  // namespace shnor::derive

@@ -85,9 +85,10 @@ model::Status status_of(const std::string& status) {
     return model::Status::planned;
 }
 
-model::RoadmapItem roadmap_item(const json& item) {
+// A part has the members of an item but `n`, `schools` and `parts`.
+model::RoadmapItem roadmap_item(const json& item, bool is_part = false) {
     model::RoadmapItem result;
-    result.n = text(item, "n");
+    if (!is_part) result.n = text(item, "n");
     result.title = text(item, "title");
     result.when = text(item, "when");
     result.start = date(item, "start");
@@ -99,14 +100,19 @@ model::RoadmapItem roadmap_item(const json& item) {
     result.report = text(item, "report");
     result.reported = date(item, "reported");
     result.evidence = texts(item, "evidence");
-    result.schools = texts(item, "schools");
+    result.level = text(item, "level");
+    if (!is_part) {
+        // `schools: all` is written as the word itself.
+        result.all_schools = item.is_object() && item.contains("schools") && item["schools"] == "all";
+        result.schools = texts(item, "schools");
+        if (item.is_object() && item.contains("parts") && item["parts"].is_array())
+            for (const auto& part : item["parts"]) result.parts.push_back(roadmap_item(part, true));
+    }
     result.example = flag(item, "example");
     return result;
 }
 
-bool concerns(const model::RoadmapItem& item, const std::string& slug) {
-    return slug.empty() || std::find(item.schools.begin(), item.schools.end(), slug) != item.schools.end();
-}
+bool concerns(const model::RoadmapItem& item, const std::string& slug) { return slug.empty() || item.concerns(slug); }
 
 model::Roadmap roadmap(const json& object, const std::string& slug) {
     model::Roadmap result;

@@ -55,6 +55,8 @@ public:
                            : "программа " + in_quotes(value) + " не найдена: ожидается имя файла из папки programs/ без .md";
             case RefKind::evidence: return evidence_problem(reference);
             case RefKind::school:
+                if (value == "all" && !schools_.count(value))
+                    return "«all» (все школы) пишется вместо списка, а не в нём: schools: all";
                 return schools_.count(value) ? "" : "школа " + in_quotes(value) + " не найдена: нет папки schools/" + value;
             case RefKind::roadmap_item: return roadmap_item_problem(reference);
             case RefKind::document:

@@ -15,12 +15,44 @@ model::Status status_named(const std::string& name) {
     return model::Status::planned;
 }
 
-model::RoadmapItem read_item(SourceFile& file, const YAML::Node& node, const std::string& path) {
+// `schools: all` names every school of the site; otherwise slugs, each
+// checked against the schools' folders once everything is loaded.
+void read_schools(Fields& fields, model::RoadmapItem& item) {
+    YAML::Node node = fields.take("schools");
+    if (node.IsDefined() && node.IsScalar() && trim(node.Scalar()) == "all") {
+        item.all_schools = true;
+        return;
+    }
+    item.schools = fields.references("schools", RefKind::school, true);
+}
+
+model::RoadmapItem read_item(SourceFile& file, const YAML::Node& node, const std::string& path, bool is_part);
+
+// An item printed as sub-rows: the parts carry the deadlines, statuses and
+// reports, so the item itself must not (its own would contradict them).
+void read_parts(Fields& fields, model::RoadmapItem& item) {
+    if (!fields.has("parts")) return;
+    auto nodes = fields.list("parts");
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        item.parts.push_back(read_item(fields.file(), nodes[i], fields.item_path("parts", i), true));
+    if (item.parts.empty()) return;
+    for (const char* own : {"when", "start", "due", "status", "report", "reported", "evidence"})
+        if (fields.has(own))
+            fields.file().error(fields.line_of(own), fields.path_of(own),
+                                "у мероприятия с частями (parts) нет своего срока, статуса и отчёта: перенесите «" +
+                                    std::string(own) + "» в каждую из частей");
+}
+
+// A part (a sub-row of an item) has the fields of an item but `n`,
+// `schools` and `parts`: it is named by its item.
+model::RoadmapItem read_item(SourceFile& file, const YAML::Node& node, const std::string& path, bool is_part = false) {
     Fields fields(file, node, path);
     model::RoadmapItem item;
     item.pos = file.pos_of(node);
-    item.n = fields.text("n");
-    item.title = fields.text("title", Need::required);
+    if (!is_part) item.n = fields.text("n");
+    // A part printed without a title of its own (seed 002: the same measure,
+    // another body and deadline) repeats its item's on the site.
+    item.title = fields.text("title", is_part ? Need::optional : Need::required);
     item.when = fields.text("when");
     item.start = fields.date("start");
     item.due = fields.date("due");
@@ -35,8 +67,10 @@ model::RoadmapItem read_item(SourceFile& file, const YAML::Node& node, const std
     item.report = fields.text("report");
     item.reported = fields.date("reported");
     item.evidence = fields.references("evidence", RefKind::evidence, true);
-    item.schools = fields.references("schools", RefKind::school, true);
+    if (!is_part) read_schools(fields, item);
+    item.level = fields.text("level");
     item.example = fields.flag("example");
+    if (!is_part) read_parts(fields, item);
     return item;
 }
 

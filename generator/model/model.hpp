@@ -119,9 +119,26 @@ struct RoadmapItem {
     std::string report;  // Markdown
     std::optional<Date> reported;
     std::vector<std::string> evidence;  // document id, news:<id>, or URL
-    std::vector<std::string> schools;   // school slugs
+    std::vector<std::string> schools;   // school slugs; empty with all_schools
+    bool all_schools = false;           // `schools: all`: a measure of every school of the site
+    std::string level;                  // free text: «муниципальный», «уровень ОО» (two-level lists)
+    // Sub-rows of one printed row, each with its own deadline, status and
+    // report; an item with parts has none of these itself.
+    std::vector<RoadmapItem> parts;
     bool example = false;
     SourcePos pos;
+
+    bool concerns(const std::string& slug) const {
+        if (all_schools) return true;
+        for (const auto& named : schools)
+            if (named == slug) return true;
+        return false;
+    }
+    // Something shows what was done: a report text, its date, evidence or a
+    // news item about it.
+    bool has_report() const {
+        return !report.empty() || reported.has_value() || !evidence.empty() || derived.reported_in_news;
+    }
 
     // Filled by derive/.
     struct Derived {
@@ -130,6 +147,7 @@ struct RoadmapItem {
         bool ongoing = false;
         bool when_understood = false;
         ShownStatus shown = ShownStatus::planned;
+        bool reported_in_news = false;  // a news item's `roadmap_item` names it
     } derived;
 };
 
@@ -149,6 +167,13 @@ struct Roadmap {
     bool flat = false;        // written as `items:` rather than `sections:`
     std::vector<RoadmapSection> sections;
     SourcePos pos;
+
+    // Filled by derive/.
+    struct Derived {
+        // The period ended before the build date: nothing in it is overdue,
+        // and it is out of every current progress.
+        bool finished = false;
+    } derived;
 };
 
 struct IndicatorPoint {

@@ -78,9 +78,14 @@ model::School external_part(const model::School& school) {
     part.intro_title.clear();
     // Derived fields follow from the rest and the build date (part of the
     // record's key), so the part is the same before and after derive/.
-    for (auto& roadmap : part.own.roadmaps)
+    for (auto& roadmap : part.own.roadmaps) {
+        roadmap.derived = {};
         for (auto& section : roadmap.sections)
-            for (auto& item : section.items) item.derived = {};
+            for (auto& item : section.items) {
+                item.derived = {};
+                for (auto& row : item.parts) row.derived = {};
+            }
+    }
     return part;
 }
 

@@ -209,18 +209,34 @@ Data person_data(const model::Person& person) {
 
 derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items) {
     derive::Progress progress;
-    for (const auto* item : items) {
-        ++progress.total;
-        switch (item->derived.shown) {
-            case ShownStatus::done: ++progress.done; break;
-            case ShownStatus::in_progress: ++progress.in_progress; break;
-            case ShownStatus::planned: ++progress.planned; break;
-            case ShownStatus::overdue: ++progress.overdue; break;
-            case ShownStatus::cancelled: ++progress.cancelled; break;
-            case ShownStatus::ongoing: ++progress.ongoing; break;
-        }
-    }
+    for (const auto* item : items) derive::add_item(progress, *item);
     return progress;
+}
+
+namespace {
+
+// «из 1 мероприятия», «из 2 мероприятий», «из 21 мероприятия».
+std::string of_items_text(long long count) {
+    return std::to_string(count) + " " + plural_form(count, "мероприятия", "мероприятий", "мероприятий");
+}
+
+}  // namespace
+
+std::string finished_line(const model::Roadmap& roadmap, const derive::Progress& progress) {
+    std::string line = "План завершён";
+    if (roadmap.period) line += " " + roadmap.period->end.dotted();
+    return line + ": отчёты опубликованы по " + std::to_string(progress.reported) + " из " +
+           of_items_text(progress.counted());
+}
+
+Data finished_plan_data(const model::Roadmap& roadmap, const derive::Progress& progress, const std::string& href) {
+    Data data;
+    set(data, "title", roadmap.title);
+    set(data, "href", href);
+    put(data, "period", period_text(roadmap.period));
+    set(data, "line", finished_line(roadmap, progress));
+    set(data, "district", false);
+    return data;
 }
 
 Data progress_data(const derive::Progress& progress, const std::string& listing_base, const std::string& fragment,
@@ -428,14 +444,16 @@ bool in_evidence(const model::RoadmapItem& item, const Data& news_link) {
     });
 }
 
-Data row_data(const model::RoadmapItem& item, const Links& links, const std::string& anchor_prefix, int ordinal,
-              const std::string& full_page) {
-    Data row;
-    std::string anchor = item_anchor(anchor_prefix, item.n, ordinal);
-    set(row, "anchor", anchor);
-    put(row, "full_href", full_page.empty() ? std::string() : full_page + "#" + anchor);
-    put(row, "n", item.n);
-    put_plain(row, "title_html", item.title);
+// What every row of one table shares.
+struct RowContext {
+    std::string full_page;           // status listings: each row links to its place on this page
+    bool finished = false;           // the roadmap is finished: unreported rows say «нет отчёта»
+    bool district_measures = false;  // rows of a district roadmap on a school's page
+};
+
+// The cells a dated row has: an item without parts, or one part.
+void put_cells(Data& row, const model::RoadmapItem& item, const Links& links, const RowContext& context,
+               bool reported_in_news) {
     put(row, "when", item.when);
     std::string dates = derived_dates(item);
     // The printed deadline already says it when it is a plain date.
@@ -449,20 +467,66 @@ Data row_data(const model::RoadmapItem& item, const Links& links, const std::str
     evidence.reserve(item.evidence.size());
     for (const auto& ref : item.evidence) evidence.push_back(links.evidence(ref));
     put_list(row, "evidence", std::move(evidence));
+    // Said in words where a report is owed: past its deadline, or at the end of the plan.
+    bool owed = context.finished ? item.derived.shown != ShownStatus::cancelled
+                                 : item.derived.shown == ShownStatus::overdue;
+    set(row, "no_report", owed && !item.has_report() && !reported_in_news);
+    put(row, "level", item.level);
+    set(row, "example", item.example);
+}
+
+Data part_row(const model::RoadmapItem& part, const model::RoadmapItem& item, const std::string& item_anchor_id,
+              std::size_t number, std::size_t count, const Links& links, const RowContext& context) {
+    Data row;
+    set(row, "anchor", item_anchor_id + "-part-" + std::to_string(number));
+    // Read aloud as the row's header: «Пункт 3, часть 1 из 2».
+    set(row, "part_of", item.n.empty() ? std::string("Мероприятие выше") : "Пункт " + item.n);
+    set(row, "part_label", "часть " + std::to_string(number));
+    set(row, "part_count", std::to_string(count));
+    put_plain(row, "title_html", part.title.empty() ? item.title : part.title);
+    put_cells(row, part, links, context, false);
+    set(row, "reporting_news", false);
+    set(row, "has_reporting_news", false);
+    return row;
+}
+
+Data row_data(const model::RoadmapItem& item, const Links& links, const std::string& anchor_prefix, int ordinal,
+              const RowContext& context, const std::optional<model::ShownStatus>& only_status) {
+    Data row;
+    std::string anchor = item_anchor(anchor_prefix, item.n, ordinal);
+    set(row, "anchor", anchor);
+    put(row, "full_href", context.full_page.empty() ? std::string() : context.full_page + "#" + anchor);
+    put(row, "n", item.n);
+    put_plain(row, "title_html", item.title);
     List reporting;
     for (auto& news : links.news_reporting_on(item))
         if (!in_evidence(item, news)) reporting.push_back(std::move(news));
+    bool reported_in_news = !reporting.empty();
     put_list(row, "reporting_news", std::move(reporting));
     List schools;
     schools.reserve(item.schools.size());
     for (const auto& slug : item.schools) schools.push_back(links.school_link(slug));
     put_list(row, "schools", std::move(schools));
-    set(row, "example", item.example);
+    set(row, "all_schools", item.all_schools);
+    set(row, "district_measure", context.district_measures);
+    List parts;
+    for (std::size_t i = 0; i < item.parts.size(); ++i) {
+        if (only_status && item.parts[i].derived.shown != *only_status) continue;
+        parts.push_back(part_row(item.parts[i], item, anchor, i + 1, item.parts.size(), links, context));
+    }
+    put(row, "parts_note", item.parts.empty() ? std::string()
+                                               : "Выполняется по частям (" + std::to_string(item.parts.size()) +
+                                                     "): сроки, статусы и отчёты — в строках ниже");
+    put_list(row, "parts", std::move(parts));
+    set(row, "has_parts", !item.parts.empty());
+    put_cells(row, item, links, context, reported_in_news);
     return row;
 }
 
-bool concerns(const model::RoadmapItem& item, const std::string& slug) {
-    return std::find(item.schools.begin(), item.schools.end(), slug) != item.schools.end();
+bool has_status(const model::RoadmapItem& item, model::ShownStatus status) {
+    if (item.parts.empty()) return item.derived.shown == status;
+    return std::any_of(item.parts.begin(), item.parts.end(),
+                       [&](const auto& part) { return part.derived.shown == status; });
 }
 
 }  // namespace
@@ -471,15 +535,16 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
                     const RowFilter& filter) {
     List tables;
     tables.reserve(roadmap.sections.size());
+    RowContext context{filter.full_page, roadmap.derived.finished, !filter.only_school.empty()};
     int ordinal = 0;
     for (const auto& section : roadmap.sections) {
         List rows;
         rows.reserve(section.items.size());
         for (const auto& item : section.items) {
             ++ordinal;
-            if (!filter.only_school.empty() && !concerns(item, filter.only_school)) continue;
-            if (filter.only_status && item.derived.shown != *filter.only_status) continue;
-            rows.push_back(row_data(item, links, anchor_prefix, ordinal, filter.full_page));
+            if (!filter.only_school.empty() && !item.concerns(filter.only_school)) continue;
+            if (filter.only_status && !has_status(item, *filter.only_status)) continue;
+            rows.push_back(row_data(item, links, anchor_prefix, ordinal, context, filter.only_status));
         }
         if (rows.empty()) continue;
         Data table;
@@ -504,7 +569,9 @@ Data roadmap_summary(const model::Roadmap& roadmap, const Links& links) {
     set(data, "title", roadmap.title);
     put(data, "period", period_text(roadmap.period));
     set(data, "approved_by", roadmap.approved_by.empty() ? Data(false) : links.reference(roadmap.approved_by));
-    set(data, "progress", progress_data(derive::progress_of(roadmap)));
+    auto progress = derive::progress_of(roadmap);
+    set(data, "progress", progress_data(progress));
+    set(data, "finished", roadmap.derived.finished ? Data(finished_line(roadmap, progress)) : Data(false));
     return data;
 }
 

@@ -67,6 +67,10 @@ Data person_data(const model::Person& person);
 Data progress_data(const derive::Progress& progress, const std::string& listing_base = {},
                    const std::string& fragment = {}, std::optional<model::ShownStatus> current = std::nullopt);
 derive::Progress count_items(const std::vector<const model::RoadmapItem*>& items);
+// «План завершён 31.12.2020: отчёты опубликованы по 1 из 2 мероприятий».
+std::string finished_line(const model::Roadmap& roadmap, const derive::Progress& progress);
+// An entry of a «Завершённые планы» list: title, href, period, line.
+Data finished_plan_data(const model::Roadmap& roadmap, const derive::Progress& progress, const std::string& href);
 
 // One link: `internal` links are relative to the site root and written as
 // {{root}}{{href}}; outside URLs as they are.
@@ -162,8 +166,11 @@ void add_school_pages(const SiteIndex& index, const model::School& school, const
 std::string roadmap_listing_base(const std::string& roadmap_id);
 std::string school_roadmap_listing_base(const std::string& slug);
 
-// The items of district roadmaps that name a school.
-std::vector<const model::RoadmapItem*> district_items_of(const model::Site& site, const std::string& slug);
-std::vector<const model::RoadmapItem*> items_of(const std::vector<model::Roadmap>& roadmaps);
+// Which roadmaps' items: the current ones (progress of the home page, the
+// schools list, a school's first screen) or all, finished included.
+enum class Plans { current, all };
+// The items of district roadmaps that name a school (or all schools).
+std::vector<const model::RoadmapItem*> district_items_of(const model::Site& site, const std::string& slug, Plans plans);
+std::vector<const model::RoadmapItem*> items_of(const std::vector<model::Roadmap>& roadmaps, Plans plans);
 
 }  // namespace shnor::view::detail

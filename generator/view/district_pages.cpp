@@ -299,6 +299,21 @@ Data category_counts(const SiteIndex& index) {
     return data;
 }
 
+// The school's finished roadmaps and the finished district roadmaps with
+// measures for it.
+int finished_plan_count(const model::Site& site, const model::School& school) {
+    int count = 0;
+    for (const auto& roadmap : school.own.roadmaps) count += roadmap.derived.finished ? 1 : 0;
+    for (const auto& roadmap : site.district.roadmaps) {
+        if (!roadmap.derived.finished) continue;
+        bool concerns = false;
+        for (const auto& section : roadmap.sections)
+            for (const auto& item : section.items) concerns = concerns || item.concerns(school.slug);
+        count += concerns ? 1 : 0;
+    }
+    return count;
+}
+
 // A row of the schools list, with each school's latest results trend.
 Data school_row_data(const SiteIndex& index, const model::School& school) {
     const auto& site = index.site();
@@ -315,8 +330,8 @@ Data school_row_data(const SiteIndex& index, const model::School& school) {
     }
     put_list(row, "categories", std::move(categories));
     put_list(row, "reasons", std::move(reasons));
-    auto own_items = items_of(school.own.roadmaps);
-    auto district_items = district_items_of(site, school.slug);
+    auto own_items = items_of(school.own.roadmaps, Plans::current);
+    auto district_items = district_items_of(site, school.slug, Plans::current);
     std::string listing = school_roadmap_listing_base(school.slug);
     // Own roadmaps and the district's items for the school are counted apart:
     // they answer to different people.
@@ -325,6 +340,11 @@ Data school_row_data(const SiteIndex& index, const model::School& school) {
     set(row, "district_progress", district_items.empty()
                                      ? Data(false)
                                      : progress_data(count_items(district_items), listing, "#district"));
+    // Finished plans are out of the progress above, but not out of sight.
+    int finished = finished_plan_count(site, school);
+    put(row, "finished_plans",
+        finished > 0 ? count_text(finished, "завершённый план", "завершённых плана", "завершённых планов")
+                     : std::string());
     set(row, "roadmap_href", "schools/" + school.slug + "/roadmap/");
     set(row, "results_href", "schools/" + school.slug + "/results/");
     set(row, "has_results", !school.results.empty());
@@ -335,11 +355,12 @@ Data school_row_data(const SiteIndex& index, const model::School& school) {
 // «Просрочено на 01.11.2024: 2 мероприятия» with a link to the listing, or that
 // there are none; nothing at all when there are no items to be overdue.
 Data overdue_summary(const std::vector<model::Roadmap>& roadmaps, const model::Date& as_of) {
-    if (derive::progress_of(roadmaps).total == 0) return Data(false);  // «просроченных нет» would claim a plan
+    if (derive::current_progress_of(roadmaps).total == 0) return Data(false);  // «просроченных нет» would claim a plan
     Data data;
     int total = 0;
     List by_roadmap;
     for (const auto& roadmap : roadmaps) {
+        if (roadmap.derived.finished) continue;
         int overdue = derive::progress_of(roadmap).overdue;
         if (overdue == 0) continue;
         total += overdue;
@@ -386,29 +407,48 @@ Data results_overview_data(const SiteIndex& index) {
     return data;
 }
 
+// «Завершённые планы»: each finished roadmap with its final figures.
+List finished_district_plans(const std::vector<model::Roadmap>& roadmaps) {
+    List list;
+    for (const auto& roadmap : roadmaps)
+        if (roadmap.derived.finished)
+            list.push_back(finished_plan_data(roadmap, derive::progress_of(roadmap), "roadmaps/" + roadmap.id + "/"));
+    return list;
+}
+
 void add_home(const SiteIndex& index, const BuildContext& context, std::vector<PageSpec>& pages) {
     const auto& site = index.site();
     PageSpec page = make_page(site, context, "", "home", site.config.title, "home", {});
     Links links(index, nullptr);
     set(page.data, "categories", category_counts(index));
     const auto& district_roadmaps = site.district.roadmaps;
-    // With one roadmap the counts lead to its status listings; with several
-    // each roadmap's own line does.
-    std::string listing = district_roadmaps.size() == 1 ? roadmap_listing_base(district_roadmaps[0].id) : "";
-    set(page.data, "progress", progress_data(derive::progress_of(district_roadmaps), listing));
-    set(page.data, "overdue", overdue_summary(district_roadmaps, context.build_date));
+    // Finished plans are listed apart, with their final figures; the
+    // progress is of the current ones. With one current roadmap the counts
+    // lead to its status listings; with several each roadmap's own line does.
+    std::vector<const model::Roadmap*> current;
+    for (const auto& roadmap : district_roadmaps)
+        if (!roadmap.derived.finished) current.push_back(&roadmap);
+    std::string listing = current.size() == 1 ? roadmap_listing_base(current[0]->id) : "";
+    // Only finished plans: no current figures to show, and none to deny.
+    bool only_finished = current.empty() && !district_roadmaps.empty();
+    set(page.data, "progress",
+        only_finished ? Data(false) : progress_data(derive::current_progress_of(district_roadmaps), listing));
+    set(page.data, "overdue", only_finished ? Data(false) : overdue_summary(district_roadmaps, context.build_date));
+    put(page.data, "no_current_plans",
+        only_finished ? "Текущих «дорожных карт» нет: все опубликованные планы района завершены." : "");
     // What the figures count and as of when; no roadmap at all is said, and
     // neither a bar nor «просроченных нет» stands for it.
     set(page.data, "no_roadmaps", district_roadmaps.empty());
     if (page.data.get("progress")->is_object())
-        set(page.data["progress"], "scope", "«дорожных карт» района на " + context.build_date.dotted());
+        set(page.data["progress"], "scope", "текущих «дорожных карт» района на " + context.build_date.dotted());
     List roadmaps;
-    for (const auto& roadmap : district_roadmaps) {
-        Data entry = roadmap_summary(roadmap, links);
-        set(entry, "progress", progress_data(derive::progress_of(roadmap), roadmap_listing_base(roadmap.id)));
+    for (const auto* roadmap : current) {
+        Data entry = roadmap_summary(*roadmap, links);
+        set(entry, "progress", progress_data(derive::progress_of(*roadmap), roadmap_listing_base(roadmap->id)));
         roadmaps.push_back(std::move(entry));
     }
     put_list(page.data, "roadmaps", std::move(roadmaps));
+    put_list(page.data, "finished_plans", finished_district_plans(district_roadmaps));
     List programs;
     for (const auto& program : site.district.programs) {
         Data entry;
@@ -459,12 +499,14 @@ void add_programs_index(const SiteIndex& index, const BuildContext& context, std
     put_list(page.data, "programs", std::move(programs));
     List roadmaps;
     for (const auto& roadmap : site.district.roadmaps) {
+        if (roadmap.derived.finished) continue;
         Data entry = roadmap_summary(roadmap, links);
         set(entry, "href", "roadmaps/" + roadmap.id + "/");
         set(entry, "progress", progress_data(derive::progress_of(roadmap), roadmap_listing_base(roadmap.id)));
         roadmaps.push_back(std::move(entry));
     }
     put_list(page.data, "roadmaps", std::move(roadmaps));
+    put_list(page.data, "finished_plans", finished_district_plans(site.district.roadmaps));
     pages.push_back(std::move(page));
 }
 
@@ -576,18 +618,20 @@ PageSpec make_page(const model::Site& site, const BuildContext& context, const s
     return page;
 }
 
-std::vector<const model::RoadmapItem*> items_of(const std::vector<model::Roadmap>& roadmaps) {
+std::vector<const model::RoadmapItem*> items_of(const std::vector<model::Roadmap>& roadmaps, Plans plans) {
     std::vector<const model::RoadmapItem*> items;
-    for (const auto& roadmap : roadmaps)
+    for (const auto& roadmap : roadmaps) {
+        if (plans == Plans::current && roadmap.derived.finished) continue;
         for (const auto& section : roadmap.sections)
             for (const auto& item : section.items) items.push_back(&item);
+    }
     return items;
 }
 
-std::vector<const model::RoadmapItem*> district_items_of(const model::Site& site, const std::string& slug) {
+std::vector<const model::RoadmapItem*> district_items_of(const model::Site& site, const std::string& slug, Plans plans) {
     std::vector<const model::RoadmapItem*> items;
-    for (const auto* item : items_of(site.district.roadmaps))
-        if (std::find(item->schools.begin(), item->schools.end(), slug) != item->schools.end()) items.push_back(std::move(item));
+    for (const auto* item : items_of(site.district.roadmaps, plans))
+        if (item->concerns(slug)) items.push_back(item);
     return items;
 }
 

@@ -81,7 +81,8 @@ Json progress_json(const derive::Progress& progress) {
     return Json{{"total", progress.total},         {"done", progress.done},
                 {"in_progress", progress.in_progress}, {"planned", progress.planned},
                 {"overdue", progress.overdue},     {"cancelled", progress.cancelled},
-                {"ongoing", progress.ongoing},     {"percent_done", progress.percent_done()}};
+                {"ongoing", progress.ongoing},     {"percent_done", progress.percent_done()},
+                {"reported", progress.reported}};
 }
 
 // One file's text, handed to the sink in chunks of about kChunk bytes.
@@ -435,7 +436,7 @@ Json school_json(const model::School& school) {
                 {"self_diagnosis", self_diagnosis_json(school.self_diagnosis)},
                 {"example_fields", school.example_fields},
                 {"counts", counts_json(school)},
-                {"progress", progress_json(derive::progress_of(school.own.roadmaps))}};
+                {"progress", progress_json(derive::current_progress_of(school.own.roadmaps))}};
 }
 
 std::string school_csv_row(const model::School& school) {
@@ -446,7 +447,7 @@ std::string school_csv_row(const model::School& school) {
         bases.push_back(category.basis);
         for (const auto& reason : category.reasons) reasons.push_back(reason);
     }
-    auto progress = derive::progress_of(school.own.roadmaps);
+    auto progress = derive::current_progress_of(school.own.roadmaps);
     return CsvFile::row_text(
         {school.slug, school.name, school.short_name, "schools/" + school.slug + "/", joined(types), joined(years),
          joined(bases), joined(reasons), school.head.name, school.head.position, school.coordinator.name,
@@ -476,24 +477,41 @@ void write_schools(const model::Site& site, const BuildContext& context, TextSin
 
 // ---- roadmaps ----------------------------------------------------------
 
+// `schools: all` stays the word it was written as.
+Json schools_json(const model::RoadmapItem& item) {
+    if (item.all_schools) return "all";
+    return item.schools;
+}
+
+// An item, or a part of one (with the same members). An item with parts has
+// no dates or status of its own: those members are null, and `parts` lists
+// its parts; an item without parts has no `parts` member.
 Json item_json(const model::RoadmapItem& item) {
-    return Json{{"n", item.n},
-                {"title", item.title},
-                {"when", item.when},
-                {"start", date_json(item.start)},
-                {"due", date_json(item.due)},
-                {"derived_start", date_json(item.derived.start)},
-                {"derived_due", date_json(item.derived.due)},
-                {"ongoing", item.derived.ongoing},
-                {"status", item.status_given ? Json(status_name(item.status)) : Json(nullptr)},
-                {"shown_status", shown_status_name(item.derived.shown)},
-                {"responsible", item.responsible},
-                {"result", item.result},
-                {"report", item.report},
-                {"reported", date_json(item.reported)},
-                {"evidence", item.evidence},
-                {"schools", item.schools},
-                {"example", item.example}};
+    bool by_parts = !item.parts.empty();
+    Json json{{"n", item.n},
+              {"title", item.title},
+              {"when", item.when},
+              {"start", date_json(item.start)},
+              {"due", date_json(item.due)},
+              {"derived_start", date_json(item.derived.start)},
+              {"derived_due", date_json(item.derived.due)},
+              {"ongoing", item.derived.ongoing},
+              {"status", item.status_given && !by_parts ? Json(status_name(item.status)) : Json(nullptr)},
+              {"shown_status", by_parts ? Json(nullptr) : Json(shown_status_name(item.derived.shown))},
+              {"responsible", item.responsible},
+              {"result", item.result},
+              {"report", item.report},
+              {"reported", date_json(item.reported)},
+              {"evidence", item.evidence},
+              {"schools", schools_json(item)},
+              {"level", item.level},
+              {"example", item.example}};
+    if (by_parts) {
+        Json parts = Json::array();
+        for (const auto& part : item.parts) parts.push_back(item_json(part));
+        json["parts"] = std::move(parts);
+    }
+    return json;
 }
 
 // A roadmap's members, "sections" last and null.
@@ -507,6 +525,7 @@ Json roadmap_head_json(const Owner& owner, const model::Roadmap& roadmap) {
                 {"program", roadmap.program},
                 {"description", roadmap.description},
                 {"flat", roadmap.flat},
+                {"finished", roadmap.derived.finished},
                 {"progress", progress_json(derive::progress_of(roadmap))},
                 {"sections", nullptr}};
 }
@@ -626,18 +645,31 @@ OwnerRoadmapsJson owner_roadmaps_json(const Owner& owner) {
     return {joined_elements(roadmaps), joined_elements(rows)};
 }
 
+// One CSV row of an item, or of its part number `part` (1-based; 0: the item).
+std::string roadmap_csv_row(const Owner& owner, const model::Roadmap& roadmap, const model::RoadmapSection& section,
+                            const model::RoadmapItem& item, const model::RoadmapItem& row, std::size_t part) {
+    bool by_parts = !row.parts.empty();
+    return CsvFile::row_text(
+        {owner.name, roadmap.id, section.n, section.title, item.n, row.title, row.when, csv_date(row.start),
+         csv_date(row.due), csv_date(row.derived.start), csv_date(row.derived.due), csv_bool(row.derived.ongoing),
+         row.status_given && !by_parts ? status_name(row.status) : "",
+         by_parts ? std::string() : shown_status_name(row.derived.shown), joined(row.responsible), row.result,
+         row.report, csv_date(row.reported), joined(row.evidence),
+         item.all_schools ? std::string("all") : joined(item.schools), csv_bool(row.example),
+         part == 0 ? std::string() : std::to_string(part), row.level, csv_bool(roadmap.derived.finished)});
+}
+
+// Each item is a row; an item with parts is followed by a row per part,
+// with the item's `n` and the part's number in `part`.
 std::string owner_roadmaps_csv(const Owner& owner) {
     std::string rows;
     for (const auto& roadmap : owner.own->roadmaps)
         for (const auto& section : roadmap.sections)
-            for (const auto& item : section.items)
-                rows += CsvFile::row_text(
-                    {owner.name, roadmap.id, section.n, section.title, item.n, item.title, item.when,
-                     csv_date(item.start), csv_date(item.due), csv_date(item.derived.start),
-                     csv_date(item.derived.due), csv_bool(item.derived.ongoing),
-                     item.status_given ? status_name(item.status) : "", shown_status_name(item.derived.shown),
-                     joined(item.responsible), item.result, item.report, csv_date(item.reported),
-                     joined(item.evidence), joined(item.schools), csv_bool(item.example)});
+            for (const auto& item : section.items) {
+                rows += roadmap_csv_row(owner, roadmap, section, item, item, 0);
+                for (std::size_t i = 0; i < item.parts.size(); ++i)
+                    rows += roadmap_csv_row(owner, roadmap, section, item, item.parts[i], i + 1);
+            }
     return rows;
 }
 
@@ -673,7 +705,7 @@ void write_roadmaps(const model::Site& site, const BuildContext& context, TextSi
     CsvFile csv(sink, "data/roadmaps.csv",
                 {"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
                  "derived_start", "derived_due", "ongoing", "status", "shown_status", "responsible", "result",
-                 "report", "reported", "evidence", "schools", "example"});
+                 "report", "reported", "evidence", "schools", "example", "part", "level", "roadmap_finished"});
     for (const auto& owner : owners) csv.add_owned(span_key("items", owner), owner_roadmaps_csv(owner));
     csv.finish();
 }
@@ -1024,7 +1056,7 @@ void write_site(const model::Site& site, const BuildContext& context, TextSink& 
               {"language", site.config.language},
               {"district", district_json(site.config.district)},
               {"coordinator", person_json(site.config.coordinator)},
-              {"progress", progress_json(derive::progress_of(site.district.roadmaps))},
+              {"progress", progress_json(derive::current_progress_of(site.district.roadmaps))},
               {"programs", std::move(programs)},
               {"roadmaps", std::move(roadmaps)},
               {"indicators", std::move(indicators)},

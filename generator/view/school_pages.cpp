@@ -136,6 +136,35 @@ void add_contacts(const model::Site& site, const model::School& school, Data& da
     put(data, "contacts_note", note);
 }
 
+// The items of a district roadmap that concern the school.
+std::vector<const model::RoadmapItem*> items_for(const model::Roadmap& roadmap, const std::string& slug) {
+    std::vector<const model::RoadmapItem*> items;
+    for (const auto& section : roadmap.sections)
+        for (const auto& item : section.items)
+            if (item.concerns(slug)) items.push_back(&item);
+    return items;
+}
+
+// «Завершённые планы» of a school: its own finished roadmaps and the finished
+// district roadmaps with measures for it, each with its final figures (of the
+// school's measures, for a district one).
+List finished_plans_of(const model::Site& site, const model::School& school) {
+    std::string page = base_of(school) + "roadmap/";
+    List list;
+    for (const auto& roadmap : school.own.roadmaps)
+        if (roadmap.derived.finished)
+            list.push_back(finished_plan_data(roadmap, derive::progress_of(roadmap), page + "#roadmap-" + roadmap.id));
+    for (const auto& roadmap : site.district.roadmaps) {
+        if (!roadmap.derived.finished) continue;
+        auto items = items_for(roadmap, school.slug);
+        if (items.empty()) continue;
+        Data entry = finished_plan_data(roadmap, count_items(items), page + "#district-roadmap-" + roadmap.id);
+        set(entry, "district", true);
+        list.push_back(std::move(entry));
+    }
+    return list;
+}
+
 void add_main_page(const SiteIndex& index, const BuildContext& context, const model::School& school,
                    std::vector<PageSpec>& pages) {
     const auto& site = index.site();
@@ -143,14 +172,15 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
     PageSpec page = school_page(site, context, school, base_of(school), "school", school.display_name(), false);
     set(page.data, "school", school_details(school, links));
     set(page.data, "on_list", !school.categories.empty());
-    auto own_items = items_of(school.own.roadmaps);
-    auto district_items = district_items_of(site, school.slug);
+    auto own_items = items_of(school.own.roadmaps, Plans::current);
+    auto district_items = district_items_of(site, school.slug, Plans::current);
     std::string listing = school_roadmap_listing_base(school.slug);
     set(page.data, "own_progress",
                   own_items.empty() ? Data(false) : progress_data(count_items(own_items), listing, "#own"));
     set(page.data, "district_progress", district_items.empty()
                                            ? Data(false)
                                            : progress_data(count_items(district_items), listing, "#district"));
+    put_list(page.data, "finished_plans", finished_plans_of(site, school));
     set(page.data, "own_roadmaps", std::to_string(school.own.roadmaps.size()));
     put_list(page.data, "latest_results", latest_results_lines(index.results().groups_of(school)));
     set(page.data, "results_href", base_of(school) + "results/");
@@ -170,6 +200,10 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
 struct SchoolRoadmapData {
     List own;
     List district;
+    // Finished roadmaps, listed apart (not on status listings: their items
+    // are out of the current progress those listings count).
+    List finished_own;
+    List finished_district;
 };
 
 SchoolRoadmapData school_roadmap_data(const SiteIndex& index, const model::School& school, const RowFilter& filter,
@@ -181,28 +215,37 @@ SchoolRoadmapData school_roadmap_data(const SiteIndex& index, const model::Schoo
     std::string roadmap_page = base_of(school) + "roadmap/";
     SchoolRoadmapData data;
     for (const auto& roadmap : school.own.roadmaps) {
+        bool finished = roadmap.derived.finished;
+        if (finished && filter.only_status) continue;
         RowFilter own_filter = filter;
         own_filter.only_school.clear();
         List tables = roadmap_tables(roadmap, links, roadmap.id + "-", own_filter);
         if (tables.empty() && filter.only_status) continue;
         Data entry = roadmap_summary(roadmap, links);
         set(entry, "anchor", "roadmap-" + roadmap.id);
-        set(entry, "progress", progress_data(derive::progress_of(roadmap), listing, "#roadmap-" + roadmap.id));
+        // A finished roadmap's counts link to no listing: those count current items.
+        set(entry, "progress", progress_data(derive::progress_of(roadmap), finished ? std::string() : listing,
+                                             "#roadmap-" + roadmap.id));
         put_markdown(entry, "description_html", roadmap.description);
         set(entry, "full_href", roadmap_page + "#roadmap-" + roadmap.id);
         put_list(entry, "tables", std::move(tables));
-        data.own.push_back(std::move(entry));
+        (finished ? data.finished_own : data.own).push_back(std::move(entry));
     }
     for (const auto& roadmap : site.district.roadmaps) {
+        bool finished = roadmap.derived.finished;
+        if (finished && filter.only_status) continue;
         RowFilter district_filter = filter;
         district_filter.only_school = school.slug;
         List tables = roadmap_tables(roadmap, district_links, "district-" + roadmap.id + "-", district_filter);
         if (tables.empty()) continue;
         Data entry;
+        set(entry, "anchor", "district-roadmap-" + roadmap.id);
         set(entry, "title", roadmap.title);
         set(entry, "href", "roadmaps/" + roadmap.id + "/");
+        set(entry, "finished",
+            finished ? Data(finished_line(roadmap, count_items(items_for(roadmap, school.slug)))) : Data(false));
         set(entry, "tables", std::move(tables));
-        data.district.push_back(std::move(entry));
+        (finished ? data.finished_district : data.district).push_back(std::move(entry));
     }
     return data;
 }
@@ -213,11 +256,15 @@ void add_roadmap_page(const SiteIndex& index, const BuildContext& context, const
     PageSpec page = school_page(site, context, school, base_of(school) + "roadmap/", "school_roadmap",
                                 "«Дорожная карта»: " + school.display_name());
     auto data = school_roadmap_data(index, school, {}, true);
+    bool any_finished = !data.finished_own.empty() || !data.finished_district.empty();
     put_list(page.data, "roadmaps", std::move(data.own));
     put_list(page.data, "district_roadmaps", std::move(data.district));
+    put_list(page.data, "finished_roadmaps", std::move(data.finished_own));
+    put_list(page.data, "finished_district_roadmaps", std::move(data.finished_district));
+    set(page.data, "has_finished", any_finished);
     std::string listing = school_roadmap_listing_base(school.slug);
-    auto own_items = items_of(school.own.roadmaps);
-    auto district_items = district_items_of(site, school.slug);
+    auto own_items = items_of(school.own.roadmaps, Plans::current);
+    auto district_items = district_items_of(site, school.slug, Plans::current);
     set(page.data, "district_progress", district_items.empty()
                                            ? Data(false)
                                            : progress_data(count_items(district_items), listing, "#district"));
@@ -232,8 +279,8 @@ void add_roadmap_page(const SiteIndex& index, const BuildContext& context, const
 void add_roadmap_status_pages(const SiteIndex& index, const BuildContext& context, const model::School& school,
                               std::vector<PageSpec>& pages) {
     const auto& site = index.site();
-    auto items = items_of(school.own.roadmaps);
-    auto district_items = district_items_of(site, school.slug);
+    auto items = items_of(school.own.roadmaps, Plans::current);
+    auto district_items = district_items_of(site, school.slug, Plans::current);
     items.insert(items.end(), district_items.begin(), district_items.end());
     auto progress = count_items(items);
     std::string roadmap_page = base_of(school) + "roadmap/";
