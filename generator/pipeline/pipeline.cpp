@@ -191,6 +191,14 @@ void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& frag
     page.html = std::move(html);
 }
 
+// The first use of each abbreviation on the page gets <abbr title>. Only
+// the page around its fragments is searched: a fragment (a school's index.md
+// text, a row of the schools list) is patched in later builds without the
+// rest of its page, so nothing in it may depend on what precedes it.
+void expand_abbreviations(RenderedPage& rendered, const view::PageSpec& page) {
+    if (page.glossary) rendered.html = page.glossary->expand_first_uses(rendered.html);
+}
+
 // The version for visually impaired readers (ГОСТ Р 52872-2019) is a second
 // copy of every page under vi/, so it works without JavaScript or cookies.
 // Its links stay inside vi/; assets and files are shared with the main site,
@@ -212,6 +220,7 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     page.data.set("asset_root", root);
     page.data["content"] = view::Data(with_mark_replaced(content, kAssetRootMark, root));  // moved, not copied
     pages.push_back({view::output_path_of(page.path), templates.render("base", page.data), {}});
+    expand_abbreviations(pages.back(), page);
     place_fragments(pages.back(), page.fragments, fragments, false);
     if (!has_vi_copy) return pages;
     if (root != view::root_prefix_of(page.path)) {
@@ -223,6 +232,7 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     page.data.set("asset_root", vi_asset_root);
     page.data["content"] = view::Data(without_charts(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
     pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data), {}});
+    expand_abbreviations(pages.back(), page);
     place_fragments(pages.back(), page.fragments, fragments, true);
     return pages;
 }
@@ -239,12 +249,14 @@ std::vector<RenderedPage> render_school_build_page(render::Templates& templates,
         mark_roots_for_school(data, page.path, true);
         pages.push_back({view::output_path_of("vi/" + page.path),
                          without_charts(templates.render_page(page.layout, std::move(data))), {}});
+        expand_abbreviations(pages.back(), page);
         place_fragments(pages.back(), page.fragments, fragments, true);
     }
     page.data.set("vi", false);
     page.data.set("page_path", page.path);
     mark_roots_for_school(page.data, page.path, false);
     pages.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}});
+    expand_abbreviations(pages.back(), page);
     place_fragments(pages.back(), page.fragments, fragments, false);
     return pages;
 }
@@ -641,7 +653,8 @@ std::optional<PreparedSite> prepare_site(const BuildOptions& options, load::Scho
 
 view::BuildContext context_of(const BuildOptions& options, const model::Site& site) {
     return {options.build_date,
-            with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
+            with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url),
+            std::make_shared<const render::Glossary>(site.config.glossary), options.school};
 }
 
 // Loaded schools hold paths spelled from the content folder as given, so

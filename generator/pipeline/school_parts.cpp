@@ -1,6 +1,7 @@
 #include "pipeline/school_parts.hpp"
 
 #include "cache/serialize.hpp"
+#include "model/glossary.hpp"
 #include "parallel/parallel.hpp"
 #include "write/atomic_file.hpp"
 #include "write/mapped_file.hpp"
@@ -72,9 +73,27 @@ model::School peer_part(const model::School& school) {
     return part;
 }
 
+// The words of a school's roadmaps (and index.md text) that could be
+// abbreviations: the glossary page lists the terms the content uses, so a
+// part that leaves those texts out keeps their words (model/glossary.hpp).
+static std::string roadmap_words(const std::vector<model::Roadmap>& roadmaps) {
+    std::string text;
+    for (const auto& roadmap : roadmaps) {
+        text += roadmap.title + '\n' + roadmap.approved_by + '\n' + roadmap.description + '\n';
+        for (const auto& section : roadmap.sections) {
+            text += section.title + '\n';
+            for (const auto& item : section.items) {
+                text += item.when + '\n' + item.result + '\n' + item.report + '\n';
+                for (const auto& responsible : item.responsible) text += responsible + '\n';
+            }
+        }
+    }
+    return model::abbreviation_words(text);
+}
+
 model::School external_part(const model::School& school) {
     model::School part = school;
-    part.intro.clear();
+    part.intro = model::abbreviation_words(school.intro_title + '\n' + school.intro);
     part.intro_title.clear();
     // Derived fields follow from the rest and the build date (part of the
     // record's key), so the part is the same before and after derive/.
@@ -86,6 +105,7 @@ model::School external_part(const model::School& school) {
 
 model::School district_part(const model::School& school) {
     model::School part = external_part(school);
+    part.intro += '\n' + roadmap_words(part.own.roadmaps);
     for (auto& roadmap : part.own.roadmaps) roadmap = peer_roadmap(roadmap);
     return part;
 }
