@@ -113,6 +113,7 @@ TEST_CASE("glossary: what counts as an abbreviation", "[glossary]") {
     CHECK(is_abbreviation("НИПКиПРО"));
     CHECK(is_abbreviation("МКУ ЦИМО"));
     CHECK_FALSE(is_abbreviation("Школа"));
+    CHECK_FALSE(is_abbreviation("вШНОР"));
     CHECK_FALSE(is_abbreviation("«УСН.РУ»"));
     CHECK_FALSE(is_abbreviation(""));
     CHECK(shnor::model::abbreviation_words("ЦРО и ТУ, Школа, ЦРО") == "ТУ ЦРО");
@@ -246,7 +247,7 @@ TEST_CASE("glossary: site.yaml glossary and short_title are validated with file 
         return false;
     };
     CHECK(has(3, "не длиннее 40 знаков"));
-    CHECK(has(6, "не меньше двух заглавных букв"));
+    CHECK(has(6, "должно начинаться с заглавной буквы"));
     CHECK(has(7, "не написана расшифровка сокращения «ТУ»"));
     CHECK(has(8, "«ЦРО» уже описано выше"));
     CHECK(has(9, "ожидается текст"));

@@ -154,7 +154,8 @@ std::vector<model::GlossaryTerm> read_glossary(SourceFile& file, Fields& fields)
         if (!is_abbreviation(abbreviation)) {
             file.error(line, path,
                        "сокращение " + in_quotes(abbreviation) +
-                           " должно содержать не меньше двух заглавных букв, например ЦРО или НИПКиПРО");
+                           " должно начинаться с заглавной буквы, и в его первом слове должно быть не меньше двух "
+                           "заглавных букв, например ЦРО или НИПКиПРО");
             continue;
         }
         std::optional<std::string> expansion = text_of(file, pair.second, path);

@@ -38,7 +38,7 @@ std::string builtin_expansion(std::string_view abbreviation) {
 }
 
 bool is_capital_letter(char32_t c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 0x0410 && c <= 0x042F) || c == 0x0401 || (c >= 0x00C0 && c <= 0x00DE);
+    return (c >= 'A' && c <= 'Z') || (c >= 0x0410 && c <= 0x042F) || c == 0x0401 || (c >= 0x00C0 && c <= 0x00DE && c != 0x00D7);
 }
 
 bool is_word_character(char32_t c) {
@@ -95,7 +95,7 @@ void for_each_capitalised_word(std::string_view text, Visit visit) {
 
 bool is_abbreviation(std::string_view text) {
     std::size_t at = 0;
-    if (text.empty() || !is_word_character(next_code_point(text, at))) return false;
+    if (text.empty() || !is_capital_letter(next_code_point(text, at))) return false;
     bool first_word = false;
     for_each_capitalised_word(text, [&](std::string_view word) { first_word = first_word || word.data() == text.data(); });
     return first_word;

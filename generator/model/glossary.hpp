@@ -21,8 +21,8 @@ std::string builtin_expansion(std::string_view abbreviation);
 bool is_word_character(char32_t c);
 bool is_capital_letter(char32_t c);
 // The first word of an abbreviation has at least two capital letters: ЦРО,
-// ТУ, НИПКиПРО, «МКУ ЦИМО»; it starts with a letter or digit. Pages are
-// searched only at such words.
+// ТУ, НИПКиПРО, «МКУ ЦИМО»; it starts with a capital. Pages are searched
+// only at such words.
 bool is_abbreviation(std::string_view text);
 // The words of `text` that could start an abbreviation, sorted, unique,
 // separated by spaces: a change of this string is the only change of the

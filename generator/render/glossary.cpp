@@ -85,36 +85,64 @@ Glossary::Match Glossary::match_at(std::string_view text, std::size_t at, std::s
     return {};
 }
 
+// The length of the capital letter starting at `at` (A–Z, А–Я, Ё, À–Þ), or 0.
+// Terms start with one (model::is_abbreviation), so the scan below looks at
+// bytes and decodes only around capitals: pages are mostly lower case.
+inline std::size_t capital_at(std::string_view text, std::size_t at) {
+    auto byte = static_cast<unsigned char>(text[at]);
+    if (byte >= 'A' && byte <= 'Z') return 1;
+    if ((byte != 0xD0 && byte != 0xC3) || at + 1 >= text.size()) return 0;
+    auto next = static_cast<unsigned char>(text[at + 1]);
+    if (byte == 0xD0) return (next >= 0x90 && next <= 0xAF) || next == 0x81 ? 2 : 0;
+    return next >= 0x80 && next <= 0x9E && next != 0x97 ? 2 : 0;
+}
+
+// Whether the character before `at` belongs to a word (letters and digits
+// are one or two bytes long in UTF-8).
+inline bool word_before(std::string_view text, std::size_t at) {
+    if (at == 0) return false;
+    auto last = static_cast<unsigned char>(text[at - 1]);
+    if (last < 0x80) return is_word_character(last);
+    if (at < 2 || (static_cast<unsigned char>(text[at - 2]) & 0xE0) != 0xC0) return false;
+    std::size_t start = at - 2;
+    return is_word_character(next_code_point(text, start));
+}
+
 // Calls on_match(at, match) for each term in plain `text`; on_match returns
 // where to go on from.
+// Bytes that may start a capital letter: the inner loop's only test.
+constexpr std::array<bool, 256> kMayStartCapital = [] {
+    std::array<bool, 256> table{};
+    for (int byte = 'A'; byte <= 'Z'; ++byte) table[byte] = true;
+    table[0xD0] = table[0xC3] = true;
+    return table;
+}();
+
 template <class OnMatch>
 void Glossary::scan_text(std::string_view text, OnMatch on_match) const {
     std::size_t at = 0;
     while (at < text.size()) {
-        // Only a capital starts a term: skip ASCII and lower-case runs fast.
-        unsigned char byte = static_cast<unsigned char>(text[at]);
-        if (byte < 0x80 && !(byte >= 'A' && byte <= 'Z')) {
-            if ((byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9')) {
-                int capitals = 0;
-                at = word_end(text, at, capitals);
-            } else {
-                ++at;
-            }
+        while (at < text.size() && !kMayStartCapital[static_cast<unsigned char>(text[at])]) ++at;
+        if (at >= text.size()) break;
+        std::size_t capital = capital_at(text, at);
+        if (capital == 0) {
+            ++at;
             continue;
         }
-        std::size_t start = at;
-        char32_t c = next_code_point(text, at);
-        if (!is_word_character(c)) continue;
+        if (word_before(text, at)) {
+            at += capital;
+            continue;
+        }
         int capitals = 0;
-        std::size_t end = word_end(text, start, capitals);
+        std::size_t end = word_end(text, at, capitals);
         if (capitals >= 2) {
-            Match match = match_at(text, start, text.substr(start, end - start));
+            Match match = match_at(text, at, text.substr(at, end - at));
             if (match.length) {
-                at = on_match(start, match);
+                at = on_match(at, match);
                 continue;
             }
         }
-        at = end;
+        at = std::max(end, at + capital);
     }
 }
 
@@ -148,8 +176,8 @@ std::string Glossary::expand_first_uses(std::string_view html, std::vector<bool>
     };
     std::size_t at = 0;
     while (at < html.size() && unseen > 0) {
-        std::size_t tag = html.find_first_of("<&", at);
-        if (tag == std::string_view::npos) tag = html.size();
+        std::size_t tag = at;
+        while (tag < html.size() && html[tag] != '<' && html[tag] != '&') ++tag;
         if (tag > at) expand_in(html.substr(at, tag - at), at);
         if (tag >= html.size() || unseen == 0) break;
         if (html[tag] == '&') {  // an entity: &laquo; &#171;
