@@ -33,8 +33,11 @@ bool ends_word(std::string_view text, std::size_t at) {
     return !is_word_character(next_code_point(text, at));
 }
 
-// Elements whose text is never searched; an <abbr> is searched only to note its terms.
-constexpr std::array<std::string_view, 6> kSkipped = {"script", "style", "title", "textarea", "svg", "abbr"};
+// Elements whose text is never searched; an <abbr> is searched only to note
+// its terms. The site's <header> is the same on every page, and half of it is
+// hidden by CSS (short_title on phones, the full title elsewhere): the first
+// use that gets the expansion is in the page's own text.
+constexpr std::array<std::string_view, 7> kSkipped = {"script", "style", "title", "textarea", "svg", "abbr", "header"};
 
 bool name_is(std::string_view html, std::size_t at, std::string_view name) {
     if (html.size() - at < name.size() + 1) return false;

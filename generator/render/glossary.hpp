@@ -26,8 +26,8 @@ public:
     // The HTML with the first use of each term not yet `seen` wrapped in
     // <abbr title="expansion">, which marks it seen. Only text is searched:
     // never tags, attributes, entities, <title>, <script>, <style>,
-    // <textarea> or <svg>; a term inside an <abbr> already written counts as
-    // expanded. `seen` is resized to terms().size().
+    // <textarea>, <svg> or the site's <header>; a term inside an <abbr>
+    // already written counts as expanded. `seen` is resized to terms().size().
     std::string expand_first_uses(std::string_view html, std::vector<bool>& seen) const;
     // The same for a whole page, starting with nothing seen.
     std::string expand_first_uses(std::string_view html) const;
