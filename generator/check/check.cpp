@@ -118,7 +118,10 @@ CheckReport check_report(const std::filesystem::path& content_dir, const model::
     // A partly loaded model is still worth checking: the webmaster gets every finding at once.
     Diagnostics findings = std::move(loaded.diagnostics);
     CheckReport report;
-    take_findings(findings, 0, [](const model::Diagnostic& d) { return d.severity == model::Severity::error ? "content-error" : "content-warning"; }, report);
+    auto content_code = [](const model::Diagnostic& d) {
+        return d.severity == model::Severity::error ? "content-error" : "content-warning";
+    };
+    take_findings(findings, 0, content_code, report);
     std::size_t first = findings.items().size();
     auto shared = pipeline::fetch_shared_data(loaded.site.config.sources, content_dir, sources, findings);
     take_findings(findings, first, [](const model::Diagnostic&) { return "source"; }, report);

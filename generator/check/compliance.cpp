@@ -1,6 +1,7 @@
 #include "check/compliance.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace shnor::check {
