@@ -186,6 +186,9 @@ TEST_CASE("glossary e2e: first use on each page, the glossary page lists only th
     CHECK(home.find("<a href=\"glossary/\">Сокращения</a>") != std::string::npos);
     std::string school = read_file(tree.path / "site/schools/sosh-5/index.html");
     CHECK(school.find("<a href=\"../../glossary/\">Сокращения</a>") != std::string::npos);
+    // The school's own text (index.md) is searched on its own: its first ЦРО.
+    CHECK(school.find("Школа работает с <abbr title=\"Центр развития образования\">ЦРО</abbr> по плану. ЦРО "
+                      "проводит") != std::string::npos);
     CHECK(read_file(tree.path / "site/vi/glossary/index.html").find("<h1>Сокращения</h1>") != std::string::npos);
     check_abbr_structure(school);
 
@@ -215,6 +218,9 @@ TEST_CASE("glossary e2e: a term first used in a later build reaches the glossary
     auto patched = tree.build(tree.path / "site");
     REQUIRE(patched.exit_code == 0);
     CHECK(patched.output.find("обновлены только их главные страницы") != std::string::npos);
+    CHECK(read_file(tree.path / "site/schools/sosh-5/index.html")
+              .find("Школа работает с <abbr title=\"Центр развития образования\">ЦРО</abbr> по новому плану.") !=
+          std::string::npos);
     // …but one that brings a new term is not: the glossary page must list it.
     tree.write("schools/sosh-5/index.md", "Школа участвует в МППКО.\n");
     auto result = tree.build(tree.path / "site");

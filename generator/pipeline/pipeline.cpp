@@ -3,6 +3,7 @@
 #include "derive/derive.hpp"
 #include "load/district_source.hpp"
 #include "load/load.hpp"
+#include "load/parts.hpp"
 #include "pipeline/school_site.hpp"
 #include "render/templates.hpp"
 #include "view/json_data.hpp"
@@ -137,8 +138,11 @@ struct RenderedPage {
 std::vector<std::string> render_fragments(render::Templates& templates, const view::PageSpec& page) {
     std::vector<std::string> rendered;
     rendered.reserve(page.fragments.size());
-    for (const auto& fragment : page.fragments)
+    for (const auto& fragment : page.fragments) {
         rendered.push_back(templates.render(fragment.layout, fragment.make_data ? fragment.make_data() : fragment.data));
+        if (fragment.expand_abbreviations && page.glossary)
+            rendered.back() = page.glossary->expand_first_uses(rendered.back());
+    }
     return rendered;
 }
 
@@ -194,7 +198,8 @@ void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& frag
 // The first use of each abbreviation on the page gets <abbr title>. Only
 // the page around its fragments is searched: a fragment (a school's index.md
 // text, a row of the schools list) is patched in later builds without the
-// rest of its page, so nothing in it may depend on what precedes it.
+// rest of its page, so nothing in it may depend on what precedes it. The
+// school's text is searched on its own (render_fragments, FragmentBuild).
 void expand_abbreviations(RenderedPage& rendered, const view::PageSpec& page) {
     if (page.glossary) rendered.html = page.glossary->expand_first_uses(rendered.html);
 }
@@ -1122,6 +1127,10 @@ private:
     // Each patched file as the record knows it, with its fragments rendered again.
     bool patch_pages() {
         render::Templates templates(layout_folders(options_));
+        // The fragment's abbreviations, as a full build expands them (site.yaml is unchanged).
+        model::Diagnostics ignored;
+        load::LoadContext context{options_.content_dir, ignored, {}, {}, {}};
+        render::Glossary glossary(load::read_site_config(context).config.glossary);
         for (auto& patch : patches_) {
             auto file = write::map_if_unchanged(folder_.path() / patch.path, patch.before);
             if (!file) return false;
@@ -1130,6 +1139,7 @@ private:
                       [](const FragmentSpan& a, const FragmentSpan& b) { return a.offset < b.offset; });
             view::Fragment fragment = view::school_intro(schools_.at(patch.slug));
             std::string html = templates.render(fragment.layout, fragment.data);
+            if (fragment.expand_abbreviations) html = glossary.expand_first_uses(html);
             if (patch.path.starts_with("vi/")) html = without_charts(html);
             std::size_t copied = 0;
             for (auto& span : patch.spans) {

@@ -302,7 +302,7 @@ Fragment school_intro(const model::School& school) {
     Data data;
     detail::put(data, "intro_title", school.intro_title);
     detail::put_markdown(data, "intro_html", school.intro);
-    return {"intro_block", "school_intro", std::move(data), {}};
+    return {"intro_block", "school_intro", std::move(data), {}, true};
 }
 
 }  // namespace shnor::view

@@ -51,6 +51,10 @@ struct Fragment {
     // their data at once. It may read the model and the SiteIndex, which
     // outlive the rendering of district_pages() and school_pages().
     std::function<Data()> make_data;
+    // Its abbreviations get <abbr title> at their first use in it, counted
+    // apart from the page's (render/glossary.hpp), so the fragment is the same
+    // whatever the page around it.
+    bool expand_abbreviations = false;
 };
 
 // An HTML page: `path` is the page URL relative to the site root ("" for the
