@@ -1,9 +1,14 @@
 #include "check/check.hpp"
+#include "test_paths.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -127,4 +132,192 @@ TEST_CASE("check compares the regional list with the school sections, names spel
                       "«МБОУ СОШ № 92» есть в перечне «list», но раздела на сайте у неё нет"));
     CHECK(has_finding(findings, Severity::warning, "schools/sosh-47/school.yaml", 1, "«МБОУ СОШ №47» нет в перечне"));
     CHECK_FALSE(has_finding(findings, Severity::warning, "schools/karmaklinskaya/school.yaml", 1, "нет в перечне"));
+}
+
+// ---- The compliance gate: what each school's section lacks, example data left in.
+
+namespace {
+
+const shnor::check::Finding* finding_with(const shnor::check::CheckReport& report, const std::string& code,
+                                          const std::string& school = "") {
+    for (const auto& finding : report.findings)
+        if (finding.code == code && (school.empty() || finding.school == school)) return &finding;
+    return nullptr;
+}
+
+// A school with everything the orders ask for: the others differ from it in one thing each.
+constexpr const char* kCompleteSchool = R"(name: МБОУ СОШ № 5
+coordinator: {name: Иванова А. А., position: заместитель директора, phone: "+7 000 000-00-00"}
+categories:
+  - type: shnor
+    year: 2024
+    basis: приказ № 217
+    reasons: [Низкие результаты ОГЭ по математике два года подряд]
+)";
+
+constexpr const char* kSchoolDocuments = R"(- id: plan
+  kind: plan
+  title: Программа перехода школы в эффективный режим работы
+  file: files/plan.pdf
+)";
+
+void write_complete_school(CheckTree& tree, const std::string& slug) {
+    tree.write("schools/" + slug + "/school.yaml", kCompleteSchool)
+        .write("schools/" + slug + "/documents.yaml", kSchoolDocuments)
+        .write("schools/" + slug + "/files/plan.pdf", "%PDF-1.4\n")
+        .write("schools/" + slug + "/results.yaml",
+               "- {exam: ОГЭ, subject: Математика, grade: 9, year: 2024, mean: 3.4}\n");
+}
+
+}  // namespace
+
+TEST_CASE("check: a complete school gives no compliance finding", "[check]") {
+    CheckTree tree;
+    write_complete_school(tree, "sosh-5");
+    tree.write("schools/sosh-5/roadmaps/plan.yaml", "title: План школы\nitems:\n  - {n: '1', title: Анализ, status: done}\n");
+    auto report = shnor::check::check_report(tree.root, Date{2024, 11, 1});
+    for (const auto& finding : report.findings) INFO(finding.diagnostic.format());
+    CHECK(report.findings.empty());
+}
+
+TEST_CASE("check: a school without category, contacts, roadmap, results or documents is not «замечаний 0»",
+          "[check]") {
+    CheckTree tree;
+    tree.write("schools/sosh-9/school.yaml", "name: МБОУ СОШ № 9\n");
+    auto report = shnor::check::check_report(tree.root, Date{2024, 11, 1});
+    CHECK(report.errors() == 0);
+    for (const char* code : {"school-category", "school-roadmap", "school-results", "school-contacts", "school-documents"}) {
+        INFO(code);
+        const auto* finding = finding_with(report, code, "sosh-9");
+        REQUIRE(finding);
+        CHECK(finding->diagnostic.severity == Severity::warning);
+        CHECK(finding->diagnostic.file == "schools/sosh-9/school.yaml");
+        CHECK(finding->diagnostic.message.starts_with("школа «МБОУ СОШ № 9»: "));
+    }
+    CHECK(finding_with(report, "school-contacts")->diagnostic.message.find("coordinator") != std::string::npos);
+    CHECK(report.warnings() == 5);
+}
+
+TEST_CASE("check: a category needs its basis and reasons", "[check]") {
+    CheckTree tree;
+    write_complete_school(tree, "sosh-5");
+    tree.write("schools/sosh-5/school.yaml",
+               "name: МБОУ СОШ № 5\nhead: {name: Петров П. П., email: school5@example.org}\n"
+               "categories:\n  - {type: shnsu, year: 2023}\n");
+    auto report = shnor::check::check_report(tree.root, Date{2024, 11, 1});
+    REQUIRE(finding_with(report, "school-category-basis"));
+    CHECK(finding_with(report, "school-category-basis")->diagnostic.message.find("«ШНСУ» 2023 года") !=
+          std::string::npos);
+    CHECK(finding_with(report, "school-category-reasons"));
+    CHECK_FALSE(finding_with(report, "school-contacts"));  // the head's e-mail is a contact
+}
+
+TEST_CASE("check: district measures for all schools or naming the school count as its roadmap", "[check]") {
+    CheckTree tree;
+    write_complete_school(tree, "sosh-5");
+    write_complete_school(tree, "sosh-6");
+    write_complete_school(tree, "sosh-7");
+    // As in seed 002: the measure is carried out by every school («Руководители ОО»).
+    tree.write("roadmaps/district.yaml", R"(title: План района
+items:
+  - n: "1"
+    title: Провести самоанализ
+    responsible: [Руководители ОО]
+    schools: all
+    status: done
+  - n: "2"
+    title: Методический выезд
+    schools: [sosh-6]
+    status: done
+)");
+    auto report = shnor::check::check_report(tree.root, Date{2024, 11, 1});
+    CHECK_FALSE(finding_with(report, "school-roadmap"));
+}
+
+TEST_CASE("check: documents with nothing to download, example data and the example's address", "[check]") {
+    CheckTree tree;
+    tree.write("site.yaml", "title: Сайт\nlanguage: ru\nbase_url: https://barabinsk-edu.example/shnor/\n")
+        .write("documents.yaml", R"(- id: order
+  kind: order
+  title: Об утверждении плана
+  page: prikaz
+- id: list
+  kind: order
+  title: Об утверждении перечня
+- id: linked
+  kind: order
+  title: Приказ со ссылкой
+  url: https://uo.example.org/prikaz.pdf
+  example: true
+)")
+        .write("pages/prikaz.md", "---\ntitle: Приказ\n---\nТекст приказа.\n");
+    auto report = shnor::check::check_report(tree.root, Date{2024, 11, 1});
+    const auto* page_only = finding_with(report, "document-page-no-file");
+    REQUIRE(page_only);
+    CHECK(page_only->diagnostic.file == "documents.yaml");
+    CHECK(page_only->diagnostic.line == 1);
+    CHECK(page_only->diagnostic.message.find("№ 1493") != std::string::npos);
+    const auto* nothing = finding_with(report, "document-no-file");
+    REQUIRE(nothing);
+    CHECK(nothing->diagnostic.line == 5);
+    CHECK(nothing->diagnostic.message.find("«Об утверждении перечня»") != std::string::npos);
+    const auto* example = finding_with(report, "example-data");
+    REQUIRE(example);
+    CHECK(example->diagnostic.file == "documents.yaml");
+    CHECK(example->diagnostic.line == 8);
+    const auto* address = finding_with(report, "example-base-url");
+    REQUIRE(address);
+    CHECK(address->diagnostic.file == "site.yaml");
+    CHECK(address->diagnostic.line == 3);
+}
+
+namespace {
+
+shnor::test::CommandResult run_check(const CheckTree& tree, const std::string& more) {
+    return shnor::test::run_command(shnor::test::shell_quoted(SHNOR_BINARY) + " check --content " +
+                                        shnor::test::shell_quoted(tree.root) + " --date 2024-11-01 --cache " +
+                                        shnor::test::shell_quoted(tree.root / "cache") + " " + more,
+                                    tree.root / "check-output.txt");
+}
+
+}  // namespace
+
+TEST_CASE("shnor check --strict fails on warnings; --format json gives the same findings", "[check][e2e]") {
+    CheckTree tree;
+    tree.write("schools/sosh-9/school.yaml", "name: МБОУ СОШ № 9\n");
+
+    auto plain = run_check(tree, "");
+    CHECK(plain.exit_code == 0);
+    CHECK(plain.output.find("schools/sosh-9/school.yaml:1: предупреждение: школа «МБОУ СОШ № 9»: не указано, "
+                            "к кому обратиться") != std::string::npos);
+    CHECK(plain.output.find("ошибок 0, замечаний 5") != std::string::npos);
+
+    auto strict = run_check(tree, "--strict");
+    CHECK(strict.exit_code == 1);
+    CHECK(strict.output.find("--strict: замечания считаются ошибками") != std::string::npos);
+
+    auto json_run = run_check(tree, "--strict --format json");
+    CHECK(json_run.exit_code == 1);
+    auto json = nlohmann::json::parse(json_run.output);
+    CHECK(json["errors"] == 0);
+    CHECK(json["warnings"] == 5);
+    REQUIRE(json["findings"].size() == 5);
+    std::set<std::string> codes;
+    for (const auto& finding : json["findings"]) {
+        CHECK(finding["severity"] == "warning");
+        CHECK(finding["file"] == "schools/sosh-9/school.yaml");
+        CHECK(finding["line"] == 1);
+        CHECK(finding["school"] == "sosh-9");
+        CHECK(finding["message"].get<std::string>().starts_with("школа «МБОУ СОШ № 9»"));
+        codes.insert(finding["code"].get<std::string>());
+    }
+    CHECK(codes == std::set<std::string>{"school-category", "school-contacts", "school-documents", "school-results",
+                                         "school-roadmap"});
+
+    // A complete site passes --strict.
+    CheckTree complete;
+    write_complete_school(complete, "sosh-5");
+    complete.write("schools/sosh-5/roadmaps/plan.yaml", "title: План\nitems:\n  - {n: '1', title: Анализ, status: done}\n");
+    CHECK(run_check(complete, "--strict").exit_code == 0);
+    CHECK(run_check(complete, "--format yaml").exit_code == 2);
 }

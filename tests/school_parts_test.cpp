@@ -42,10 +42,17 @@ TEST_CASE("a school's external part is everything but its index.md text", "[scho
     REQUIRE_FALSE(school.intro.empty());
     auto before = pipeline::external_hash(school);
 
-    school.intro += "\nНовый абзац.\n";
-    school.intro_title = "Другой заголовок";
+    school.intro += "\nНовый абзац о ШНОР.\n";
+    school.intro_title = "Другой заголовок: МКОУ Шубинская СОШ";
     CHECK(pipeline::external_hash(school) == before);
-    CHECK(pipeline::external_part(school).intro.empty());
+    // Only the words that could be abbreviations stay: they decide the glossary page.
+    CHECK(pipeline::external_part(school).intro.find("Новый абзац") == std::string::npos);
+
+    SECTION("a new abbreviation in the text does count: the glossary page lists it") {
+        school.intro += "\nШкола участвует в МППКО.\n";
+        CHECK(pipeline::external_hash(school) != before);
+        CHECK(pipeline::district_hash(school) != pipeline::district_hash(school_named(site, "shubinskaya")));
+    }
 
     SECTION("derived statuses do not count: the part is the same before and after derive/") {
         REQUIRE_FALSE(school.own.roadmaps.empty());

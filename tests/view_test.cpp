@@ -145,6 +145,7 @@ TEST_CASE("html_pages gives every page of the district and school sections", "[v
                                       "documents/",
                                       "news/",
                                       "news/2024-04-10-seminar/",
+                                      "glossary/",
                                       "404.html",
                                       "schools/sosh-1/",
                                       "schools/sosh-1/roadmap/",

@@ -4,7 +4,10 @@
 #include "check/school_names.hpp"
 #include "load/load.hpp"
 
+#include <algorithm>
 #include <cctype>
+
+#include <nlohmann/json.hpp>
 
 namespace shnor::check {
 
@@ -102,22 +105,90 @@ void check_schools_list(const model::Site& site, const model::Source& source, co
                              "»; если её называют там иначе, добавьте это название в other_names");
 }
 
+// The school a finding of the first stages concerns: its file's folder.
+std::string school_of_file(const std::string& file) {
+    if (!file.starts_with("schools/")) return {};
+    auto slash = file.find('/', 8);
+    return slash == std::string::npos ? std::string() : file.substr(8, slash - 8);
+}
+
+// The code of a roadmap finding, by its field.
+std::string roadmap_code(const std::string& field) {
+    if (field == "when") return "deadline-unread";
+    if (field == "report") return "report-missing";
+    if (field.empty()) return "nothing-done";
+    return "roadmap-" + field;
+}
+
+// Moves `diagnostics` from `first` on into the report under `code`.
+template <class Code>
+void take_findings(const Diagnostics& diagnostics, std::size_t first, Code code, CheckReport& report) {
+    for (std::size_t index = first; index < diagnostics.items().size(); ++index) {
+        const auto& diagnostic = diagnostics.items()[index];
+        report.findings.push_back({diagnostic, school_of_file(diagnostic.file), code(diagnostic)});
+    }
+}
+
 }  // namespace
 
-Diagnostics check_site(const std::filesystem::path& content_dir, const model::Date& build_date,
-                       const pipeline::SourceOptions& sources) {
+std::size_t CheckReport::errors() const {
+    return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(), [](const Finding& finding) {
+        return finding.diagnostic.severity == model::Severity::error;
+    }));
+}
+
+CheckReport check_report(const std::filesystem::path& content_dir, const model::Date& build_date,
+                         const pipeline::SourceOptions& sources) {
     auto loaded = load::load_site(content_dir);
     // A partly loaded model is still worth checking: the webmaster gets every finding at once.
     Diagnostics findings = std::move(loaded.diagnostics);
+    CheckReport report;
+    auto content_code = [](const model::Diagnostic& d) {
+        return d.severity == model::Severity::error ? "content-error" : "content-warning";
+    };
+    take_findings(findings, 0, content_code, report);
+    std::size_t first = findings.items().size();
     auto shared = pipeline::fetch_shared_data(loaded.site.config.sources, content_dir, sources, findings);
+    take_findings(findings, first, [](const model::Diagnostic&) { return "source"; }, report);
+    first = findings.items().size();
     for (const auto& source : loaded.site.config.sources)
         if (source.role == "schools-list" && shared.data.count(source.id))
             check_schools_list(loaded.site, source, shared.data.at(source.id), findings);
+    take_findings(findings, first, [](const model::Diagnostic&) { return "schools-list"; }, report);
+    first = findings.items().size();
     derive::derive_site(loaded.site, build_date);
     for (const auto& roadmap : loaded.site.district.roadmaps) check_roadmap(roadmap, build_date, findings);
     for (const auto& school : loaded.site.schools)
         for (const auto& roadmap : school.own.roadmaps) check_roadmap(roadmap, build_date, findings);
-    return findings;
+    take_findings(findings, first, [](const model::Diagnostic& d) { return roadmap_code(d.field); }, report);
+    pipeline::add_shared_results(loaded.site, shared.results);
+    for (auto& finding : compliance_findings(loaded.site)) report.findings.push_back(std::move(finding));
+    return report;
+}
+
+Diagnostics check_site(const std::filesystem::path& content_dir, const model::Date& build_date,
+                       const pipeline::SourceOptions& sources) {
+    Diagnostics diagnostics;
+    for (auto& finding : check_report(content_dir, build_date, sources).findings) diagnostics.add(finding.diagnostic);
+    return diagnostics;
+}
+
+std::string report_json(const CheckReport& report) {
+    nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+    for (const auto& finding : report.findings) {
+        const auto& diagnostic = finding.diagnostic;
+        std::string message = diagnostic.field.empty() ? diagnostic.message
+                                                       : "поле «" + diagnostic.field + "»: " + diagnostic.message;
+        findings.push_back({{"severity", diagnostic.severity == model::Severity::error ? "error" : "warning"},
+                            {"file", diagnostic.file},
+                            {"line", diagnostic.line},
+                            {"school", finding.school},
+                            {"code", finding.code},
+                            {"message", message}});
+    }
+    nlohmann::ordered_json json = {
+        {"errors", report.errors()}, {"warnings", report.warnings()}, {"findings", std::move(findings)}};
+    return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace shnor::check

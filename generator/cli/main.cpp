@@ -73,16 +73,28 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     return kExitOk;
 }
 
+struct CheckOptions {
+    bool strict = false;     // warnings fail the check too
+    std::string format = "text";  // text | json
+};
+
 int run_check(const std::filesystem::path& content_dir, const shnor::model::Date& date,
-              const shnor::pipeline::SourceOptions& sources) {
-    auto findings = shnor::check::check_site(content_dir, date, sources);
+              const shnor::pipeline::SourceOptions& sources, const CheckOptions& options) {
+    auto report = shnor::check::check_report(content_dir, date, sources);
+    std::size_t errors = report.errors();
+    std::size_t warnings = report.warnings();
+    int code = errors > 0 || (options.strict && warnings > 0) ? kExitContentErrors : kExitOk;
+    if (options.format == "json") {
+        std::cout << shnor::check::report_json(report) << '\n';
+        return code;
+    }
     // The findings are the command's output, not a side remark: stdout, in order.
-    print_diagnostics(findings, std::cout);
-    std::size_t errors = findings.error_count();
-    std::size_t warnings = findings.items().size() - errors;
+    for (const auto& finding : report.findings) std::cout << finding.diagnostic.format() << '\n';
     std::cout << "Проверка " << content_dir.string() << " на " << date.dotted() << ": ошибок " << errors
               << ", замечаний " << warnings << '\n';
-    return errors > 0 ? kExitContentErrors : kExitOk;
+    if (options.strict && errors == 0 && warnings > 0)
+        std::cout << "--strict: замечания считаются ошибками, проверка не пройдена\n";
+    return code;
 }
 
 // Pads to `width` characters (not bytes: the headers are Russian).
@@ -203,10 +215,20 @@ int main(int argc, char** argv) {
 
     auto* check = app.add_subcommand(
         "check", "Проверить материалы, не собирая сайт: ошибки, нераспознанные сроки, просроченные "
-                 "мероприятия без отчёта, «дорожные карты» без выполненных мероприятий. Код выхода 1 "
-                 "только при ошибках.");
+                 "мероприятия без отчёта, «дорожные карты» без выполненных мероприятий, и чего в разделе каждой "
+                 "школы не хватает по приказу района и приказу Рособрнадзора № 1493 (категория с основанием и "
+                 "причинами, мероприятия, результаты, контакты, документы с файлом), оставленные данные примера. "
+                 "Код выхода 1 при ошибках (с --strict — и при замечаниях).");
     check->add_option("--content", options.content_dir, kContentHelp);
     check->add_option("--date", date_text, kDateHelp);
+    CheckOptions check_options;
+    check->add_flag("--strict", check_options.strict,
+                    "Считать замечания ошибками: код выхода 1, если есть хотя бы одно (для CI перед публикацией)");
+    check->add_option("--format", check_options.format,
+                      "Вид отчёта: text (по умолчанию) или json — то же самое для CI: "
+                      "{\"errors\", \"warnings\", \"findings\": [{\"severity\", \"file\", \"line\", "
+                      "\"school\", \"code\", \"message\"}]}")
+        ->check(CLI::IsMember({"text", "json"}));
     add_source_options(check, options.sources);
 
     try {
@@ -224,7 +246,7 @@ int main(int argc, char** argv) {
     if (!date) return kExitUsage;
     options.build_date = *date;
     if (build->parsed()) return run_build(options);
-    if (check->parsed()) return run_check(options.content_dir, options.build_date, options.sources);
+    if (check->parsed()) return run_check(options.content_dir, options.build_date, options.sources, check_options);
     if (fetch->parsed()) return run_fetch(options);
     return kExitUsage;
 }

@@ -3,6 +3,7 @@
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
 #include "model/url.hpp"
+#include "model/glossary.hpp"
 
 #include <regex>
 #include <set>
@@ -10,6 +11,7 @@
 namespace shnor::load {
 
 namespace fs = std::filesystem;
+using model::is_abbreviation;
 
 namespace {
 
@@ -110,6 +112,67 @@ std::optional<model::Source> read_source(SourceFile& file, const YAML::Node& nod
     return source;
 }
 
+std::size_t characters_of(std::string_view text) {
+    std::size_t characters = 0;
+    for (unsigned char c : text) characters += (c & 0xC0) != 0x80;
+    return characters;
+}
+
+constexpr std::size_t kShortTitleLimit = 40;
+
+std::string read_short_title(SourceFile& file, Fields& fields) {
+    std::string short_title = fields.text("short_title");
+    if (characters_of(short_title) <= kShortTitleLimit) return short_title;
+    file.error(fields.line_of("short_title"), "short_title",
+               "короткое название для телефонов должно быть не длиннее " + std::to_string(kShortTitleLimit) +
+                   " знаков, а в нём " + std::to_string(characters_of(short_title)) +
+                   "; сократите его или уберите поле (тогда на телефонах будет полное название)");
+    return {};
+}
+
+// `glossary:` maps an abbreviation to its expansion. An abbreviation needs
+// two capital letters: pages are searched for words that have them, which
+// keeps the search cheap and ordinary words («Школа») from being marked.
+std::vector<model::GlossaryTerm> read_glossary(SourceFile& file, Fields& fields) {
+    std::vector<model::GlossaryTerm> terms;
+    YAML::Node node = fields.take("glossary");
+    if (!node || node.IsNull()) return terms;
+    if (!node.IsMap()) {
+        file.error(file.line_of(node), "glossary",
+                   "ожидается список сокращений вида «ЦРО: Центр развития образования», каждое с новой строки");
+        return terms;
+    }
+    std::set<std::string> seen;
+    for (const auto& pair : node) {
+        int line = file.line_of(pair.first);
+        std::string abbreviation = pair.first.IsScalar() ? trim(pair.first.Scalar()) : std::string();
+        std::string path = "glossary." + abbreviation;
+        if (abbreviation.empty()) {
+            file.error(line, "glossary", "сокращение не написано: слева от двоеточия должно быть сокращение");
+            continue;
+        }
+        if (!is_abbreviation(abbreviation)) {
+            file.error(line, path,
+                       "сокращение " + in_quotes(abbreviation) +
+                           " должно начинаться с заглавной буквы, и в его первом слове должно быть не меньше двух "
+                           "заглавных букв, например ЦРО или НИПКиПРО");
+            continue;
+        }
+        std::optional<std::string> expansion = text_of(file, pair.second, path);
+        if (!expansion || trim(*expansion).empty()) {
+            if (!pair.second.IsDefined() || pair.second.IsNull() || (expansion && trim(*expansion).empty()))
+                file.error(line, path, "не написана расшифровка сокращения " + in_quotes(abbreviation));
+            continue;
+        }
+        if (!seen.insert(abbreviation).second) {
+            file.error(line, path, "сокращение " + in_quotes(abbreviation) + " уже описано выше");
+            continue;
+        }
+        terms.push_back({abbreviation, trim(*expansion), line});
+    }
+    return terms;
+}
+
 std::vector<SchoolListEntry> read_school_order(SourceFile& file, Fields& site) {
     std::vector<SchoolListEntry> order;
     std::set<std::string> seen;
@@ -144,7 +207,10 @@ SiteFile read_site_config(LoadContext& context) {
     Fields fields(file, *root, "");
     config.pos = {file.path(), 1};
     config.title = fields.text("title", Need::required);
+    config.short_title = read_short_title(file, fields);
+    config.glossary = read_glossary(file, fields);
     config.base_url = fields.text("base_url", Need::required);
+    config.base_url_line = fields.line_of("base_url");
     if (!config.base_url.empty() && !model::is_site_address(config.base_url))
         file.error(fields.line_of("base_url"), "base_url",
                    "адрес сайта должен начинаться с http:// или https:// и не содержать пробелов и кавычек, получено " +

@@ -57,9 +57,20 @@ struct Source {
     SourcePos pos;
 };
 
+// An abbreviation of the district's documents and its expansion, from
+// site.yaml `glossary` (added to the built-in ones of render/glossary.hpp).
+struct GlossaryTerm {
+    std::string abbreviation;  // at least two capital letters: ЦРО, ТУ, НИПКиПРО
+    std::string expansion;
+    int line = 0;
+};
+
 struct SiteConfig {
     std::string title;
+    std::string short_title;  // the header on phones; at most 40 characters
+    std::vector<GlossaryTerm> glossary;
     std::string base_url;  // always ends with '/'
+    int base_url_line = 0;  // in site.yaml, for `shnor check`
     std::string language = "ru";
     District district;
     Person coordinator;

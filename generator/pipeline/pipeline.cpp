@@ -3,6 +3,7 @@
 #include "derive/derive.hpp"
 #include "load/district_source.hpp"
 #include "load/load.hpp"
+#include "load/parts.hpp"
 #include "pipeline/school_site.hpp"
 #include "render/templates.hpp"
 #include "view/json_data.hpp"
@@ -137,8 +138,11 @@ struct RenderedPage {
 std::vector<std::string> render_fragments(render::Templates& templates, const view::PageSpec& page) {
     std::vector<std::string> rendered;
     rendered.reserve(page.fragments.size());
-    for (const auto& fragment : page.fragments)
+    for (const auto& fragment : page.fragments) {
         rendered.push_back(templates.render(fragment.layout, fragment.make_data ? fragment.make_data() : fragment.data));
+        if (fragment.expand_abbreviations && page.glossary)
+            rendered.back() = page.glossary->expand_first_uses(rendered.back());
+    }
     return rendered;
 }
 
@@ -191,6 +195,15 @@ void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& frag
     page.html = std::move(html);
 }
 
+// The first use of each abbreviation on the page gets <abbr title>. Only
+// the page around its fragments is searched: a fragment (a school's index.md
+// text, a row of the schools list) is patched in later builds without the
+// rest of its page, so nothing in it may depend on what precedes it. The
+// school's text is searched on its own (render_fragments, FragmentBuild).
+void expand_abbreviations(RenderedPage& rendered, const view::PageSpec& page) {
+    if (page.glossary) rendered.html = page.glossary->expand_first_uses(rendered.html);
+}
+
 // The version for visually impaired readers (ГОСТ Р 52872-2019) is a second
 // copy of every page under vi/, so it works without JavaScript or cookies.
 // Its links stay inside vi/; assets and files are shared with the main site,
@@ -212,6 +225,7 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     page.data.set("asset_root", root);
     page.data["content"] = view::Data(with_mark_replaced(content, kAssetRootMark, root));  // moved, not copied
     pages.push_back({view::output_path_of(page.path), templates.render("base", page.data), {}});
+    expand_abbreviations(pages.back(), page);
     place_fragments(pages.back(), page.fragments, fragments, false);
     if (!has_vi_copy) return pages;
     if (root != view::root_prefix_of(page.path)) {
@@ -223,6 +237,7 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     page.data.set("asset_root", vi_asset_root);
     page.data["content"] = view::Data(without_charts(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
     pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data), {}});
+    expand_abbreviations(pages.back(), page);
     place_fragments(pages.back(), page.fragments, fragments, true);
     return pages;
 }
@@ -239,12 +254,14 @@ std::vector<RenderedPage> render_school_build_page(render::Templates& templates,
         mark_roots_for_school(data, page.path, true);
         pages.push_back({view::output_path_of("vi/" + page.path),
                          without_charts(templates.render_page(page.layout, std::move(data))), {}});
+        expand_abbreviations(pages.back(), page);
         place_fragments(pages.back(), page.fragments, fragments, true);
     }
     page.data.set("vi", false);
     page.data.set("page_path", page.path);
     mark_roots_for_school(page.data, page.path, false);
     pages.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}});
+    expand_abbreviations(pages.back(), page);
     place_fragments(pages.back(), page.fragments, fragments, false);
     return pages;
 }
@@ -641,7 +658,8 @@ std::optional<PreparedSite> prepare_site(const BuildOptions& options, load::Scho
 
 view::BuildContext context_of(const BuildOptions& options, const model::Site& site) {
     return {options.build_date,
-            with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url)};
+            with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url),
+            std::make_shared<const render::Glossary>(site.config.glossary), options.school};
 }
 
 // Loaded schools hold paths spelled from the content folder as given, so
@@ -1109,6 +1127,10 @@ private:
     // Each patched file as the record knows it, with its fragments rendered again.
     bool patch_pages() {
         render::Templates templates(layout_folders(options_));
+        // The fragment's abbreviations, as a full build expands them (site.yaml is unchanged).
+        model::Diagnostics ignored;
+        load::LoadContext context{options_.content_dir, ignored, {}, {}, {}};
+        render::Glossary glossary(load::read_site_config(context).config.glossary);
         for (auto& patch : patches_) {
             auto file = write::map_if_unchanged(folder_.path() / patch.path, patch.before);
             if (!file) return false;
@@ -1117,6 +1139,7 @@ private:
                       [](const FragmentSpan& a, const FragmentSpan& b) { return a.offset < b.offset; });
             view::Fragment fragment = view::school_intro(schools_.at(patch.slug));
             std::string html = templates.render(fragment.layout, fragment.data);
+            if (fragment.expand_abbreviations) html = glossary.expand_first_uses(html);
             if (patch.path.starts_with("vi/")) html = without_charts(html);
             std::size_t copied = 0;
             for (auto& span : patch.spans) {

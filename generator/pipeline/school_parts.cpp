@@ -1,10 +1,12 @@
 #include "pipeline/school_parts.hpp"
 
 #include "cache/serialize.hpp"
+#include "model/glossary.hpp"
 #include "parallel/parallel.hpp"
 #include "write/atomic_file.hpp"
 #include "write/mapped_file.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <fstream>
@@ -72,9 +74,51 @@ model::School peer_part(const model::School& school) {
     return part;
 }
 
+// The words of a school's roadmaps (and index.md text) that could be
+// abbreviations: the glossary page lists the terms the content uses, so a
+// part that leaves those texts out keeps their words (model/glossary.hpp).
+static std::string roadmap_words(const std::vector<model::Roadmap>& roadmaps) {
+    std::string text;
+    for (const auto& roadmap : roadmaps) {
+        text += roadmap.title + '\n' + roadmap.approved_by + '\n' + roadmap.description + '\n';
+        for (const auto& section : roadmap.sections) {
+            text += section.title + '\n';
+            for (const auto& item : section.items) {
+                text += item.when + '\n' + item.result + '\n' + item.report + '\n';
+                for (const auto& responsible : item.responsible) text += responsible + '\n';
+            }
+        }
+    }
+    return model::abbreviation_words(text);
+}
+
+// The same of the index.md text, but for the words the school's pages print
+// anyway (its name; ШНОР, ОГЭ … of the built-in layouts, view/glossary_page.cpp):
+// an edit of the text that keeps the rest changes only the school's first page.
+static std::string intro_words(const model::School& school) {
+    // Appended in steps: g++ 12 warns falsely (-Wrestrict) on " " + string.
+    std::string printed = " ";
+    printed += model::abbreviation_words(school.name + '\n' + school.short_name + "\nШНОР ШНСУ ОГЭ ЕГЭ ВПР");
+    printed += ' ';
+    std::string words = model::abbreviation_words(school.intro_title + '\n' + school.intro);
+    std::string kept;
+    for (std::size_t at = 0; at < words.size();) {
+        std::size_t end = std::min(words.find(' ', at), words.size());
+        std::string word = words.substr(at, end - at);
+        if (printed.find(' ' + word + ' ') != std::string::npos) {
+            at = end + 1;
+            continue;
+        }
+        if (!kept.empty()) kept += ' ';
+        kept += word;
+        at = end + 1;
+    }
+    return kept;
+}
+
 model::School external_part(const model::School& school) {
     model::School part = school;
-    part.intro.clear();
+    part.intro = intro_words(school);
     part.intro_title.clear();
     // Derived fields follow from the rest and the build date (part of the
     // record's key), so the part is the same before and after derive/.
@@ -91,6 +135,7 @@ model::School external_part(const model::School& school) {
 
 model::School district_part(const model::School& school) {
     model::School part = external_part(school);
+    part.intro += '\n' + roadmap_words(part.own.roadmaps);
     for (auto& roadmap : part.own.roadmaps) roadmap = peer_roadmap(roadmap);
     return part;
 }

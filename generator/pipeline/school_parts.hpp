@@ -4,7 +4,8 @@
 //   names, news and roadmap items that references resolve to, and results,
 //   which make the district line of every results page);
 // - the external part is what anything outside its section reads (district
-//   pages, open data, feeds, other schools): everything but its index.md text.
+//   pages, open data, feeds, other schools): everything but its index.md text,
+//   of which it keeps the words that could be abbreviations (the glossary page).
 // - the district part is what district pages, feeds and the open data other
 //   than the school's own rows read of it: the external part but for its
 //   roadmaps, of which only what the peer part has (ids, item numbers and

@@ -708,6 +708,10 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
     set(data, "vi", false);
     set(data, "title", title);
     set(data, "site_title", site.config.title);
+    put(data, "short_title", site.config.short_title);
+    // A school's own site (`--school`) has its glossary in its section.
+    set(data, "glossary_href", context.school_build.empty() ? std::string("glossary/")
+                                                            : "schools/" + context.school_build + "/glossary/");
     const auto& district = site.config.district;
     put(data, "district_name", district.name);
     put(data, "region", district.region);

@@ -1,6 +1,7 @@
 // The district's pages: home, programmes, roadmaps, indicators, schools,
 // documents, news, free pages and 404.
 #include "view/common.hpp"
+#include "view/glossary_page.hpp"
 #include "view/results_view.hpp"
 
 #include "derive/indicators.hpp"
@@ -615,6 +616,7 @@ PageSpec make_page(const model::Site& site, const BuildContext& context, const s
                    const Crumbs& crumbs) {
     PageSpec page{path, layout, base_data(site, context, path, title, section)};
     put_list(page.data, "breadcrumbs", crumb_list(crumbs));
+    page.glossary = context.glossary;
     return page;
 }
 
@@ -780,6 +782,7 @@ void add_district_pages(const SiteIndex& index, const BuildContext& context, std
     pages.push_back(std::move(documents));
     add_news_pages(site, context, site.district.news, "news/", links, "news", {{"Главная", ""}}, Data(false), pages);
     add_free_pages(site, context, pages);
+    pages.push_back(glossary_page(site, context, "glossary/", nullptr, {{"Главная", ""}}));
     add_not_found(site, context, pages);
 }
 

@@ -1,5 +1,7 @@
 #include "view/results_view.hpp"
 
+#include "model/glossary.hpp"
+
 #include "render/line_chart.hpp"
 #include "view/common.hpp"
 
@@ -283,14 +285,7 @@ std::string group_caption(const ResultKey& key) {
     return caption;
 }
 
-std::string exam_title(const std::string& exam) {
-    if (exam == "ОГЭ") return "основной государственный экзамен";
-    if (exam == "ЕГЭ") return "единый государственный экзамен";
-    if (exam == "ВПР") return "всероссийские проверочные работы";
-    if (exam == "ГВЭ") return "государственный выпускной экзамен";
-    if (exam == "РКР") return "региональная контрольная работа";
-    return {};
-}
+std::string exam_title(const std::string& exam) { return model::builtin_expansion(exam); }
 
 // The subject as the first-screen line continues «ОГЭ: средний балл …».
 std::string subject_tail(const ResultKey& key) {

@@ -2,6 +2,7 @@
 // first screen) and the sub-pages roadmap/, results/, documents/, news/,
 // programs/<id>/, pages/<slug>/.
 #include "view/common.hpp"
+#include "view/glossary_page.hpp"
 #include "view/results_view.hpp"
 
 #include <algorithm>
@@ -360,6 +361,9 @@ void add_school_pages(const SiteIndex& index, const model::School& school, const
         put_markdown(page.data, "body_html", free.body);
         pages.push_back(std::move(page));
     }
+    if (context.school_build == school.slug)
+        pages.push_back(glossary_page(site, context, base + "glossary/", &school,
+                                      {{"Главная", ""}, {"Школы", "schools/"}, {school.display_name(), base}}));
 }
 
 }  // namespace shnor::view::detail
@@ -370,7 +374,7 @@ Fragment school_intro(const model::School& school) {
     Data data;
     detail::put(data, "intro_title", school.intro_title);
     detail::put_markdown(data, "intro_html", school.intro);
-    return {"intro_block", "school_intro", std::move(data), {}};
+    return {"intro_block", "school_intro", std::move(data), {}, true};
 }
 
 }  // namespace shnor::view

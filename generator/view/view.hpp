@@ -5,11 +5,13 @@
 #include "derive/derive.hpp"
 #include "model/date.hpp"
 #include "model/model.hpp"
+#include "render/glossary.hpp"
 
 #include <kainjow/mustache.hpp>
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +29,12 @@ class SiteIndex;
 struct BuildContext {
     model::Date build_date;
     std::string base_url;  // absolute, ends with '/'
+    // Abbreviations expanded on every page and listed on the glossary page;
+    // none when null.
+    std::shared_ptr<const render::Glossary> glossary = nullptr;
+    // `--school`: the slug of the school whose own site this build makes;
+    // its section then has its own glossary page, linked from its footer.
+    std::string school_build = {};
 };
 
 // A part of a page rendered on its own, from its own data only, and put
@@ -43,6 +51,10 @@ struct Fragment {
     // their data at once. It may read the model and the SiteIndex, which
     // outlive the rendering of district_pages() and school_pages().
     std::function<Data()> make_data;
+    // Its abbreviations get <abbr title> at their first use in it, counted
+    // apart from the page's (render/glossary.hpp), so the fragment is the same
+    // whatever the page around it.
+    bool expand_abbreviations = false;
 };
 
 // An HTML page: `path` is the page URL relative to the site root ("" for the
@@ -53,6 +65,9 @@ struct PageSpec {
     std::string layout;
     Data data;
     std::vector<Fragment> fragments;
+    // Expands the first use of each abbreviation in the page outside its
+    // fragments (pipeline: before they are put in place); null: none.
+    std::shared_ptr<const render::Glossary> glossary;
 
     PageSpec() = default;
     PageSpec(std::string path, std::string layout, Data data)
