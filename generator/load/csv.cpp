@@ -125,7 +125,9 @@ private:
             char c = text_[position_];
             if (c == '"' && cell.empty() && !cell_was_quoted) {
                 cell_was_quoted = true;
-                if (!read_quoted(cell)) break;
+                // The rest of the file went into the cell: the record is not
+                // one, and the error says where the quote opened.
+                if (!read_quoted(cell)) return;
                 continue;
             }
             ++position_;

@@ -201,7 +201,7 @@ std::optional<OpenQuote> unclosed_quote(const YAML::Node& root, std::string_view
 
 std::string unclosed_quote_message(std::string_view line, std::size_t column) {
     char quote = column < line.size() ? line[column] : '"';
-    return std::string("ошибка разметки YAML: кавычка ") + (quote == '"' ? "\"" : "'") +
+    return std::string("разметка YAML: кавычка ") + (quote == '"' ? "\"" : "'") +
            ", открытая здесь, не закрыта до конца файла, и всё, что ниже, попало бы в это значение: поставьте "
            "закрывающую кавычку в конце значения" +
            (quote == '"' ? ", а кавычки внутри текста замените «ёлочками»" : ", а апостроф внутри текста удвойте ('')");
@@ -236,7 +236,7 @@ int character_column(std::string_view line_text, std::size_t byte_column) {
 
 std::string yaml_syntax_message(const std::string& message, std::string_view line, std::size_t column) {
     namespace say = YAML::ErrorMsg;
-    const std::string prefix = "ошибка разметки YAML: ";
+    const std::string prefix = "разметка YAML: ";
     std::size_t text_start = std::min(line.find_first_not_of(" \t"), line.size());
     std::string_view indent = line.substr(0, text_start);
     std::string_view text = line.substr(text_start);
@@ -268,6 +268,11 @@ std::string yaml_syntax_message(const std::string& message, std::string_view lin
                    "Замените внутренние кавычки «ёлочками» или заключите значение в кавычки другого вида, например: " +
                    key + ": " + in_yaml_quotes(inner);
         }
+        if (after_key && (value.starts_with("[") || value.starts_with("{")))
+            return prefix + "значение, которое начинается со скобки «" + std::string(1, value.front()) +
+                   "», YAML читает как " + (value.front() == '[' ? "список" : "набор полей") +
+                   " до закрывающей скобки, а после неё идёт ещё текст. Если скобки — часть текста, заключите "
+                   "значение в кавычки" + instead(line);
         if (text.starts_with("- ") || text == "-")
             return prefix +
                    "пункт списка «- » стоит на уровне полей: список пишется под своим полем с отступом, например "

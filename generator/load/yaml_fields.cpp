@@ -170,31 +170,31 @@ std::vector<std::string_view> characters_of(std::string_view text) {
 }  // namespace
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
+    // Optimal string alignment: two neighbours swapped («titel») count as one edit.
     auto left = characters_of(a), right = characters_of(b);
-    std::vector<std::size_t> row(right.size() + 1);
-    for (std::size_t j = 0; j <= right.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= left.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
+    std::vector<std::vector<std::size_t>> d(left.size() + 1, std::vector<std::size_t>(right.size() + 1));
+    for (std::size_t i = 0; i <= left.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= right.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= left.size(); ++i)
         for (std::size_t j = 1; j <= right.size(); ++j) {
-            std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (left[i - 1] == right[j - 1] ? 0 : 1)});
-            diagonal = above;
+            std::size_t cost = left[i - 1] == right[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && left[i - 1] == right[j - 2] && left[i - 2] == right[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
         }
-    }
-    return row[right.size()];
+    return d[left.size()][right.size()];
 }
 
 std::string nearest_name(std::string_view written, const std::vector<std::string>& known) {
     std::string lower = lower_case(written);
     std::size_t length = characters_of(lower).size();
-    // A typo changes a letter or two; more than a third of the word is another word.
-    std::size_t allowed = std::max<std::size_t>(1, std::min<std::size_t>(3, length / 3));
+    // A typo changes a letter or two; past that it is another word.
+    std::size_t allowed = length <= 3 ? 1 : length <= 6 ? 2 : 3;
     std::string best;
     std::size_t best_distance = allowed + 1;
     for (const auto& name : known) {
         std::size_t distance = edit_distance(lower, name);
-        if (distance < best_distance) {
+        if (distance < best_distance && distance < length) {
             best_distance = distance;
             best = name;
         }
