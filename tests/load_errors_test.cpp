@@ -5,6 +5,7 @@
 #include "load/front_matter.hpp"
 #include "load/load.hpp"
 #include "load/yaml_fields.hpp"
+#include "pipeline/sources.hpp"
 #include "test_paths.hpp"
 #include "test_support.hpp"
 
@@ -334,6 +335,33 @@ TEST_CASE("errors: a bad number in a CSV cell names its column and position", "[
     CHECK(only_error(tree.load()) ==
           "schools/a/results.csv:2:18: ошибка: поле «mean»: столбец 5 «Средний балл»: ожидается число, получено "
           "«четыре»");
+}
+
+TEST_CASE("errors: a fetched source's YAML error is Russian with line and column", "[load]") {
+    std::string message;
+    try {
+        shnor::pipeline::source_as_json("- scope: region\n  exam: ОГЭ: 9 класс\n", "yaml");
+    } catch (const std::exception& error) {
+        message = error.what();
+    }
+    CHECK(message ==
+          "строка 2, столбец 12: разметка YAML: двоеточие с пробелом внутри значения: YAML принимает текст перед "
+          "ним за имя ещё одного поля. Заключите значение в кавычки, например: exam: \"ОГЭ: 9 класс\"");
+}
+
+TEST_CASE("errors: a repeated row of a fetched results source names both lines", "[load]") {
+    shnor::model::Diagnostics diagnostics;
+    auto rows = shnor::load::parse_shared_results(
+        "scope;exam;subject;grade;year;mean\nregion;ОГЭ;Математика;9;2023;3,4\ndistrict;ОГЭ;Математика;9;2023;3,3\n"
+        "region;ОГЭ;Математика;9;2023;3,5\n",
+        "csv", "https://example.org/region.csv", diagnostics);
+    CHECK(rows.size() == 3);
+    REQUIRE(diagnostics.items().size() == 1);
+    CHECK(diagnostics.items()[0].format() ==
+          "https://example.org/region.csv:4: ошибка: строка повторяет строку https://example.org/region.csv:2 (ОГЭ, "
+          "«Математика», 9 класс, 2023 год, регион): для одного экзамена, предмета, класса и года и одной области "
+          "допустима одна строка, иначе на сайт попадёт только одна из них. Удалите лишнюю или исправьте в ней год, "
+          "класс или предмет");
 }
 
 // ---------------------------------------------------------------- the real binary

@@ -343,6 +343,14 @@ std::string yaml_syntax_message(const std::string& message, std::string_view lin
     return prefix + "проверьте отступы, двоеточия и кавычки в этой строке и в строке выше (" + message + ")";
 }
 
+std::string yaml_error_text(const YAML::Exception& error, std::string_view text) {
+    if (error.mark.is_null() || error.mark.line < 0) return yaml_syntax_message(error.msg, {}, 0);
+    std::string_view line = line_of_text(text, error.mark.line);
+    auto column = static_cast<std::size_t>(std::max(error.mark.column, 0));
+    return "строка " + std::to_string(error.mark.line + 1) + ", столбец " +
+           std::to_string(character_column(line, column)) + ": " + yaml_syntax_message(error.msg, line, column);
+}
+
 std::optional<YAML::Node> parse_yaml(SourceFile& file, const std::string& text) {
     try {
         YAML::Node root = YAML::Load(text);

@@ -37,6 +37,10 @@ std::optional<YAML::Node> parse_yaml(SourceFile& file, const std::string& text);
 // later gets a general explanation with the original in parentheses.
 std::string yaml_syntax_message(const std::string& message, std::string_view line_text, std::size_t column);
 
+// «строка 3, столбец 12: разметка YAML: …» for a syntax error in `text`
+// that has no file of its own (a fetched source).
+std::string yaml_error_text(const YAML::Exception& error, std::string_view text);
+
 // The 1-based column, in characters, of byte `byte_column` of a UTF-8 line.
 int character_column(std::string_view line_text, std::size_t byte_column);
 
