@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 #include <sstream>
 #include <vector>
 
@@ -173,27 +172,35 @@ bool quote_closes(std::string_view text, std::size_t start) {
 }
 
 std::optional<OpenQuote> unclosed_quote(const YAML::Node& root, std::string_view text) {
-    // The tree is within the node budget, aliases expanded (yaml_tree_problem
-    // ran first); a scalar an alias repeats is scanned once.
-    std::vector<YAML::Node> pending = {root};
-    std::set<int> scanned;
-    while (!pending.empty()) {
-        YAML::Node node = pending.back();
-        pending.pop_back();
-        if (node.IsScalar()) {
-            YAML::Mark mark = node.Mark();
-            if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= text.size()) continue;
-            if (!scanned.insert(mark.pos).second) continue;
-            auto pos = static_cast<std::size_t>(mark.pos);
-            if ((text[pos] == '"' || text[pos] == '\'') && !quote_closes(text, pos))
-                return OpenQuote{mark.line, static_cast<std::size_t>(std::max(mark.column, 0))};
-        } else if (node.IsSequence()) {
-            for (const auto& item : node) pending.push_back(item);
-        } else if (node.IsMap()) {
+    // A quote that never closes takes the rest of the text: its scalar is the
+    // last one of the document, so only the last entry of each level is
+    // looked at (maps keep their order), not the whole tree.
+    auto open_at = [&](const YAML::Node& scalar) -> std::optional<OpenQuote> {
+        YAML::Mark mark = scalar.Mark();
+        if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= text.size()) return std::nullopt;
+        auto pos = static_cast<std::size_t>(mark.pos);
+        if ((text[pos] == '"' || text[pos] == '\'') && !quote_closes(text, pos))
+            return OpenQuote{mark.line, static_cast<std::size_t>(std::max(mark.column, 0))};
+        return std::nullopt;
+    };
+    // reset(), not =: assigning a YAML::Node writes into the node it refers to.
+    YAML::Node node;
+    node.reset(root);
+    for (int depth = 0; depth <= kMaxNesting; ++depth) {
+        if (node.IsScalar()) return open_at(node);
+        if (node.IsSequence() && node.size() > 0) {
+            const YAML::Node& list = node;  // const: operator[] must not add an element
+            node.reset(list[list.size() - 1]);
+        } else if (node.IsMap() && node.size() > 0) {
+            YAML::Node key, value;
             for (const auto& entry : node) {
-                pending.push_back(entry.first);
-                pending.push_back(entry.second);
+                key.reset(entry.first);
+                value.reset(entry.second);
             }
+            if (value.IsNull() || !value.IsDefined()) return key.IsScalar() ? open_at(key) : std::nullopt;
+            node.reset(value);
+        } else {
+            return std::nullopt;
         }
     }
     return std::nullopt;
