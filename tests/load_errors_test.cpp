@@ -200,6 +200,44 @@ TEST_CASE("errors: an unknown field suggests the nearest known one", "[load]") {
               "будет показано на сайте"));
 }
 
+TEST_CASE("errors: an unknown CSV column and an unknown status word suggest the nearest known one", "[load]") {
+    ContentTree tree;
+    tree.file("schools/a/school.yaml", "name: Школа\n")
+        .file("schools/a/results.csv", "exam;subject;grdae;year;Средний бал;цвет\nОГЭ;Химия;9;2023;4;красный\n")
+        .file("roadmaps/plan.yaml",
+              "title: План\nitems:\n  - title: A\n    status: выполнно\n  - title: B\n    status: не выполнено\n");
+    auto result = tree.load();
+    INFO(all_messages(result));
+    auto warnings = formatted(result, Severity::warning);
+    auto errors = formatted(result, Severity::error);
+    auto has = [](const std::vector<std::string>& lines, const std::string& text) {
+        return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return line == text; });
+    };
+    CHECK(has(warnings, "schools/a/results.csv:1: предупреждение: поле «grdae»: неизвестный столбец «grdae» — он не "
+                        "будет показан на сайте; возможно, имелось в виду «grade»"));
+    CHECK(has(warnings, "schools/a/results.csv:1: предупреждение: поле «Средний бал»: неизвестный столбец «Средний "
+                        "бал» — он не будет показан на сайте; возможно, имелось в виду «средний балл»"));
+    CHECK(has(warnings, "schools/a/results.csv:1: предупреждение: поле «цвет»: неизвестный столбец «цвет» — он не "
+                        "будет показан на сайте"));
+    CHECK(has(errors, "roadmaps/plan.yaml:4: ошибка: поле «items[1].status»: неизвестное значение «выполнно»: "
+                      "допустимы planned, in_progress, done, cancelled или по-русски «не начато», «в работе», "
+                      "«выполнено», «отменено»; возможно, имелось в виду «выполнено»"));
+    // Never the opposite of what is written.
+    CHECK(has(errors, "roadmaps/plan.yaml:6: ошибка: поле «items[2].status»: неизвестное значение «не выполнено»: "
+                      "допустимы planned, in_progress, done, cancelled или по-русски «не начато», «в работе», "
+                      "«выполнено», «отменено»"));
+}
+
+TEST_CASE("errors: a field a reader only looks for is suggested too", "[load]") {
+    ContentTree tree;
+    tree.file("schools/a/school.yaml", "name: Школа\nrurall: true\n");
+    auto result = tree.load();
+    INFO(all_messages(result));
+    CHECK(formatted(result, Severity::warning) ==
+          std::vector<std::string>{"schools/a/school.yaml:2: предупреждение: поле «rurall»: неизвестное поле «rurall» — "
+                                   "оно не будет показано на сайте; возможно, имелось в виду «rural»"});
+}
+
 TEST_CASE("errors: nearest_name and edit_distance count characters, not bytes", "[load]") {
     using shnor::load::edit_distance;
     using shnor::load::nearest_name;

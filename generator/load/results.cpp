@@ -339,8 +339,16 @@ CsvHeader read_header(SourceFile& file, const CsvRecord& record, bool scoped) {
     CsvHeader header;
     for (const auto& name : record.cells) {
         std::string written = trim(name), column = column_of_header(written, scoped);
-        if (!written.empty() && column.empty())
-            file.warning(record.line, written, "неизвестный столбец " + in_quotes(written) + " — он не будет показан на сайте");
+        if (!written.empty() && column.empty()) {
+            std::vector<std::string> known = kColumns;
+            if (scoped) known.push_back("scope");
+            for (const auto& [alias, name] : kColumnAliases)
+                if (scoped || name != "scope") known.push_back(alias);
+            std::string near = nearest_name(header_key(written), known);
+            file.warning(record.line, written,
+                         "неизвестный столбец " + in_quotes(written) + " — он не будет показан на сайте" +
+                             (near.empty() ? std::string() : "; возможно, имелось в виду " + in_quotes(near)));
+        }
         if (!column.empty() && std::find(header.columns.begin(), header.columns.end(), column) != header.columns.end()) {
             file.warning(record.line, column, "столбец " + in_quotes(written) + " повторяется: прочитан первый");
             column.clear();

@@ -119,28 +119,32 @@ std::size_t append_lower_letter(std::string& key, std::string_view text, std::si
     return 2;
 }
 
-std::optional<model::Status> parse_status(std::string_view text) {
-    using model::Status;
-    // Words of district documents' «отметка о выполнении» columns, lower case, «ё» as «е».
-    static const std::map<std::string, Status, std::less<>> kWords = {
-        {"planned", Status::planned},         {"не начато", Status::planned},
-        {"не начат", Status::planned},        {"не начата", Status::planned},
-        {"запланировано", Status::planned},   {"запланирован", Status::planned},
-        {"запланирована", Status::planned},   {"планируется", Status::planned},
-        {"in_progress", Status::in_progress}, {"in progress", Status::in_progress},
-        {"выполняется", Status::in_progress}, {"в работе", Status::in_progress},
-        {"в процессе", Status::in_progress},  {"в процессе выполнения", Status::in_progress},
-        {"исполняется", Status::in_progress}, {"реализуется", Status::in_progress},
-        {"ведется", Status::in_progress},     {"начато", Status::in_progress},
-        {"done", Status::done},               {"выполнено", Status::done},
-        {"выполнен", Status::done},           {"выполнена", Status::done},
-        {"выполнены", Status::done},          {"исполнено", Status::done},
-        {"исполнен", Status::done},           {"реализовано", Status::done},
-        {"завершено", Status::done},          {"сделано", Status::done},
-        {"cancelled", Status::cancelled},     {"canceled", Status::cancelled},
-        {"отменено", Status::cancelled},      {"отменен", Status::cancelled},
-        {"отменена", Status::cancelled},      {"отменены", Status::cancelled},
-    };
+namespace {
+
+using model::Status;
+// Words of district documents' «отметка о выполнении» columns, lower case, «ё» as «е».
+const std::map<std::string, Status, std::less<>> kStatusWords = {
+    {"planned", Status::planned},         {"не начато", Status::planned},
+    {"не начат", Status::planned},        {"не начата", Status::planned},
+    {"запланировано", Status::planned},   {"запланирован", Status::planned},
+    {"запланирована", Status::planned},   {"планируется", Status::planned},
+    {"in_progress", Status::in_progress}, {"in progress", Status::in_progress},
+    {"выполняется", Status::in_progress}, {"в работе", Status::in_progress},
+    {"в процессе", Status::in_progress},  {"в процессе выполнения", Status::in_progress},
+    {"исполняется", Status::in_progress}, {"реализуется", Status::in_progress},
+    {"ведется", Status::in_progress},     {"начато", Status::in_progress},
+    {"done", Status::done},               {"выполнено", Status::done},
+    {"выполнен", Status::done},           {"выполнена", Status::done},
+    {"выполнены", Status::done},          {"исполнено", Status::done},
+    {"исполнен", Status::done},           {"реализовано", Status::done},
+    {"завершено", Status::done},          {"сделано", Status::done},
+    {"cancelled", Status::cancelled},     {"canceled", Status::cancelled},
+    {"отменено", Status::cancelled},      {"отменен", Status::cancelled},
+    {"отменена", Status::cancelled},      {"отменены", Status::cancelled},
+};
+
+// Lower case, single spaces, no dots: «Выполнено.» as «выполнено».
+std::string status_words(std::string_view text) {
     std::string words;
     for (char c : lower_case(trim(text))) {
         if (c == '.') continue;  // «Выполнено.»
@@ -149,8 +153,14 @@ std::optional<model::Status> parse_status(std::string_view text) {
         words += space ? ' ' : c;
     }
     if (!words.empty() && words.back() == ' ') words.pop_back();
-    auto found = kWords.find(words);
-    if (found == kWords.end()) return std::nullopt;
+    return words;
+}
+
+}  // namespace
+
+std::optional<model::Status> parse_status(std::string_view text) {
+    auto found = kStatusWords.find(status_words(text));
+    if (found == kStatusWords.end()) return std::nullopt;
     return found->second;
 }
 
@@ -281,6 +291,7 @@ const Fields::Entry* Fields::find(std::string_view key) const {
 }
 
 bool Fields::has(std::string_view key) const {
+    if (std::find(asked_.begin(), asked_.end(), key) == asked_.end()) asked_.emplace_back(key);
     const Entry* entry = find(key);
     return entry && is_present(entry->value);
 }
@@ -470,10 +481,17 @@ model::Status Fields::status(std::string_view key) {
     std::string value = text(key);
     if (value.empty()) return model::Status::planned;
     if (auto status = parse_status(value)) return *status;
+    std::vector<std::string> words;
+    for (const auto& [word, status] : kStatusWords) words.push_back(word);
+    std::string written = status_words(value);
+    std::string near = nearest_name(written, words);
+    // «не выполнено» is one edit from nothing the reader would want to hear.
+    if (written.starts_with("не ") != near.starts_with("не ")) near.clear();
     file_.error(line_of(key), path_of(key),
                 "неизвестное значение " + in_quotes(value) +
                     ": допустимы planned, in_progress, done, cancelled или по-русски «не начато», «в работе», "
-                    "«выполнено», «отменено»");
+                    "«выполнено», «отменено»" +
+                    (near.empty() ? std::string() : "; возможно, имелось в виду " + in_quotes(near)));
     return model::Status::planned;
 }
 

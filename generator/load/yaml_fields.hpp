@@ -128,7 +128,7 @@ private:
     bool is_map_ = false;
     bool wrong_type_ = false;  // already reported; missing fields would only add noise
     std::map<std::string, Entry, std::less<>> entries_;
-    std::vector<std::string> asked_;  // every key a reader asked for, present or not
+    mutable std::vector<std::string> asked_;  // every key a reader asked for, present or not
 };
 
 // Readers of single nodes (list items), reporting at `path`.
