@@ -139,6 +139,9 @@ TEST_CASE("errors: an unknown yaml-cpp message keeps the original in parentheses
     CHECK(message == "разметка YAML: проверьте отступы, двоеточия и кавычки в этой строке и в строке выше "
                      "(some new complaint)");
     CHECK(shnor::load::character_column("title: План: x", 15) == 12);
+    // A backslash would start an escape in double quotes: the hint uses single ones.
+    CHECK(contains(shnor::load::yaml_syntax_message("illegal map value", "file: C:\\Документы: план", 20),
+                   "например: file: 'C:\\Документы: план'"));
 }
 
 TEST_CASE("errors: a broken roadmap is one error, not another on the news item naming it", "[load]") {

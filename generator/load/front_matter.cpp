@@ -87,7 +87,6 @@ void report_encoding(SourceFile& file, std::string_view text, std::size_t bad) {
                "в этой строке байты, которые не являются текстом в кодировке UTF-8: сохраните файл в UTF-8");
 }
 
-
 // The line `zero_based` of `text`, without its line end; empty past the end.
 std::string_view line_of_text(std::string_view text, int zero_based) {
     std::size_t start = 0;
@@ -118,9 +117,10 @@ std::size_t key_colon(std::string_view line) {
 }
 
 // `text` as a YAML value in quotes: double ones, or single ones (a quote
-// inside doubled) when it holds a double quote.
+// inside doubled) when it holds a double quote or a backslash (which would
+// start an escape in double quotes: C:\Документы).
 std::string in_yaml_quotes(std::string_view text) {
-    if (text.find('"') == std::string_view::npos) {
+    if (text.find_first_of("\"\\") == std::string_view::npos) {
         std::string result(1, '"');  // in steps: g++ 12 warns falsely (-Wrestrict) on "\"" + string
         result += text;
         result += '"';
