@@ -498,3 +498,24 @@ TEST_CASE("errors e2e: a repeated results row fails the build naming both lines"
                                   ": ошибка: строка повторяет строку schools/karmaklinskaya/results.yaml:" +
                                   std::to_string(first.pos.line) + " ("));
 }
+
+TEST_CASE("errors e2e: a fetched region row repeating one of the content fails the build naming both", "[e2e]") {
+    Scratch scratch("shared");
+    std::string results = shnor::test::read_file(scratch.content / "results.yaml");
+    std::size_t at = results.find("- {scope: region, exam: ОГЭ, subject: Математика, grade: 9, year: 2022,");
+    REQUIRE(at != std::string::npos);
+    int content_line = static_cast<int>(std::count(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1;
+    fs::path source = scratch.content / "sources/region-results.csv";
+    std::string csv = shnor::test::read_file(source);
+    int source_line = static_cast<int>(std::count(csv.begin(), csv.end(), '\n')) + 1;
+    shnor::test::write_file(source, csv + "region;ОГЭ;Математика;9;2022;18240;3,4;5;9,8;41,5;true\n");
+
+    auto run = scratch.build();
+    INFO(run.output);
+    CHECK(run.exit_code != 0);
+    auto errors = error_lines(run.output);
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors[0], "sources/region-results.csv:" + std::to_string(source_line) +
+                                  ": ошибка: строка повторяет строку results.yaml:" + std::to_string(content_line) +
+                                  " (ОГЭ, «Математика», 9 класс, 2022 год, регион)"));
+}

@@ -503,6 +503,26 @@ void check_result_rows(LoadContext& context, const model::Site& site) {
     }
 }
 
+void check_shared_rows(const model::Site& site, const std::vector<model::ResultRow>& fetched,
+                       model::Diagnostics& diagnostics) {
+    std::set<std::string> kept_scopes = {"region", "district"};
+    std::map<RowKey, const model::ResultRow*> first;
+    for (const auto& row : site.district_results)
+        if (has_key(row)) first.emplace(key_of_row(row, row.scope), &row);
+    for (const auto& school : site.schools) {
+        kept_scopes.insert(school.slug);
+        for (const auto& row : school.results)
+            if (has_key(row)) first.emplace(key_of_row(row, school.slug), &row);
+    }
+    for (const auto& row : fetched) {
+        if (!has_key(row) || !kept_scopes.count(row.scope)) continue;
+        auto [found, fresh] = first.emplace(key_of_row(row, row.scope), &row);
+        // Repeats inside one source were refused when it was read.
+        if (!fresh && found->second->pos.file != row.pos.file)
+            diagnostics.error(row.pos.file, row.pos.line, "", duplicate_message(row, *found->second));
+    }
+}
+
 std::vector<model::ResultRow> read_results(LoadContext& context, const Owner& owner, bool scoped) {
     std::string yaml_path = content_path(owner.dir, "results.yaml");
     std::string csv_path = content_path(owner.dir, "results.csv");
