@@ -519,3 +519,48 @@ TEST_CASE("errors e2e: a fetched region row repeating one of the content fails t
                                   ": ошибка: строка повторяет строку results.yaml:" + std::to_string(content_line) +
                                   " (ОГЭ, «Математика», 9 класс, 2022 год, регион)"));
 }
+
+TEST_CASE("errors: a school row without a grade is warned about against fetched region rows too", "[load]") {
+    ContentTree tree;
+    tree.file("schools/a/school.yaml", "name: Школа\n")
+        .file("schools/a/results.yaml", "- {exam: ОГЭ, subject: Математика, year: 2023, mean: 3.4}\n")
+        .file("results.yaml", "- {scope: region, exam: ОГЭ, subject: Химия, grade: 9, year: 2023, mean: 3.6}\n");
+    auto result = tree.load();
+    INFO(all_messages(result));
+    REQUIRE(result.diagnostics.items().empty());
+    shnor::model::Diagnostics diagnostics;
+    auto fetched = shnor::load::parse_shared_results(
+        "scope;exam;subject;grade;year;mean\nregion;ОГЭ;Математика;9;2023;3,5\nother-school;ОГЭ;Химия;;2023;3\n"
+        "district;ОГЭ;Химия;;2023;3,1\n",
+        "csv", "https://example.org/region.csv", diagnostics);
+    REQUIRE(diagnostics.items().empty());
+    shnor::load::check_shared_rows(result.site, fetched, diagnostics);
+    std::vector<std::string> lines;
+    for (const auto& d : diagnostics.items()) lines.push_back(d.format());
+    // The school's row, against the fetched region row; the fetched district
+    // row against the content's region row. Rows of other schools are not the site's.
+    CHECK(lines == std::vector<std::string>{
+                       "schools/a/results.yaml:1: предупреждение: поле «grade»: в строке (ОГЭ, «Математика», 2023 "
+                       "год) не указан класс, а в строке https://example.org/region.csv:2 (ОГЭ, «Математика», 9 "
+                       "класс, 2023 год, регион) указан: результаты сравниваются только при одинаковом классе, "
+                       "поэтому эта строка останется без сравнения с районом и регионом и не войдёт в расчёт по "
+                       "району. Укажите класс (grade)",
+                       "https://example.org/region.csv:4: предупреждение: поле «grade»: в строке (ОГЭ, «Химия», 2023 "
+                       "год, район) не указан класс, а в строке results.yaml:1 (ОГЭ, «Химия», 9 класс, 2023 год, "
+                       "регион) указан: результаты сравниваются только при одинаковом классе, поэтому школы не будут "
+                       "сравниваться с этой строкой. Укажите класс (grade)"});
+}
+
+TEST_CASE("errors: a row warned about at load is not warned about again when sources arrive", "[load]") {
+    ContentTree tree;
+    tree.file("schools/a/school.yaml", "name: Школа\n")
+        .file("schools/a/results.yaml", "- {exam: ОГЭ, subject: Математика, year: 2023, mean: 3.4}\n")
+        .file("results.yaml", "- {scope: region, exam: ОГЭ, subject: Математика, grade: 9, year: 2023, mean: 3.6}\n");
+    auto result = tree.load();
+    CHECK(formatted(result, Severity::warning).size() == 1);
+    shnor::model::Diagnostics diagnostics;
+    auto fetched = shnor::load::parse_shared_results("scope;exam;subject;grade;year;mean\nregion;ОГЭ;Математика;9;2024;3,5\n",
+                                                     "csv", "https://example.org/region.csv", diagnostics);
+    shnor::load::check_shared_rows(result.site, fetched, diagnostics);
+    CHECK(diagnostics.items().empty());
+}

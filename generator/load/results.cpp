@@ -449,6 +449,66 @@ std::vector<model::ResultRow> parse_shared_results(const std::string& bytes, con
     return rows_of_yaml(file, parse_yaml(file, *text), true);  // JSON is YAML too
 }
 
+namespace {
+
+// A row with the scope it counts for: a school's own rows count for it.
+struct WrittenRow {
+    const model::ResultRow* row;
+    std::string scope;
+};
+
+std::vector<WrittenRow> content_rows(const model::Site& site) {
+    std::vector<WrittenRow> rows;
+    for (const auto& school : site.schools)
+        for (const auto& row : school.results)
+            if (has_key(row)) rows.push_back({&row, school.slug});
+    for (const auto& row : site.district_results)
+        if (has_key(row)) rows.push_back({&row, row.scope});
+    return rows;
+}
+
+// Rows are compared only at the same exam, subject and grade: a row without
+// a grade among rows with one, in another scope, is on no chart beside them
+// and out of the computed district figures. One warning per file and
+// subject, at its first such row. The first `already` rows were checked
+// among themselves before: only warnings the rows after them bring are given.
+void warn_incomparable(const std::vector<WrittenRow>& rows, std::size_t already, model::Diagnostics& diagnostics) {
+    std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> by_subject;
+    for (std::size_t i = 0; i < rows.size(); ++i) by_subject[{rows[i].row->exam, rows[i].row->subject}].push_back(i);
+    for (const auto& [subject, indexes] : by_subject) {
+        std::map<std::string, std::vector<std::size_t>> ungraded_by_file;
+        for (std::size_t i : indexes)
+            if (!rows[i].row->grade) ungraded_by_file[rows[i].row->pos.file].push_back(i);
+        for (const auto& [file, ungraded] : ungraded_by_file) {
+            const WrittenRow& first = rows[ungraded.front()];
+            auto partner_in = [&](std::size_t from, std::size_t to) -> const WrittenRow* {
+                for (std::size_t i : indexes)
+                    if (i >= from && i < to && rows[i].row->grade && rows[i].scope != first.scope) return &rows[i];
+                return nullptr;
+            };
+            const WrittenRow* graded = partner_in(0, rows.size());
+            if (!graded) continue;
+            bool warned_before = ungraded.front() < already && partner_in(0, already);
+            if (warned_before) continue;
+            const model::ResultRow& row = *first.row;
+            bool school_row = first.scope != "region" && first.scope != "district";
+            std::string more = ungraded.size() > 1
+                                   ? " (и ещё строк без класса в этом файле: " + std::to_string(ungraded.size() - 1) + ")"
+                                   : "";
+            diagnostics.warning(row.pos.file, row.pos.line, "grade",
+                                "в строке (" + row_label(row) + ") не указан класс, а в строке " +
+                                    place_of(*graded->row) + " (" + row_label(*graded->row) + ") указан" + more +
+                                    ": результаты сравниваются только при одинаковом классе, поэтому " +
+                                    (school_row ? "эта строка останется без сравнения с районом и регионом и не "
+                                                  "войдёт в расчёт по району"
+                                                : "школы не будут сравниваться с этой строкой") +
+                                    ". Укажите класс (grade)");
+        }
+    }
+}
+
+}  // namespace
+
 void check_result_rows(LoadContext& context, const model::Site& site) {
     // A school's own rows against the root file's rows scoped to it: each
     // file alone was checked for repeats when it was read.
@@ -463,44 +523,8 @@ void check_result_rows(LoadContext& context, const model::Site& site) {
             context.diagnostics.error(row.pos.file, row.pos.line, "", duplicate_message(row, *found->second));
     }
 
-    // Rows are compared only at the same exam, subject and grade: a row
-    // without a grade among rows with one has no district or region line and
-    // is not part of the computed district figures.
-    struct Written {
-        const model::ResultRow* row;
-        std::string scope;
-    };
-    std::map<std::pair<std::string, std::string>, std::vector<Written>> by_subject;
-    for (const auto& school : site.schools)
-        for (const auto& row : school.results)
-            if (has_key(row)) by_subject[{row.exam, row.subject}].push_back({&row, school.slug});
-    for (const auto& row : site.district_results)
-        if (has_key(row)) by_subject[{row.exam, row.subject}].push_back({&row, row.scope});
-    for (const auto& [subject, rows] : by_subject) {
-        // One warning per file and subject, at its first row without a grade.
-        std::map<std::string, std::vector<const Written*>> ungraded_by_file;
-        for (const auto& written : rows)
-            if (!written.row->grade) ungraded_by_file[written.row->pos.file].push_back(&written);
-        for (const auto& [file, ungraded] : ungraded_by_file) {
-            const Written* graded = nullptr;
-            for (const auto& written : rows)
-                if (written.row->grade && written.scope != ungraded.front()->scope) {
-                    graded = &written;
-                    break;
-                }
-            if (!graded) continue;
-            const model::ResultRow& row = *ungraded.front()->row;
-            std::string more = ungraded.size() > 1
-                                   ? " (и ещё строк без класса в этом файле: " + std::to_string(ungraded.size() - 1) + ")"
-                                   : "";
-            context.diagnostics.warning(
-                row.pos.file, row.pos.line, "grade",
-                "в строке (" + row_label(row) + ") не указан класс, а в строке " + place_of(*graded->row) + " (" +
-                    row_label(*graded->row) + ") указан" + more +
-                    ": результаты сравниваются только при одинаковом классе, поэтому эта строка останется без "
-                    "сравнения с районом и регионом и не войдёт в расчёт по району. Укажите класс (grade)");
-        }
-    }
+    std::vector<WrittenRow> rows = content_rows(site);
+    warn_incomparable(rows, 0, context.diagnostics);
 }
 
 void check_shared_rows(const model::Site& site, const std::vector<model::ResultRow>& fetched,
@@ -521,6 +545,11 @@ void check_shared_rows(const model::Site& site, const std::vector<model::ResultR
         if (!fresh && found->second->pos.file != row.pos.file)
             diagnostics.error(row.pos.file, row.pos.line, "", duplicate_message(row, *found->second));
     }
+    std::vector<WrittenRow> rows = content_rows(site);
+    std::size_t content = rows.size();
+    for (const auto& row : fetched)
+        if (has_key(row) && kept_scopes.count(row.scope)) rows.push_back({&row, row.scope});
+    warn_incomparable(rows, content, diagnostics);
 }
 
 std::vector<model::ResultRow> read_results(LoadContext& context, const Owner& owner, bool scoped) {
