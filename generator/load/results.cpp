@@ -237,8 +237,9 @@ std::string place_of(const model::ResultRow& row) { return row.pos.file + ":" + 
 
 // What one line of a chart is made of: a second row with the same key would
 // be dropped when the line is drawn.
-using RowKey = std::tuple<std::string, std::string, std::optional<int>, int, std::string>;
-RowKey key_of_row(const model::ResultRow& row, const std::string& scope) {
+// Views into rows that outlive the maps keyed by them.
+using RowKey = std::tuple<std::string_view, std::string_view, std::optional<int>, int, std::string_view>;
+RowKey key_of_row(const model::ResultRow& row, std::string_view scope) {
     return {row.exam, row.subject, row.grade, row.year, scope};
 }
 
@@ -454,7 +455,7 @@ namespace {
 // A row with the scope it counts for: a school's own rows count for it.
 struct WrittenRow {
     const model::ResultRow* row;
-    std::string scope;
+    std::string_view scope;  // the row's or its school's slug, which outlive it
 };
 
 std::vector<WrittenRow> content_rows(const model::Site& site) {
@@ -473,8 +474,17 @@ std::vector<WrittenRow> content_rows(const model::Site& site) {
 // subject, at its first such row. The first `already` rows were checked
 // among themselves before: only warnings the rows after them bring are given.
 void warn_incomparable(const std::vector<WrittenRow>& rows, std::size_t already, model::Diagnostics& diagnostics) {
-    std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> by_subject;
-    for (std::size_t i = 0; i < rows.size(); ++i) by_subject[{rows[i].row->exam, rows[i].row->subject}].push_back(i);
+    // Most sites give every row a grade: then only one pass over the rows.
+    using Subject = std::pair<std::string_view, std::string_view>;
+    std::set<Subject> ungraded_subjects;
+    for (const auto& written : rows)
+        if (!written.row->grade) ungraded_subjects.insert({written.row->exam, written.row->subject});
+    if (ungraded_subjects.empty()) return;
+    std::map<Subject, std::vector<std::size_t>> by_subject;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        Subject subject{rows[i].row->exam, rows[i].row->subject};
+        if (ungraded_subjects.count(subject)) by_subject[subject].push_back(i);
+    }
     for (const auto& [subject, indexes] : by_subject) {
         std::map<std::string, std::vector<std::size_t>> ungraded_by_file;
         for (std::size_t i : indexes)
@@ -511,11 +521,17 @@ void warn_incomparable(const std::vector<WrittenRow>& rows, std::size_t already,
 
 void check_result_rows(LoadContext& context, const model::Site& site) {
     // A school's own rows against the root file's rows scoped to it: each
-    // file alone was checked for repeats when it was read.
+    // file alone was checked for repeats when it was read. Only schools the
+    // root file names are indexed.
+    std::set<std::string_view> scoped_schools;
+    for (const auto& row : site.district_results)
+        if (row.scope != "region" && row.scope != "district") scoped_schools.insert(row.scope);
     std::map<RowKey, const model::ResultRow*> own;
-    for (const auto& school : site.schools)
+    for (const auto& school : site.schools) {
+        if (!scoped_schools.count(school.slug)) continue;
         for (const auto& row : school.results)
             if (has_key(row)) own.emplace(key_of_row(row, school.slug), &row);
+    }
     for (const auto& row : site.district_results) {
         if (!has_key(row)) continue;
         auto found = own.find(key_of_row(row, row.scope));
@@ -529,17 +545,24 @@ void check_result_rows(LoadContext& context, const model::Site& site) {
 
 void check_shared_rows(const model::Site& site, const std::vector<model::ResultRow>& fetched,
                        model::Diagnostics& diagnostics) {
-    std::set<std::string> kept_scopes = {"region", "district"};
+    if (fetched.empty()) return;
+    std::set<std::string_view> kept_scopes = {"region", "district"};
+    for (const auto& school : site.schools) kept_scopes.insert(school.slug);
+    // Only the content rows of scopes the fetched rows have are indexed:
+    // a region source does not make every school's rows be looked at.
+    std::set<std::string_view> fetched_scopes;
+    for (const auto& row : fetched)
+        if (kept_scopes.count(row.scope)) fetched_scopes.insert(row.scope);
     std::map<RowKey, const model::ResultRow*> first;
     for (const auto& row : site.district_results)
-        if (has_key(row)) first.emplace(key_of_row(row, row.scope), &row);
+        if (has_key(row) && fetched_scopes.count(row.scope)) first.emplace(key_of_row(row, row.scope), &row);
     for (const auto& school : site.schools) {
-        kept_scopes.insert(school.slug);
+        if (!fetched_scopes.count(school.slug)) continue;
         for (const auto& row : school.results)
             if (has_key(row)) first.emplace(key_of_row(row, school.slug), &row);
     }
     for (const auto& row : fetched) {
-        if (!has_key(row) || !kept_scopes.count(row.scope)) continue;
+        if (!has_key(row) || !fetched_scopes.count(row.scope)) continue;
         auto [found, fresh] = first.emplace(key_of_row(row, row.scope), &row);
         // Repeats inside one source were refused when it was read.
         if (!fresh && found->second->pos.file != row.pos.file)
@@ -548,7 +571,7 @@ void check_shared_rows(const model::Site& site, const std::vector<model::ResultR
     std::vector<WrittenRow> rows = content_rows(site);
     std::size_t content = rows.size();
     for (const auto& row : fetched)
-        if (has_key(row) && kept_scopes.count(row.scope)) rows.push_back({&row, row.scope});
+        if (has_key(row) && fetched_scopes.count(row.scope)) rows.push_back({&row, row.scope});
     warn_incomparable(rows, content, diagnostics);
 }
 
