@@ -265,6 +265,7 @@ Fields::Fields(SourceFile& file, const YAML::Node& node, std::string path)
         return;
     }
     is_map_ = true;
+    asked_.reserve(16);  // one allocation for the keys readers ask for (a reader asks for a dozen or so)
     for (auto it = node.begin(); it != node.end(); ++it) {
         std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
         if (entries_.count(key)) {
