@@ -405,6 +405,26 @@ TEST_CASE("errors: a repeated row of a fetched results source names both lines",
           "класс или предмет");
 }
 
+TEST_CASE("errors: a fetched results file with a bad cell is refused naming line, position and column", "[load]") {
+    fs::path folder = fs::temp_directory_path() / ("shnor-errors-source-" + std::to_string(::getpid()));
+    fs::remove_all(folder);
+    shnor::test::write_file(folder / "content/sources/region.csv",
+                            "scope;exam;subject;grade;year;mean\nregion;ОГЭ;Химия;9;2023;четыре\n");
+    shnor::model::Source source;
+    source.id = "region";
+    source.url = "file:sources/region.csv";
+    source.role = "results";
+    source.format = "csv";
+    source.pos = {"site.yaml", 7};
+    shnor::model::Diagnostics diagnostics;
+    shnor::pipeline::fetch_shared_data({source}, folder / "content", {folder / "cache", false}, diagnostics);
+    fs::remove_all(folder);
+    INFO(diagnostics.items().at(0).format());
+    REQUIRE(diagnostics.items().size() == 1);
+    CHECK(contains(diagnostics.items()[0].format(),
+                   "строка 2, позиция 25, поле «mean», столбец 6: ожидается число, получено «четыре»"));
+}
+
 // ---------------------------------------------------------------- the real binary
 
 namespace {

@@ -81,6 +81,7 @@ std::string first_errors(const model::Diagnostics& diagnostics) {
         if (item.severity != model::Severity::error || shown == kShown) continue;
         if (shown++) text += "; ";
         if (item.line > 0) text += "строка " + std::to_string(item.line) + ", ";
+        if (item.line > 0 && item.column > 0) text += "позиция " + std::to_string(item.column) + ", ";
         if (!item.field.empty()) text += "поле «" + item.field + "», ";
         text += item.message;
     }
