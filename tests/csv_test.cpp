@@ -159,13 +159,15 @@ TEST_CASE("csv: UTF-16 «Unicode text» with tabs is converted, with a warning",
     check_row(rows[1], "ОГЭ", "Обществознание\t(устно)", 9, 2024, 7, 3.9, 5, 14.3, 57.1);
 }
 
-TEST_CASE("csv: each bad cell is an error with file, line of the record, column and value", "[csv]") {
+// The position is the cell's own (file:line:column, as editors jump to it):
+// «2023г» sits on the record's second line, after a quoted line break.
+TEST_CASE("csv: each bad cell is an error with file, line and column of the cell, its column and value", "[csv]") {
     SchoolWithCsv school("bad-cells.csv");
     CHECK(school.formatted(Severity::error) ==
           std::vector<std::string>{
-              "schools/a/results.csv:2: ошибка: поле «year»: столбец 4: ожидается год, получено «2023г»",
-              "schools/a/results.csv:4: ошибка: поле «mean»: столбец 6: ожидается число, получено «3,1,2»",
-              "schools/a/results.csv:5: ошибка: поле «fail_share»: столбец 8: доля в процентах должна быть от 0 "
+              "schools/a/results.csv:3:9: ошибка: поле «year»: столбец 4: ожидается год, получено «2023г»",
+              "schools/a/results.csv:4:26: ошибка: поле «mean»: столбец 6: ожидается число, получено «3,1,2»",
+              "schools/a/results.csv:5:28: ошибка: поле «fail_share»: столбец 8: доля в процентах должна быть от 0 "
               "до 100, получено «-5»",
           });
     CHECK(school.formatted(Severity::warning).empty());
@@ -215,10 +217,10 @@ TEST_CASE("csv: an error under a Russian header quotes it; empty required cells 
                                               "ОГЭ;Химия;2023;4;120 %\r\n"});
     CHECK(school.formatted(Severity::error) ==
           std::vector<std::string>{
-              "schools/a/results.csv:2: ошибка: поле «exam»: столбец 1 «Экзамен»: обязательное поле не заполнено",
-              "schools/a/results.csv:2: ошибка: поле «mean»: столбец 4 «Средний  балл»: ожидается число, получено "
+              "schools/a/results.csv:2:1: ошибка: поле «exam»: столбец 1 «Экзамен»: обязательное поле не заполнено",
+              "schools/a/results.csv:2:14: ошибка: поле «mean»: столбец 4 «Средний  балл»: ожидается число, получено "
               "«3.5.1»",
-              "schools/a/results.csv:3: ошибка: поле «quality_share»: столбец 5 «Доля 4 и 5 (%)»: доля в процентах "
+              "schools/a/results.csv:3:18: ошибка: поле «quality_share»: столбец 5 «Доля 4 и 5 (%)»: доля в процентах "
               "должна быть от 0 до 100, получено «120 %»",
           });
 }
@@ -232,8 +234,9 @@ TEST_CASE("csv: repeated and unknown columns, extra cells, a missing required co
               "schools/a/results.csv:1: предупреждение: поле «mean»: столбец «mean» повторяется: прочитан первый",
               "schools/a/results.csv:1: предупреждение: поле «цвет»: неизвестный столбец «цвет» — он не будет "
               "показан на сайте",
-              "schools/a/results.csv:3: предупреждение: в строке больше ячеек, чем столбцов в заголовке: лишние не "
-              "прочитаны",
+              "schools/a/results.csv:3:21: предупреждение: в строке 8 ячеек, а в заголовке 6 столбцов: лишние ячейки, "
+              "начиная с «лишнее», не прочитаны. Если в строке есть число с десятичной запятой, заключите его в "
+              "кавычки (\"3,5\") или сохраните файл с разделителем «;»",
           });
     REQUIRE(extra.rows().size() == 2);
     CHECK(*extra.rows()[0].mean == Approx(3.5));
@@ -254,8 +257,8 @@ TEST_CASE("csv: numbers as Excel formats them", "[csv]") {
     check_row(school.rows()[0], "ОГЭ", "Физика", 9, 2023, 12345, 54.5, std::nullopt, 7.5, std::nullopt);
     // A grouped decimal is read as a number (and then found past any scale).
     CHECK(school.formatted(Severity::error) ==
-          std::vector<std::string>{"schools/a/results.csv:3: ошибка: поле «participants»: столбец 5: ожидается "
+          std::vector<std::string>{"schools/a/results.csv:3:18: ошибка: поле «participants»: столбец 5: ожидается "
                                    "целое число, получено «3 1»",
-                                   "schools/a/results.csv:4: ошибка: поле «mean»: столбец 6: средний балл должен "
+                                   "schools/a/results.csv:4:24: ошибка: поле «mean»: столбец 6: средний балл должен "
                                    "быть от 0 до 100, получено «1 234,5»"});
 }

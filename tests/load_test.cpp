@@ -823,10 +823,10 @@ TEST_CASE("load: malformed YAML is reported with its line, in YAML files and fro
         .file("pages/plain.md", "Нет описания\n")
         .file("pages/open.md", "---\ntitle: A\n");
     auto result = tree.load();
-    const Diagnostic* yaml_error = find_diagnostic(result, "documents.yaml", "ошибка разметки YAML");
+    const Diagnostic* yaml_error = find_diagnostic(result, "documents.yaml", "разметка YAML");
     REQUIRE(yaml_error);
     CHECK(yaml_error->line >= 4);
-    const Diagnostic* front_error = find_diagnostic(result, "pages/about.md", "ошибка разметки YAML");
+    const Diagnostic* front_error = find_diagnostic(result, "pages/about.md", "разметка YAML");
     INFO(all_messages(result));
     REQUIRE(front_error);
     CHECK(front_error->line == 4);
@@ -839,7 +839,7 @@ TEST_CASE("load: a syntax error points at the exact line", "[load]") {
     ContentTree tree;
     tree.minimal_site().file("roadmaps/plan.yaml", "title: П\nitems:\n  - title: A\n  - title: B\n   status: done\n");
     auto result = tree.load();
-    const Diagnostic* error = find_diagnostic(result, "roadmaps/plan.yaml", "ошибка разметки YAML");
+    const Diagnostic* error = find_diagnostic(result, "roadmaps/plan.yaml", "разметка YAML");
     REQUIRE(error);
     CHECK(error->line == 5);
 }

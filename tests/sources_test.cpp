@@ -162,7 +162,7 @@ TEST_CASE("sources: a broken answer keeps the region's results; recovery replace
                             Bad{"\xEF\xBB\xBF\r\n  \n", "получен пустой файл"},
                             Bad{"scope,exam,subject,year,mean,scale\n", "в файле нет ни одной строки результатов"},
                             Bad{"scope,exam,subject,year,mean,scale\nregion,ЕГЭ,Русский язык,2024,шестьдесят,100\n",
-                                "не годится как результаты: строка 2, поле «mean»"},
+                                "не годится как результаты: строка 2, позиция 30, поле «mean»"},
                             Bad{"<html><body>502 Bad Gateway</body></html>", "не годится как результаты"}}) {
         INFO("served: «" << bad.body << "»");
         server.serve(bad.body);

@@ -383,8 +383,8 @@ void fields(Archive& archive, Self& school) {
 template <class Archive, Describes<model::Diagnostic> Self>
 void fields(Archive& archive, Self& diagnostic) {
     static_assert(size_is<model::Diagnostic, 112>, "update cache/serialize.cpp field list");
-    auto& [severity, file, line, field, message] = diagnostic;
-    archive(severity, file, line, field, message);
+    auto& [severity, file, line, column, field, message] = diagnostic;
+    archive(severity, file, line, column, field, message);
 }
 
 template <class Archive, Describes<load::Reference> Self>

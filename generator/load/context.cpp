@@ -20,6 +20,14 @@ void SourceFile::warning(int line, const std::string& field, std::string message
     context_.diagnostics.warning(path_, line, field, std::move(message));
 }
 
+void SourceFile::error_at(int line, int column, const std::string& field, std::string message) {
+    context_.diagnostics.error_at(path_, line, column, field, std::move(message));
+}
+
+void SourceFile::warning_at(int line, int column, const std::string& field, std::string message) {
+    context_.diagnostics.warning_at(path_, line, column, field, std::move(message));
+}
+
 void SourceFile::refer(RefKind kind, std::string value, int line, std::string field) {
     context_.references.push_back({kind, std::move(value), path_, line, std::move(field), owner_});
 }

@@ -76,6 +76,9 @@ public:
 
     void error(int line, const std::string& field, std::string message);
     void warning(int line, const std::string& field, std::string message);
+    // The same at a 1-based column (in characters) of the line.
+    void error_at(int line, int column, const std::string& field, std::string message);
+    void warning_at(int line, int column, const std::string& field, std::string message);
     void refer(RefKind kind, std::string value, int line, std::string field);
 
 private:

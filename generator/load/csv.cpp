@@ -108,7 +108,7 @@ bool is_blank(const CsvRecord& record) {
 class CsvParser {
 public:
     CsvParser(std::string_view text, CsvTable& table, std::size_t start, int first_line)
-        : text_(text), table_(table), position_(start), line_(first_line) {}
+        : text_(text), table_(table), position_(start), line_(first_line), line_start_(start) {}
 
     void run() {
         while (position_ < text_.size()) read_record();
@@ -120,32 +120,52 @@ private:
         record.line = line_;
         std::string cell;
         bool cell_was_quoted = false;
+        CsvPosition cell_start = here();
         while (position_ < text_.size()) {
             char c = text_[position_];
             if (c == '"' && cell.empty() && !cell_was_quoted) {
                 cell_was_quoted = true;
-                if (!read_quoted(cell, record.line)) break;
+                // The rest of the file went into the cell: the record is not
+                // one, and the error says where the quote opened.
+                if (!read_quoted(cell)) return;
                 continue;
             }
             ++position_;
             if (c == table_.separator) {
                 record.cells.push_back(std::move(cell));
+                record.positions.push_back(cell_start);
                 cell.clear();
                 cell_was_quoted = false;
+                cell_start = here();
             } else if (c == '\n' || c == '\r') {
                 if (c == '\r' && position_ < text_.size() && text_[position_] == '\n') ++position_;
-                ++line_;
+                new_line();
                 break;
             } else {
                 cell += c;
             }
         }
         record.cells.push_back(std::move(cell));
+        record.positions.push_back(cell_start);
         if (!is_blank(record)) table_.records.push_back(std::move(record));
     }
 
+    // The line and column of the next character.
+    CsvPosition here() const {
+        int column = 1;
+        for (std::size_t i = line_start_; i < position_; ++i)
+            if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+        return {line_, column};
+    }
+
+    void new_line() {
+        ++line_;
+        line_start_ = position_;
+    }
+
     // Reads "...", with "" standing for one quote; line breaks inside count.
-    bool read_quoted(std::string& cell, int record_line) {
+    bool read_quoted(std::string& cell) {
+        CsvPosition opening = here();
         ++position_;
         while (position_ < text_.size()) {
             char c = text_[position_++];
@@ -157,17 +177,20 @@ private:
                 }
                 return true;
             }
-            if (c == '\n') ++line_;
+            if (c == '\n') new_line();
             if (c == '\r') {
                 if (position_ < text_.size() && text_[position_] == '\n') ++position_;
-                ++line_;
+                new_line();
                 c = '\n';
             }
             cell += c;
         }
         if (table_.error.empty()) {
-            table_.error = "кавычка, открытая в этой строке, не закрыта до конца файла";
-            table_.error_line = record_line;
+            table_.error =
+                "кавычка, открытая здесь, не закрыта до конца файла, и все строки ниже попали бы в одну ячейку: "
+                "поставьте закрывающую кавычку \" в конце ячейки, а кавычку внутри текста напишите дважды (\"\")";
+            table_.error_line = opening.line;
+            table_.error_column = opening.column;
         }
         return false;
     }
@@ -176,6 +199,7 @@ private:
     CsvTable& table_;
     std::size_t position_;
     int line_;
+    std::size_t line_start_;  // offset of the current line's first byte
 };
 
 }  // namespace

@@ -28,9 +28,16 @@ bool is_valid_utf8(std::string_view bytes);
 // well-formed UTF-8 sequence; npos when there is none.
 std::size_t first_invalid_utf8(std::string_view bytes, std::size_t from = 0);
 
+// Where a cell starts in the text, for messages (file:line:column).
+struct CsvPosition {
+    int line = 0;    // 1-based
+    int column = 0;  // 1-based, in characters
+};
+
 struct CsvRecord {
     int line = 0;  // 1-based line where the record starts
     std::vector<std::string> cells;
+    std::vector<CsvPosition> positions;  // one per cell
 };
 
 struct CsvTable {
@@ -38,6 +45,7 @@ struct CsvTable {
     std::vector<CsvRecord> records;  // the header first; blank lines skipped
     std::string error;               // empty when the whole text was read
     int error_line = 0;
+    int error_column = 0;
 };
 
 // `text` must be UTF-8 and not start with a byte order mark.

@@ -26,8 +26,23 @@ std::optional<std::string> read_text(SourceFile& file);
 // The same text checks for bytes read otherwise.
 std::optional<std::string> checked_text(SourceFile& file, std::string bytes);
 
-// Parses YAML text; a syntax error is reported at its line and gives nullopt.
+// Parses YAML text; a syntax error is reported at its line and column, in
+// Russian with what to write instead (yaml_syntax_message), and gives nullopt.
+// So is a quote left open: yaml-cpp would read the rest of the file into it.
 std::optional<YAML::Node> parse_yaml(SourceFile& file, const std::string& text);
+
+// A yaml-cpp syntax error (`message` as yaml-cpp words it, from
+// YAML::ErrorMsg) found at byte `column` of the line `line_text`: what is
+// wrong, in Russian, and what to write instead. A message yaml-cpp may add
+// later gets a general explanation with the original in parentheses.
+std::string yaml_syntax_message(const std::string& message, std::string_view line_text, std::size_t column);
+
+// «строка 3, столбец 12: разметка YAML: …» for a syntax error in `text`
+// that has no file of its own (a fetched source).
+std::string yaml_error_text(const YAML::Exception& error, std::string_view text);
+
+// The 1-based column, in characters, of byte `byte_column` of a UTF-8 line.
+int character_column(std::string_view line_text, std::size_t byte_column);
 
 std::optional<YAML::Node> read_yaml_file(SourceFile& file);
 

@@ -87,6 +87,7 @@ void load_everything(LoadContext& context, model::Site& site) {
     site.district_results = read_results(context, Owner{}, true);
     site.schools = read_schools(context, site_file.school_order);
     recheck_published_files(context, site.schools);
+    check_result_rows(context, site);
     check_references(context, site);
 }
 

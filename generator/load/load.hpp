@@ -30,4 +30,11 @@ SchoolLoad load_school(const std::filesystem::path& content_dir, const std::stri
 std::vector<model::ResultRow> parse_shared_results(const std::string& bytes, const std::string& format,
                                                    const std::string& label, model::Diagnostics& diagnostics);
 
+// Errors for fetched rows (parse_shared_results) that repeat a row the site
+// already has for the same exam, subject, grade, year and scope: its content
+// files' or an earlier source's. Only rows the site keeps are looked at
+// (region, district and its own schools), as pipeline::add_shared_results keeps.
+void check_shared_rows(const model::Site& site, const std::vector<model::ResultRow>& fetched,
+                       model::Diagnostics& diagnostics);
+
 }  // namespace shnor::load

@@ -49,6 +49,11 @@ std::vector<model::School> read_schools(LoadContext& context, const std::vector<
 
 model::Publications read_publications(LoadContext& context, const Owner& owner);
 
+// Result rows that repeat one another across files (a school's own and the
+// root file's rows scoped to it: an error) or that cannot be compared (a row
+// without a grade among rows with one: a warning).
+void check_result_rows(LoadContext& context, const model::Site& site);
+
 // Resolves every noted reference against the loaded site.
 void check_references(LoadContext& context, const model::Site& site);
 

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 namespace shnor::load {
 
@@ -134,12 +135,67 @@ bool has_district_source(const model::Site& site) {
                        [](const model::Source& source) { return source.role == "district"; });
 }
 
+namespace {
+
+// The files that would define what `reference` names, had they been read
+// without errors: the owner's own and the district's.
+std::vector<std::string> defining_files(const Reference& reference) {
+    std::vector<std::string> folders = {""};
+    if (!reference.owner.empty()) folders.insert(folders.begin(), "schools/" + reference.owner + "/");
+    const std::string& value = reference.value;
+    std::vector<std::string> names;
+    switch (reference.kind) {
+        case RefKind::indicator: return {"indicators.yaml"};
+        case RefKind::program: names = {"programs/" + value + ".md"}; break;
+        case RefKind::page: names = {"pages/" + value + ".md"}; break;
+        case RefKind::document: names = {"documents.yaml"}; break;
+        case RefKind::evidence:
+            names = {value.rfind("news:", 0) == 0 ? "news/" + value.substr(5) + ".md" : "documents.yaml"};
+            break;
+        case RefKind::roadmap_item: {
+            std::string roadmap = value.substr(0, value.find('#'));
+            names = {"roadmaps/" + roadmap + ".yaml", "roadmaps/" + roadmap + ".yml"};
+            break;
+        }
+        case RefKind::school:
+        case RefKind::scope: return {};  // a school's folder is there even when its files are broken
+    }
+    std::vector<std::string> files;
+    for (const auto& folder : folders)
+        for (const auto& name : names) files.push_back(folder + name);
+    return files;
+}
+
+}  // namespace
+
 void check_references(LoadContext& context, const model::Site& site) {
     Resolver resolver(site);
     bool district_elsewhere = has_district_source(site);
+    // A file with an error may have lost what it defines (a roadmap that
+    // does not parse has no items): a reference to it is not checked, so
+    // one broken file gives one error, not one more for each file naming it.
+    std::set<std::string> files_with_errors;
+    for (const auto& diagnostic : context.diagnostics.items())
+        if (diagnostic.severity == model::Severity::error) files_with_errors.insert(diagnostic.file);
+    // A list file (documents.yaml, indicators.yaml) with one bad entry still
+    // defines the others: it counts as lost only when nothing was read from it.
+    auto lost = [&](const std::string& file) {
+        if (!files_with_errors.count(file)) return false;
+        if (file == "indicators.yaml") return site.indicators.empty();
+        if (file == "documents.yaml") return site.district.documents.empty();
+        if (file.ends_with("/documents.yaml"))
+            for (const auto& school : site.schools)
+                if (file == "schools/" + school.slug + "/documents.yaml") return school.own.documents.empty();
+        return true;
+    };
+    auto target_failed = [&](const Reference& reference) {
+        if (files_with_errors.empty()) return false;
+        auto files = defining_files(reference);
+        return std::any_of(files.begin(), files.end(), lost);
+    };
     for (const auto& reference : context.references) {
         std::string problem = resolver.problem_with(reference);
-        if (problem.empty()) continue;
+        if (problem.empty() || target_failed(reference)) continue;
         if (district_elsewhere)
             context.diagnostics.warning(reference.file, reference.line, reference.field,
                                         problem + " (может прийти с данными района)");

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <map>
 #include <regex>
+#include <set>
+#include <tuple>
 
 namespace shnor::load {
 
@@ -55,34 +57,12 @@ struct Cell {
     int line = 0;
     int column = 0;      // 1-based column of a CSV file; 0 in YAML
     std::string header;  // the column's header as written in the CSV file
+    int at = 0;          // 1-based character where a CSV cell starts in its line; 0 in YAML
 };
-
-// Appends the lower-case form of the UTF-8 letter at `i` (Latin and Cyrillic,
-// «ё» read as «е»); returns the bytes it took.
-std::size_t append_lower_letter(std::string& key, std::string_view text, std::size_t i) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-    bool yo = (byte == 0xD0 && next == 0x81) || (byte == 0xD1 && next == 0x91);
-    if (yo) key += "\xD0\xB5";
-    else if (byte == 0xD0 && next >= 0x90 && next <= 0x9F) key += {'\xD0', static_cast<char>(next + 0x20)};
-    else if (byte == 0xD0 && next >= 0xA0 && next <= 0xAF) key += {'\xD1', static_cast<char>(next - 0x20)};
-    else if ((byte == 0xD0 || byte == 0xD1) && next) key += {static_cast<char>(byte), static_cast<char>(next)};
-    else {
-        key += static_cast<char>(std::tolower(byte));
-        return 1;
-    }
-    return 2;
-}
-
-std::string lower_text(std::string_view text) {
-    std::string lower;
-    for (std::size_t i = 0; i < text.size();) i += append_lower_letter(lower, text, i);
-    return lower;
-}
 
 // Excel in a Russian locale writes TRUE and FALSE cells as ИСТИНА and ЛОЖЬ.
 std::optional<bool> parse_excel_flag(std::string_view text) {
-    std::string value = lower_text(trim(text));
+    std::string value = lower_case(trim(text));
     if (value == "истина") return true;
     if (value == "ложь") return false;
     return parse_flag(value);
@@ -169,7 +149,7 @@ public:
     void error(const std::string& column, const std::string& message) {
         const Cell* cell = any_cell(column);
         int line = cell ? cell->line : line_;
-        file_.error(line, field(column), column_label(column, cell) + message);
+        file_.error_at(line, cell ? cell->at : 0, field(column), column_label(column, cell) + message);
     }
 
     int line_of(const std::string& column) const {
@@ -242,8 +222,63 @@ model::ResultRow build_row(RowCells& cells, bool scoped) {
     return row;
 }
 
+// «ОГЭ, «математика», 9 класс, 2023 год, район» for messages.
+std::string row_label(const model::ResultRow& row) {
+    std::string label = row.exam + ", " + in_quotes(row.subject);
+    if (row.grade) label += ", " + std::to_string(*row.grade) + " класс";
+    label += ", " + std::to_string(row.year) + " год";
+    if (row.scope == "district") label += ", район";
+    else if (row.scope == "region") label += ", регион";
+    else if (!row.scope.empty()) label += ", школа " + in_quotes(row.scope);
+    return label;
+}
+
+std::string place_of(const model::ResultRow& row) { return row.pos.file + ":" + std::to_string(row.pos.line); }
+
+// What one line of a chart is made of: a second row with the same key would
+// be dropped when the line is drawn.
+// Views into rows that outlive the maps keyed by them.
+using RowKey = std::tuple<std::string_view, std::string_view, std::optional<int>, int, std::string_view>;
+RowKey key_of_row(const model::ResultRow& row, std::string_view scope) {
+    return {row.exam, row.subject, row.grade, row.year, scope};
+}
+
+bool has_key(const model::ResultRow& row) { return !row.exam.empty() && !row.subject.empty() && row.year != 0; }
+
+std::string duplicate_message(const model::ResultRow& row, const model::ResultRow& first) {
+    return "строка повторяет строку " + place_of(first) + " (" + row_label(row) +
+           "): для одного экзамена, предмета, класса и года" + (row.scope.empty() ? "" : " и одной области") +
+           " допустима одна строка, иначе на сайт попадёт только одна из них. Удалите лишнюю или исправьте в ней "
+           "год, класс или предмет";
+}
+
+// Rows of one file that repeat an earlier row of it. A row with an error
+// is left out: a grade or year it lost would make it repeat rows it does
+// not, and its error is the one to fix.
+void report_duplicate_rows(SourceFile& file, const std::vector<model::ResultRow>& rows,
+                           const std::vector<bool>& clean) {
+    std::map<RowKey, const model::ResultRow*> first;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& row = rows[i];
+        if (!clean[i] || !has_key(row)) continue;
+        auto [found, fresh] = first.emplace(key_of_row(row, row.scope), &row);
+        if (!fresh) file.error(row.pos.line, "", duplicate_message(row, *found->second));
+    }
+}
+
+// Builds a row and notes whether it made an error.
+void add_row(SourceFile& file, RowCells& cells, bool scoped, std::vector<model::ResultRow>& rows,
+             std::vector<bool>& clean) {
+    const auto& items = file.context().diagnostics.items();
+    std::size_t before = items.size();
+    rows.push_back(build_row(cells, scoped));
+    clean.push_back(std::none_of(items.begin() + static_cast<std::ptrdiff_t>(before), items.end(),
+                                 [](const model::Diagnostic& d) { return d.severity == model::Severity::error; }));
+}
+
 std::vector<model::ResultRow> rows_of_yaml(SourceFile& file, const std::optional<YAML::Node>& root, bool scoped) {
     std::vector<model::ResultRow> rows;
+    std::vector<bool> clean;
     if (!root || root->IsNull()) return rows;
     if (!root->IsSequence()) {
         file.error(file.line_of(*root), "", "ожидается список строк результатов, каждая начинается с «- exam: ...»");
@@ -257,10 +292,11 @@ std::vector<model::ResultRow> rows_of_yaml(SourceFile& file, const std::optional
         std::vector<std::string> columns = kColumns;
         if (scoped) columns.push_back("scope");
         for (const auto& column : columns)
-            if (fields.has(column)) cells[column] = {fields.text(column), fields.line_of(column), 0, column};
+            if (fields.has(column)) cells[column] = {fields.text(column), fields.line_of(column), 0, column, 0};
         RowCells row(file, std::move(cells), fields.line(), path_of_row);
-        rows.push_back(build_row(row, scoped));
+        add_row(file, row, scoped, rows, clean);
     }
+    report_duplicate_rows(file, rows, clean);
     return rows;
 }
 
@@ -304,8 +340,16 @@ CsvHeader read_header(SourceFile& file, const CsvRecord& record, bool scoped) {
     CsvHeader header;
     for (const auto& name : record.cells) {
         std::string written = trim(name), column = column_of_header(written, scoped);
-        if (!written.empty() && column.empty())
-            file.warning(record.line, written, "неизвестный столбец " + in_quotes(written) + " — он не будет показан на сайте");
+        if (!written.empty() && column.empty()) {
+            std::vector<std::string> known = kColumns;
+            if (scoped) known.push_back("scope");
+            for (const auto& [alias, name] : kColumnAliases)
+                if (scoped || name != "scope") known.push_back(alias);
+            std::string near = nearest_name(header_key(written), known);
+            file.warning(record.line, written,
+                         "неизвестный столбец " + in_quotes(written) + " — он не будет показан на сайте" +
+                             (near.empty() ? std::string() : "; возможно, имелось в виду " + in_quotes(near)));
+        }
         if (!column.empty() && std::find(header.columns.begin(), header.columns.end(), column) != header.columns.end()) {
             file.warning(record.line, column, "столбец " + in_quotes(written) + " повторяется: прочитан первый");
             column.clear();
@@ -321,16 +365,26 @@ CsvHeader read_header(SourceFile& file, const CsvRecord& record, bool scoped) {
     return header;
 }
 
-std::map<std::string, Cell> cells_of(SourceFile& file, const CsvRecord& record, const CsvHeader& header) {
+std::map<std::string, Cell> cells_of(SourceFile& file, const CsvRecord& record, const CsvHeader& header,
+                                     char separator) {
     std::map<std::string, Cell> cells;
     for (std::size_t c = 0; c < record.cells.size(); ++c) {
+        CsvPosition position = c < record.positions.size() ? record.positions[c] : CsvPosition{record.line, 0};
         if (c >= header.columns.size()) {
             if (trim(record.cells[c]).empty()) continue;
-            file.warning(record.line, "", "в строке больше ячеек, чем столбцов в заголовке: лишние не прочитаны");
+            std::string message = "в строке " + std::to_string(record.cells.size()) + " ячеек, а в заголовке " +
+                                  std::to_string(header.columns.size()) + " столбцов: лишние ячейки, начиная с " +
+                                  in_quotes(trim(record.cells[c])) + ", не прочитаны";
+            // «3,5» in a comma-separated file is two cells: the usual cause.
+            if (separator == ',')
+                message += ". Если в строке есть число с десятичной запятой, заключите его в кавычки (\"3,5\") или "
+                           "сохраните файл с разделителем «;»";
+            file.warning_at(position.line, position.column, "", message);
             break;
         }
         if (!header.columns[c].empty())
-            cells[header.columns[c]] = {record.cells[c], record.line, static_cast<int>(c + 1), header.written[c]};
+            cells[header.columns[c]] = {record.cells[c], position.line, static_cast<int>(c + 1), header.written[c],
+                                        position.column};
     }
     return cells;
 }
@@ -357,17 +411,19 @@ std::optional<std::string> read_csv_text(SourceFile& file) {
 
 std::vector<model::ResultRow> rows_of_csv(SourceFile& file, const std::string& text, bool scoped) {
     std::vector<model::ResultRow> rows;
+    std::vector<bool> clean;
     CsvTable table = parse_csv(text);
-    if (!table.error.empty()) file.error(table.error_line, "", table.error);
+    if (!table.error.empty()) file.error_at(table.error_line, table.error_column, "", table.error);
     if (table.records.empty()) return rows;
     CsvHeader header = read_header(file, table.records.front(), scoped);
     // Without a required column every row would repeat the same complaint.
     if (!header.complete) return rows;
     for (std::size_t r = 1; r < table.records.size(); ++r) {
         const CsvRecord& record = table.records[r];
-        RowCells row(file, cells_of(file, record, header), record.line, "");
-        rows.push_back(build_row(row, scoped));
+        RowCells row(file, cells_of(file, record, header, table.separator), record.line, "");
+        add_row(file, row, scoped, rows, clean);
     }
+    report_duplicate_rows(file, rows, clean);
     return rows;
 }
 
@@ -392,6 +448,131 @@ std::vector<model::ResultRow> parse_shared_results(const std::string& bytes, con
     auto text = checked_text(file, bytes);
     if (!text) return {};
     return rows_of_yaml(file, parse_yaml(file, *text), true);  // JSON is YAML too
+}
+
+namespace {
+
+// A row with the scope it counts for: a school's own rows count for it.
+struct WrittenRow {
+    const model::ResultRow* row;
+    std::string_view scope;  // the row's or its school's slug, which outlive it
+};
+
+std::vector<WrittenRow> content_rows(const model::Site& site) {
+    std::vector<WrittenRow> rows;
+    for (const auto& school : site.schools)
+        for (const auto& row : school.results)
+            if (has_key(row)) rows.push_back({&row, school.slug});
+    for (const auto& row : site.district_results)
+        if (has_key(row)) rows.push_back({&row, row.scope});
+    return rows;
+}
+
+// Rows are compared only at the same exam, subject and grade: a row without
+// a grade among rows with one, in another scope, is on no chart beside them
+// and out of the computed district figures. One warning per file and
+// subject, at its first such row. The first `already` rows were checked
+// among themselves before: only warnings the rows after them bring are given.
+void warn_incomparable(const std::vector<WrittenRow>& rows, std::size_t already, model::Diagnostics& diagnostics) {
+    // Most sites give every row a grade: then only one pass over the rows.
+    using Subject = std::pair<std::string_view, std::string_view>;
+    std::set<Subject> ungraded_subjects;
+    for (const auto& written : rows)
+        if (!written.row->grade) ungraded_subjects.insert({written.row->exam, written.row->subject});
+    if (ungraded_subjects.empty()) return;
+    std::map<Subject, std::vector<std::size_t>> by_subject;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        Subject subject{rows[i].row->exam, rows[i].row->subject};
+        if (ungraded_subjects.count(subject)) by_subject[subject].push_back(i);
+    }
+    for (const auto& [subject, indexes] : by_subject) {
+        std::map<std::string, std::vector<std::size_t>> ungraded_by_file;
+        for (std::size_t i : indexes)
+            if (!rows[i].row->grade) ungraded_by_file[rows[i].row->pos.file].push_back(i);
+        for (const auto& [file, ungraded] : ungraded_by_file) {
+            const WrittenRow& first = rows[ungraded.front()];
+            auto partner_in = [&](std::size_t from, std::size_t to) -> const WrittenRow* {
+                for (std::size_t i : indexes)
+                    if (i >= from && i < to && rows[i].row->grade && rows[i].scope != first.scope) return &rows[i];
+                return nullptr;
+            };
+            const WrittenRow* graded = partner_in(0, rows.size());
+            if (!graded) continue;
+            bool warned_before = ungraded.front() < already && partner_in(0, already);
+            if (warned_before) continue;
+            const model::ResultRow& row = *first.row;
+            bool school_row = first.scope != "region" && first.scope != "district";
+            std::string more = ungraded.size() > 1
+                                   ? " (и ещё строк без класса в этом файле: " + std::to_string(ungraded.size() - 1) + ")"
+                                   : "";
+            diagnostics.warning(row.pos.file, row.pos.line, "grade",
+                                "в строке (" + row_label(row) + ") не указан класс, а в строке " +
+                                    place_of(*graded->row) + " (" + row_label(*graded->row) + ") указан" + more +
+                                    ": результаты сравниваются только при одинаковом классе, поэтому " +
+                                    (school_row ? "эта строка останется без сравнения с районом и регионом и не "
+                                                  "войдёт в расчёт по району"
+                                                : "школы не будут сравниваться с этой строкой") +
+                                    ". Укажите класс (grade)");
+        }
+    }
+}
+
+}  // namespace
+
+void check_result_rows(LoadContext& context, const model::Site& site) {
+    // A school's own rows against the root file's rows scoped to it: each
+    // file alone was checked for repeats when it was read. Only schools the
+    // root file names are indexed.
+    std::set<std::string_view> scoped_schools;
+    for (const auto& row : site.district_results)
+        if (row.scope != "region" && row.scope != "district") scoped_schools.insert(row.scope);
+    std::map<RowKey, const model::ResultRow*> own;
+    for (const auto& school : site.schools) {
+        if (!scoped_schools.count(school.slug)) continue;
+        for (const auto& row : school.results)
+            if (has_key(row)) own.emplace(key_of_row(row, school.slug), &row);
+    }
+    for (const auto& row : site.district_results) {
+        if (!has_key(row)) continue;
+        auto found = own.find(key_of_row(row, row.scope));
+        if (found != own.end())
+            context.diagnostics.error(row.pos.file, row.pos.line, "", duplicate_message(row, *found->second));
+    }
+
+    std::vector<WrittenRow> rows = content_rows(site);
+    warn_incomparable(rows, 0, context.diagnostics);
+}
+
+void check_shared_rows(const model::Site& site, const std::vector<model::ResultRow>& fetched,
+                       model::Diagnostics& diagnostics) {
+    if (fetched.empty()) return;
+    std::set<std::string_view> kept_scopes = {"region", "district"};
+    for (const auto& school : site.schools) kept_scopes.insert(school.slug);
+    // Only the content rows of scopes the fetched rows have are indexed:
+    // a region source does not make every school's rows be looked at.
+    std::set<std::string_view> fetched_scopes;
+    for (const auto& row : fetched)
+        if (kept_scopes.count(row.scope)) fetched_scopes.insert(row.scope);
+    std::map<RowKey, const model::ResultRow*> first;
+    for (const auto& row : site.district_results)
+        if (has_key(row) && fetched_scopes.count(row.scope)) first.emplace(key_of_row(row, row.scope), &row);
+    for (const auto& school : site.schools) {
+        if (!fetched_scopes.count(school.slug)) continue;
+        for (const auto& row : school.results)
+            if (has_key(row)) first.emplace(key_of_row(row, school.slug), &row);
+    }
+    for (const auto& row : fetched) {
+        if (!has_key(row) || !fetched_scopes.count(row.scope)) continue;
+        auto [found, fresh] = first.emplace(key_of_row(row, row.scope), &row);
+        // Repeats inside one source were refused when it was read.
+        if (!fresh && found->second->pos.file != row.pos.file)
+            diagnostics.error(row.pos.file, row.pos.line, "", duplicate_message(row, *found->second));
+    }
+    std::vector<WrittenRow> rows = content_rows(site);
+    std::size_t content = rows.size();
+    for (const auto& row : fetched)
+        if (has_key(row) && fetched_scopes.count(row.scope)) rows.push_back({&row, row.scope});
+    warn_incomparable(rows, content, diagnostics);
 }
 
 std::vector<model::ResultRow> read_results(LoadContext& context, const Owner& owner, bool scoped) {

@@ -8,7 +8,7 @@ namespace shnor::load {
 
 namespace {
 
-model::Status status_named(const std::string& name) {
+[[maybe_unused]] model::Status status_named(const std::string& name) {
     if (name == "in_progress") return model::Status::in_progress;
     if (name == "done") return model::Status::done;
     if (name == "cancelled") return model::Status::cancelled;
@@ -62,8 +62,7 @@ model::RoadmapItem read_item(SourceFile& file, const YAML::Node& node, const std
     item.responsible = fields.texts("responsible", true);
     item.result = fields.text("result");
     item.status_given = fields.has("status");
-    item.status = status_named(
-        fields.choice("status", {"planned", "in_progress", "done", "cancelled"}, "planned"));
+    item.status = fields.status("status");
     item.report = fields.text("report");
     item.reported = fields.date("reported");
     item.evidence = fields.references("evidence", RefKind::evidence, true);

@@ -97,6 +97,121 @@ std::optional<bool> parse_flag(std::string_view text) {
     return std::nullopt;
 }
 
+std::string lower_case(std::string_view text) {
+    std::string lower;
+    lower.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) i += append_lower_letter(lower, text, i);
+    return lower;
+}
+
+std::size_t append_lower_letter(std::string& key, std::string_view text, std::size_t i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    bool yo = (byte == 0xD0 && next == 0x81) || (byte == 0xD1 && next == 0x91);
+    if (yo) key += "\xD0\xB5";
+    else if (byte == 0xD0 && next >= 0x90 && next <= 0x9F) key += {'\xD0', static_cast<char>(next + 0x20)};
+    else if (byte == 0xD0 && next >= 0xA0 && next <= 0xAF) key += {'\xD1', static_cast<char>(next - 0x20)};
+    else if ((byte == 0xD0 || byte == 0xD1) && next) key += {static_cast<char>(byte), static_cast<char>(next)};
+    else {
+        key += static_cast<char>(std::tolower(byte));
+        return 1;
+    }
+    return 2;
+}
+
+namespace {
+
+using model::Status;
+// Words of district documents' «отметка о выполнении» columns, lower case, «ё» as «е».
+const std::map<std::string, Status, std::less<>> kStatusWords = {
+    {"planned", Status::planned},         {"не начато", Status::planned},
+    {"не начат", Status::planned},        {"не начата", Status::planned},
+    {"запланировано", Status::planned},   {"запланирован", Status::planned},
+    {"запланирована", Status::planned},   {"планируется", Status::planned},
+    {"in_progress", Status::in_progress}, {"in progress", Status::in_progress},
+    {"выполняется", Status::in_progress}, {"в работе", Status::in_progress},
+    {"в процессе", Status::in_progress},  {"в процессе выполнения", Status::in_progress},
+    {"исполняется", Status::in_progress}, {"реализуется", Status::in_progress},
+    {"ведется", Status::in_progress},     {"начато", Status::in_progress},
+    {"done", Status::done},               {"выполнено", Status::done},
+    {"выполнен", Status::done},           {"выполнена", Status::done},
+    {"выполнены", Status::done},          {"исполнено", Status::done},
+    {"исполнен", Status::done},           {"реализовано", Status::done},
+    {"завершено", Status::done},          {"сделано", Status::done},
+    {"cancelled", Status::cancelled},     {"canceled", Status::cancelled},
+    {"отменено", Status::cancelled},      {"отменен", Status::cancelled},
+    {"отменена", Status::cancelled},      {"отменены", Status::cancelled},
+};
+
+// Lower case, single spaces, no dots: «Выполнено.» as «выполнено».
+std::string status_words(std::string_view text) {
+    std::string words;
+    for (char c : lower_case(trim(text))) {
+        if (c == '.') continue;  // «Выполнено.»
+        bool space = c == ' ' || c == '\t' || c == '\n';
+        if (space && (words.empty() || words.back() == ' ')) continue;
+        words += space ? ' ' : c;
+    }
+    if (!words.empty() && words.back() == ' ') words.pop_back();
+    return words;
+}
+
+}  // namespace
+
+std::optional<model::Status> parse_status(std::string_view text) {
+    auto found = kStatusWords.find(status_words(text));
+    if (found == kStatusWords.end()) return std::nullopt;
+    return found->second;
+}
+
+namespace {
+
+std::vector<std::string_view> characters_of(std::string_view text) {
+    std::vector<std::string_view> characters;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t length = 1;
+        while (i + length < text.size() && (static_cast<unsigned char>(text[i + length]) & 0xC0) == 0x80) ++length;
+        characters.push_back(text.substr(i, length));
+        i += length;
+    }
+    return characters;
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    // Optimal string alignment: two neighbours swapped («titel») count as one edit.
+    auto left = characters_of(a), right = characters_of(b);
+    std::vector<std::vector<std::size_t>> d(left.size() + 1, std::vector<std::size_t>(right.size() + 1));
+    for (std::size_t i = 0; i <= left.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= right.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= left.size(); ++i)
+        for (std::size_t j = 1; j <= right.size(); ++j) {
+            std::size_t cost = left[i - 1] == right[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && left[i - 1] == right[j - 2] && left[i - 2] == right[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[left.size()][right.size()];
+}
+
+std::string nearest_name(std::string_view written, const std::vector<std::string>& known) {
+    std::string lower = lower_case(written);
+    std::size_t length = characters_of(lower).size();
+    // A typo changes a letter or two; past that it is another word.
+    std::size_t allowed = length <= 3 ? 1 : length <= 6 ? 2 : 3;
+    std::string best;
+    std::size_t best_distance = allowed + 1;
+    for (const auto& name : known) {
+        std::size_t distance = edit_distance(lower, name);
+        if (distance < best_distance && distance < length) {
+            best_distance = distance;
+            best = name;
+        }
+    }
+    return best;
+}
+
 bool is_slug(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
@@ -150,6 +265,7 @@ Fields::Fields(SourceFile& file, const YAML::Node& node, std::string path)
         return;
     }
     is_map_ = true;
+    asked_.reserve(16);  // one allocation for the keys readers ask for (a reader asks for a dozen or so)
     for (auto it = node.begin(); it != node.end(); ++it) {
         std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
         if (entries_.count(key)) {
@@ -163,8 +279,10 @@ Fields::Fields(SourceFile& file, const YAML::Node& node, std::string path)
 Fields::~Fields() {
     for (const auto& [key, entry] : entries_) {
         if (entry.used) continue;
-        file_.warning(file_.line_of(entry.key), path_of(key),
-                      "неизвестное поле " + in_quotes(key) + " — оно не будет показано на сайте");
+        std::string message = "неизвестное поле " + in_quotes(key) + " — оно не будет показано на сайте";
+        if (std::string near = nearest_name(key, asked_); !near.empty())
+            message += "; возможно, имелось в виду " + in_quotes(near);
+        file_.warning(file_.line_of(entry.key), path_of(key), std::move(message));
     }
 }
 
@@ -174,11 +292,13 @@ const Fields::Entry* Fields::find(std::string_view key) const {
 }
 
 bool Fields::has(std::string_view key) const {
+    if (std::find(asked_.begin(), asked_.end(), key) == asked_.end()) asked_.emplace_back(key);
     const Entry* entry = find(key);
     return entry && is_present(entry->value);
 }
 
 YAML::Node Fields::take(std::string_view key) {
+    if (std::find(asked_.begin(), asked_.end(), key) == asked_.end()) asked_.emplace_back(key);
     auto it = entries_.find(key);
     if (it == entries_.end()) return YAML::Node();
     it->second.used = true;
@@ -357,6 +477,24 @@ std::string Fields::choice(std::string_view key, std::initializer_list<std::stri
     file_.error(line_of(key), path_of(key),
                 "неизвестное значение " + in_quotes(value) + ": допустимы " + join(names, ", "));
     return fallback;
+}
+
+model::Status Fields::status(std::string_view key) {
+    std::string value = text(key);
+    if (value.empty()) return model::Status::planned;
+    if (auto status = parse_status(value)) return *status;
+    std::vector<std::string> words;
+    for (const auto& [word, status] : kStatusWords) words.push_back(word);
+    std::string written = status_words(value);
+    std::string near = nearest_name(written, words);
+    // «не выполнено» is one edit from nothing the reader would want to hear.
+    if (written.starts_with("не ") != near.starts_with("не ")) near.clear();
+    file_.error(line_of(key), path_of(key),
+                "неизвестное значение " + in_quotes(value) +
+                    ": допустимы planned, in_progress, done, cancelled или по-русски «не начато», «в работе», "
+                    "«выполнено», «отменено»" +
+                    (near.empty() ? std::string() : "; возможно, имелось в виду " + in_quotes(near)));
+    return model::Status::planned;
 }
 
 std::vector<YAML::Node> Fields::list(std::string_view key) {

@@ -37,6 +37,24 @@ std::string grouped_number(long long value);    // 1 000 000
 // The error for an address a link must not have, or "" when it may.
 std::string url_problem(std::string_view url);
 std::string join(const std::vector<std::string>& items, std::string_view separator);
+// Latin and Cyrillic letters in lower case, «ё» as «е».
+std::string lower_case(std::string_view text);
+// Appends the lower-case form (as lower_case) of the UTF-8 character at `i`;
+// returns the bytes it took.
+std::size_t append_lower_letter(std::string& key, std::string_view text, std::size_t i);
+
+// A roadmap status as written: the content-format names (planned,
+// in_progress, done, cancelled) and the Russian words of district documents
+// («выполнено», «в работе», «не начато», «отменено» …), case ignored;
+// nullopt for anything else.
+std::optional<model::Status> parse_status(std::string_view text);
+
+// Edits (insertions, deletions, substitutions of a letter) between two
+// UTF-8 texts, counted in characters.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// Of `known`, the one nearest `written` when near enough to be a typo of it
+// («responsable» → «responsible»); "" when none is.
+std::string nearest_name(std::string_view written, const std::vector<std::string>& known);
 
 // The map at `path` of a file; warns about keys nobody asked for when it goes
 // out of scope, so every reader gets unknown-key warnings for free.
@@ -71,6 +89,8 @@ public:
     std::vector<std::string> texts(std::string_view key, bool single_text_allowed = false);
     std::string choice(std::string_view key, std::initializer_list<std::string_view> allowed,
                        std::string fallback, Need need = Need::optional);
+    // A roadmap status (parse_status); planned when absent or unknown (an error).
+    model::Status status(std::string_view key);
     std::vector<YAML::Node> list(std::string_view key);
     // A list of ids, each noted as a reference to check once all is loaded.
     std::vector<std::string> references(std::string_view key, RefKind kind, bool single_text_allowed = false);
@@ -108,6 +128,7 @@ private:
     bool is_map_ = false;
     bool wrong_type_ = false;  // already reported; missing fields would only add noise
     std::map<std::string, Entry, std::less<>> entries_;
+    mutable std::vector<std::string> asked_;  // every key a reader asked for, present or not
 };
 
 // Readers of single nodes (list items), reporting at `path`.

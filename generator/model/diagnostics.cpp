@@ -9,6 +9,10 @@ std::string Diagnostic::format() const {
     if (line > 0) {
         text += ':';  // appended in steps: g++ 12 warns falsely (-Wrestrict) on ":" + string
         text += std::to_string(line);
+        if (column > 0) {
+            text += ':';
+            text += std::to_string(column);
+        }
     }
     text += severity == Severity::error ? ": ошибка: " : ": предупреждение: ";
     if (!field.empty()) text += "поле «" + field + "»: ";
@@ -17,11 +21,19 @@ std::string Diagnostic::format() const {
 }
 
 void Diagnostics::error(std::string file, int line, std::string field, std::string message) {
-    items_.push_back({Severity::error, std::move(file), line, std::move(field), std::move(message)});
+    error_at(std::move(file), line, 0, std::move(field), std::move(message));
 }
 
 void Diagnostics::warning(std::string file, int line, std::string field, std::string message) {
-    items_.push_back({Severity::warning, std::move(file), line, std::move(field), std::move(message)});
+    warning_at(std::move(file), line, 0, std::move(field), std::move(message));
+}
+
+void Diagnostics::error_at(std::string file, int line, int column, std::string field, std::string message) {
+    items_.push_back({Severity::error, std::move(file), line, column, std::move(field), std::move(message)});
+}
+
+void Diagnostics::warning_at(std::string file, int line, int column, std::string field, std::string message) {
+    items_.push_back({Severity::warning, std::move(file), line, column, std::move(field), std::move(message)});
 }
 
 void Diagnostics::append(const Diagnostics& other) {

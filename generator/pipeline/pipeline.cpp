@@ -641,6 +641,7 @@ std::optional<PreparedSite> prepare_site(const BuildOptions& options, load::Scho
     prepared.shared = fetch_shared_data(site.config.sources, options.content_dir, options.sources, report.diagnostics);
     stage_clock().lap("fetch");
     if (report.diagnostics.has_errors()) return std::nullopt;
+    load::check_shared_rows(site, prepared.shared.results, report.diagnostics);
     add_shared_results(site, prepared.shared.results);
     prepared.district_base_url = site.config.base_url;
     for (const auto& source : site.config.sources) {

@@ -2,6 +2,7 @@
 
 #include "load/bounds.hpp"
 #include "load/csv.hpp"
+#include "load/front_matter.hpp"
 #include "load/load.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -80,6 +81,7 @@ std::string first_errors(const model::Diagnostics& diagnostics) {
         if (item.severity != model::Severity::error || shown == kShown) continue;
         if (shown++) text += "; ";
         if (item.line > 0) text += "строка " + std::to_string(item.line) + ", ";
+        if (item.line > 0 && item.column > 0) text += "позиция " + std::to_string(item.column) + ", ";
         if (!item.field.empty()) text += "поле «" + item.field + "», ";
         text += item.message;
     }
@@ -132,7 +134,12 @@ std::string resolved_url(const std::string& url, const fs::path& content_dir) {
 json source_as_json(const std::string& body, const std::string& format) {
     if (format == "csv") return json_of_csv(body);
     if (format == "json") return load::parse_json_bounded(body);
-    YAML::Node root = YAML::Load(body);
+    YAML::Node root;
+    try {
+        root = YAML::Load(body);
+    } catch (const YAML::Exception& error) {
+        throw std::runtime_error(load::yaml_error_text(error, body));  // Russian, with line and column
+    }
     if (auto problem = load::yaml_tree_problem(root, body.size()))
         throw std::runtime_error(problem->yaml_line < 0 ? problem->message
                                                         : "строка " + std::to_string(problem->yaml_line + 1) + ": " +
