@@ -15,7 +15,7 @@ struct Collector {
 
     void warn(const model::SourcePos& pos, const std::string& school, const std::string& code, std::string message) {
         Finding finding;
-        finding.diagnostic = {Severity::warning, pos.file, pos.line, "", std::move(message)};
+        finding.diagnostic = {Severity::warning, pos.file, pos.line, 0, "", std::move(message)};
         finding.school = school;
         finding.code = code;
         findings.push_back(std::move(finding));
