@@ -56,16 +56,11 @@ void check_categories(const model::School& school, Collector& out) {
     }
 }
 
-bool names_school(const model::RoadmapItem& item, const std::string& slug) {
-    return std::any_of(item.schools.begin(), item.schools.end(),
-                       [&](const std::string& named) { return named == slug || named == "all"; });
-}
-
 bool district_measures_name(const model::Site& site, const std::string& slug) {
     for (const auto& roadmap : site.district.roadmaps)
         for (const auto& section : roadmap.sections)
             for (const auto& item : section.items)
-                if (names_school(item, slug)) return true;
+                if (item.concerns(slug)) return true;
     return false;
 }
 
