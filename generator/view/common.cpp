@@ -470,7 +470,17 @@ void put_cells(Data& row, const model::RoadmapItem& item, const Links& links, co
     // Said in words where a report is owed: past its deadline, or at the end of the plan.
     bool owed = context.finished ? item.derived.shown != ShownStatus::cancelled
                                  : item.derived.shown == ShownStatus::overdue;
-    set(row, "no_report", owed && !item.has_report() && !reported_in_news);
+    bool no_report = owed && !item.has_report() && !reported_in_news;
+    // A finished plan's unreported item is not «Запланировано» years later:
+    // its tag says what the public can know, that no report was published.
+    if (context.finished && no_report && item.derived.shown != ShownStatus::done) {
+        Data tag;
+        set(tag, "key", "no-report");
+        set(tag, "word", "Нет отчёта");
+        set(row, "status", std::move(tag));
+        no_report = false;
+    }
+    set(row, "no_report", no_report);
     put(row, "level", item.level);
     set(row, "example", item.example);
 }
