@@ -307,6 +307,7 @@ TEST_CASE("shnor check --strict fails on warnings; --format json gives the same 
         CHECK(finding["severity"] == "warning");
         CHECK(finding["file"] == "schools/sosh-9/school.yaml");
         CHECK(finding["line"] == 1);
+        CHECK(finding["column"] == 0);
         CHECK(finding["school"] == "sosh-9");
         CHECK(finding["message"].get<std::string>().starts_with("школа «МБОУ СОШ № 9»"));
         codes.insert(finding["code"].get<std::string>());

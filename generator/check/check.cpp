@@ -182,6 +182,7 @@ std::string report_json(const CheckReport& report) {
         findings.push_back({{"severity", diagnostic.severity == model::Severity::error ? "error" : "warning"},
                             {"file", diagnostic.file},
                             {"line", diagnostic.line},
+                            {"column", diagnostic.column},
                             {"school", finding.school},
                             {"code", finding.code},
                             {"message", message}});

@@ -485,7 +485,9 @@ void warn_incomparable(const std::vector<WrittenRow>& rows, std::size_t already,
         Subject subject{rows[i].row->exam, rows[i].row->subject};
         if (ungraded_subjects.count(subject)) by_subject[subject].push_back(i);
     }
-    for (const auto& [subject, indexes] : by_subject) {
+    for (const auto& subject_rows : by_subject) {
+        // Not a structured binding: clang 14 cannot capture one in the lambda below.
+        const std::vector<std::size_t>& indexes = subject_rows.second;
         std::map<std::string, std::vector<std::size_t>> ungraded_by_file;
         for (std::size_t i : indexes)
             if (!rows[i].row->grade) ungraded_by_file[rows[i].row->pos.file].push_back(i);
