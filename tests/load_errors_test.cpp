@@ -450,6 +450,12 @@ struct Scratch {
                                             shnor::test::shell_quoted(path / "cache"),
                                         path / "log.txt");
     }
+    shnor::test::CommandResult check() const {
+        return shnor::test::run_command(shnor::test::shell_quoted(SHNOR_BINARY) + " check --content " +
+                                            shnor::test::shell_quoted(content) + " --date 2024-11-01 --cache " +
+                                            shnor::test::shell_quoted(path / "cache"),
+                                        path / "check-log.txt");
+    }
 };
 
 std::vector<std::string> error_lines(const std::string& output) {
@@ -538,6 +544,13 @@ TEST_CASE("errors e2e: a fetched region row repeating one of the content fails t
     CHECK(contains(errors[0], "sources/region-results.csv:" + std::to_string(source_line) +
                                   ": ошибка: строка повторяет строку results.yaml:" + std::to_string(content_line) +
                                   " (ОГЭ, «Математика», 9 класс, 2022 год, регион)"));
+    // `shnor check` says the same before a build would fail on it.
+    auto checked = scratch.check();
+    INFO(checked.output);
+    CHECK(checked.exit_code == 1);
+    auto check_errors = error_lines(checked.output);
+    REQUIRE(check_errors.size() == 1);
+    CHECK(check_errors[0] == errors[0]);
 }
 
 TEST_CASE("errors: a school row without a grade is warned about against fetched region rows too", "[load]") {

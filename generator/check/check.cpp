@@ -150,6 +150,10 @@ CheckReport check_report(const std::filesystem::path& content_dir, const model::
     std::size_t first = findings.items().size();
     auto shared = pipeline::fetch_shared_data(loaded.site.config.sources, content_dir, sources, findings);
     take_findings(findings, first, [](const model::Diagnostic&) { return "source"; }, report);
+    // Fetched rows repeating the content's fail the build: check says so first.
+    first = findings.items().size();
+    load::check_shared_rows(loaded.site, shared.results, findings);
+    take_findings(findings, first, content_code, report);
     first = findings.items().size();
     for (const auto& source : loaded.site.config.sources)
         if (source.role == "schools-list" && shared.data.count(source.id))
