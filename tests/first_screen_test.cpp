@@ -189,3 +189,48 @@ TEST_CASE("first screen: the four answers come first, in order, on a school page
     CHECK(position_of(school, "Версия для слабовидящих") < menu);
     fs::remove_all(out);
 }
+
+TEST_CASE("first screen: a long reason is cut at a word and more than three verdicts leave the rest to the results page",
+          "[e2e]") {
+    fs::path scratch = fs::temp_directory_path() / ("shnor-first-screen-long-" + std::to_string(::getpid()));
+    fs::remove_all(scratch);
+    fs::create_directories(scratch);
+    fs::copy(fs::path(SHNOR_SOURCE_DIR) / "content", scratch / "content", fs::copy_options::recursive);
+    fs::path school_file = scratch / "content/schools/shubinskaya/school.yaml";
+    std::string school_yaml = test::read_file(school_file);
+    const std::string reason = "Низкие образовательные результаты ОГЭ и ЕГЭ в 2023 году";
+    const std::string long_reason =
+        "Низкие образовательные результаты ОГЭ и ЕГЭ в 2023 году по математике и русскому языку, высокая доля "
+        "обучающихся с рисками учебной неуспешности";
+    auto at = school_yaml.find(reason);
+    REQUIRE(at != std::string::npos);
+    school_yaml.replace(at, reason.size(), long_reason);
+    test::write_file(school_file, school_yaml);
+    fs::path results_file = scratch / "content/schools/shubinskaya/results.yaml";
+    test::write_file(results_file,
+                     test::read_file(results_file) +
+                         "- {exam: ВПР, subject: Математика, grade: 5, year: 2024, participants: 8, mean: 3.4, scale: 5}\n"
+                         "- {exam: ВПР, subject: Русский язык, grade: 5, year: 2024, participants: 8, mean: 3.2, scale: 5}\n");
+    auto result = test::run_command(test::shell_quoted(SHNOR_BINARY) + " build --content " +
+                                        test::shell_quoted(scratch / "content") + " --out " +
+                                        test::shell_quoted(scratch / "site") + " --date 2024-11-01 --offline",
+                                    scratch / "log.txt");
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    std::string html = test::read_file(scratch / "site/schools/shubinskaya/index.html");
+    auto list = position_of(html, "data-answer=\"list\"");
+    std::string answers = html.substr(list, position_of(html, "</dl>") - list);
+    // At most 110 characters of the reason, cut after a whole word; the whole reason stays in the panel.
+    CHECK(answers.find("— низкие образовательные результаты ") != std::string::npos);
+    CHECK(answers.find("по математике и русскому языку, высокая доля… <a href=\"#q-list\">") != std::string::npos);
+    CHECK(answers.find("неуспешности") == std::string::npos);
+    CHECK(html.find(long_reason) != std::string::npos);
+    // Five exams and subjects: three sentences, then a link to the rest.
+    CHECK(answers.find("ЕГЭ по профильной математике, 2024 год") != std::string::npos);
+    CHECK(answers.find("ВПР по математике") == std::string::npos);
+    CHECK(answers.find("<a href=\"../../schools/shubinskaya/results/\">И ещё 2 экзамена или предмета — на странице "
+                       "результатов</a>") != std::string::npos);
+    std::string results = test::read_file(scratch / "site/schools/shubinskaya/results/index.html");
+    CHECK(results.find("ВПР по математике в 5 классе, 2024 год: средний балл 3,4") != std::string::npos);
+    fs::remove_all(scratch);
+}

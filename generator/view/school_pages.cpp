@@ -174,6 +174,10 @@ List contact_answers(const model::Site& site, const model::School& school) {
     return contacts;
 }
 
+constexpr std::size_t kReasonCharacters = 110;
+// The first screen lists this many verdicts; the rest are on the results page.
+constexpr std::size_t kVerdictsOnFirstScreen = 3;
+
 // «ШНОР с 2024 года — низкие результаты ОГЭ.»: a reason continues the
 // sentence, so its first word loses its capital unless it is an abbreviation
 // («ОГЭ …», whose second letter is a capital too); it ends with a full stop.
@@ -189,7 +193,9 @@ std::string reason_after_dash(std::string reason) {
             reason[1] = static_cast<char>(second - 0x20);
         }
     }
-    if (reason.back() != '.' && reason.back() != '!' && reason.back() != '?') reason += '.';
+    const std::string ellipsis = "\u2026";
+    bool cut = reason.size() >= ellipsis.size() && reason.compare(reason.size() - ellipsis.size(), ellipsis.size(), ellipsis) == 0;
+    if (!cut && reason.back() != '.' && reason.back() != '!' && reason.back() != '?') reason += '.';
     return reason;
 }
 
@@ -202,7 +208,8 @@ void add_list_answer(const model::School& school, Data& data) {
         if (reason.empty() && !category.reasons.empty()) reason = category.reasons.front();
         reasons += category.reasons.size();
     }
-    put(data, "list_reason", reason.empty() ? reason : reason_after_dash(reason));
+    // One line of thought, not a paragraph: a long reason is cut at a word, whole in the panel below.
+    put(data, "list_reason", reason.empty() ? reason : reason_after_dash(shortened_title(reason, kReasonCharacters)));
     std::string more;
     if (reasons > 1) more = "ещё " + count_text(static_cast<long long>(reasons - 1), "причина", "причины", "причин");
     put(data, "more_reasons", more);
@@ -256,7 +263,20 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
     set(page.data, "own_roadmaps", std::to_string(school.own.roadmaps.size()));
     const auto& groups = index.results().groups_of(school);
     put_list(page.data, "latest_results", latest_results_lines(groups));
-    put_list(page.data, "verdicts", verdict_lines(groups));
+    List verdicts = verdict_lines(groups);
+    std::size_t more_verdicts = verdicts.size() > kVerdictsOnFirstScreen ? verdicts.size() - kVerdictsOnFirstScreen : 0;
+    if (more_verdicts > 0) {
+        verdicts.erase(verdicts.begin() + static_cast<std::ptrdiff_t>(kVerdictsOnFirstScreen), verdicts.end());
+        set(verdicts.back(), "last", true);
+    }
+    put(page.data, "more_verdicts",
+        more_verdicts > 0 ? "ещё " + count_text(static_cast<long long>(more_verdicts), "экзамен или предмет",
+                                                "экзамена или предмета", "экзаменов или предметов")
+                          : std::string());
+    set(page.data, "verdicts_example", std::any_of(verdicts.begin(), verdicts.end(), [](const Data& line) {
+            return line.get("example")->is_true();
+        }));
+    put_list(page.data, "verdicts", std::move(verdicts));
     put(page.data, "level_rule", level_rule_text(groups));
     add_list_answer(school, page.data);
     // «Выполнено 5 из 12»: the school's own measures and the district's for it, current plans only.
@@ -275,10 +295,6 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
     if (!contacts.empty()) set(contacts.back(), "last", true);
     put_list(page.data, "contact_answers", std::move(contacts));
     set(page.data, "contacts_example", contacts_example);
-    set(page.data, "verdicts_example",
-        std::any_of(groups.begin(), groups.end(), [](const derive::ResultGroup& group) {
-            return group.example && !verdict(group).empty();
-        }));
     set(page.data, "results_href", base_of(school) + "results/");
     set(page.data, "roadmap_href", base_of(school) + "roadmap/");
     add_contacts(site, school, page.data);
