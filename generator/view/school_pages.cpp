@@ -285,8 +285,8 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
     Data progress_answer = all_items.empty() ? Data(false) : progress_data(count_items(all_items), std::string());
     if (!all_items.empty())
         set(progress_answer, "whose",
-            own_items.empty() ? "мероприятия района для школы"
-                              : district_items.empty() ? "«дорожная карта» школы" : "мероприятия школы и района");
+            own_items.empty() ? "района для школы"
+                              : district_items.empty() ? "«дорожной карты» школы" : "школы и района");
     set(page.data, "progress_answer", std::move(progress_answer));
     // Illustrative data is marked once per answer: a tag per line would push the answers off the first screen.
     List contacts = contact_answers(site, school);
