@@ -156,23 +156,23 @@ TEST_CASE("results: trends compare the latest year with the previous year that h
 
 TEST_CASE("results: verdict sentences") {
     auto rising = group_with({row("ОГЭ", "Математика", 2022, 14, 3.0, 28.0), row("ОГЭ", "Математика", 2025, 18, 3.4, 11.0)});
-    CHECK(view::detail::verdict(rising) ==
+    CHECK(view::detail::change_sentence(rising) ==
           "Средний балл ОГЭ по математике вырос с 3,0 (2022) до 3,4 (2025); доля «2» снизилась с 28\u00a0% до 11\u00a0%.");
 
     auto flat = group_with({row("ОГЭ", "Русский язык", 2023, 10, 3.5, 10.0, 40.0),
                             row("ОГЭ", "Русский язык", 2024, 10, 3.52, 12.0, 40.0)});
-    CHECK(view::detail::verdict(flat) ==
+    CHECK(view::detail::change_sentence(flat) ==
           "Средний балл ОГЭ по русскому языку не изменился: 3,5 (2023) и 3,52 (2024); доля «2» выросла с 10\u00a0% "
           "до 12\u00a0%; доля «4» и «5» не изменилась: 40\u00a0%.");
 
     auto single = group_with({row("ОГЭ", "Математика", 2024, 10, 3.3, 10.0, 30.0)});
-    CHECK(view::detail::verdict(single) ==
+    CHECK(view::detail::change_sentence(single) ==
           "Есть данные только за 2024 год: средний балл ОГЭ по математике — 3,3, доля «2» — 10\u00a0%, "
           "доля «4» и «5» — 30\u00a0%.");
 
     auto exam = group_with({row("ЕГЭ", "Математика (профильная)", 2023, 4, 31.5, 50.0, std::nullopt, 100),
                             row("ЕГЭ", "Математика (профильная)", 2024, 5, 44.2, 20.0, std::nullopt, 100)});
-    CHECK(view::detail::verdict(exam) ==
+    CHECK(view::detail::change_sentence(exam) ==
           "Средний тестовый балл ЕГЭ по профильной математике вырос с 31,5 (2023) до 44,2 (2024); доля не "
           "преодолевших минимальный порог снизилась с 50\u00a0% до 20\u00a0%.");
     CHECK(view::detail::facts_line(exam) ==

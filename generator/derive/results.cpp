@@ -30,6 +30,44 @@ double tolerance(Measure measure, std::optional<int> scale) {
     return scale.value_or(5) == 100 ? 1.0 : 0.05;
 }
 
+LevelRule level_rule(Measure measure, std::optional<int> scale) {
+    if (measure != Measure::mean) return {1.0, false};            // ±1 percentage point
+    return scale.value_or(5) == 100 ? LevelRule{1.0, true}        // ±1 point of a 100-point score
+                                    : LevelRule{0.1, true};       // ±0,1 of a 5-point mark
+}
+
+namespace {
+
+double to_tenths(double value) { return std::round(value * 10) / 10; }
+
+}  // namespace
+
+Relation relation_of(double school, double other, Measure measure, std::optional<int> scale) {
+    // As the page prints them: 3,29 and 3,4 read as 3,3 and 3,4, one tenth apart.
+    double difference = to_tenths(school) - to_tenths(other);
+    double tolerance = level_rule(measure, scale).tolerance + 1e-9;
+    if (difference > tolerance) return Relation::above;
+    if (difference < -tolerance) return Relation::below;
+    return Relation::level;
+}
+
+std::optional<Standing> standing_of(const ResultGroup& group, Measure measure) {
+    for (auto it = group.school.years.rbegin(); it != group.school.years.rend(); ++it) {
+        auto value = it->second.value(measure);
+        if (!value) continue;
+        Standing standing;
+        standing.measure = measure;
+        standing.year = it->first;
+        standing.value = *value;
+        standing.district = group.district.value(it->first, measure);
+        standing.region = group.region.value(it->first, measure);
+        if (standing.district) standing.to_district = relation_of(*value, *standing.district, measure, group.scale);
+        if (standing.region) standing.to_region = relation_of(*value, *standing.region, measure, group.scale);
+        return standing;
+    }
+    return std::nullopt;
+}
+
 ResultKey key_of(const model::ResultRow& row) { return {row.exam, row.subject, row.grade}; }
 
 std::optional<double> YearValues::value(Measure measure) const {

@@ -73,6 +73,20 @@ std::optional<Trend> trend_of(const ResultLine& line, Measure measure, std::opti
 // The same over the whole period: the first year with a value against the latest.
 std::optional<Trend> change_over_period(const ResultLine& line, Measure measure, std::optional<int> scale);
 
+// «На уровне»: how far a school's value may be from the district's or the
+// region's of the same year and still read as the same. One place for the
+// rule, so the sentence and the rule printed beside it never disagree.
+// Values are compared as published, rounded to one decimal.
+struct LevelRule {
+    double tolerance;  // inclusive: a difference of exactly this is «на уровне»
+    bool points;       // in points of a mark or a score; otherwise percentage points
+};
+LevelRule level_rule(Measure measure, std::optional<int> scale);
+enum class Relation { below, level, above };
+// The school's value against another, by level_rule (numbers, not «better»:
+// a lower fail share is «ниже» too).
+Relation relation_of(double school, double other, Measure measure, std::optional<int> scale);
+
 struct ResultGroup {
     ResultKey key;
     std::optional<int> scale;
@@ -83,6 +97,20 @@ struct ResultGroup {
     std::vector<Trend> trends;  // the school's latest trend of each measure that has one
     bool example = false;       // any of the school's rows is illustrative
 };
+
+// Where the school stands in the latest year with its value of `measure`:
+// the district's and the region's values of the same year, exam, subject,
+// grade and measure when they exist (absent ones stay empty).
+struct Standing {
+    Measure measure = Measure::mean;
+    int year = 0;
+    double value = 0;
+    std::optional<double> district;
+    std::optional<double> region;
+    std::optional<Relation> to_district;
+    std::optional<Relation> to_region;
+};
+std::optional<Standing> standing_of(const ResultGroup& group, Measure measure);
 
 // `shared_rows` are rows with a `scope` (region, district or a school slug):
 // the content's root results file and, later, fetched `results` sources.

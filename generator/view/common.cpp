@@ -707,6 +707,45 @@ bool has_page(const std::vector<model::Page>& pages, const std::string& slug) {
 
 }  // namespace
 
+std::string unbreakable_phone(const std::string& phone) {
+    std::string text;
+    for (char c : phone) {
+        if (c == ' ') text += "\u00a0";
+        else if (c == '-') text += "\u2011";
+        else text += c;
+    }
+    return text;
+}
+
+std::string shortened_title(const std::string& title, std::size_t max_characters) {
+    auto characters = [](const std::string& text) {
+        return static_cast<std::size_t>(
+            std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    };
+    if (characters(title) <= max_characters) return title;
+    // Whole words while they fit, leaving room for the ellipsis.
+    std::string shortened;
+    std::size_t start = 0;
+    while (start < title.size()) {
+        std::size_t end = title.find(' ', start);
+        if (end == std::string::npos) end = title.size();
+        std::string candidate = shortened + (shortened.empty() ? "" : " ") + title.substr(start, end - start);
+        if (characters(candidate) + 1 > max_characters) break;
+        shortened = std::move(candidate);
+        start = end + 1;
+    }
+    if (shortened.empty()) return title;  // one long word: CSS wraps it
+    // «… с низкими …», not «… с …»: a trailing preposition or conjunction goes too.
+    for (;;) {
+        auto space = shortened.rfind(' ');
+        if (space == std::string::npos || characters(shortened.substr(space + 1)) > 2) break;
+        shortened.erase(space);
+    }
+    while (!shortened.empty() && (shortened.back() == ',' || shortened.back() == ':' || shortened.back() == ';'))
+        shortened.pop_back();
+    return shortened + "…";
+}
+
 Data base_data(const model::Site& site, const BuildContext& context, const std::string& path,
                const std::string& title, const std::string& section) {
     Data data;
@@ -718,7 +757,13 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
     set(data, "vi", false);
     set(data, "title", title);
     set(data, "site_title", site.config.title);
-    put(data, "short_title", site.config.short_title);
+    // The header on phones: short_title, or the title cut at a word (two lines at 360 px).
+    std::string short_title = site.config.short_title;
+    if (short_title.empty()) {
+        short_title = shortened_title(site.config.title, kHeaderTitleCharacters);
+        if (short_title == site.config.title) short_title.clear();
+    }
+    put(data, "short_title", short_title);
     // A school's own site (`--school`) has its glossary in its section.
     set(data, "glossary_href", context.school_build.empty() ? std::string("glossary/")
                                                             : "schools/" + context.school_build + "/glossary/");

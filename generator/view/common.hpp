@@ -37,6 +37,13 @@ Data list_data(List list);
 // Russian number formatting: a decimal comma, trailing zeros dropped.
 std::string format_number(double value, int max_decimals = 1);
 std::string file_size_text(std::uintmax_t bytes);  // «1,2 МБ»
+// The site title shortened for the header on phones: whole words, at most
+// `max_characters` characters with the closing «…»; the title when it fits.
+constexpr std::size_t kHeaderTitleCharacters = 40;
+std::string shortened_title(const std::string& title, std::size_t max_characters);
+// A phone as a link's text that never breaks inside: no-break spaces and
+// hyphens, so a tap target stays one piece.
+std::string unbreakable_phone(const std::string& phone);
 std::string tel_href(const std::string& phone);    // «tel:+73836100000»
 std::string date_text(const std::optional<model::Date>& date);
 std::string period_text(const std::optional<model::DateRange>& period);

@@ -471,6 +471,20 @@ void add_home(const SiteIndex& index, const BuildContext& context, std::vector<P
     put_list(page.data, "news", std::move(news));
     const auto& coordinator = site.config.coordinator;
     set(page.data, "coordinator", coordinator.empty() ? Data(false) : person_data(coordinator));
+    if (!coordinator.empty()) set(page.data["coordinator"], "phone_text", unbreakable_phone(coordinator.phone));
+    // «К кому обратиться» always gives a phone when the district has one.
+    const auto& district = site.config.district;
+    if (coordinator.phone.empty() && !(district.phone.empty() && district.email.empty())) {
+        model::Person office;
+        office.name = district.authority;
+        office.phone = district.phone;
+        office.email = district.email;
+        Data office_data = person_data(office);
+        set(office_data, "phone_text", unbreakable_phone(office.phone));
+        set(page.data, "district_office", std::move(office_data));
+    } else {
+        set(page.data, "district_office", false);
+    }
     List facts;
     for (const auto& fact : site.config.district.facts) {
         Data entry;

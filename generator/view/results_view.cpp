@@ -3,6 +3,7 @@
 #include "model/glossary.hpp"
 
 #include "render/line_chart.hpp"
+#include "render/numbers.hpp"
 #include "view/common.hpp"
 
 #include <algorithm>
@@ -355,7 +356,104 @@ std::string mean_words(double mean, std::optional<int> scale) {
 
 std::string share_words(double share) { return format_number(share, 1) + kNbsp + "%"; }
 
+namespace {
+
+// The verdict's numbers: one decimal always («3,0», «44,2», «7,0 %»), as
+// derive::relation_of compares them.
+std::string tenths_words(Measure measure, double value) {
+    std::string text = render::fixed_decimals(value, 1);
+    std::replace(text.begin(), text.end(), '.', ',');
+    if (text == "-0,0") text = "0,0";
+    return measure == Measure::mean ? text : text + kNbsp + "%";
+}
+
+std::string relation_word(derive::Relation relation) {
+    switch (relation) {
+        case derive::Relation::below: return "ниже";
+        case derive::Relation::above: return "выше";
+        case derive::Relation::level: return "на уровне";
+    }
+    return {};
+}
+
+struct Comparator {
+    derive::Relation relation;
+    std::string dative;    // «по району»
+    std::string genitive;  // «района»
+    std::string value;
+};
+
+// «ниже, чем по региону (3,5)», «на уровне района (3,3)»; two comparators in
+// the same relation share the words: «ниже, чем по региону (3,5) и по району (3,4)».
+std::string comparison_clause(const std::vector<Comparator>& comparators) {
+    std::string clause;
+    for (std::size_t i = 0; i < comparators.size(); ++i) {
+        const auto& comparator = comparators[i];
+        bool level = comparator.relation == derive::Relation::level;
+        std::string target = (level ? comparator.genitive : comparator.dative) + " (" + comparator.value + ")";
+        if (i > 0 && comparator.relation == comparators[i - 1].relation) {
+            clause += " и " + target;
+            continue;
+        }
+        if (i > 0) clause += ", ";
+        clause += level ? "на уровне " + target : relation_word(comparator.relation) + ", чем " + target;
+    }
+    return clause;
+}
+
+}  // namespace
+
 std::string verdict(const ResultGroup& group) {
+    auto measure = headline_measure(group);
+    if (!measure) return {};
+    auto standing = derive::standing_of(group, *measure);
+    if (!standing) return {};
+    std::string sentence = exam_subject_phrase(group.key) + ", " + std::to_string(standing->year) + " год: " +
+                           measure_noun(*measure, group.scale) + " " + tenths_words(*measure, standing->value);
+    // The region first: the wider comparison, and the one not computed from these schools.
+    std::vector<Comparator> comparators;
+    if (standing->to_region)
+        comparators.push_back({*standing->to_region, "по региону", "региона", tenths_words(*measure, *standing->region)});
+    if (standing->to_district)
+        comparators.push_back(
+            {*standing->to_district, "по району", "района", tenths_words(*measure, *standing->district)});
+    if (!comparators.empty()) sentence += " — " + comparison_clause(comparators);
+    return sentence + ".";
+}
+
+std::string level_rule_text(const std::vector<ResultGroup>& groups) {
+    // Each kind of measure once, in a fixed order: 5-point marks, 100-point scores, shares.
+    bool marks = false, scores = false, shares = false;
+    for (const auto& group : groups) {
+        auto measure = headline_measure(group);
+        if (!measure) continue;
+        auto standing = derive::standing_of(group, *measure);
+        if (!standing || (!standing->to_district && !standing->to_region)) continue;
+        if (*measure != Measure::mean) shares = true;
+        else if (group.scale.value_or(5) == 100) scores = true;
+        else marks = true;
+    }
+    // «на 0,1 балла», «на 1 балл», «на 1 процентный пункт»: the accusative after «на».
+    auto tolerance_words = [](Measure measure, std::optional<int> scale) {
+        auto rule = derive::level_rule(measure, scale);
+        if (!is_whole(rule.tolerance))
+            return format_number(rule.tolerance, 2) + (rule.points ? " балла" : " процентного пункта");
+        auto whole = std::llround(rule.tolerance);
+        return rule.points ? count_text(whole, "балл", "балла", "баллов")
+                           : count_text(whole, "процентный пункт", "процентных пункта", "процентных пунктов");
+    };
+    std::vector<std::string> rules;
+    if (marks) rules.push_back(tolerance_words(Measure::mean, 5) + " (средний балл по пятибалльной шкале)");
+    if (scores) rules.push_back(tolerance_words(Measure::mean, 100) + " (средний тестовый балл)");
+    if (shares) rules.push_back(tolerance_words(Measure::fail_share, 5) + " (доли участников)");
+    if (rules.empty()) return {};
+    std::string text = "«На уровне» значит, что значения школы и района (или региона) за один год, округлённые до "
+                       "десятых, отличаются не больше чем на ";
+    for (std::size_t i = 0; i < rules.size(); ++i) text += (i == 0 ? "" : ", ") + rules[i];
+    return text + "; при большей разнице сказано «выше» или «ниже».";
+}
+
+std::string change_sentence(const ResultGroup& group) {
     std::string subject = exam_subject_phrase(group.key);
     std::vector<Trend> changes;
     for (auto measure : derive::all_measures())
@@ -426,6 +524,7 @@ void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
         put(data, "grade", group.key.grade ? std::to_string(*group.key.grade) : std::string());
         set(data, "example", group.example);
         put(data, "verdict", verdict(group));
+        put(data, "changes", change_sentence(group));
         put(data, "facts", facts_line(group));
         List blocks;
         blocks.reserve(derive::all_measures().size());
@@ -444,8 +543,24 @@ void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
         list.push_back(std::move(data));
     }
     put_list(page, "groups", std::move(list));
+    put(page, "level_rule", level_rule_text(groups));
     set(page, "district_computed", any_computed);
     set(page, "several_groups", groups.size() > 1);
+}
+
+List verdict_lines(const std::vector<ResultGroup>& groups) {
+    List lines;
+    for (const auto& group : groups) {
+        std::string text = verdict(group);
+        if (text.empty()) continue;
+        Data line;
+        set(line, "text", text);
+        set(line, "example", group.example);
+        set(line, "last", false);
+        lines.push_back(std::move(line));
+    }
+    if (!lines.empty()) set(lines.back(), "last", true);
+    return lines;
 }
 
 List latest_results_lines(const std::vector<ResultGroup>& groups) {

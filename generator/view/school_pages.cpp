@@ -137,6 +137,84 @@ void add_contacts(const model::Site& site, const model::School& school, Data& da
     put(data, "contacts_note", note);
 }
 
+Data contact_answer(const model::Person& person, const std::string& role) {
+    Data data;
+    put(data, "name", person.name.empty() ? person.organization : person.name);
+    set(data, "role", role);
+    put(data, "phone", unbreakable_phone(person.phone));
+    put(data, "phone_href", tel_href(person.phone));
+    put(data, "email", person.phone.empty() ? person.email : std::string());
+    set(data, "example", person.example);
+    set(data, "last", false);
+    return data;
+}
+
+// The first screen's «К кому обратиться»: the school's coordinator; the
+// district's when the school names none or gives no phone; the district's
+// education authority when no coordinator has a phone.
+List contact_answers(const model::Site& site, const model::School& school) {
+    const auto& coordinator = site.config.coordinator;
+    const auto& district = site.config.district;
+    List contacts;
+    bool phone = false;
+    if (!school.coordinator.empty()) {
+        contacts.push_back(contact_answer(school.coordinator, "координатор в школе"));
+        phone = !school.coordinator.phone.empty();
+    }
+    if (!phone && !coordinator.empty()) {
+        contacts.push_back(contact_answer(coordinator, "координатор района"));
+        phone = !coordinator.phone.empty();
+    }
+    if (!phone && !district.phone.empty()) {
+        model::Person office;
+        office.organization = district.authority.empty() ? "Орган управления образованием района" : district.authority;
+        office.phone = district.phone;
+        contacts.push_back(contact_answer(office, "в районе"));
+    }
+    return contacts;
+}
+
+constexpr std::size_t kReasonCharacters = 110;
+// The first screen lists this many verdicts; the rest are on the results page.
+constexpr std::size_t kVerdictsOnFirstScreen = 3;
+
+// «ШНОР с 2024 года — низкие результаты ОГЭ.»: a reason continues the
+// sentence, so its first word loses its capital unless it is an abbreviation
+// («ОГЭ …», whose second letter is a capital too); it ends with a full stop.
+std::string reason_after_dash(std::string reason) {
+    auto byte = [&](std::size_t i) { return i < reason.size() ? static_cast<unsigned char>(reason[i]) : 0; };
+    bool capital = byte(0) == 0xD0 && byte(1) >= 0x90 && byte(1) <= 0xAF;
+    bool next_small = (byte(2) == 0xD0 && byte(3) >= 0xB0) || byte(2) == 0xD1;
+    if (capital && next_small) {
+        unsigned char second = byte(1);
+        if (second <= 0x9F) reason[1] = static_cast<char>(second + 0x20);  // А–П → а–п
+        else {                                                             // Р–Я → р–я
+            reason[0] = static_cast<char>(0xD1);
+            reason[1] = static_cast<char>(second - 0x20);
+        }
+    }
+    const std::string ellipsis = "\u2026";
+    bool cut = reason.size() >= ellipsis.size() && reason.compare(reason.size() - ellipsis.size(), ellipsis.size(), ellipsis) == 0;
+    if (!cut && reason.back() != '.' && reason.back() != '!' && reason.back() != '?') reason += '.';
+    return reason;
+}
+
+// The first screen's «Почему школа в программе»: one reason, the first one
+// given; the rest and the basis are in the panel below.
+void add_list_answer(const model::School& school, Data& data) {
+    std::string reason;
+    std::size_t reasons = 0;
+    for (const auto& category : school.categories) {
+        if (reason.empty() && !category.reasons.empty()) reason = category.reasons.front();
+        reasons += category.reasons.size();
+    }
+    // One line of thought, not a paragraph: a long reason is cut at a word, whole in the panel below.
+    put(data, "list_reason", reason.empty() ? reason : reason_after_dash(shortened_title(reason, kReasonCharacters)));
+    std::string more;
+    if (reasons > 1) more = "ещё " + count_text(static_cast<long long>(reasons - 1), "причина", "причины", "причин");
+    put(data, "more_reasons", more);
+}
+
 // The items of a district roadmap that concern the school.
 std::vector<const model::RoadmapItem*> items_for(const model::Roadmap& roadmap, const std::string& slug) {
     std::vector<const model::RoadmapItem*> items;
@@ -183,7 +261,40 @@ void add_main_page(const SiteIndex& index, const BuildContext& context, const mo
                                            : progress_data(count_items(district_items), listing, "#district"));
     put_list(page.data, "finished_plans", finished_plans_of(site, school));
     set(page.data, "own_roadmaps", std::to_string(school.own.roadmaps.size()));
-    put_list(page.data, "latest_results", latest_results_lines(index.results().groups_of(school)));
+    const auto& groups = index.results().groups_of(school);
+    put_list(page.data, "latest_results", latest_results_lines(groups));
+    List verdicts = verdict_lines(groups);
+    std::size_t more_verdicts = verdicts.size() > kVerdictsOnFirstScreen ? verdicts.size() - kVerdictsOnFirstScreen : 0;
+    if (more_verdicts > 0) {
+        verdicts.erase(verdicts.begin() + static_cast<std::ptrdiff_t>(kVerdictsOnFirstScreen), verdicts.end());
+        set(verdicts.back(), "last", true);
+    }
+    put(page.data, "more_verdicts",
+        more_verdicts > 0 ? "ещё " + count_text(static_cast<long long>(more_verdicts), "экзамен или предмет",
+                                                "экзамена или предмета", "экзаменов или предметов")
+                          : std::string());
+    set(page.data, "verdicts_example", std::any_of(verdicts.begin(), verdicts.end(), [](const Data& line) {
+            return line.get("example")->is_true();
+        }));
+    put_list(page.data, "verdicts", std::move(verdicts));
+    put(page.data, "level_rule", level_rule_text(groups));
+    add_list_answer(school, page.data);
+    // «Выполнено 5 из 12»: the school's own measures and the district's for it, current plans only.
+    auto all_items = own_items;
+    all_items.insert(all_items.end(), district_items.begin(), district_items.end());
+    Data progress_answer = all_items.empty() ? Data(false) : progress_data(count_items(all_items), std::string());
+    if (!all_items.empty())
+        set(progress_answer, "whose",
+            own_items.empty() ? "района для школы"
+                              : district_items.empty() ? "«дорожной карты» школы" : "школы и района");
+    set(page.data, "progress_answer", std::move(progress_answer));
+    // Illustrative data is marked once per answer: a tag per line would push the answers off the first screen.
+    List contacts = contact_answers(site, school);
+    bool contacts_example = std::any_of(contacts.begin(), contacts.end(),
+                                        [](const Data& contact) { return contact.get("example")->is_true(); });
+    if (!contacts.empty()) set(contacts.back(), "last", true);
+    put_list(page.data, "contact_answers", std::move(contacts));
+    set(page.data, "contacts_example", contacts_example);
     set(page.data, "results_href", base_of(school) + "results/");
     set(page.data, "roadmap_href", base_of(school) + "roadmap/");
     add_contacts(site, school, page.data);
