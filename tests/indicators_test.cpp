@@ -322,7 +322,7 @@ TEST_CASE("indicators page: status tag, headline, chart and table for each indic
     CHECK(text_of(share, "headline") == "Показатель снизился с 39,1" + kNbsp + "% (2024) до 30,4" + kNbsp +
                                             "% (2025); цель — 17,4" + kNbsp +
                                             "% к 2026 году; показатель отстаёт: по равномерному пути к цели в 2025 "
-                                            "году ожидалось 28,25" + kNbsp + "%.");
+                                            "году ожидалось 28,2" + kNbsp + "%.");  // tenths, as the indicator's values
     std::string svg = text_of(share, "chart_svg");
     CHECK(svg.find("id=\"shnor-share-chart-title\"") != std::string::npos);
     CHECK(svg.find("цель 2026: 17,4" + kNbsp + "%") != std::string::npos);
@@ -341,8 +341,16 @@ TEST_CASE("indicators page: status tag, headline, chart and table for each indic
 
     const auto& teachers = indicator_on(page, "indicators", 2);
     CHECK(text_of(*teachers.get("status"), "word") == "достигнут");
-    CHECK(text_of(teachers, "headline") == "Показатель вырос с 8" + kNbsp + "% (2023) до 23,5" + kNbsp +
-                                               "% (2024); цель — 20" + kNbsp + "% к 2024 году; цель достигнута.");
+    // One precision for one indicator, in the headline, the chart and the table: «8,0 %» beside «23,5 %».
+    CHECK(text_of(teachers, "headline") == "Показатель вырос с 8,0" + kNbsp + "% (2023) до 23,5" + kNbsp +
+                                               "% (2024); цель — 20,0" + kNbsp + "% к 2024 году; цель достигнута.");
+    std::string teachers_svg = text_of(teachers, "chart_svg");
+    CHECK(teachers_svg.find(">8,0" + kNbsp + "%<") != std::string::npos);
+    CHECK(teachers_svg.find(">цель 2024: 20,0" + kNbsp + "%<") != std::string::npos);
+    const auto& teacher_rows = teachers.get("rows")->list_value();
+    REQUIRE(teacher_rows.size() == 3);
+    CHECK(text_of(teacher_rows[0], "value") == "8,0" + kNbsp + "%");
+    CHECK(text_of(teacher_rows[2], "value") == "20,0" + kNbsp + "%");
 }
 
 TEST_CASE("a programme page shows its indicators with charts whose ids differ from the indicators page",

@@ -76,8 +76,9 @@ Box marker_box(const Mark& mark) {
 
 // Labels go where they touch no other label, marker or text (see
 // render/label_layout); the actual values first, then the baseline, then the
-// target. One that finds no room is left out: the table below has them all.
-std::string labels_of(const std::vector<Mark>& marks, const std::vector<Box>& obstacles, double height) {
+// target, whose label goes to the side away from where the values come from. One that finds no room is left out: the table below has them all.
+std::string labels_of(const std::vector<Mark>& marks, const std::vector<Box>& obstacles, double height,
+                      bool lower_is_better) {
     std::vector<const Mark*> order;
     for (Kind kind : {Kind::actual, Kind::baseline, Kind::target})
         for (const auto& mark : marks)
@@ -85,7 +86,17 @@ std::string labels_of(const std::vector<Mark>& marks, const std::vector<Box>& ob
     std::vector<LabelRequest> requests;
     std::vector<Box> others = obstacles;
     for (const auto& mark : marks) others.push_back(marker_box(mark));
-    for (const Mark* mark : order) requests.push_back({marker_box(*mark), text_width(mark->label, true)});
+    for (const Mark* mark : order) {
+        // A lower mark of a year tries below first; so does a target the values come down to.
+        bool lower = std::any_of(marks.begin(), marks.end(), [mark](const Mark& other) {
+            return other.x == mark->x && other.y < mark->y;
+        });
+        bool alone = std::none_of(marks.begin(), marks.end(), [mark](const Mark& other) {
+            return &other != mark && other.x == mark->x;
+        });
+        bool below_first = lower || (alone && mark->kind == Kind::target && lower_is_better);
+        requests.push_back({marker_box(*mark), text_width(mark->label, true), below_first});
+    }
     auto places = place_labels(requests, others, {0, 0, kWidth, height}, kFontSize);
     std::string out;
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -287,7 +298,7 @@ std::string indicator_chart_svg(const IndicatorChart& chart) {
         marks.push_back({Kind::actual, x, y, point.label});
     }
     out += legend(chart, obstacles);
-    out += labels_of(marks, obstacles, frame.height);
+    out += labels_of(marks, obstacles, frame.height, chart.lower_is_better);
     out += "</svg>";
     return out;
 }

@@ -95,8 +95,8 @@ std::vector<std::optional<LabelPlace>> place_labels(const std::vector<LabelReque
         double below = marker.bottom + kGap + kAscent * font_size;
         double level = middle_y + (kAscent - kDescent) * font_size / 2;
         const std::pair<double, double> candidates[] = {
-            {centre_x, above},
-            {centre_x, below},
+            {centre_x, request.below_first ? below : above},
+            {centre_x, request.below_first ? above : below},
             {marker.right + kGap + half, level},
             {marker.left - kGap - half, level},
             {centre_x, above - height},

@@ -34,6 +34,7 @@ Box end_text_box(double end_x, double baseline, double width, double font_size);
 struct LabelRequest {
     Box marker;
     double width = 0;
+    bool below_first = false;  // a lower point of several: its label tries below before above
 };
 
 // Where a label went: its centre and its baseline (text-anchor: middle).
@@ -44,7 +45,7 @@ struct LabelPlace {
 };
 
 // Places labels in the order given (the first ones are the most important):
-// each tries above its marker, below, right, left, then a line further above
+// each tries above its marker, below (or below, then above), right, left, then a line further above
 // and below, and takes the first place that stays in `bounds` and meets no
 // obstacle, no marker and no label placed before it; nullopt when none does.
 // `obstacles` are the chart's other texts; every request's marker counts too.

@@ -257,8 +257,14 @@ std::string line_chart_svg(const LineChart& chart) {
     // A label that finds no free place is left out: the table beside the chart has every value.
     std::vector<LabelRequest> requests;
     requests.reserve(labels.size());
-    for (const auto& label : labels)
-        requests.push_back({marker_box(label.marker, label.x, label.y), estimated_text_width(label.text, kFontSize, true)});
+    for (const auto& label : labels) {
+        // The highest point of a year keeps its label above, the others try below first.
+        bool lower = std::any_of(labels.begin(), labels.end(), [&label](const PointLabel& other) {
+            return other.x == label.x && other.y < label.y;
+        });
+        requests.push_back(
+            {marker_box(label.marker, label.x, label.y), estimated_text_width(label.text, kFontSize, true), lower});
+    }
     auto label_places = place_labels(requests, obstacles, {0, 0, geometry.width, geometry.height}, kFontSize);
     svg += "<g class=\"point-labels\">";
     for (std::size_t k = 0; k < labels.size(); ++k)
