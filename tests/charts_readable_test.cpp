@@ -1,6 +1,7 @@
 // Issue 16, point 3: chart labels never overlap each other, a marker or any
 // other text of the chart, and one measure has one precision on a page.
 #include "test_paths.hpp"
+#include "test_support.hpp"
 #include "derive/results.hpp"
 #include "render/indicator_chart.hpp"
 #include "render/label_layout.hpp"
@@ -11,8 +12,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -240,4 +245,46 @@ TEST_CASE("charts: one precision per measure, the same in chart labels and table
     CHECK(html.find("<td>22,2" + kNbsp + "%</td>") != std::string::npos);
     CHECK(html.find(">3,3</text>") == std::string::npos);
     CHECK(html.find("<td>10" + kNbsp + "%</td>") == std::string::npos);
+}
+
+TEST_CASE("charts: the example's results pages built by shnor have no colliding labels and one precision per measure",
+          "[chart][e2e]") {
+    namespace fs = std::filesystem;
+    fs::path root = fs::temp_directory_path() / ("shnor-charts-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root);
+    auto result = shnor::test::run_command(
+        shnor::test::shell_quoted(SHNOR_BINARY) + " build --content " +
+            shnor::test::shell_quoted(fs::path(SHNOR_SOURCE_DIR) / "content") + " --out " +
+            shnor::test::shell_quoted(root / "site") + " --date 2025-02-10 --offline --cache " +
+            shnor::test::shell_quoted(root / "cache"),
+        root / "output.txt");
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    std::size_t charts = 0;
+    for (const char* school : {"sosh-47", "shubinskaya", "karmaklinskaya"}) {
+        INFO(school);
+        std::string page = shnor::test::read_file(root / "site/schools" / school / "results/index.html");
+        std::regex svg_pattern(R"re(<svg class="line-chart"[\s\S]*?</svg>)re");
+        for (auto it = std::sregex_iterator(page.begin(), page.end(), svg_pattern); it != std::sregex_iterator(); ++it) {
+            std::string svg = it->str();
+            INFO(svg);
+            CHECK(collisions(line_chart_texts(svg), line_chart_markers(svg)).empty());
+            ++charts;
+        }
+        // Means on the 5-point scale: «3,30» beside «2,96», never «3,3» (chart labels and table cells).
+        std::regex mean_cell(R"re(<td>([0-9]),([0-9]+)</td>)re");
+        std::set<std::size_t> widths;
+        for (auto it = std::sregex_iterator(page.begin(), page.end(), mean_cell); it != std::sregex_iterator(); ++it)
+            widths.insert((*it)[2].length());
+        CHECK(widths.size() <= 1);
+        // Shares: every «… %» cell of the page has the same number of decimals.
+        std::regex share_cell(R"re(<td>[0-9]+(,[0-9]+)?\xC2\xA0%</td>)re");
+        std::set<std::size_t> share_widths;
+        for (auto it = std::sregex_iterator(page.begin(), page.end(), share_cell); it != std::sregex_iterator(); ++it)
+            share_widths.insert((*it)[1].length());
+        CHECK(share_widths.size() <= 1);
+    }
+    CHECK(charts >= 10);
+    fs::remove_all(root);
 }
