@@ -168,7 +168,9 @@ std::string take_caption(cmark_node* table, cmark_llist* extensions) {
     cmark_node* number = cmark_node_previous(previous);
     if (!is_type(number, "paragraph") || text.size() > kLongestTitle || text.empty()) return {};
     std::string number_text = paragraph_text(number);
-    if (!std::regex_match(number_text, match, table_title_pattern()) || match[1].length() > 0) return {};
+    if (number_text.size() > kLongestTitle || !std::regex_match(number_text, match, table_title_pattern()) ||
+        match[1].length() > 0)
+        return {};
     char last = number_text.back();
     std::string caption = inline_html(number, extensions) + (last == '.' || last == ':' ? " " : ". ") +
                           inline_html(previous, extensions);
