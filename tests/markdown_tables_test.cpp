@@ -1,5 +1,5 @@
 // Issue 16, point 5: a table written in Markdown sits in a labelled region
-// that scrolls sideways on a phone, and its «Таблица N. …» line is its caption.
+// (a <section>) that scrolls sideways on a phone, and its «Таблица N. …» line is its caption.
 #include "test_paths.hpp"
 #include "test_support.hpp"
 #include "render/markdown.hpp"
@@ -31,7 +31,7 @@ const std::string kTable = "| Школа | Причина |\n| --- | --- |\n| С
 // The region around the first table and the caption's id it names.
 std::string region_label(const std::string& html) {
     std::smatch match;
-    REQUIRE(std::regex_search(html, match, std::regex(R"re(<div class="table-scroll" role="region" aria-labelledby="([^"]+)" tabindex="0"><table>\n<caption id="([^"]+)">)re")));
+    REQUIRE(std::regex_search(html, match, std::regex(R"re(<section class="table-scroll" aria-labelledby="([^"]+)" tabindex="0"><table>\n<caption id="([^"]+)">)re")));
     CHECK(match[1] == match[2]);
     return match[1];
 }
@@ -46,7 +46,7 @@ TEST_CASE("markdown tables: «Таблица N. …» before a table becomes its
     CHECK_FALSE(contains(html, "<p>Таблица 1."));
     CHECK(contains(html, "<p>Вступление.</p>"));
     CHECK(contains(html, "<p>После.</p>"));
-    CHECK(contains(html, "</table></div>"));
+    CHECK(contains(html, "</table></section>"));
 
     // The other ways the documents write it, and the line right above the table (no blank line).
     for (const std::string title : {"Таблица 2 — Итоги", "Таблица 2 – Итоги", "Табл. 2. Итоги", "Таблица 2: Итоги",
@@ -74,14 +74,17 @@ TEST_CASE("markdown tables: a bare «Таблица N» and a title line below i
 TEST_CASE("markdown tables: without a title the region is «Таблица N»; other paragraphs stay", "[render][markdown]") {
     std::string html = markdown_to_html("Обычный абзац.\n\n" + kTable + "\nТаблица 5. Нет таблицы после.\n\n" + kTable);
     CHECK(contains(html, "<p>Обычный абзац.</p>"));
-    CHECK(contains(html, "<div class=\"table-scroll\" role=\"region\" aria-label=\"Таблица 1\" tabindex=\"0\"><table>"));
+    // Named by its number and column heads: two untitled tables on one page keep distinct names.
+    CHECK(contains(html, "<section class=\"table-scroll\" aria-label=\"Таблица 1: Школа, Причина\" tabindex=\"0\"><table>"));
     // The second table has its title; a paragraph that only mentions a table is left alone.
     CHECK(count_of(html, "<caption") == 1);
     CHECK(count_of(html, "class=\"table-scroll\"") == 2);
-    CHECK(count_of(html, "</table></div>") == 2);
+    CHECK(count_of(html, "</table></section>") == 2);
     std::string mention = markdown_to_html("Данные приведены в таблице 1 ниже.\n\n" + kTable);
     CHECK(contains(mention, "<p>Данные приведены в таблице 1 ниже.</p>"));
     CHECK_FALSE(contains(mention, "<caption"));
+    std::string quoted = markdown_to_html("| \"Доля\" & *итог* | `код` |\n| --- | --- |\n| 1 | 2 |\n");
+    CHECK(contains(quoted, "aria-label=\"Таблица 1: &quot;Доля&quot; &amp; итог, код\""));
     std::string long_line = markdown_to_html("Таблица 1. " + std::string(400, 'x') + "\n\n" + kTable);
     CHECK_FALSE(contains(long_line, "<caption"));
 }
@@ -107,7 +110,7 @@ TEST_CASE("markdown tables: raw HTML and code mentioning tables change nothing",
                                         "\n<table><tr><td>сырой HTML</td></tr></table>\n");
     CHECK_FALSE(contains(html, "<script>"));
     CHECK(count_of(html, "<table>") == 1);
-    CHECK(count_of(html, "</table></div>") == 1);
+    CHECK(count_of(html, "</table></section>") == 1);
     CHECK(contains(html, "<code>&lt;table&gt;</code></caption>"));
 }
 
@@ -129,14 +132,14 @@ TEST_CASE("markdown tables: a programme page built by shnor has its table captio
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
     std::string page = shnor::test::read_file(root / "site/pages/tablitsy/index.html");
-    CHECK(count_of(page, "<div class=\"table-scroll\" role=\"region\"") == 3);
+    CHECK(count_of(page, "<section class=\"table-scroll\"") == 3);
     CHECK(count_of(page, "<caption id=\"tbl-") == 2);
     CHECK(contains(page, ">Таблица 1. Целевые индикаторы</caption>"));
     CHECK(contains(page, ">Таблица 2. Школы в перечне</caption>"));
-    CHECK(contains(page, "aria-label=\"Таблица 3\""));
+    CHECK(contains(page, "aria-label=\"Таблица 3: Школа, Причина\""));
     CHECK_FALSE(contains(page, "<p>Таблица"));
     // Every aria-labelledby of a region names an id on the page.
-    std::regex labelled(R"re(class="table-scroll" role="region" aria-labelledby="([^"]+)")re");
+    std::regex labelled(R"re(class="table-scroll" aria-labelledby="([^"]+)")re");
     for (auto it = std::sregex_iterator(page.begin(), page.end(), labelled); it != std::sregex_iterator(); ++it)
         CHECK(count_of(page, " id=\"" + (*it)[1].str() + "\"") == 1);
     // The example's programme writes its list of schools under «Таблица 1. …».

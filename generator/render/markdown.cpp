@@ -179,6 +179,45 @@ std::string take_caption(cmark_node* table, cmark_llist* extensions) {
     return caption;
 }
 
+// The text of a node's descendants: literals of text and code, spaces for breaks.
+std::string literal_text(cmark_node* node) {
+    std::string text;
+    cmark_iter* iter = cmark_iter_new(node);
+    for (auto event = cmark_iter_next(iter); event != CMARK_EVENT_DONE; event = cmark_iter_next(iter)) {
+        cmark_node* current = cmark_iter_get_node(iter);
+        auto type = cmark_node_get_type(current);
+        if (event != CMARK_EVENT_ENTER) continue;
+        if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE) {
+            const char* literal = cmark_node_get_literal(current);
+            if (literal) text += literal;
+        } else if (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK) {
+            text += ' ';
+        }
+    }
+    cmark_iter_free(iter);
+    return text;
+}
+
+// The name of a table without a title: «Таблица 2: Школа, Причина», its
+// number in the text and its column heads, so that two such tables on one
+// page rarely share a name (each is a landmark, and landmarks need distinct names).
+std::string untitled_name(cmark_node* table, std::size_t number) {
+    constexpr std::size_t kLongest = 120;  // bytes of column heads; a name is not a table of contents
+    std::string heads;
+    cmark_node* header = cmark_node_first_child(table);
+    for (cmark_node* cell = header ? cmark_node_first_child(header) : nullptr; cell; cell = cmark_node_next(cell)) {
+        std::string head(trim(literal_text(cell)));
+        if (head.empty()) continue;
+        if (heads.size() + head.size() > kLongest) {
+            heads += heads.empty() ? "" : ", …";
+            break;
+        }
+        heads += (heads.empty() ? "" : ", ") + head;
+    }
+    std::string name = "Таблица " + std::to_string(number);
+    return heads.empty() ? name : name + ": " + heads;
+}
+
 // Ids differ between Markdown texts (a page may show several) and stay the
 // same from build to build: a hash of the text and the table's number.
 std::string id_stem(std::string_view markdown) {
@@ -206,13 +245,19 @@ std::string markdown_to_html(std::string_view markdown) {
         cmark_iter_free(iter);
     }
     std::vector<std::string> captions;
+    std::vector<std::string> names;  // of the tables without a caption
     captions.reserve(tables.size());
-    for (cmark_node* table : tables) captions.push_back(take_caption(table, extensions));
+    names.reserve(tables.size());
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+        captions.push_back(take_caption(tables[k], extensions));
+        names.push_back(captions.back().empty() ? untitled_name(tables[k], k + 1) : std::string());
+    }
     std::string html = take_string(cmark_render_html(document.get(), kOptions, extensions));
     if (tables.empty()) return html;
 
-    // Every table in a labelled region that scrolls sideways on a phone. Raw
-    // HTML is never passed through, so each "<table>" here is one cmark wrote.
+    // Every table in a named region (a <section>: html-validate prefers it to
+    // role="region") that scrolls sideways on a phone. Raw HTML is never
+    // passed through, so each "<table>" here is one cmark wrote.
     std::string stem = id_stem(markdown);
     std::string out;
     out.reserve(html.size() + tables.size() * 160);
@@ -225,13 +270,13 @@ std::string markdown_to_html(std::string_view markdown) {
         std::string id = stem + number;
         out.append(html, at, open - at);
         if (captions[k].empty())
-            out += "<div class=\"table-scroll\" role=\"region\" aria-label=\"Таблица " + number + "\" tabindex=\"0\">";
+            out += "<section class=\"table-scroll\" aria-label=\"" + escape_html(names[k]) + "\" tabindex=\"0\">";
         else
-            out += "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"" + id + "\" tabindex=\"0\">";
+            out += "<section class=\"table-scroll\" aria-labelledby=\"" + id + "\" tabindex=\"0\">";
         out += "<table>";
         if (!captions[k].empty()) out += "\n<caption id=\"" + id + "\">" + captions[k] + "</caption>";
         out.append(html, open + 7, close - open - 7);
-        out += "</table></div>";
+        out += "</table></section>";
         at = close + 8;
     }
     out.append(html, at, std::string::npos);
