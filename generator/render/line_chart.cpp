@@ -1,6 +1,7 @@
 #include "render/line_chart.hpp"
 
 #include "render/escape.hpp"
+#include "render/label_layout.hpp"
 #include "render/numbers.hpp"
 
 #include <algorithm>
@@ -17,7 +18,7 @@ constexpr double kLegendTop = 4;
 constexpr double kPlotHeight = 150;
 constexpr double kSpaceAbovePlot = 30;  // the unit and labels of points at the top
 constexpr double kSpaceBelowPlot = 38;  // labels below the lowest points, then the years
-constexpr double kLabelCharWidth = 7.8;  // a generous advance of a 13 px character: legends must not overlap
+constexpr double kFontSize = 13;  // of every text, as style.css sets it (".line-chart")
 constexpr std::size_t kMaxSeries = 3;
 
 // Colours, line styles and type live in assets/style.css (".line-chart"):
@@ -25,16 +26,12 @@ constexpr std::size_t kMaxSeries = 3;
 // every element were most of their bytes. Series are "s1".."s3" there.
 const char* const kSeriesClasses[kMaxSeries] = {"s1", "s2", "s3"};
 
-std::size_t text_length(const std::string& utf8) {
-    std::size_t count = 0;
-    for (unsigned char c : utf8)
-        if ((c & 0xC0) != 0x80) ++count;
-    return count;
-}
-
 std::size_t series_count(const LineChart& chart) { return std::min(chart.series.size(), kMaxSeries); }
 
-double legend_item_width(const ChartSeries& series) { return 28 + kLabelCharWidth * text_length(series.name) + 10; }
+// Key (22) and gap (6), the name, then room before the next item.
+double legend_item_width(const ChartSeries& series) {
+    return 28 + estimated_text_width(series.name, kFontSize, false) + 14;
+}
 
 // Legend items flow left to right and wrap: (x, row) of each.
 std::vector<std::pair<double, int>> legend_layout(const LineChart& chart) {
@@ -68,16 +65,18 @@ const char* dash_class(Dash dash) {
 }
 
 // Squares and triangles are paths with relative steps: the shortest way to write them.
-void append_marker(std::string& svg, Marker marker, double x, double y) {
+// Markers of points carry "chart__marker" (the browser test finds them by it).
+void append_marker(std::string& svg, Marker marker, double x, double y, bool of_point = false) {
+    const char* css = of_point ? " class=\"chart__marker\"" : "";
     switch (marker) {
         case Marker::circle:
-            svg += "<circle cx=\"" + svg_number(x) + "\" cy=\"" + svg_number(y) + "\" r=\"4\"/>";
+            svg += std::string("<circle") + css + " cx=\"" + svg_number(x) + "\" cy=\"" + svg_number(y) + "\" r=\"4\"/>";
             return;
         case Marker::square:
-            svg += "<path d=\"M" + svg_number(x - 4) + " " + svg_number(y - 4) + "h8v8h-8z\"/>";
+            svg += std::string("<path") + css + " d=\"M" + svg_number(x - 4) + " " + svg_number(y - 4) + "h8v8h-8z\"/>";
             return;
         case Marker::triangle:
-            svg += "<path d=\"M" + svg_number(x) + " " + svg_number(y - 5.5) + "l5 9h-10z\"/>";
+            svg += std::string("<path") + css + " d=\"M" + svg_number(x) + " " + svg_number(y - 5.5) + "l5 9h-10z\"/>";
             return;
     }
 }
@@ -98,43 +97,18 @@ std::vector<double> ticks_of(const LineChart& chart, double y_min, double y_max)
     return ticks;
 }
 
+Box marker_box(Marker marker, double x, double y) {
+    if (marker == Marker::triangle) return {x - 5, y - 5.5, x + 5, y + 3.5};
+    return {x - 4, y - 4, x + 4, y + 4};
+}
+
 struct PointLabel {
     std::size_t series;
     double x;
     double y;  // of the point
+    Marker marker;
     std::string text;
 };
-
-// Labels of one year: the highest point's above it, the others below theirs,
-// pushed down so none overlap; they keep the top-to-bottom order of the points.
-std::string year_labels(std::vector<PointLabel> labels, const ChartGeometry& geometry) {
-    std::sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) {
-        return a.y != b.y ? a.y < b.y : a.series < b.series;
-    });
-    struct Placed {
-        const PointLabel* label;
-        double x;
-        double baseline;
-    };
-    std::vector<Placed> placed;
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-        const auto& label = labels[i];
-        placed.push_back({&label, label.x, i == 0 ? label.y - 9 : label.y + 17});
-    }
-    constexpr double kLineHeight = 13;
-    for (std::size_t i = 1; i < placed.size(); ++i)
-        placed[i].baseline = std::max(placed[i].baseline, placed[i - 1].baseline + kLineHeight);
-    std::string svg;
-    // A stack running into the years below moves up as a whole.
-    double lowest_allowed = geometry.plot_bottom + 26;
-    if (!placed.empty() && placed.back().baseline > lowest_allowed) {
-        double shift = placed.back().baseline - lowest_allowed;
-        for (auto& place : placed) place.baseline -= shift;
-    }
-    for (const auto& place : placed)
-        append_text(svg, place.x, place.baseline, place.label->text, kSeriesClasses[place.label->series]);
-    return svg;
-}
 
 }  // namespace
 
@@ -198,6 +172,8 @@ std::string line_chart_svg(const LineChart& chart) {
     svg += "<desc id=\"" + id + "-desc\">" + escape_xml(chart.desc) + "</desc>";
 
     // Legend: a stroke in the series' dash with its marker, then the name.
+    // Every text and legend key drawn here is an obstacle for the point labels.
+    std::vector<Box> obstacles;
     auto places = legend_layout(chart);
     svg += "<g class=\"legend\">";
     for (std::size_t i = 0; i < places.size(); ++i) {
@@ -208,29 +184,42 @@ std::string line_chart_svg(const LineChart& chart) {
         svg += "<path class=\"key\" d=\"M" + svg_number(x) + " " + svg_number(y) + "h22\"/>";
         append_marker(svg, series.marker, x + 11, y);
         append_text(svg, x + 28, y + 4, series.name);
+        obstacles.push_back({x, y - 6, x + 22, y + 6});
+        obstacles.push_back(start_text_box(x + 28, y + 4, estimated_text_width(series.name, kFontSize, false), kFontSize));
         svg += "</g>";
     }
     svg += "</g>";
 
     // Axes, grid and their labels.
     svg += "<g class=\"axes\">";
-    if (!chart.unit.empty()) append_text(svg, 4, geometry.plot_top - 16, chart.unit);
+    if (!chart.unit.empty()) {
+        append_text(svg, 4, geometry.plot_top - 16, chart.unit);
+        obstacles.push_back(
+            start_text_box(4, geometry.plot_top - 16, estimated_text_width(chart.unit, kFontSize, false), kFontSize));
+    }
     auto ticks = ticks_of(chart, geometry.y_min, geometry.y_max);
     std::string left = svg_number(geometry.plot_left);
     std::string right = svg_number(geometry.plot_right);
     svg += "<path class=\"grid\" d=\"";
     for (double tick : ticks) svg += "M" + left + " " + svg_number(geometry.y_of(tick)) + "H" + right;
     svg += "\"/><g class=\"ticks\">";
-    for (double tick : ticks)
-        append_text(svg, geometry.plot_left - 6, geometry.y_of(tick) + 4, chart_label(tick, chart.decimals));
+    for (double tick : ticks) {
+        std::string text = chart_label(tick, chart.decimals);
+        append_text(svg, geometry.plot_left - 6, geometry.y_of(tick) + 4, text);
+        obstacles.push_back(end_text_box(geometry.plot_left - 6, geometry.y_of(tick) + 4,
+                                         estimated_text_width(text, kFontSize, false), kFontSize));
+    }
     svg += "</g><path class=\"axis\" d=\"M" + left + " " + svg_number(geometry.plot_top) + "V" +
            svg_number(geometry.plot_bottom) + "H" + right + "\"/><g class=\"years\">";
-    for (std::size_t c = 0; c < chart.categories.size(); ++c)
+    for (std::size_t c = 0; c < chart.categories.size(); ++c) {
         append_text(svg, geometry.x_of(c), geometry.height - 6, chart.categories[c]);
+        obstacles.push_back(text_box(geometry.x_of(c), geometry.height - 6,
+                                     estimated_text_width(chart.categories[c], kFontSize, false), kFontSize));
+    }
     svg += "</g></g>";
 
     // Lines break where a year has no value; a lone point is its marker alone.
-    std::vector<std::vector<PointLabel>> labels_by_year(chart.categories.size());
+    std::vector<PointLabel> labels;  // series by series: the school's labels are placed first
     for (std::size_t i = 0; i < series_count(chart); ++i) {
         const auto& series = chart.series[i];
         svg += std::string("<g class=\"series ") + kSeriesClasses[i] + dash_class(series.dash) + "\">";
@@ -259,15 +248,29 @@ std::string line_chart_svg(const LineChart& chart) {
             double x = geometry.x_of(c);
             double y = geometry.y_of(*value);
             run.push_back({x, y});
-            append_marker(markers, series.marker, x, y);
-            labels_by_year[c].push_back({i, x, y, chart_label(*value, chart.decimals, chart.label_min_decimals)});
+            append_marker(markers, series.marker, x, y, true);
+            labels.push_back({i, x, y, series.marker, chart_label(*value, chart.decimals, chart.label_min_decimals)});
         }
         flush();
         svg += markers + "</g>";
     }
+    // A label that finds no free place is left out: the table beside the chart has every value.
+    std::vector<LabelRequest> requests;
+    requests.reserve(labels.size());
+    for (const auto& label : labels) {
+        // The highest point of a year keeps its label above, the others try below first.
+        bool lower = std::any_of(labels.begin(), labels.end(), [&label](const PointLabel& other) {
+            return other.x == label.x && other.y < label.y;
+        });
+        requests.push_back(
+            {marker_box(label.marker, label.x, label.y), estimated_text_width(label.text, kFontSize, true), lower});
+    }
+    auto label_places = place_labels(requests, obstacles, {0, 0, geometry.width, geometry.height}, kFontSize);
     svg += "<g class=\"point-labels\">";
-    for (std::size_t c = 0; c < labels_by_year.size(); ++c)
-        svg += year_labels(labels_by_year[c], geometry);
+    for (std::size_t k = 0; k < labels.size(); ++k)
+        if (label_places[k])
+            append_text(svg, label_places[k]->centre_x, label_places[k]->baseline, labels[k].text,
+                        kSeriesClasses[labels[k].series]);
     svg += "</g></svg>";
     return svg;
 }

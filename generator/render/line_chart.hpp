@@ -1,7 +1,9 @@
 // render/line_chart: a small inline SVG line chart written as text (no
 // library, no script). Years on the x axis, up to three series told apart by
-// marker shape and line style as well as colour, every point labelled with
-// its value, gaps where a year has no value.
+// marker shape and line style as well as colour, gaps where a year has no
+// value. Each point's value label goes where it touches no other text and no
+// marker (render/label_layout); one with no free place is left out, as the
+// table beside every chart carries all the values.
 #pragma once
 
 #include <optional>
@@ -31,7 +33,8 @@ struct LineChart {
     std::vector<double> y_ticks;  // empty: five steps from y_min to y_max
     std::string unit;             // axis title above the y axis, e.g. "%" or "балл"
     int decimals = 1;             // of point labels and ticks, at most
-    int label_min_decimals = 0;   // point labels keep this many: 1 writes a mean of 3 as «3,0»
+    int label_min_decimals = 0;   // point labels keep this many: 1 writes a mean of 3 as «3,0»;
+                                  // equal to `decimals`, every label of the chart has one precision
 };
 
 // Where things go in the viewBox; exposed so tests can check the drawing.

@@ -6,11 +6,14 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <stdexcept>
 #include <vector>
 
@@ -118,12 +121,166 @@ std::string take_string(char* rendered) {
     return text;
 }
 
+bool is_type(cmark_node* node, const char* type) {
+    const char* name = node ? cmark_node_get_type_string(node) : nullptr;
+    return name && std::string_view(name) == type;
+}
+
+std::string paragraph_text(cmark_node* paragraph) {
+    std::string text = take_string(cmark_render_plaintext(paragraph, kOptions, 0));
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    return std::string(trim(text));
+}
+
+// «Таблица 1. Итоги», «Таблица 2 — Итоги», «Табл. 3: Итоги», «Таблица № 4»:
+// group 1 is what follows the number and its punctuation (may be empty).
+const std::regex& table_title_pattern() {
+    static const std::regex pattern(
+        "^(?:Таблица|ТАБЛИЦА|Табл\\.)\\s*(?:№\\s*)?[0-9]+(?:\\.[0-9]+)*\\s*(?:(?:\\.|:|—|–|-)\\s*(.*))?$");
+    return pattern;
+}
+
+// The paragraph's HTML without its <p> and </p>.
+std::string inline_html(cmark_node* paragraph, cmark_llist* extensions) {
+    std::string html = take_string(cmark_render_html(paragraph, kOptions, extensions));
+    while (!html.empty() && (html.back() == '\n' || html.back() == ' ')) html.pop_back();
+    if (html.rfind("<p>", 0) == 0) html.erase(0, 3);
+    if (html.size() >= 4 && html.compare(html.size() - 4, 4, "</p>") == 0) html.resize(html.size() - 4);
+    return html;
+}
+
+// A title paragraph right before a table becomes its caption: «Таблица N. …»
+// on its own, or a bare «Таблица N» followed by a one-line title (as the
+// seed documents write them). The paragraphs used are taken out of the tree.
+// Returns the caption's HTML, or "" when the table has no such title.
+std::string take_caption(cmark_node* table, cmark_llist* extensions) {
+    constexpr std::size_t kLongestTitle = 300;  // bytes: longer is body text, not a title
+    cmark_node* previous = cmark_node_previous(table);
+    if (!is_type(previous, "paragraph")) return {};
+    std::smatch match;
+    std::string text = paragraph_text(previous);
+    if (text.size() <= kLongestTitle && std::regex_match(text, match, table_title_pattern())) {
+        std::string caption = inline_html(previous, extensions);
+        cmark_node_free(previous);  // unlinks it too
+        return caption;
+    }
+    cmark_node* number = cmark_node_previous(previous);
+    if (!is_type(number, "paragraph") || text.size() > kLongestTitle || text.empty()) return {};
+    std::string number_text = paragraph_text(number);
+    if (number_text.size() > kLongestTitle || !std::regex_match(number_text, match, table_title_pattern()) ||
+        match[1].length() > 0)
+        return {};
+    char last = number_text.back();
+    std::string caption = inline_html(number, extensions) + (last == '.' || last == ':' ? " " : ". ") +
+                          inline_html(previous, extensions);
+    cmark_node_free(number);
+    cmark_node_free(previous);
+    return caption;
+}
+
+// The text of a node's descendants: literals of text and code, spaces for breaks.
+std::string literal_text(cmark_node* node) {
+    std::string text;
+    cmark_iter* iter = cmark_iter_new(node);
+    for (auto event = cmark_iter_next(iter); event != CMARK_EVENT_DONE; event = cmark_iter_next(iter)) {
+        cmark_node* current = cmark_iter_get_node(iter);
+        auto type = cmark_node_get_type(current);
+        if (event != CMARK_EVENT_ENTER) continue;
+        if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE) {
+            const char* literal = cmark_node_get_literal(current);
+            if (literal) text += literal;
+        } else if (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK) {
+            text += ' ';
+        }
+    }
+    cmark_iter_free(iter);
+    return text;
+}
+
+// The name of a table without a title: «Таблица 2: Школа, Причина», its
+// number in the text and its column heads, so that two such tables on one
+// page rarely share a name (each is a landmark, and landmarks need distinct names).
+std::string untitled_name(cmark_node* table, std::size_t number) {
+    constexpr std::size_t kLongest = 120;  // bytes of column heads; a name is not a table of contents
+    std::string heads;
+    cmark_node* header = cmark_node_first_child(table);
+    for (cmark_node* cell = header ? cmark_node_first_child(header) : nullptr; cell; cell = cmark_node_next(cell)) {
+        std::string head(trim(literal_text(cell)));
+        if (head.empty()) continue;
+        if (heads.size() + head.size() > kLongest) {
+            heads += heads.empty() ? "" : ", …";
+            break;
+        }
+        heads += (heads.empty() ? "" : ", ") + head;
+    }
+    std::string name = "Таблица " + std::to_string(number);
+    return heads.empty() ? name : name + ": " + heads;
+}
+
+// Ids differ between Markdown texts (a page may show several) and stay the
+// same from build to build: a hash of the text and the table's number.
+std::string id_stem(std::string_view markdown) {
+    std::uint32_t hash = 2166136261u;  // FNV-1a
+    for (unsigned char c : markdown) hash = (hash ^ c) * 16777619u;
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "tbl-%08x-", static_cast<unsigned>(hash));
+    return buffer;
+}
+
 }  // namespace
 
 std::string markdown_to_html(std::string_view markdown) {
     ParserPtr parser = new_parser();
     NodePtr document = parse(parser.get(), markdown);
-    return take_string(cmark_render_html(document.get(), kOptions, cmark_parser_get_syntax_extensions(parser.get())));
+    cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
+
+    // Tables in document order, the order cmark writes them in.
+    std::vector<cmark_node*> tables;
+    {
+        cmark_iter* iter = cmark_iter_new(document.get());
+        for (auto event = cmark_iter_next(iter); event != CMARK_EVENT_DONE; event = cmark_iter_next(iter))
+            if (event == CMARK_EVENT_ENTER && is_type(cmark_iter_get_node(iter), "table"))
+                tables.push_back(cmark_iter_get_node(iter));
+        cmark_iter_free(iter);
+    }
+    std::vector<std::string> captions;
+    std::vector<std::string> names;  // of the tables without a caption
+    captions.reserve(tables.size());
+    names.reserve(tables.size());
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+        captions.push_back(take_caption(tables[k], extensions));
+        names.push_back(captions.back().empty() ? untitled_name(tables[k], k + 1) : std::string());
+    }
+    std::string html = take_string(cmark_render_html(document.get(), kOptions, extensions));
+    if (tables.empty()) return html;
+
+    // Every table in a named region (a <section>: html-validate prefers it to
+    // role="region") that scrolls sideways on a phone. Raw HTML is never
+    // passed through, so each "<table>" here is one cmark wrote.
+    std::string stem = id_stem(markdown);
+    std::string out;
+    out.reserve(html.size() + tables.size() * 160);
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+        auto open = html.find("<table>", at);
+        auto close = open == std::string::npos ? open : html.find("</table>", open);
+        if (close == std::string::npos) break;
+        std::string number = std::to_string(k + 1);
+        std::string id = stem + number;
+        out.append(html, at, open - at);
+        if (captions[k].empty())
+            out += "<section class=\"table-scroll\" aria-label=\"" + escape_html(names[k]) + "\" tabindex=\"0\">";
+        else
+            out += "<section class=\"table-scroll\" aria-labelledby=\"" + id + "\" tabindex=\"0\">";
+        out += "<table>";
+        if (!captions[k].empty()) out += "\n<caption id=\"" + id + "\">" + captions[k] + "</caption>";
+        out.append(html, open + 7, close - open - 7);
+        out += "</table></section>";
+        at = close + 8;
+    }
+    out.append(html, at, std::string::npos);
+    return out;
 }
 
 std::string markdown_to_plain_text(std::string_view markdown) {

@@ -8,6 +8,7 @@
 #include "derive/results.hpp"
 #include "render/indicator_chart.hpp"
 #include "render/markdown.hpp"
+#include "render/numbers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -27,9 +28,10 @@ List crumb_list(const Crumbs& crumbs) {
 
 std::string better_word(const std::string& better) { return better == "lower" ? "ниже — лучше" : "выше — лучше"; }
 
-std::string value_text(double value, const std::string& unit) {
+// `decimals` below 0: as many as the value needs, at most 2.
+std::string value_text(double value, const std::string& unit, int decimals = -1) {
     // A no-break space keeps «17,4 %» on one line.
-    std::string text = format_number(value, 2);
+    std::string text = decimals < 0 ? format_number(value, 2) : render::decimal_comma(value, decimals);
     if (unit.empty()) return text;
     return text + "\u00A0" + unit;
 }
@@ -61,45 +63,57 @@ Data indicator_status_tag(derive::IndicatorStatus status) {
     return tag;
 }
 
-std::string point_text(const model::IndicatorPoint& point, const std::string& unit) {
-    return value_text(point.value, unit) + " (" + std::to_string(point.year) + ")";
+// One indicator's numbers share their decimals everywhere they are written
+// (headline, chart, table): «8,0 %» beside «23,5 %», not «8 %».
+int indicator_decimals(const model::Indicator& indicator) {
+    std::vector<double> values;
+    if (indicator.baseline) values.push_back(indicator.baseline->value);
+    for (const auto& point : indicator.values) values.push_back(point.value);
+    if (indicator.target) values.push_back(indicator.target->value);
+    return render::shared_decimals(values, 0, 2);
 }
 
-std::string target_clause(const model::IndicatorPoint& target, const std::string& unit) {
-    return "цель — " + value_text(target.value, unit) + " к " + std::to_string(target.year) + " году";
+std::string point_text(const model::IndicatorPoint& point, const std::string& unit, int decimals = -1) {
+    return value_text(point.value, unit, decimals) + " (" + std::to_string(point.year) + ")";
+}
+
+std::string target_clause(const model::IndicatorPoint& target, const std::string& unit, int decimals = -1) {
+    return "цель — " + value_text(target.value, unit, decimals) + " к " + std::to_string(target.year) + " году";
 }
 
 // «Показатель снизился с 39,1 % (2024) до 30,4 % (2025)»: from the baseline,
 // or from the earliest value when there is no baseline.
 std::string change_clause(const model::Indicator& indicator, const model::IndicatorPoint& latest) {
+    int decimals = indicator_decimals(indicator);
     std::optional<model::IndicatorPoint> first = indicator.baseline;
     if (!first)
         for (const auto& point : indicator.values)
             if (!first || point.year < first->year) first = point;
     if (!first || first->year >= latest.year)
-        return "Значение в " + std::to_string(latest.year) + " году — " + value_text(latest.value, indicator.unit);
-    if (format_number(first->value, 2) == format_number(latest.value, 2))
-        return "Показатель не изменился: " + value_text(latest.value, indicator.unit) + " в " +
+        return "Значение в " + std::to_string(latest.year) + " году — " + value_text(latest.value, indicator.unit, decimals);
+    if (value_text(first->value, "", decimals) == value_text(latest.value, "", decimals))
+        return "Показатель не изменился: " + value_text(latest.value, indicator.unit, decimals) + " в " +
                std::to_string(first->year) + " и " + std::to_string(latest.year) + " годах";
     std::string verb = latest.value > first->value ? "вырос" : "снизился";
-    return "Показатель " + verb + " с " + point_text(*first, indicator.unit) + " до " +
-           point_text(latest, indicator.unit);
+    return "Показатель " + verb + " с " + point_text(*first, indicator.unit, decimals) + " до " +
+           point_text(latest, indicator.unit, decimals);
 }
 
 // One sentence that says where the indicator stands and why it has its status.
 std::string indicator_headline(const model::Indicator& indicator, const derive::IndicatorProgress& progress) {
     const auto& unit = indicator.unit;
+    int decimals = indicator_decimals(indicator);
     if (!progress.latest) {
-        std::string start = indicator.baseline ? "Исходное значение — " + point_text(*indicator.baseline, unit) + ". " : "";
-        if (indicator.target) return start + "Фактических значений пока нет; " + target_clause(*indicator.target, unit) + ".";
+        std::string start = indicator.baseline ? "Исходное значение — " + point_text(*indicator.baseline, unit, decimals) + ". " : "";
+        if (indicator.target) return start + "Фактических значений пока нет; " + target_clause(*indicator.target, unit, decimals) + ".";
         return start + (indicator.baseline ? "Фактических значений и цели пока нет." : "Значений пока нет.");
     }
     std::string sentence = change_clause(indicator, *progress.latest);
     if (!indicator.target) return sentence + "; цель не установлена.";
-    sentence += "; " + target_clause(*indicator.target, unit);
+    sentence += "; " + target_clause(*indicator.target, unit, decimals);
     const std::string expected =
         progress.expected ? "по равномерному пути к цели в " + std::to_string(progress.latest->year) +
-                                " году ожидалось " + value_text(*progress.expected, unit)
+                                " году ожидалось " + value_text(*progress.expected, unit, decimals)
                           : std::string();
     switch (progress.status) {
         case derive::IndicatorStatus::reached: return sentence + "; цель достигнута.";
@@ -110,8 +124,8 @@ std::string indicator_headline(const model::Indicator& indicator, const derive::
     return sentence + "; без исходного значения темп к цели не оценить.";
 }
 
-render::IndicatorChartPoint chart_point(const model::IndicatorPoint& point, const std::string& unit) {
-    return {point.year, point.value, value_text(point.value, unit)};
+render::IndicatorChartPoint chart_point(const model::IndicatorPoint& point, const std::string& unit, int decimals) {
+    return {point.year, point.value, value_text(point.value, unit, decimals)};
 }
 
 std::string indicator_chart(const model::Indicator& indicator, const std::string& headline, const std::string& id_prefix) {
@@ -121,21 +135,22 @@ std::string indicator_chart(const model::Indicator& indicator, const std::string
     chart.description = indicator.title + ". " + headline;
     chart.unit = indicator.unit;
     chart.lower_is_better = indicator.better == "lower";
-    if (indicator.baseline) chart.baseline = chart_point(*indicator.baseline, indicator.unit);
-    for (const auto& point : indicator.values) chart.values.push_back(chart_point(point, indicator.unit));
+    int decimals = indicator_decimals(indicator);
+    if (indicator.baseline) chart.baseline = chart_point(*indicator.baseline, indicator.unit, decimals);
+    for (const auto& point : indicator.values) chart.values.push_back(chart_point(point, indicator.unit, decimals));
     if (indicator.target) {
-        chart.target = chart_point(*indicator.target, indicator.unit);
+        chart.target = chart_point(*indicator.target, indicator.unit, decimals);
         chart.target->label = "цель " + std::to_string(indicator.target->year) + ": " + chart.target->label;
     }
     chart.format_tick = [](double value) { return format_number(value, 2); };
     return render::indicator_chart_svg(chart);
 }
 
-Data point_row(const std::string& label, const model::IndicatorPoint& point, const std::string& unit) {
+Data point_row(const std::string& label, const model::IndicatorPoint& point, const std::string& unit, int decimals) {
     Data row;
     set(row, "label", label);
     set(row, "year", std::to_string(point.year));
-    set(row, "value", value_text(point.value, unit));
+    set(row, "value", value_text(point.value, unit, decimals));
     put(row, "note", point.note);
     set(row, "example", point.example);
     return row;
@@ -145,6 +160,7 @@ Data point_row(const std::string& label, const model::IndicatorPoint& point, con
 // the id of its section; the chart's ids derive from it.
 Data indicator_data(const model::Indicator& indicator, const std::string& anchor, int heading_level) {
     auto progress = derive::indicator_progress(indicator);
+    int decimals = indicator_decimals(indicator);
     Data data;
     set(data, "id", indicator.id);
     set(data, "anchor", anchor);
@@ -157,18 +173,18 @@ Data indicator_data(const model::Indicator& indicator, const std::string& anchor
     set(data, "headline", headline);
     put(data, "chart_svg", indicator_chart(indicator, headline, anchor + "-chart"));
     List rows;
-    if (indicator.baseline) rows.push_back(point_row("Исходное значение", *indicator.baseline, indicator.unit));
+    if (indicator.baseline) rows.push_back(point_row("Исходное значение", *indicator.baseline, indicator.unit, decimals));
     auto values = indicator.values;
     std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.year < b.year; });
-    for (const auto& point : values) rows.push_back(point_row("Фактическое значение", point, indicator.unit));
-    if (indicator.target) rows.push_back(point_row("Целевое значение", *indicator.target, indicator.unit));
+    for (const auto& point : values) rows.push_back(point_row("Фактическое значение", point, indicator.unit, decimals));
+    if (indicator.target) rows.push_back(point_row("Целевое значение", *indicator.target, indicator.unit, decimals));
     put_list(data, "rows", std::move(rows));
     const auto& latest = progress.latest;
     const auto* shown = latest ? &*latest : (indicator.baseline ? &*indicator.baseline : nullptr);
-    put(data, "latest", shown ? value_text(shown->value, indicator.unit) : std::string());
+    put(data, "latest", shown ? value_text(shown->value, indicator.unit, decimals) : std::string());
     put(data, "latest_year", shown ? std::to_string(shown->year) : std::string());
     put(data, "latest_label", latest ? "факт" : (shown ? "исходное" : ""));
-    put(data, "target", indicator.target ? value_text(indicator.target->value, indicator.unit) : std::string());
+    put(data, "target", indicator.target ? value_text(indicator.target->value, indicator.unit, decimals) : std::string());
     put(data, "target_year", indicator.target ? std::to_string(indicator.target->year) : std::string());
     return data;
 }

@@ -6,8 +6,11 @@
 #include "render/numbers.hpp"
 #include "view/common.hpp"
 
+#include "render/numbers.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace shnor::view::detail {
 
@@ -196,12 +199,50 @@ const Trend* trend_in(const ResultGroup& group, Measure measure) {
 
 std::string district_name(const ResultGroup& group) { return group.district.computed ? "Район (расчёт)" : "Район"; }
 
-std::string cell_text(const std::optional<double>& value, Measure measure, std::optional<int> scale) {
-    return value ? value_words(measure, *value, scale) : std::string();
+// A value as a results page's charts and tables write it: with the page's
+// decimals for its measure («3,30» beside «2,96», «10,0 %» beside «22,2 %»).
+std::string fixed_value_words(Measure measure, double value, int decimals) {
+    std::string number = render::decimal_comma(value, decimals);
+    return measure == Measure::mean ? number : number + kNbsp + "%";
+}
+
+std::string cell_text(const std::optional<double>& value, Measure measure, int decimals) {
+    return value ? fixed_value_words(measure, *value, decimals) : std::string();
+}
+
+}  // namespace
+
+// The decimals of one measure on one results page: what its most precise
+// value needs, a 5-point mean keeping at least one («3,0»), within caps that
+// the source data never exceeds in meaning (marks to hundredths, test
+// scores and shares to tenths). A 5-point and a 100-point mean are different measures.
+MeasureDecimals measure_decimals(const std::vector<ResultGroup>& groups) {
+    MeasureDecimals result;
+    std::map<std::pair<Measure, bool>, std::vector<double>> values;
+    for (const auto& group : groups) {
+        bool hundred = group.scale.value_or(5) == 100;
+        for (const ResultLine* line : {&group.school, &group.district, &group.region})
+            for (const auto& entry : line->years)
+                for (auto measure : derive::all_measures())
+                    if (auto value = entry.second.value(measure)) values[{measure, hundred}].push_back(*value);
+    }
+    for (const auto& entry : values) {
+        bool five_point_mean = entry.first.first == Measure::mean && !entry.first.second;
+        result[entry.first] = render::shared_decimals(entry.second, five_point_mean ? 1 : 0, five_point_mean ? 2 : 1);
+    }
+    return result;
+}
+
+namespace {
+
+int decimals_of(const MeasureDecimals& decimals, Measure measure, std::optional<int> scale) {
+    auto found = decimals.find({measure, scale.value_or(5) == 100});
+    return found == decimals.end() ? 1 : found->second;
 }
 
 // One measure of one group: the chart and the same numbers as a table.
-Data measure_block(const ResultGroup& group, Measure measure, const std::string& id, const std::string& caption) {
+Data measure_block(const ResultGroup& group, Measure measure, const std::string& id, const std::string& caption,
+                   int decimals) {
     bool with_district = has_measure(group.district, measure);
     bool with_region = has_measure(group.region, measure);
     std::string title = measure_title(measure, group.scale);
@@ -226,7 +267,7 @@ Data measure_block(const ResultGroup& group, Measure measure, const std::string&
             auto value = lines[i].first->value(year, measure);
             series.values.push_back(std::move(value));
             values_text += (values_text.empty() ? "" : "; ") + std::to_string(year) + " — " +
-                           (value ? value_words(measure, *value, group.scale) : "нет данных");
+                           (value ? fixed_value_words(measure, *value, decimals) : "нет данных");
         }
         desc += (desc.empty() ? "" : ". ") + lines[i].second + ": " + values_text;
         chart.series.push_back(std::move(series));
@@ -237,8 +278,6 @@ Data measure_block(const ResultGroup& group, Measure measure, const std::string&
         chart.y_max = 5;
         chart.y_ticks = {2, 3, 4, 5};
         chart.unit = "балл";
-        chart.decimals = 2;
-        chart.label_min_decimals = 1;
     } else if (measure == Measure::mean) {
         chart.y_min = 0;
         chart.y_max = 100;
@@ -254,6 +293,9 @@ Data measure_block(const ResultGroup& group, Measure measure, const std::string&
                                       : std::vector<double>{0, 25, 50, 75, 100};
         chart.unit = "%";
     }
+
+    chart.decimals = decimals;  // of point labels, the table's too; ticks keep only what they need
+    chart.label_min_decimals = decimals;
 
     Data block;
     set(block, "id", id);
@@ -271,9 +313,9 @@ Data measure_block(const ResultGroup& group, Measure measure, const std::string&
         auto school_year = group.school.years.find(year);
         auto participants = school_year == group.school.years.end() ? std::nullopt : school_year->second.participants;
         put(row, "participants", participants ? students_text(*participants) : std::string());
-        put(row, "school", cell_text(group.school.value(year, measure), measure, group.scale));
-        put(row, "district", cell_text(group.district.value(year, measure), measure, group.scale));
-        put(row, "region", cell_text(group.region.value(year, measure), measure, group.scale));
+        put(row, "school", cell_text(group.school.value(year, measure), measure, decimals));
+        put(row, "district", cell_text(group.district.value(year, measure), measure, decimals));
+        put(row, "region", cell_text(group.region.value(year, measure), measure, decimals));
         rows.push_back(std::move(row));
     }
     set(block, "rows", std::move(rows));
@@ -512,6 +554,7 @@ void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
     list.reserve(groups.size());  // kainjow data has no noexcept move: a growing List deep-copies what it holds
     int ordinal = 0;
     bool any_computed = false;
+    auto decimals = measure_decimals(groups);
     for (const auto& group : groups) {
         ++ordinal;
         std::string anchor = "exam-" + std::to_string(ordinal);
@@ -534,7 +577,8 @@ void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
             bool any = has_measure(group.school, measure) || has_measure(group.district, measure) ||
                        has_measure(group.region, measure);
             if (!any) continue;
-            blocks.push_back(measure_block(group, measure, anchor + "-" + derive::measure_key(measure), caption));
+            blocks.push_back(measure_block(group, measure, anchor + "-" + derive::measure_key(measure), caption,
+                                           decimals_of(decimals, measure, group.scale)));
         }
         put_list(data, "measures", std::move(blocks));
         bool computed = group.district.computed && !group.district.empty();

@@ -8,7 +8,9 @@
 #include "model/model.hpp"
 #include "view/view.hpp"
 
+#include <map>
 #include <string>
+#include <utility>
 
 namespace shnor::view::detail {
 
@@ -42,6 +44,12 @@ std::string level_rule_text(const std::vector<derive::ResultGroup>& groups);
 std::string change_sentence(const derive::ResultGroup& group);
 // «Данные школы за 3 года (2022–2024); в 2024 году участвовали 10 учеников.»
 std::string facts_line(const derive::ResultGroup& group);
+
+// Decimals per measure on one results page, keyed by (measure, 100-point
+// scale): every chart label, table cell and chart description of that
+// measure on the page is written with them.
+using MeasureDecimals = std::map<std::pair<derive::Measure, bool>, int>;
+MeasureDecimals measure_decimals(const std::vector<derive::ResultGroup>& groups);
 
 // All three take one school's result groups (derive::SiteResults::groups_of).
 // Page data of schools/<slug>/results/: `groups` (has_groups).
