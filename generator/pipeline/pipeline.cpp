@@ -392,6 +392,14 @@ std::map<std::string, write::OutputFile> files_after_pages(const model::Site& si
     add_assets(options.builtin_assets, assets);
     add_assets(options.content_dir / "assets", assets);
     for (auto& file : assets) add(std::move(file));
+    // Browsers ask the site root for /favicon.ico whatever a page links, so
+    // the icon of assets/ (the content's, else the built-in one) goes there
+    // too; a school's own folder (relocate_to_school) leaves it out.
+    if (auto icon = files.find("assets/favicon.ico"); icon != files.end()) {
+        write::OutputFile root_icon = icon->second;
+        root_icon.path = "favicon.ico";
+        add(std::move(root_icon));
+    }
     return files;
 }
 
