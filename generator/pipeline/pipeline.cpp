@@ -116,8 +116,9 @@ std::string with_mark_replaced(const std::string& text, std::string_view mark, c
     return out;
 }
 
-// The version for visually impaired readers shows no images (ГОСТ Р
-// 52872-2019): charts are left out, the tables beside them carry the numbers.
+// The version for visually impaired readers leaves the results charts out
+// (ГОСТ Р 52872-2019): the tables beside them carry the numbers in large
+// type. Its other images follow the reader's choice (.vi-settings).
 std::string without_charts(std::string html) {
     constexpr std::string_view open = "<figure class=\"chart\">", close = "</figure>";
     for (auto start = html.find(open); start != std::string::npos; start = html.find(open, start)) {
