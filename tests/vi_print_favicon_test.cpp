@@ -84,6 +84,9 @@ TEST_CASE("every page of vi/ offers type size, colours, images and letter spacin
         ++vi_pages;
         CHECK(contains(html, "<html lang=\"ru\" class=\"vi\">"));
         CHECK(contains(html, "class=\"vi-settings\""));
+        // "Images off" shows an image's alt text in its place: the text follows each image.
+        std::regex image("<img [^>]*alt=\"([^\"]+)\"[^>]*>(?!<span class=\"vi-alt\" aria-hidden=\"true\">)");
+        CHECK_FALSE(std::regex_search(html, image));
         for (const char* id : kChoiceIds) {
             INFO(id);
             CHECK(std::regex_search(html, std::regex(std::string("<input type=\"radio\" name=\"[a-z-]+\" id=\"") +
@@ -103,6 +106,9 @@ TEST_CASE("every page of vi/ offers type size, colours, images and letter spacin
         CHECK(end - start < 2048);
         CHECK(html.find("<script", end) == std::string::npos);
     }
+    const std::string photo_news = "news/2024-09-02-tochka-rosta-shubinskaya/index.html";
+    CHECK(contains(read_file(tree.site / "vi" / photo_news), "<span class=\"vi-alt\" aria-hidden=\"true\">"));
+    CHECK_FALSE(contains(read_file(tree.site / photo_news), "vi-alt"));
     // One copy per page (the 404 page has none), no tree per combination of choices.
     CHECK(vi_pages + 1 == pages.size() - vi_pages);
     CHECK_FALSE(fs::exists(tree.site / "vi/vi"));
