@@ -116,14 +116,31 @@ std::string with_mark_replaced(const std::string& text, std::string_view mark, c
     return out;
 }
 
-// The version for visually impaired readers shows no images (ГОСТ Р
-// 52872-2019): charts are left out, the tables beside them carry the numbers.
-std::string without_charts(std::string html) {
+// The version for visually impaired readers leaves the results charts out
+// (ГОСТ Р 52872-2019): the tables beside them carry the numbers in large
+// type. Its other images follow the reader's choice (.vi-settings): each is
+// followed by its alt text, which CSS shows in the image's place when the
+// reader turns images off (screen readers have the alt already).
+std::string vi_copy_of(std::string html) {
     constexpr std::string_view open = "<figure class=\"chart\">", close = "</figure>";
     for (auto start = html.find(open); start != std::string::npos; start = html.find(open, start)) {
         auto end = html.find(close, start);
         if (end == std::string::npos) break;
         html.erase(start, end + close.size() - start);
+    }
+    constexpr std::string_view image = "<img ", alt = " alt=\"", picture_end = "</picture>";
+    for (auto start = html.find(image); start != std::string::npos; start = html.find(image, start + 1)) {
+        auto end = html.find('>', start);
+        if (end == std::string::npos) break;
+        auto alt_at = html.find(alt, start);
+        if (alt_at == std::string::npos || alt_at > end) continue;
+        auto text_at = alt_at + alt.size();
+        auto text_end = html.find('"', text_at);  // the value is escaped: no '"' inside
+        if (text_end == std::string::npos || text_end > end || text_end == text_at) continue;
+        auto after = end + 1;
+        if (std::string_view(html).substr(after, picture_end.size()) == picture_end) after += picture_end.size();
+        html.insert(after, "<span class=\"vi-alt\" aria-hidden=\"true\">" + html.substr(text_at, text_end - text_at) +
+                               "</span>");
     }
     return html;
 }
@@ -187,7 +204,7 @@ void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& frag
         const std::string& fragment = rendered[mark.index];
         if (printed[mark.index] == 1) page.fragments.push_back({fragments[mark.index].key, html.size(), 0});
         std::size_t start = html.size();
-        html += vi ? without_charts(fragment) : fragment;
+        html += vi ? vi_copy_of(fragment) : fragment;
         if (printed[mark.index] == 1) page.fragments.back().length = html.size() - start;
         copied = mark.at + mark.length;
     }
@@ -235,7 +252,7 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     }
     page.data.set("vi", true);
     page.data.set("asset_root", vi_asset_root);
-    page.data["content"] = view::Data(without_charts(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
+    page.data["content"] = view::Data(vi_copy_of(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
     pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data), {}});
     expand_abbreviations(pages.back(), page);
     place_fragments(pages.back(), page.fragments, fragments, true);
@@ -253,7 +270,7 @@ std::vector<RenderedPage> render_school_build_page(render::Templates& templates,
         data.set("page_path", page.path);
         mark_roots_for_school(data, page.path, true);
         pages.push_back({view::output_path_of("vi/" + page.path),
-                         without_charts(templates.render_page(page.layout, std::move(data))), {}});
+                         vi_copy_of(templates.render_page(page.layout, std::move(data))), {}});
         expand_abbreviations(pages.back(), page);
         place_fragments(pages.back(), page.fragments, fragments, true);
     }
@@ -392,6 +409,14 @@ std::map<std::string, write::OutputFile> files_after_pages(const model::Site& si
     add_assets(options.builtin_assets, assets);
     add_assets(options.content_dir / "assets", assets);
     for (auto& file : assets) add(std::move(file));
+    // Browsers ask the site root for /favicon.ico whatever a page links, so
+    // the icon of assets/ (the content's, else the built-in one) goes there
+    // too; a school's own folder (relocate_to_school) leaves it out.
+    if (auto icon = files.find("assets/favicon.ico"); icon != files.end()) {
+        write::OutputFile root_icon = icon->second;
+        root_icon.path = "favicon.ico";
+        add(std::move(root_icon));
+    }
     return files;
 }
 
@@ -830,7 +855,7 @@ void patch_school_spans(const SectionBuild& build, const model::Site& site, cons
         if (!build.patched_schools.count(school.slug)) continue;
         view::Fragment row = view::school_row(index, school);
         std::string html = templates.render(row.layout, row.make_data());
-        replacements["vi/schools/index.html"][row.key] = without_charts(html);
+        replacements["vi/schools/index.html"][row.key] = vi_copy_of(html);
         replacements["schools/index.html"][row.key] = std::move(html);
         for (auto& span : view::school_open_data_spans(school))
             replacements[span.path][span.key] = std::move(span.bytes);
@@ -1141,7 +1166,7 @@ private:
             view::Fragment fragment = view::school_intro(schools_.at(patch.slug));
             std::string html = templates.render(fragment.layout, fragment.data);
             if (fragment.expand_abbreviations) html = glossary.expand_first_uses(html);
-            if (patch.path.starts_with("vi/")) html = without_charts(html);
+            if (patch.path.starts_with("vi/")) html = vi_copy_of(html);
             std::size_t copied = 0;
             for (auto& span : patch.spans) {
                 if (span.key != fragment.key || span.offset == FragmentSpan::kNowhere || span.offset < copied ||

@@ -779,6 +779,7 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
     set(data, "build_date", context.build_date.russian());
     set(data, "build_date_iso", context.build_date.iso());
     set(data, "canonical", context.base_url + path);
+    set(data, "base_url", context.base_url);  // absolute file URLs printed on paper (data-url)
     set(data, "glossary", has_page(site.district.pages, "glossary"));
     set(data, "has_vi_copy", path != "404.html");
 
