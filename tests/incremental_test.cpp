@@ -832,3 +832,36 @@ TEST_CASE("a change inside one school's own section rebuilds only that section",
         require_same_as_full_build(content, out, scratch.path, "item");
     }
 }
+
+TEST_CASE("a rebuilt shnor renders the site again even when nothing in the content changed", "[incremental]") {
+    // A new release or a developer's change to any source file relinks the
+    // binary; its pages may differ, so "nothing changed" must not be trusted.
+    ScratchDir scratch("new-binary");
+    const fs::path content = scratch.path / "content";
+    const fs::path out = scratch.path / "site";
+    const fs::path cache = scratch.path / "cache";
+    const fs::path log = scratch.path / "build-output.txt";
+    const fs::path binary = scratch.path / "shnor";
+    fs::copy(kSourceDir / "content", content, fs::copy_options::recursive);
+    fs::copy_file(SHNOR_BINARY, binary);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // files just written are never trusted
+    auto build = [&] {
+        return run_command(shell_quoted(binary) + " build --content " + shell_quoted(content) + " --out " +
+                               shell_quoted(out) + " --date " + kDate + " --cache " + shell_quoted(cache),
+                           log);
+    };
+    auto first = build();
+    INFO(first.output);
+    REQUIRE(first.exit_code == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    auto same_binary = build();
+    INFO(same_binary.output);
+    REQUIRE(same_binary.exit_code == 0);
+    CHECK(same_binary.output.find("Без изменений") != std::string::npos);
+
+    fs::last_write_time(binary, fs::last_write_time(binary) + std::chrono::seconds(5));
+    auto relinked = build();
+    INFO(relinked.output);
+    REQUIRE(relinked.exit_code == 0);
+    CHECK(relinked.output.find("Без изменений") == std::string::npos);
+}

@@ -525,9 +525,23 @@ fs::path stamp_file(const BuildOptions& options, const std::string& path) {
     return options.content_dir / path;
 }
 
+// Which shnor wrote the site: a rebuilt binary (a new release, or a developer's
+// change to any source file) must render every page again, and the compile
+// time of this one file misses changes elsewhere. The running executable's
+// size and mtime change with every relink, at the cost of one stat.
+std::string executable_stamp() {
+    std::error_code error;
+    const fs::path self{"/proc/self/exe"};
+    auto size = fs::file_size(self, error);
+    if (error) return __DATE__ " " __TIME__;
+    auto mtime = fs::last_write_time(self, error);
+    if (error) return __DATE__ " " __TIME__;
+    return std::to_string(size) + ":" + std::to_string(mtime.time_since_epoch().count());
+}
+
 std::string build_key(const BuildOptions& options) {
     cache::Hasher key;
-    key.add(SHNOR_VERSION).add(__DATE__ " " __TIME__).add(options.build_date.iso()).add(options.base_url);
+    key.add(SHNOR_VERSION).add(executable_stamp()).add(options.build_date.iso()).add(options.base_url);
     key.add(fs::absolute(options.content_dir).lexically_normal().string());
     return key.finish().hex();
 }
