@@ -640,6 +640,10 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
         else
             caption = section.title.empty() ? "Мероприятия" : section.title;
         set(table, "caption", caption);
+        // The scrolling region's name: a school's page shows tables of several
+        // roadmaps, often with the same section names, and landmarks with the
+        // same name cannot be told apart (axe landmark-unique).
+        set(table, "region_label", "Таблица: " + caption + " — «" + roadmap.title + "»");
         set(table, "has_numbers", has_item_numbers(roadmap));
         set(table, "rows", std::move(rows));
         tables.push_back(std::move(table));
