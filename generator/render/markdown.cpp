@@ -228,6 +228,22 @@ std::string id_stem(std::string_view markdown) {
     return buffer;
 }
 
+// cmark-gfm writes void elements XHTML-style (`<br />`, `<img ... />`); the
+// rest of the site writes them as HTML does (`<br>`), and html-validate's
+// void-style holds the pages to one way. Text and attribute values never
+// hold " />": cmark escapes '<', '>' and '"' in them.
+std::string html_void_elements(std::string html) {
+    std::string out;
+    out.reserve(html.size());
+    std::size_t from = 0;
+    for (std::size_t at; (at = html.find(" />", from)) != std::string::npos; from = at + 3) {
+        out.append(html, from, at - from);
+        out += '>';
+    }
+    out.append(html, from, std::string::npos);
+    return out;
+}
+
 }  // namespace
 
 std::string markdown_to_html(std::string_view markdown) {
@@ -253,7 +269,7 @@ std::string markdown_to_html(std::string_view markdown) {
         names.push_back(captions.back().empty() ? untitled_name(tables[k], k + 1) : std::string());
     }
     std::string html = take_string(cmark_render_html(document.get(), kOptions, extensions));
-    if (tables.empty()) return html;
+    if (tables.empty()) return html_void_elements(std::move(html));
 
     // Every table in a named region (a <section>: html-validate prefers it to
     // role="region") that scrolls sideways on a phone. Raw HTML is never
@@ -280,7 +296,7 @@ std::string markdown_to_html(std::string_view markdown) {
         at = close + 8;
     }
     out.append(html, at, std::string::npos);
-    return out;
+    return html_void_elements(std::move(out));
 }
 
 std::string markdown_to_plain_text(std::string_view markdown) {

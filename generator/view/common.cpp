@@ -91,6 +91,76 @@ std::string tel_href(const std::string& phone) {
     return digits.empty() ? std::string() : "tel:" + digits;
 }
 
+namespace {
+constexpr std::size_t kMaxTitleCharacters = 70;
+
+std::size_t utf8_length(const std::string& text) {
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+}  // namespace
+
+std::string head_title(const std::string& title, const std::string& district_name) {
+    if (!district_name.empty()) {
+        std::string full = title + " — " + district_name;
+        if (utf8_length(full) <= kMaxTitleCharacters) return full;
+    }
+    if (utf8_length(title) <= kMaxTitleCharacters) return title;
+    // Keep whole words (and whole UTF-8 characters) up to 69 characters, then «…».
+    std::size_t characters = 0, cut = 0, last_space = std::string::npos;
+    for (std::size_t i = 0; i < title.size(); ++i) {
+        if ((static_cast<unsigned char>(title[i]) & 0xC0) == 0x80) continue;
+        if (characters == kMaxTitleCharacters - 1) break;
+        if (title[i] == ' ') last_space = i;
+        ++characters;
+        cut = i + 1;
+        while (cut < title.size() && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) ++cut;
+    }
+    std::size_t end = last_space != std::string::npos && last_space > 0 ? last_space : cut;
+    std::string shortened = title.substr(0, end);
+    while (!shortened.empty() && (shortened.back() == ' ' || shortened.back() == ',' || shortened.back() == ':' ||
+                                  shortened.back() == '-'))
+        shortened.pop_back();
+    return shortened + "…";
+}
+
+std::string phone_text(const std::string& phone) {
+    std::string text;
+    text.reserve(phone.size() + 8);
+    for (char c : phone) {
+        if (c == ' ') text += "\u00A0";        // no-break space
+        else if (c == '-') text += "\u2011";   // non-breaking hyphen
+        else text += c;
+    }
+    return text;
+}
+
+std::vector<int> percent_steps(const std::vector<int>& counts) {
+    long total = 0;
+    for (int count : counts) total += std::max(count, 0);
+    std::vector<int> steps(counts.size(), 0);
+    if (total == 0) return steps;
+    std::vector<std::pair<long, std::size_t>> remainders;  // (remainder, index): who gets the spare points
+    int given = 0;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        long scaled = 100L * std::max(counts[i], 0);
+        steps[i] = static_cast<int>(scaled / total);
+        if (counts[i] > 0 && steps[i] == 0) steps[i] = 1;  // a status that exists stays visible
+        given += steps[i];
+        remainders.emplace_back(scaled % total, i);
+    }
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t k = 0; given < 100 && k < remainders.size(); ++k, ++given) ++steps[remainders[k].second];
+    // The minimum of 1 can overshoot: take the excess from the largest parts.
+    while (given > 100) {
+        auto largest = std::max_element(steps.begin(), steps.end());
+        --*largest;
+        --given;
+    }
+    return steps;
+}
+
 std::string date_text(const std::optional<model::Date>& date) { return date ? date->russian() : std::string(); }
 
 std::string period_text(const std::optional<model::DateRange>& period) {
@@ -200,7 +270,7 @@ Data person_data(const model::Person& person) {
     put(data, "name", person.name);
     put(data, "position", person.position);
     put(data, "organization", person.organization);
-    put(data, "phone", person.phone);
+    put(data, "phone", phone_text(person.phone));
     put(data, "phone_href", tel_href(person.phone));
     put(data, "email", person.email);
     set(data, "example", person.example);
@@ -269,6 +339,7 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
     // The bar is decoration (aria-hidden): the counts are always printed as text.
     List counts;
     List segments;
+    std::vector<int> segment_counts;
     for (auto status : {ShownStatus::done, ShownStatus::in_progress, ShownStatus::ongoing, ShownStatus::overdue,
                         ShownStatus::planned, ShownStatus::cancelled}) {
         int count = count_of(progress, status);
@@ -280,10 +351,13 @@ Data progress_data(const derive::Progress& progress, const std::string& listing_
         set(entry, "current", current == status);
         counts.push_back(std::move(entry));
         if (status == ShownStatus::cancelled || counted == 0) continue;
-        Data segment = status_tag(status);
-        set(segment, "width", render::fixed_decimals(100.0 * count / counted, 2));
-        segments.push_back(std::move(segment));
+        segments.push_back(status_tag(status));
+        segment_counts.push_back(count);
     }
+    // Widths are whole percentages named by a class (.pw-0 … .pw-100 in
+    // style.css): an inline style would be refused by the pages' HTML checks.
+    std::vector<int> widths = percent_steps(segment_counts);
+    for (std::size_t i = 0; i < segments.size(); ++i) set(segments[i], "width", std::to_string(widths[i]));
     put_list(data, "counts", std::move(counts));
     put_list(data, "segments", std::move(segments));
     return data;
@@ -566,6 +640,10 @@ List roadmap_tables(const model::Roadmap& roadmap, const Links& links, const std
         else
             caption = section.title.empty() ? "Мероприятия" : section.title;
         set(table, "caption", caption);
+        // The scrolling region's name: a school's page shows tables of several
+        // roadmaps, often with the same section names, and landmarks with the
+        // same name cannot be told apart (axe landmark-unique).
+        set(table, "region_label", "Таблица: " + caption + " — «" + roadmap.title + "»");
         set(table, "has_numbers", has_item_numbers(roadmap));
         set(table, "rows", std::move(rows));
         tables.push_back(std::move(table));
@@ -756,6 +834,7 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
     set(data, "page_path", path);
     set(data, "vi", false);
     set(data, "title", title);
+    set(data, "head_title", head_title(title, site.config.district.name));
     set(data, "site_title", site.config.title);
     // The header on phones: short_title, or the title cut at a word (two lines at 360 px).
     std::string short_title = site.config.short_title;
@@ -772,7 +851,7 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
     put(data, "region", district.region);
     put(data, "authority", district.authority);
     put(data, "district_address", district.address);
-    put(data, "district_phone", district.phone);
+    put(data, "district_phone", phone_text(district.phone));
     put(data, "district_phone_href", tel_href(district.phone));
     put(data, "district_email", district.email);
     put(data, "district_website", linkable(district.website));

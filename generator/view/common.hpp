@@ -45,6 +45,16 @@ std::string shortened_title(const std::string& title, std::size_t max_characters
 // hyphens, so a tap target stays one piece.
 std::string unbreakable_phone(const std::string& phone);
 std::string tel_href(const std::string& phone);    // «tel:+73836100000»
+// The <title> of a page: «title — district» within 70 characters (what
+// search results show; html-validate's long-title), else the title alone,
+// cut at a word with «…» if it is still longer.
+std::string head_title(const std::string& title, const std::string& district_name);
+// A phone number as shown: spaces and hyphens made non-breaking, so that a
+// number never wraps in the middle (html-validate's tel-non-breaking).
+std::string phone_text(const std::string& phone);
+// Whole percentages of `counts` that add up to exactly 100 (largest
+// remainders); every non-zero count gets at least 1. All zero: all zero.
+std::vector<int> percent_steps(const std::vector<int>& counts);
 std::string date_text(const std::optional<model::Date>& date);
 std::string period_text(const std::optional<model::DateRange>& period);
 
