@@ -210,6 +210,7 @@ model::School filled_school() {
     news.roadmap_item = "plan#1.2";
     news.photos = {"img/1.jpg"};
     news.photo_site_paths = {"schools/x/img/1.jpg"};
+    news.photo_notes = {{"Подпись", true, 7, "00ff"}};
     news.links = {{"ссылка", "https://l.ru"}};
     news.body = "тело";
     news.example = true;
@@ -318,6 +319,11 @@ TEST_CASE("every field of a school survives the cache", "[cache]") {
     CHECK(news.date == model::Date{2024, 4, 2});
     CHECK(news.roadmap_item == "plan#1.2");
     CHECK(news.photo_site_paths == original.own.news[0].photo_site_paths);
+    REQUIRE(news.photo_notes.size() == 1);
+    CHECK(news.photo_notes[0].caption == "Подпись");
+    CHECK(news.photo_notes[0].publish_original);
+    CHECK(news.photo_notes[0].line == 7);
+    CHECK(news.photo_notes[0].source_hash == "00ff");
     CHECK(news.links.at(0).url == "https://l.ru");
     CHECK(copy.own.pages.at(0).description == "кратко");
 

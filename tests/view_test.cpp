@@ -559,7 +559,11 @@ TEST_CASE("links from data that skipped load's checks never get a dangerous href
     news.links = {{"Ссылка", "java\tscript:alert(1)"}, {"", "https://example.org/ok"}};
     news.photo_site_paths = {"files/фото 1#.jpg"};
 
-    auto pages = view::html_pages(site, context());
+    auto build_context = context();
+    auto published = std::make_shared<view::PublishedPhotos>();
+    (*published)["files/фото 1#.jpg"] = {{"files/фото 1#-1600.jpg", 1600, 1200}, std::nullopt, ""};
+    build_context.photos = published;
+    auto pages = view::html_pages(site, build_context);
     const auto& home = page_at(pages, "").data;
     CHECK(home.get("district_website")->is_false());
     const auto& school = *page_at(pages, "schools/sosh-1/").data.get("school");
@@ -578,7 +582,7 @@ TEST_CASE("links from data that skipped load's checks never get a dangerous href
     REQUIRE(links.size() == 2);
     CHECK(links[0].get("href")->is_false());
     CHECK(text_of(links[1], "href") == "https://example.org/ok");
-    CHECK(text_of(item.get("photos")->list_value()[0], "src") == "files/фото%201%23.jpg");
+    CHECK(text_of(item.get("photos")->list_value()[0], "src") == "files/фото%201%23-1600.jpg");
 }
 
 TEST_CASE("roadmap item anchors keep Cyrillic letters apart, so every id on a page is unique", "[view]") {

@@ -320,11 +320,19 @@ void fields(Archive& archive, Self& link) {
     archive(title, url);
 }
 
+template <class Archive, Describes<model::PhotoNote> Self>
+void fields(Archive& archive, Self& note) {
+    static_assert(size_is<model::PhotoNote, 72>, "update cache/serialize.cpp field list");
+    auto& [caption, publish_original, line, source_hash] = note;
+    archive(caption, publish_original, line, source_hash);
+}
+
 template <class Archive, Describes<model::NewsItem> Self>
 void fields(Archive& archive, Self& news) {
-    static_assert(size_is<model::NewsItem, 288>, "update cache/serialize.cpp field list");
-    auto& [id, title, date, schools, roadmap_item, photos, photo_site_paths, links, body, example, pos] = news;
-    archive(id, title, date, schools, roadmap_item, photos, photo_site_paths, links, body, example, pos);
+    static_assert(size_is<model::NewsItem, 312>, "update cache/serialize.cpp field list");
+    auto& [id, title, date, schools, roadmap_item, photos, photo_site_paths, photo_notes, links, body, example, pos] =
+        news;
+    archive(id, title, date, schools, roadmap_item, photos, photo_site_paths, photo_notes, links, body, example, pos);
 }
 
 template <class Archive, Describes<model::Page> Self>

@@ -21,7 +21,7 @@ namespace shnor::cache {
 // reordered or retyped): older cache files are then rejected, not misread.
 // Also when load/ starts refusing what it accepted (2: URL schemes, value
 // ranges, links, encodings), so no school loaded by the older rules is reused.
-inline constexpr std::uint32_t kCacheFormatVersion = 3;
+inline constexpr std::uint32_t kCacheFormatVersion = 4;
 
 // Size of the trailing checksum, for tools that rewrite blobs on purpose.
 inline constexpr std::size_t kChecksumBytes = 8;

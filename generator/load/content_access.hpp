@@ -20,6 +20,10 @@ struct ReadLimits {
     std::uintmax_t attachment_bytes = 100 * kMegabyte;  // documents' files, photos, any other file
 };
 
+// A news photo: a camera file is a few megabytes; a bigger one is refused
+// before it is read (render/photos.hpp bounds its pixels too).
+inline constexpr std::uintmax_t kMaxPhotoBytes = 40 * ReadLimits::kMegabyte;
+
 // Environment variables that change the limits, in whole megabytes.
 inline constexpr const char* kTextLimitVariable = "SHNOR_MAX_TEXT_MB";
 inline constexpr const char* kFileLimitVariable = "SHNOR_MAX_FILE_MB";

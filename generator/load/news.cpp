@@ -3,7 +3,10 @@
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <cstdio>
 
 namespace shnor::load {
 
@@ -35,15 +38,52 @@ std::vector<model::Link> read_links(Fields& fields) {
     return links;
 }
 
+// The bytes' hash is part of the model, so a school whose photo changed is
+// rendered again (its pages print the photo's size) like one whose text did.
+std::string photo_hash(SourceFile& news_file, const std::string& site_path) {
+    SourceFile photo(news_file.context(), site_path, 0, news_file.owner());
+    auto bytes = read_content_file(photo, kMaxPhotoBytes);
+    if (!bytes) return {};
+    XXH128_hash_t hash = XXH3_128bits(bytes->data(), bytes->size());
+    char hex[33];
+    std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
+                  static_cast<unsigned long long>(hash.low64));
+    return hex;
+}
+
+// An entry of `photos`: the file, or {file, caption, publish_original}.
 void attach_photos(Fields& fields, const Owner& owner, model::NewsItem& news) {
     auto photos = fields.list("photos");
     for (std::size_t i = 0; i < photos.size(); ++i) {
         std::string path = fields.item_path("photos", i);
-        auto photo = text_of(fields.file(), photos[i], path);
+        model::PhotoNote note;
+        note.line = fields.file().line_of(photos[i]);
+        std::optional<std::string> photo;
+        std::string file_path = path;
+        if (photos[i].IsMap()) {
+            Fields entry(fields.file(), photos[i], path);
+            photo = entry.text("file", Need::required);
+            file_path = entry.path_of("file");
+            note.line = entry.line_of("file");
+            note.caption = entry.text("caption");
+            note.publish_original = entry.flag("publish_original");
+        } else {
+            photo = text_of(fields.file(), photos[i], path);
+        }
         if (!photo || photo->empty()) continue;
         news.photos.push_back(*photo);
-        if (auto attached = attached_file(fields.file(), fields.file().line_of(photos[i]), path, owner.dir, *photo))
-            news.photo_site_paths.push_back(attached->path);
+        auto attached = attached_file(fields.file(), note.line, file_path, owner.dir, *photo);
+        if (!attached) continue;
+        if (attached->size > kMaxPhotoBytes) {
+            fields.file().error(note.line, file_path,
+                                "фотография " + size_text(attached->size) + ", допустимо не больше " +
+                                    size_text(kMaxPhotoBytes) + ": уменьшите её перед публикацией");
+            continue;
+        }
+        note.source_hash = photo_hash(fields.file(), attached->path);
+        if (note.source_hash.empty()) continue;
+        news.photo_site_paths.push_back(attached->path);
+        news.photo_notes.push_back(std::move(note));
     }
 }
 

@@ -247,6 +247,15 @@ struct Link {
     std::string url;
 };
 
+// What a news item says of one of its photos besides the file (the entry of
+// `photos` is either the file or a mapping {file, caption, publish_original}).
+struct PhotoNote {
+    std::string caption;            // alt text and <figcaption>; empty: not written
+    bool publish_original = false;  // the full-size image is published too (without metadata)
+    int line = 0;                   // of the entry in the news file
+    std::string source_hash;        // filled by load/: XXH3-128 of the file's bytes (hex)
+};
+
 struct NewsItem {
     std::string id;  // file stem: <YYYY-MM-DD>-<slug>
     std::string title;
@@ -255,6 +264,7 @@ struct NewsItem {
     std::string roadmap_item;  // <roadmap id>#<n>
     std::vector<std::string> photos;  // as written: relative to the folder owning news/ (district root or school folder)
     std::vector<std::string> photo_site_paths;  // filled by load/: relative to the content root
+    std::vector<PhotoNote> photo_notes;         // filled by load/: one per photo_site_paths entry
     std::vector<Link> links;
     std::string body;  // Markdown
     bool example = false;

@@ -12,6 +12,7 @@
 #include "parallel/parallel.hpp"
 #include "cache/school_store.hpp"
 #include "pipeline/build_record.hpp"
+#include "pipeline/photos.hpp"
 #include "pipeline/school_parts.hpp"
 #include "write/mapped_file.hpp"
 #include "write/output_tree.hpp"
@@ -400,11 +401,13 @@ std::vector<TaskOutput> render_district_build(const model::Site& site, const vie
 // replace built-in ones of the same name).
 std::map<std::string, write::OutputFile> files_after_pages(const model::Site& site, const BuildOptions& options,
                                                            const view::BuildContext& context,
-                                                           const std::vector<std::string>& page_paths) {
+                                                           const std::vector<std::string>& page_paths,
+                                                           const std::vector<write::OutputFile>& photos) {
     std::map<std::string, write::OutputFile> files;
     auto add = [&](write::OutputFile file) { files[file.path] = std::move(file); };
     for (auto& file : view::feeds(site, context, page_paths)) add({file.path, std::move(file.bytes), {}});
     for (auto& file : view::copied_files(site)) add({file.path, "", file.source});
+    for (const auto& file : photos) add(file);
     std::vector<write::OutputFile> assets;
     add_assets(options.builtin_assets, assets);
     add_assets(options.content_dir / "assets", assets);
@@ -421,7 +424,7 @@ std::map<std::string, write::OutputFile> files_after_pages(const model::Site& si
 }
 
 void write_district_build(const model::Site& site, const BuildOptions& options, const view::BuildContext& context,
-                          const view::Data& sources, const RenderPlan& plan, BuildRecord& record,
+                          const view::Data& sources, const std::vector<write::OutputFile>& photos, const RenderPlan& plan, BuildRecord& record,
                           BuildReport& report, write::OutputTree& tree) {
     render::Templates templates(layout_folders(options));
     templates.compile_all();
@@ -438,7 +441,7 @@ void write_district_build(const model::Site& site, const BuildOptions& options, 
         for (const auto& path : tasks[task].files) record.file_owner[path] = slug;
         record.school_pages[slug] = tasks[task].page_paths;
     }
-    auto files = files_after_pages(site, options, context, page_paths);
+    auto files = files_after_pages(site, options, context, page_paths, photos);
     for (const auto& [path, file] : files) put_file(tree, file);
     stage_clock().lap("other files");
     report.files = tree.files().size();
@@ -451,7 +454,8 @@ void write_district_build(const model::Site& site, const BuildOptions& options, 
 }
 
 void write_school_build(const model::Site& site, const BuildOptions& options, const view::BuildContext& context,
-                        const view::Data& sources, const std::string& district_base_url, BuildReport& report,
+                        const view::Data& sources, const std::string& district_base_url,
+                        const std::vector<write::OutputFile>& photos, BuildReport& report,
                         write::OutputTree& tree, BuildRecord& record) {
     render::Templates templates(layout_folders(options));
     std::vector<write::OutputFile> files;
@@ -467,7 +471,7 @@ void write_school_build(const model::Site& site, const BuildOptions& options, co
         }
     }
     report.pages = files.size();
-    for (auto& [path, file] : files_after_pages(site, options, context, page_paths)) {
+    for (auto& [path, file] : files_after_pages(site, options, context, page_paths, photos)) {
         if (path == "sitemap.xml" || path == "robots.txt" || path.starts_with("news/")) continue;  // the district's
         files.push_back(std::move(file));
     }
@@ -664,6 +668,7 @@ struct PreparedSite {
     SharedData shared;
     std::string district_base_url;
     view::Data sources;
+    PhotoOutputs photos = {};
 };
 
 std::optional<PreparedSite> prepare_site(const BuildOptions& options, load::SchoolLoader loader, BuildReport& report) {
@@ -693,13 +698,19 @@ std::optional<PreparedSite> prepare_site(const BuildOptions& options, load::Scho
     for (const auto& [id, data] : prepared.shared.data) prepared.sources.set(id, view::data_of_json(data));
     derive::derive_site(site, options.build_date);
     stage_clock().lap("derive");
+    std::set<std::string> documents;
+    for (const auto& file : view::copied_files(site)) documents.insert(file.path);
+    prepared.photos = publish_photos(site, cache_dir_of(options), documents, report.diagnostics);
+    stage_clock().lap("photos");
+    if (report.diagnostics.has_errors()) return std::nullopt;
     return prepared;
 }
 
-view::BuildContext context_of(const BuildOptions& options, const model::Site& site) {
+view::BuildContext context_of(const BuildOptions& options, const PreparedSite& prepared) {
+    const model::Site& site = prepared.site;
     return {options.build_date,
             with_trailing_slash(options.base_url.empty() ? site.config.base_url : options.base_url),
-            std::make_shared<const render::Glossary>(site.config.glossary), options.school};
+            std::make_shared<const render::Glossary>(site.config.glossary), options.school, prepared.photos.published};
 }
 
 // Loaded schools hold paths spelled from the content folder as given, so
@@ -909,7 +920,7 @@ void render_changed_sections(const SectionBuild& build, const PreparedSite& prep
     for (const auto& school : site.schools) {
         if (!changed(school)) continue;
         TaskOutput out;
-        render_pages(view::school_pages(index, school, context_of(build.options, site)), prepared.sources, templates,
+        render_pages(view::school_pages(index, school, context_of(build.options, prepared)), prepared.sources, templates,
                      tree, out);
         std::vector<std::string> owned;
         for (const auto& [path, owner] : build.previous.file_owner)
@@ -1308,8 +1319,8 @@ void build_school_site(const BuildOptions& options, BuildReport& report) {
         BuildRecord record;  // only the output: a school build reuses nothing else
         record.key = "school " + options.school + " " + build_key(options);
         record.written_ns = now_ns();
-        write_school_build(prepared->site, options, context_of(options, prepared->site), prepared->sources,
-                           prepared->district_base_url, report, tree, record);
+        write_school_build(prepared->site, options, context_of(options, *prepared), prepared->sources,
+                           prepared->district_base_url, prepared->photos.files, report, tree, record);
         publish(tree, record_file, record);
         report.written = true;
     } catch (const std::exception& failure) {
@@ -1413,7 +1424,8 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     try {
         write::OutputTree tree(*folder, tree_previous(previous ? &*previous : nullptr, options, altered));
         stage_clock().lap("spare");
-        write_district_build(site, options, context_of(options, site), prepared->sources, plan, record, report, tree);
+        write_district_build(site, options, context_of(options, *prepared), prepared->sources, prepared->photos.files, plan,
+                             record, report, tree);
         write_peer_parts(peers_path(record_file), record.global, site.schools);
         publish(tree, record_file, record);
         stage_clock().lap("publish");

@@ -718,15 +718,53 @@ Data news_summary(const model::NewsItem& item, const std::string& href) {
     return data;
 }
 
-Data news_data(const model::NewsItem& item, const Links& links) {
+namespace {
+
+std::string photo_alt(const model::NewsItem& item, std::size_t index, std::size_t count) {
+    if (index < item.photo_notes.size() && !item.photo_notes[index].caption.empty())
+        return item.photo_notes[index].caption;
+    // No caption written: say at least which news it shows, and which one of how many.
+    if (count == 1) return "Фотография к новости «" + item.title + "»";
+    return "Фотография " + std::to_string(index + 1) + " из " + std::to_string(count) + " к новости «" + item.title +
+           "»";
+}
+
+// An entry of a srcset; `more`: another one follows.
+Data photo_image_data(const PhotoImage& image, bool more) {
+    Data data;
+    set(data, "path", model::percent_encoded_path(image.path));
+    set(data, "width", std::to_string(image.width));
+    set(data, "more", more);
+    return data;
+}
+
+}  // namespace
+
+Data news_data(const model::NewsItem& item, const Links& links, const PublishedPhotos* published) {
     Data data = news_summary(item, "");
     put_markdown(data, "body_html", item.body);
     List photos;
-    int number = 0;
-    for (const auto& path : item.photo_site_paths) {
+    for (std::size_t i = 0; i < item.photo_site_paths.size(); ++i) {
+        const PublishedPhoto* shown = nullptr;
+        if (published)
+            if (auto found = published->find(item.photo_site_paths[i]); found != published->end()) shown = &found->second;
+        if (!shown) continue;  // never a link to a file the build did not publish
         Data photo;
-        set(photo, "src", model::percent_encoded_path(path));
-        set(photo, "alt", "Фотография " + std::to_string(++number) + " к новости «" + item.title + "»");
+        set(photo, "src", model::percent_encoded_path(shown->large.path));
+        set(photo, "width", std::to_string(shown->large.width));
+        set(photo, "height", std::to_string(shown->large.height));
+        List srcset;
+        if (shown->small) {
+            srcset.push_back(photo_image_data(*shown->small, true));
+            srcset.push_back(photo_image_data(shown->large, false));
+        }
+        put_list(photo, "srcset", std::move(srcset));
+        set(photo, "alt", photo_alt(item, i, item.photo_site_paths.size()));
+        std::string caption = i < item.photo_notes.size() ? item.photo_notes[i].caption : "";
+        set(photo, "caption", caption.empty() ? Data(false) : Data(caption));
+        set(photo, "original",
+            shown->original.empty() ? Data(false) : Data(model::percent_encoded_path(shown->original)));
+        set(photo, "has_figcaption", !caption.empty() || !shown->original.empty());
         photos.push_back(std::move(photo));
     }
     put_list(data, "photos", std::move(photos));

@@ -147,7 +147,8 @@ Data roadmap_summary(const model::Roadmap& roadmap, const Links& links);
 
 Data document_data(const model::Document& document, const Links& links);
 Data news_summary(const model::NewsItem& item, const std::string& href);
-Data news_data(const model::NewsItem& item, const Links& links);
+// `published`: the news photos as published (BuildContext::photos); null shows none.
+Data news_data(const model::NewsItem& item, const Links& links, const PublishedPhotos* published);
 
 Data category_data(const model::Category& category, const Links& links);
 std::string category_short(const std::string& type);  // «ШНОР», «ШНСУ», «группа риска»

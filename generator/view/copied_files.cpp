@@ -1,5 +1,6 @@
-// Content files published unchanged: local documents and news photos keep
-// their content-relative path in the output.
+// Content files published unchanged: local documents keep their
+// content-relative path in the output. (News photos are never copied as they
+// are: pipeline/photos.hpp publishes them encoded again, without metadata.)
 #include "view/view.hpp"
 
 #include <set>
@@ -8,15 +9,11 @@ namespace shnor::view {
 
 namespace {
 
-void add_publications(const model::Site& site, const model::Publications& own, std::set<std::string>& seen,
-                      std::vector<CopiedFile>& files) {
+void add_publications(const model::Publications& own, std::set<std::string>& seen, std::vector<CopiedFile>& files) {
     for (const auto& document : own.documents) {
         if (document.site_path.empty() || document.file_path.empty()) continue;
         if (seen.insert(document.site_path).second) files.push_back({document.site_path, document.file_path});
     }
-    for (const auto& item : own.news)
-        for (const auto& photo : item.photo_site_paths)
-            if (seen.insert(photo).second) files.push_back({photo, site.content_dir / photo});
 }
 
 }  // namespace
@@ -24,8 +21,8 @@ void add_publications(const model::Site& site, const model::Publications& own, s
 std::vector<CopiedFile> copied_files(const model::Site& site) {
     std::vector<CopiedFile> files;
     std::set<std::string> seen;
-    add_publications(site, site.district, seen, files);
-    for (const auto& school : site.schools) add_publications(site, school.own, seen, files);
+    add_publications(site.district, seen, files);
+    for (const auto& school : site.schools) add_publications(school.own, seen, files);
     return files;
 }
 

@@ -785,7 +785,7 @@ void add_news_pages(const model::Site& site, const BuildContext& context, const 
     item_crumbs.push_back({"Новости", base});
     for (const auto& item : news) {
         PageSpec page = make_page(site, context, base + item.id + "/", "news_item", item.title, section, item_crumbs);
-        set(page.data, "news_item", news_data(item, links));
+        set(page.data, "news_item", news_data(item, links, context.photos.get()));
         merge(page.data);
         pages.push_back(std::move(page));
     }

@@ -1004,7 +1004,12 @@ Json program_json(const Owner& owner, const model::Program& program) {
                 {"body", program.body}};
 }
 
-Json news_json(const Owner& owner, const model::NewsItem& item) {
+// `photos`: the large image of each photo, as published.
+Json news_json(const Owner& owner, const model::NewsItem& item, const PublishedPhotos* published) {
+    Json photos = Json::array();
+    for (const auto& path : item.photo_site_paths)
+        if (published)
+            if (auto found = published->find(path); found != published->end()) photos.push_back(found->second.large.path);
     Json links = Json::array();
     for (const auto& link : item.links) links.push_back(Json{{"title", link.title}, {"url", link.url}});
     return Json{{"owner", owner.name},
@@ -1014,7 +1019,7 @@ Json news_json(const Owner& owner, const model::NewsItem& item) {
                 {"url", owner.prefix + "news/" + item.id + "/"},
                 {"schools", item.schools},
                 {"roadmap_item", item.roadmap_item},
-                {"photos", item.photo_site_paths},
+                {"photos", std::move(photos)},
                 {"links", std::move(links)},
                 {"body", item.body},
                 {"example", item.example}};
@@ -1069,7 +1074,7 @@ void write_site(const model::Site& site, const BuildContext& context, TextSink& 
                     {{"news",
                       [&](JsonArrayWriter& news) {
                           for (const auto& owner : owners_of(site))
-                              for (const auto& item : owner.own->news) news.push_back(news_json(owner, item));
+                              for (const auto& item : owner.own->news) news.push_back(news_json(owner, item, context.photos.get()));
                       }},
                      {"schools", [&](JsonArrayWriter& schools) {
                           for (const auto& school : site.schools) schools.push_back(school_summary_json(school));

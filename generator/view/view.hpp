@@ -11,7 +11,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +28,21 @@ namespace detail {
 class SiteIndex;
 }
 
+// A news photo as published (pipeline/photos.hpp makes the images): paths
+// relative to the output root, sizes in pixels.
+struct PhotoImage {
+    std::string path;
+    int width = 0;
+    int height = 0;
+};
+struct PublishedPhoto {
+    PhotoImage large;                // src, width, height
+    std::optional<PhotoImage> small;  // with `large`, the srcset
+    std::string original;            // "" unless `publish_original`
+};
+// By the photo's path in the content (NewsItem::photo_site_paths).
+using PublishedPhotos = std::map<std::string, PublishedPhoto>;
+
 struct BuildContext {
     model::Date build_date;
     std::string base_url;  // absolute, ends with '/'
@@ -35,6 +52,8 @@ struct BuildContext {
     // `--school`: the slug of the school whose own site this build makes;
     // its section then has its own glossary page, linked from its footer.
     std::string school_build = {};
+    // News photos as published; a photo missing here is not shown.
+    std::shared_ptr<const PublishedPhotos> photos = nullptr;
 };
 
 // A part of a page rendered on its own, from its own data only, and put
@@ -95,7 +114,7 @@ struct TextFile {
     std::string bytes;
 };
 
-// A content file copied unchanged (documents, photos).
+// A content file copied unchanged (documents).
 struct CopiedFile {
     std::string path;  // relative to the output root
     std::filesystem::path source;
