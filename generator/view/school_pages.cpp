@@ -176,7 +176,7 @@ List contact_answers(const model::Site& site, const model::School& school) {
 
 constexpr std::size_t kReasonCharacters = 110;
 // The first screen lists this many verdicts; the rest are on the results page.
-constexpr std::size_t kVerdictsOnFirstScreen = 3;
+constexpr std::size_t kVerdictsOnFirstScreen = 2;
 
 // «ШНОР с 2024 года — низкие результаты ОГЭ.»: a reason continues the
 // sentence, so its first word loses its capital unless it is an abbreviation
