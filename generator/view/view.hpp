@@ -6,12 +6,16 @@
 #include "model/date.hpp"
 #include "model/model.hpp"
 #include "render/glossary.hpp"
+#include "render/xlsx.hpp"
 
 #include <kainjow/mustache.hpp>
 
 #include <filesystem>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -149,6 +153,22 @@ void write_open_data_part(const model::Site& site, const BuildContext& context, 
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
                             const std::vector<std::string>& page_paths);
 std::vector<CopiedFile> copied_files(const model::Site& site);
+
+// The workbook (.xlsx) beside an open-data CSV, for people: it is made from
+// the CSV's own bytes (pipeline), so an incremental build that patches the
+// CSV makes it again and it can never say something else.
+struct Spreadsheet {
+    std::string path;   // "data/schools.xlsx"
+    std::string sheet;  // the sheet's name
+    std::vector<render::XlsxColumn> columns;  // in the CSV's order
+};
+std::optional<Spreadsheet> spreadsheet_of(const std::string& csv_path);
+// The «Скачать данные» page (data/): each open-data file with what it holds
+// and its size, from `sizes` (output path → bytes). It is rendered after the
+// open data, whose sizes it prints; `data_page_files()` are those it lists.
+PageSpec data_page(const model::Site& site, const BuildContext& context,
+                   const std::map<std::string, std::uint64_t>& sizes);
+std::vector<std::string> data_page_files();
 
 // Output file path of a page URL: "" → "index.html", "a/b/" → "a/b/index.html".
 std::string output_path_of(const std::string& page_path);
