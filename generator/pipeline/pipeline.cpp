@@ -5,6 +5,7 @@
 #include "load/load.hpp"
 #include "load/parts.hpp"
 #include "pipeline/school_site.hpp"
+#include "render/escape.hpp"
 #include "render/templates.hpp"
 #include "view/json_data.hpp"
 #include "view/site_index.hpp"
@@ -772,6 +773,10 @@ struct SectionBuild {
     // roadmaps' statuses, dates, reports…) but not into their district part:
     // their row of the schools list and their open-data spans are patched.
     std::set<std::string> patched_schools;
+    // Of the previous build, before its files go to the output tree: the
+    // sitemap's hash and the open data's sizes (the data page prints them).
+    write::ContentHash sitemap_hash;
+    std::map<std::string, std::uint64_t> open_data_sizes;
 };
 
 // Thrown when a section-only build finds it cannot stand for a full one.
@@ -867,10 +872,7 @@ void patch_school_spans(const SectionBuild& build, const model::Site& site, cons
                         render::Templates& templates, const view::Data& sources,
                         const std::map<std::string, write::ContentHash>& hashes, write::OutputTree& tree) {
     const view::BuildContext context = context_of(build.options, site);
-    std::map<std::string, std::uint64_t> sizes;
-    for (const auto& path : view::data_page_files())
-        if (auto found = build.previous.files.find(path); found != build.previous.files.end())
-            sizes[path] = found->second.size;
+    std::map<std::string, std::uint64_t> sizes = build.open_data_sizes;
     std::map<std::string, std::map<std::string, std::string>> replacements;  // path → key → bytes
     for (const auto& school : site.schools) {
         if (!build.patched_schools.count(school.slug)) continue;
@@ -915,6 +917,36 @@ void patch_school_spans(const SectionBuild& build, const model::Site& site, cons
 }
 
 
+// The sitemap's lines of the changed schools' pages made again: their
+// <lastmod> follows their content (view::PageDates). A school's pages are one
+// run of lines, the paths being sorted and sharing the prefix schools/<slug>/.
+void patch_sitemap(const SectionBuild& build, const model::Site& site, write::OutputTree& tree) {
+    auto before = write::map_if_unchanged(build.options.out_dir / "sitemap.xml", build.sitemap_hash);
+    if (!before) throw NotSectionOnly{};
+    std::string xml(before->bytes());
+    const view::BuildContext context = context_of(build.options, site);
+    for (const auto& school : site.schools) {
+        if (!build.changed.count(school.slug)) continue;
+        auto pages = build.previous.school_pages.find(school.slug);
+        if (pages == build.previous.school_pages.end()) throw NotSectionOnly{};
+        std::vector<std::string> paths = pages->second;
+        std::sort(paths.begin(), paths.end());
+        const std::string line_start =
+            "  <url><loc>" + render::escape_xml(context.base_url + "schools/" + school.slug + "/");
+        std::size_t start = xml.find("\n" + line_start);
+        if (start == std::string::npos) throw NotSectionOnly{};
+        std::size_t end = ++start, lines = 0;
+        for (; xml.compare(end, line_start.size(), line_start) == 0; ++lines) {
+            end = xml.find('\n', end);
+            if (end == std::string::npos) throw NotSectionOnly{};
+            ++end;
+        }
+        if (lines != paths.size()) throw NotSectionOnly{};
+        xml.replace(start, end - start, view::sitemap_urls(context, paths, view::PageDates(site, school)));
+    }
+    tree.put("sitemap.xml", xml);
+}
+
 // Keeps every file of the previous build but the changed schools', renders
 // those schools' pages, and requires the same files and pages as before
 // (a change that adds or removes a page is not a section-only one).
@@ -944,6 +976,7 @@ void render_changed_sections(const SectionBuild& build, const PreparedSite& prep
         build.previous.fragments.merge(out.fragments);
     }
     stage_clock().lap("sections");
+    patch_sitemap(build, site, tree);
     if (!build.patched_schools.empty())
         patch_school_spans(build, site, index, templates, prepared.sources, patched_hashes, tree);
 }
@@ -995,6 +1028,13 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
     if (!build.patched_schools.empty())
         for (const auto& [path, state] : build.previous.files)
             if (remade_with_patched_spans(path)) rendered_again.insert(path);
+    auto sitemap = build.previous.files.find("sitemap.xml");
+    if (sitemap == build.previous.files.end()) return false;
+    build.sitemap_hash = sitemap->second.hash;
+    rendered_again.insert("sitemap.xml");  // patch_sitemap()
+    for (const auto& path : view::data_page_files())
+        if (auto found = build.previous.files.find(path); found != build.previous.files.end())
+            build.open_data_sizes[path] = found->second.size;
     for (const auto& path : build.altered)
         if (!rendered_again.count(path)) return false;
     try {

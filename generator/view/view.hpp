@@ -149,6 +149,29 @@ struct OpenDataSpan {
 std::vector<OpenDataSpan> school_open_data_spans(const model::School& school);
 // The files of open_data_part(), the same bytes, handed over in chunks.
 void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink);
+// The date a page's content last changed, for the sitemap's <lastmod>: the
+// newest content date the page shows (a news item's date; the newest of a
+// news list page, of the documents, of the roadmap items' report dates), never
+// the build's date or history, so a daily rebuild of the same content changes
+// nothing. Pages without dated content (results, indicators, lists) have none.
+class PageDates {
+public:
+    explicit PageDates(const model::Site& site);  // every page of the site
+    // Only the pages of `school`'s section (`site` gives the district's
+    // measures it shows): an incremental build patches their sitemap lines.
+    PageDates(const model::Site& site, const model::School& school);
+    std::optional<model::Date> of(const std::string& page_path) const;
+
+private:
+    void add_owner(const std::string& prefix, const model::Publications& own);
+    void add_school(const model::Site& site, const model::School& school);
+    void newest(const std::string& path, const std::optional<model::Date>& date);
+    std::map<std::string, model::Date> pages_;     // page path → date
+    std::map<std::string, model::Date> roadmaps_;  // "roadmaps/<id>/", "schools/<slug>/roadmap/": every page below
+};
+// The <url> lines of sitemap.xml for these page paths (sorted), one a line.
+std::string sitemap_urls(const BuildContext& context, const std::vector<std::string>& sorted_paths,
+                         const PageDates& dates);
 // sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
                             const std::vector<std::string>& page_paths);
