@@ -58,7 +58,7 @@ std::string book(const Scratch& scratch, const std::vector<std::vector<std::stri
 
 }  // namespace
 
-TEST_CASE("a workbook has typed cells and a bold frozen Russian header", "[#xlsx_test]") {
+TEST_CASE("a workbook has typed cells and a bold frozen Russian header", "[xlsx]") {
     Scratch scratch;
     std::string bytes = book(scratch,
                              {{"'=HYPERLINK(\"x\")", "12.5", "7", "2024-03-15", "true"},
@@ -78,7 +78,7 @@ TEST_CASE("a workbook has typed cells and a bold frozen Russian header", "[#xlsx
     CHECK_THAT(sheet, Catch::Contains(R"(<c r="B2"><v>12.5</v></c>)"));
     CHECK_THAT(sheet, Catch::Contains(R"(<c r="C2" s="3"><v>7</v></c>)") ||
                           Catch::Contains(R"(<c r="C2" s="2"><v>7</v></c>)"));
-    CHECK_THAT(sheet, Catch::Matches(R"(.*<c r="D2" s="\d"><v>45366</v></c>.*)"));
+    CHECK_THAT(sheet, Catch::Contains(R"(<c r="D2" s="3"><v>45366</v></c>)"));
     CHECK_THAT(sheet, Catch::Contains(R"(<c r="E2" t="b"><v>1</v></c>)") &&
                           Catch::Contains(R"(<c r="E3" t="b"><v>0</v></c>)"));
     // A code gets its word; what does not read as its type stays text; empty is no cell.
@@ -91,7 +91,7 @@ TEST_CASE("a workbook has typed cells and a bold frozen Russian header", "[#xlsx
     CHECK_THAT(styles, Catch::Contains("<b/>"));
 }
 
-TEST_CASE("a workbook's bytes depend on its table and date only", "[#xlsx_test]") {
+TEST_CASE("a workbook's bytes depend on its table and date only", "[xlsx]") {
     Scratch scratch;
     std::vector<std::vector<std::string>> rows{{"Школа", "1.5", "3", "2024-01-09", "false"}};
     std::string first = book(scratch, rows, {2024, 11, 1});
@@ -102,7 +102,7 @@ TEST_CASE("a workbook's bytes depend on its table and date only", "[#xlsx_test]"
     CHECK_THAT(member(scratch, later, "docProps/core.xml"), Catch::Contains("2025-03-01T00:00:00Z"));
 }
 
-TEST_CASE("a CSV's workbook is the same whatever chunks its bytes come in", "[#xlsx_test]") {
+TEST_CASE("a CSV's workbook is the same whatever chunks its bytes come in", "[xlsx]") {
     Scratch scratch;
     auto sheet = view::spreadsheet_of("data/documents.csv");
     REQUIRE(sheet);
