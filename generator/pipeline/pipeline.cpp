@@ -1426,7 +1426,7 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         stage_clock().lap("what changed");
         if (changed) {
             SectionBuild section{options, *folder, *previous, stamps,  started_ns, key,
-                                 record_file, *changed, altered, false,  {}};
+                                 record_file, *changed, altered, false,  {}, {}, {}};
             if (build_sections_only(section, report)) {
                 report.repaired = altered;
                 return;
