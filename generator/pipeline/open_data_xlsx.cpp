@@ -21,6 +21,12 @@ WorkbookFromCsv::WorkbookFromCsv(const view::Spreadsheet& sheet, const std::file
 WorkbookFromCsv::~WorkbookFromCsv() = default;
 
 void WorkbookFromCsv::append(std::string_view bytes) {
+    // A patched file comes in pieces as big as the whole file before a span:
+    // read in batches, so that no more than about one is held parsed.
+    while (bytes.size() > kBatch) {
+        append(bytes.substr(0, kBatch));
+        bytes.remove_prefix(kBatch);
+    }
     pending_ += bytes;
     // A line break outside quotes ends a record: in RFC 4180 quotes come in
     // pairs around a field, a quote inside one doubled.
