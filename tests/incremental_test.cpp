@@ -785,12 +785,26 @@ TEST_CASE("a change inside one school's own section rebuilds only that section",
         // The first item (April 2024) goes back to in progress: overdue now,
         // so the school's row counts change, and no listing page comes or goes.
         const std::string list_before = read_file(out / "schools" / "index.html");
+        // The workbook follows its patched CSV (a cell «просрочено» more).
+        auto overdue_cells = [&]() {
+            auto sheet = run_command("unzip -p " + shell_quoted(out / "data" / "roadmaps.xlsx") +
+                                         " xl/worksheets/sheet1.xml",
+                                     scratch.path / "unzip.txt");
+            REQUIRE(sheet.exit_code == 0);
+            std::size_t count = 0;
+            for (auto at = sheet.output.find("<t>просрочено</t>"); at != std::string::npos;
+                 at = sheet.output.find("<t>просрочено</t>", at + 1))
+                ++count;
+            return count;
+        };
+        const std::size_t overdue_before = overdue_cells();
         set_status("done", "in_progress");
         auto edited = build_site(content, out, cache, kDate, log);
         INFO(edited.output);
         REQUIRE(edited.exit_code == 0);
         CHECK_THAT(edited.output, Catch::Contains(section_only) && Catch::Contains(patched));
         CHECK(read_file(out / "schools" / "index.html") != list_before);
+        CHECK(overdue_cells() == overdue_before + 1);
         require_same_as_full_build(content, out, scratch.path, "status");
 
         SECTION("then another status, then the text: spans moved by the patch still hold") {
@@ -815,6 +829,21 @@ TEST_CASE("a change inside one school's own section rebuilds only that section",
             CHECK_THAT(by_hand.output, !Catch::Contains(patched));
             require_same_as_full_build(content, out, scratch.path, "status-by-hand");
         }
+    }
+    SECTION("a roadmap item's report date: the school's lines of the sitemap follow it") {
+        edit_then_wait(content / "schools" / "shubinskaya" / "roadmaps" / "dorozhnaya-karta-shkoly-2024.yaml",
+                       [](std::string text) {
+                           auto at = text.find("reported: 2024-09-02");
+                           REQUIRE(at != std::string::npos);
+                           return text.replace(at, 20, "reported: 2024-10-20");
+                       });
+        auto edited = build_site(content, out, cache, kDate, log);
+        INFO(edited.output);
+        REQUIRE(edited.exit_code == 0);
+        CHECK_THAT(edited.output, Catch::Contains(section_only));
+        CHECK_THAT(read_file(out / "sitemap.xml"),
+                   Catch::Contains("schools/shubinskaya/roadmap/</loc><lastmod>2024-10-20</lastmod>"));
+        require_same_as_full_build(content, out, scratch.path, "reported");
     }
     SECTION("a roadmap item's title is read by the district's pages: a whole build") {
         fs::path roadmaps = content / "schools" / "shubinskaya" / "roadmaps";

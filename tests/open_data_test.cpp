@@ -277,8 +277,10 @@ TEST_CASE("open_data is deterministic", "[open_data]") {
 TEST_CASE("feeds: sitemap, robots and an escaped Atom feed", "[feeds]") {
     auto files = view::feeds(small_site(), kContext, {"schools/", "", "404.html", "news/"});
     std::string sitemap = file_named(files, "sitemap.xml");
-    CHECK(contains(sitemap, "<loc>https://edu.example/shnor/</loc></url>\n  <url><loc>https://edu.example/shnor/news/</loc>"
-                            "</url>\n  <url><loc>https://edu.example/shnor/schools/</loc>"));
+    // Sorted; <lastmod> from the content (the news of 2024-10-01), none for the list of schools.
+    CHECK(contains(sitemap, "<loc>https://edu.example/shnor/</loc><lastmod>2024-10-01</lastmod></url>\n"
+                            "  <url><loc>https://edu.example/shnor/news/</loc><lastmod>2024-10-01</lastmod></url>\n"
+                            "  <url><loc>https://edu.example/shnor/schools/</loc></url>"));
     CHECK_FALSE(contains(sitemap, "404"));
 
     CHECK(file_named(files, "robots.txt") ==

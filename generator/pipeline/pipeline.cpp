@@ -5,6 +5,7 @@
 #include "load/load.hpp"
 #include "load/parts.hpp"
 #include "pipeline/school_site.hpp"
+#include "render/escape.hpp"
 #include "render/templates.hpp"
 #include "view/json_data.hpp"
 #include "view/site_index.hpp"
@@ -13,6 +14,7 @@
 #include "cache/school_store.hpp"
 #include "pipeline/build_record.hpp"
 #include "pipeline/photos.hpp"
+#include "pipeline/open_data_xlsx.hpp"
 #include "pipeline/school_parts.hpp"
 #include "write/mapped_file.hpp"
 #include "write/output_tree.hpp"
@@ -294,6 +296,7 @@ struct TaskOutput {
     std::vector<std::string> files;       // output files of the task
     std::size_t html_files = 0;
     std::map<std::string, std::vector<FragmentSpan>> fragments;  // output file → its fragments
+    std::map<std::string, std::uint64_t> sizes;  // open data: output file → bytes
 };
 
 // What a district build knows before rendering: which schools must be
@@ -343,17 +346,35 @@ void keep_school(const std::string& slug, const RenderPlan& plan, write::OutputT
 
 // Open data goes to the output tree as it is written, never whole in memory.
 // Schools' spans go to the task's fragments, for a build that patches them.
+// A CSV's bytes also make its workbook (.xlsx), put when the CSV ends.
 class TreeSink : public view::TextSink {
 public:
-    TreeSink(write::OutputTree& tree, TaskOutput& out) : tree_(tree), out_(out) {}
+    TreeSink(write::OutputTree& tree, TaskOutput& out, model::Date build_date)
+        : tree_(tree), out_(out), build_date_(build_date) {}
     void begin(const std::string& path) override {
         stream_.emplace(tree_.open(path));
         out_.files.push_back(path);
+        size_ = 0;
+        if (auto sheet = view::spreadsheet_of(path)) {
+            workbook_path_ = sheet->path;
+            workbook_.emplace(*sheet, tree_.scratch_path(), build_date_);
+        }
     }
-    void append(std::string_view bytes) override { stream_->append(bytes); }
+    void append(std::string_view bytes) override {
+        stream_->append(bytes);
+        size_ += bytes.size();
+        if (workbook_) workbook_->append(bytes);
+    }
     void end() override {
         stream_->close();
         stream_.reset();
+        out_.sizes[out_.files.back()] = size_;
+        if (!workbook_) return;
+        std::string bytes = workbook_->finish();
+        workbook_.reset();
+        tree_.put(workbook_path_, bytes);
+        out_.files.push_back(workbook_path_);
+        out_.sizes[workbook_path_] = bytes.size();
     }
     void span(const std::string& key, std::size_t offset, std::size_t length) override {
         out_.fragments[out_.files.back()].push_back({key, offset, length});
@@ -362,7 +383,11 @@ public:
 private:
     write::OutputTree& tree_;
     TaskOutput& out_;
+    model::Date build_date_;
     std::optional<write::OutputTree::Stream> stream_;
+    std::optional<WorkbookFromCsv> workbook_;
+    std::string workbook_path_;
+    std::uint64_t size_ = 0;
 };
 
 // The district's pages, each part of the open data and each school's section
@@ -379,7 +404,7 @@ std::vector<TaskOutput> render_district_build(const model::Site& site, const vie
         auto& out = tasks[task];
         auto started = std::chrono::steady_clock::now();
         if (task < data_parts) {
-            TreeSink sink(tree, out);
+            TreeSink sink(tree, out, context.build_date);
             view::write_open_data_part(site, context, task, sink);
         } else if (task == data_parts) {
             render_pages(view::district_pages(index, context), sources, templates, tree, out);
@@ -441,6 +466,13 @@ void write_district_build(const model::Site& site, const BuildOptions& options, 
         for (const auto& path : tasks[task].files) record.file_owner[path] = slug;
         record.school_pages[slug] = tasks[task].page_paths;
     }
+    // The «Скачать данные» page prints the open data's sizes: it waits for them.
+    std::map<std::string, std::uint64_t> sizes;
+    for (std::size_t task = 0; task < data_parts; ++task) sizes.merge(tasks[task].sizes);
+    TaskOutput data_page;
+    render_pages({view::data_page(site, context, sizes)}, sources, templates, tree, data_page);
+    report.pages += data_page.html_files;
+    page_paths.insert(page_paths.end(), data_page.page_paths.begin(), data_page.page_paths.end());
     auto files = files_after_pages(site, options, context, page_paths, photos);
     for (const auto& [path, file] : files) put_file(tree, file);
     stage_clock().lap("other files");
@@ -791,6 +823,10 @@ struct SectionBuild {
     // roadmaps' statuses, dates, reports…) but not into their district part:
     // their row of the schools list and their open-data spans are patched.
     std::set<std::string> patched_schools;
+    // Of the previous build, before its files go to the output tree: the
+    // sitemap's hash and the open data's sizes (the data page prints them).
+    write::ContentHash sitemap_hash;
+    std::map<std::string, std::uint64_t> open_data_sizes;
 };
 
 // Thrown when a section-only build finds it cannot stand for a full one.
@@ -870,11 +906,23 @@ bool emit_with_spans_replaced(std::string_view before, std::vector<FragmentSpan>
     return true;
 }
 
+// Files made again whenever school spans are patched: the workbooks of the
+// patched CSVs and the data page, which prints their sizes.
+bool remade_with_patched_spans(const std::string& path) {
+    if (path == "data/index.html" || path == "vi/data/index.html") return true;
+    for (const auto& patched : files_with_school_spans())
+        if (auto sheet = view::spreadsheet_of(patched); sheet && sheet->path == path) return true;
+    return false;
+}
+
 // The patched schools' rows of the schools list and their open-data
-// elements, put where the record's spans say they lie in each file.
-void patch_school_spans(const SectionBuild& build, const model::Site& site, const view::detail::SiteIndex& index,
-                        render::Templates& templates, const std::map<std::string, write::ContentHash>& hashes,
-                        write::OutputTree& tree) {
+// elements, put where the record's spans say they lie in each file; the
+// patched CSVs' workbooks made from their new bytes, and the data page.
+void patch_school_spans(const SectionBuild& build, const model::Site& site, const view::BuildContext& context,
+                        const view::detail::SiteIndex& index,
+                        render::Templates& templates, const view::Data& sources,
+                        const std::map<std::string, write::ContentHash>& hashes, write::OutputTree& tree) {
+    std::map<std::string, std::uint64_t> sizes = build.open_data_sizes;
     std::map<std::string, std::map<std::string, std::string>> replacements;  // path → key → bytes
     for (const auto& school : site.schools) {
         if (!build.patched_schools.count(school.slug)) continue;
@@ -892,17 +940,62 @@ void patch_school_spans(const SectionBuild& build, const model::Site& site, cons
         auto before = write::map_if_unchanged(build.options.out_dir / path, hash->second);
         if (!before) throw NotSectionOnly{};
         write::OutputTree::Stream out = tree.open(path);
-        if (!emit_with_spans_replaced(before->bytes(), spans->second, keyed,
-                                      [&](std::string_view piece) { out.append(piece); }))
+        auto sheet = view::spreadsheet_of(path);
+        std::optional<WorkbookFromCsv> workbook;
+        if (sheet) workbook.emplace(*sheet, tree.scratch_path(), context.build_date);
+        std::uint64_t size = 0;
+        if (!emit_with_spans_replaced(before->bytes(), spans->second, keyed, [&](std::string_view piece) {
+                out.append(piece);
+                size += piece.size();
+                if (workbook) workbook->append(piece);
+            }))
             throw NotSectionOnly{};
         out.close();
+        sizes[path] = size;
+        if (workbook) {
+            std::string bytes = workbook->finish();
+            tree.put(sheet->path, bytes);
+            sizes[sheet->path] = bytes.size();
+        }
         if (stage_clock().enabled()) stage_clock().lap(("  patched " + path).c_str());
     }
     // Each of these files was left out of the kept ones: one not put would be removed.
     for (const auto& [path, hash] : hashes)
         if (!replacements.count(path)) throw NotSectionOnly{};
+    TaskOutput data_page;
+    render_pages({view::data_page(site, context, sizes)}, sources, templates, tree, data_page);
 }
 
+
+// The sitemap's lines of the changed schools' pages made again: their
+// <lastmod> follows their content (view::PageDates). A school's pages are one
+// run of lines, the paths being sorted and sharing the prefix schools/<slug>/.
+void patch_sitemap(const SectionBuild& build, const model::Site& site, const view::BuildContext& context,
+                   write::OutputTree& tree) {
+    auto before = write::map_if_unchanged(build.options.out_dir / "sitemap.xml", build.sitemap_hash);
+    if (!before) throw NotSectionOnly{};
+    std::string xml(before->bytes());
+    for (const auto& school : site.schools) {
+        if (!build.changed.count(school.slug)) continue;
+        auto pages = build.previous.school_pages.find(school.slug);
+        if (pages == build.previous.school_pages.end()) throw NotSectionOnly{};
+        std::vector<std::string> paths = pages->second;
+        std::sort(paths.begin(), paths.end());
+        const std::string line_start =
+            "  <url><loc>" + render::escape_xml(context.base_url + "schools/" + school.slug + "/");
+        std::size_t start = xml.find("\n" + line_start);
+        if (start == std::string::npos) throw NotSectionOnly{};
+        std::size_t end = ++start, lines = 0;
+        for (; xml.compare(end, line_start.size(), line_start) == 0; ++lines) {
+            end = xml.find('\n', end);
+            if (end == std::string::npos) throw NotSectionOnly{};
+            ++end;
+        }
+        if (lines != paths.size()) throw NotSectionOnly{};
+        xml.replace(start, end - start, view::sitemap_urls(context, paths, view::PageDates(site, school)));
+    }
+    tree.put("sitemap.xml", xml);
+}
 
 // Keeps every file of the previous build but the changed schools', renders
 // those schools' pages, and requires the same files and pages as before
@@ -933,7 +1026,9 @@ void render_changed_sections(const SectionBuild& build, const PreparedSite& prep
         build.previous.fragments.merge(out.fragments);
     }
     stage_clock().lap("sections");
-    if (!build.patched_schools.empty()) patch_school_spans(build, site, index, templates, patched_hashes, tree);
+    patch_sitemap(build, site, context_of(build.options, prepared), tree);
+    if (!build.patched_schools.empty())
+        patch_school_spans(build, site, context_of(build.options, prepared), index, templates, prepared.sources, patched_hashes, tree);
 }
 
 // The site with the changed schools as loaded and the others as their peer
@@ -980,6 +1075,16 @@ bool build_sections_only(SectionBuild& build, BuildReport& report) {
             patched_hashes.emplace(path, found->second.hash);
             rendered_again.insert(path);
         }
+    if (!build.patched_schools.empty())
+        for (const auto& [path, state] : build.previous.files)
+            if (remade_with_patched_spans(path)) rendered_again.insert(path);
+    auto sitemap = build.previous.files.find("sitemap.xml");
+    if (sitemap == build.previous.files.end()) return false;
+    build.sitemap_hash = sitemap->second.hash;
+    rendered_again.insert("sitemap.xml");  // patch_sitemap()
+    for (const auto& path : view::data_page_files())
+        if (auto found = build.previous.files.find(path); found != build.previous.files.end())
+            build.open_data_sizes[path] = found->second.size;
     for (const auto& path : build.altered)
         if (!rendered_again.count(path)) return false;
     try {
@@ -1371,7 +1476,7 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         stage_clock().lap("what changed");
         if (changed) {
             SectionBuild section{options, *folder, *previous, stamps,  started_ns, key,
-                                 record_file, *changed, altered, false,  {}};
+                                 record_file, *changed, altered, false,  {}, {}, {}};
             if (build_sections_only(section, report)) {
                 report.repaired = altered;
                 return;

@@ -15,6 +15,9 @@
 
 namespace shnor::view::detail {
 
+// News items on a page of a news list (view/page_dates.cpp follows the pages).
+inline constexpr std::size_t kNewsPerPage = 10;
+
 // kainjow looks a missing key up in the enclosing contexts, so an absent
 // optional field would show its parent's value: empty fields are set to false.
 void put(Data& data, const std::string& key, std::string value);

@@ -17,7 +17,6 @@ namespace shnor::view::detail {
 
 namespace {
 
-constexpr std::size_t kNewsPerPage = 10;
 constexpr std::size_t kNewsOnHome = 3;
 
 List crumb_list(const Crumbs& crumbs) {

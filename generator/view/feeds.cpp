@@ -62,13 +62,13 @@ std::string summary_of(const std::string& markdown) {
     return text;
 }
 
-std::string sitemap(const BuildContext& context, const std::vector<std::string>& page_paths) {
+std::string sitemap(const model::Site& site, const BuildContext& context, const std::vector<std::string>& page_paths) {
     std::set<std::string> sorted;
     for (const auto& path : page_paths)
         if (path != "404.html") sorted.insert(path);
     std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-    for (const auto& path : sorted) xml += "  <url><loc>" + escape_xml(context.base_url + path) + "</loc></url>\n";
+    xml += sitemap_urls(context, {sorted.begin(), sorted.end()}, PageDates(site));
     xml += "</urlset>\n";
     return xml;
 }
@@ -118,9 +118,20 @@ std::string atom_feed(const model::Site& site, const BuildContext& context) {
 
 }  // namespace
 
+std::string sitemap_urls(const BuildContext& context, const std::vector<std::string>& sorted_paths,
+                         const PageDates& dates) {
+    std::string xml;
+    for (const auto& path : sorted_paths) {
+        xml += "  <url><loc>" + escape_xml(context.base_url + path) + "</loc>";
+        if (auto date = dates.of(path)) xml += "<lastmod>" + date->iso() + "</lastmod>";
+        xml += "</url>\n";
+    }
+    return xml;
+}
+
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
                             const std::vector<std::string>& page_paths) {
-    return {{"sitemap.xml", sitemap(context, page_paths)},
+    return {{"sitemap.xml", sitemap(site, context, page_paths)},
             {"robots.txt", robots(context)},
             {"news/feed.xml", atom_feed(site, context)}};
 }

@@ -6,10 +6,12 @@
 #include "model/date.hpp"
 #include "model/model.hpp"
 #include "render/glossary.hpp"
+#include "render/xlsx.hpp"
 
 #include <kainjow/mustache.hpp>
 
 #include <filesystem>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -164,10 +166,49 @@ struct OpenDataSpan {
 std::vector<OpenDataSpan> school_open_data_spans(const model::School& school);
 // The files of open_data_part(), the same bytes, handed over in chunks.
 void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink);
+// The date a page's content last changed, for the sitemap's <lastmod>: the
+// newest content date the page shows (a news item's date; the newest of a
+// news list page, of the documents, of the roadmap items' report dates), never
+// the build's date or history, so a daily rebuild of the same content changes
+// nothing. Pages without dated content (results, indicators, lists) have none.
+class PageDates {
+public:
+    explicit PageDates(const model::Site& site);  // every page of the site
+    // Only the pages of `school`'s section (`site` gives the district's
+    // measures it shows): an incremental build patches their sitemap lines.
+    PageDates(const model::Site& site, const model::School& school);
+    std::optional<model::Date> of(const std::string& page_path) const;
+
+private:
+    void add_owner(const std::string& prefix, const model::Publications& own);
+    void add_school(const model::Site& site, const model::School& school);
+    void newest(const std::string& path, const std::optional<model::Date>& date);
+    std::map<std::string, model::Date> pages_;     // page path → date
+    std::map<std::string, model::Date> roadmaps_;  // "roadmaps/<id>/", "schools/<slug>/roadmap/": every page below
+};
+// The <url> lines of sitemap.xml for these page paths (sorted), one a line.
+std::string sitemap_urls(const BuildContext& context, const std::vector<std::string>& sorted_paths,
+                         const PageDates& dates);
 // sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
                             const std::vector<std::string>& page_paths);
 std::vector<CopiedFile> copied_files(const model::Site& site);
+
+// The workbook (.xlsx) beside an open-data CSV, for people: it is made from
+// the CSV's own bytes (pipeline), so an incremental build that patches the
+// CSV makes it again and it can never say something else.
+struct Spreadsheet {
+    std::string path;   // "data/schools.xlsx"
+    std::string sheet;  // the sheet's name
+    std::vector<render::XlsxColumn> columns;  // in the CSV's order
+};
+std::optional<Spreadsheet> spreadsheet_of(const std::string& csv_path);
+// The «Скачать данные» page (data/): each open-data file with what it holds
+// and its size, from `sizes` (output path → bytes). It is rendered after the
+// open data, whose sizes it prints; `data_page_files()` are those it lists.
+PageSpec data_page(const model::Site& site, const BuildContext& context,
+                   const std::map<std::string, std::uint64_t>& sizes);
+std::vector<std::string> data_page_files();
 
 // Output file path of a page URL: "" → "index.html", "a/b/" → "a/b/index.html".
 std::string output_path_of(const std::string& page_path);

@@ -395,6 +395,8 @@ std::string OutputTree::stream_name() {
     return ".shnor-stream-" + std::to_string(stream_count_++);
 }
 
+std::filesystem::path OutputTree::scratch_path() { return folder_.spare_path() / stream_name(); }
+
 OutputTree::Stream OutputTree::open(const std::string& path) {
     require_inside_root(path);
     claim(path);

@@ -101,6 +101,10 @@ public:
     // Stream::close() drops it when the bytes equal the previous build's.
     // Each Stream is used by one thread at a time.
     Stream open(const std::string& path);
+    // A path for a temporary file in the folder where the new version is
+    // made (for a library that writes only to files: libxlsxwriter); the
+    // caller removes it. Thread-safe.
+    std::filesystem::path scratch_path();
     // A file copied unchanged from `source`.
     void copy(const std::string& path, const std::filesystem::path& source);
     // A file of the previous build that stays as it is (not re-rendered).
