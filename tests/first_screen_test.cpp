@@ -158,8 +158,8 @@ TEST_CASE("first screen: the four answers come first, in order, on a school page
     // One reason on the first screen, the verdicts, a tappable phone.
     std::string answers = school.substr(list, position_of(school, "</dl>") - list);
     CHECK(answers.find("с 2024 года — низкие образовательные результаты") != std::string::npos);
-    CHECK(answers.find("<li>ОГЭ по математике, 2024 год: средний балл 3,3 — ниже, чем по региону (3,5), на уровне "
-                       "района (3,3).</li>") != std::string::npos);
+    CHECK(answers.find("<li>ОГЭ по математике, 2024 год: средний балл 3,30 — ниже, чем по региону (3,50), на уровне "
+                       "района (3,29).</li>") != std::string::npos);
     // Two sentences on a phone's first screen; the third exam is on the results page.
     CHECK(answers.find("ЕГЭ по профильной") == std::string::npos);
     CHECK(test::read_file(out / "site/schools/shubinskaya/results/index.html").find("ЕГЭ по профильной математике, 2024 год: средний тестовый балл 44,2 — ниже, чем по "
@@ -169,8 +169,11 @@ TEST_CASE("first screen: the four answers come first, in order, on a school page
 
     // The results page says the same sentence and the rule.
     std::string results_page = test::read_file(out / "site/schools/shubinskaya/results/index.html");
-    CHECK(results_page.find("<p class=\"verdict\">ОГЭ по математике, 2024 год: средний балл 3,3 — ниже, чем по "
-                            "региону (3,5), на уровне района (3,3).</p>") != std::string::npos);
+    // In the page's precision for 5-point means (its table has 2,96), the district computed as 3,29.
+    CHECK(results_page.find("<p class=\"verdict\">ОГЭ по математике, 2024 год: средний балл 3,30 — ниже, чем по "
+                            "региону (3,50), на уровне района (3,29).</p>") != std::string::npos);
+    // The change over the years in the same precision as the table: 10,0 % beside 22,2 %.
+    CHECK(results_page.find("доля «2» снизилась с 22,2\u00a0% до 10,0\u00a0%") != std::string::npos);
     CHECK(results_page.find("«На уровне» значит") != std::string::npos);
 
     std::string home = test::read_file(out / "site/index.html");

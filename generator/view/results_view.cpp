@@ -109,8 +109,16 @@ std::string measure_title(Measure measure, std::optional<int> scale) { return up
 
 bool masculine(Measure measure) { return measure == Measure::mean; }
 
-std::string value_words(Measure measure, double value, std::optional<int> scale) {
-    return measure == Measure::mean ? mean_words(value, scale) : share_words(value);
+int decimals_of(const MeasureDecimals& decimals, Measure measure, std::optional<int> scale) {
+    auto found = decimals.find({measure, scale.value_or(5) == 100});
+    return found == decimals.end() ? 1 : found->second;
+}
+
+// A value as the page writes that measure everywhere, sentences included:
+// «10,0 %» beside «22,2 %» (issue 16: one precision per measure on a page).
+std::string value_words(Measure measure, double value, std::optional<int> scale, const MeasureDecimals& decimals) {
+    std::string number = render::decimal_comma(value, decimals_of(decimals, measure, scale));
+    return measure == Measure::mean ? number : number + kNbsp + "%";
 }
 
 std::string change_verb(Direction direction, bool masculine_noun) {
@@ -123,9 +131,10 @@ std::string change_verb(Direction direction, bool masculine_noun) {
 }
 
 // «вырос с 3,0 (2022) до 3,4 (2025)»; years are left out when `with_years` is false.
-std::string change_clause(const Trend& change, std::optional<int> scale, bool with_years) {
-    std::string from = value_words(change.measure, change.previous, scale);
-    std::string to = value_words(change.measure, change.value, scale);
+std::string change_clause(const Trend& change, std::optional<int> scale, bool with_years,
+                          const MeasureDecimals& decimals) {
+    std::string from = value_words(change.measure, change.previous, scale, decimals);
+    std::string to = value_words(change.measure, change.value, scale, decimals);
     std::string from_year = with_years ? " (" + std::to_string(change.previous_year) + ")" : "";
     std::string to_year = with_years ? " (" + std::to_string(change.year) + ")" : "";
     std::string verb = change_verb(change.direction, masculine(change.measure));
@@ -234,11 +243,6 @@ MeasureDecimals measure_decimals(const std::vector<ResultGroup>& groups) {
 }
 
 namespace {
-
-int decimals_of(const MeasureDecimals& decimals, Measure measure, std::optional<int> scale) {
-    auto found = decimals.find({measure, scale.value_or(5) == 100});
-    return found == decimals.end() ? 1 : found->second;
-}
 
 // One measure of one group: the chart and the same numbers as a table.
 Data measure_block(const ResultGroup& group, Measure measure, const std::string& id, const std::string& caption,
@@ -400,15 +404,6 @@ std::string share_words(double share) { return format_number(share, 1) + kNbsp +
 
 namespace {
 
-// The verdict's numbers: one decimal always («3,0», «44,2», «7,0 %»), as
-// derive::relation_of compares them.
-std::string tenths_words(Measure measure, double value) {
-    std::string text = render::fixed_decimals(value, 1);
-    std::replace(text.begin(), text.end(), '.', ',');
-    if (text == "-0,0") text = "0,0";
-    return measure == Measure::mean ? text : text + kNbsp + "%";
-}
-
 std::string relation_word(derive::Relation relation) {
     switch (relation) {
         case derive::Relation::below: return "ниже";
@@ -445,20 +440,23 @@ std::string comparison_clause(const std::vector<Comparator>& comparators) {
 
 }  // namespace
 
-std::string verdict(const ResultGroup& group) {
+std::string verdict(const ResultGroup& group) { return verdict(group, measure_decimals({group})); }
+
+std::string verdict(const ResultGroup& group, const MeasureDecimals& decimals) {
     auto measure = headline_measure(group);
     if (!measure) return {};
     auto standing = derive::standing_of(group, *measure);
     if (!standing) return {};
     std::string sentence = exam_subject_phrase(group.key) + ", " + std::to_string(standing->year) + " год: " +
-                           measure_noun(*measure, group.scale) + " " + tenths_words(*measure, standing->value);
+                           measure_noun(*measure, group.scale) + " " + value_words(*measure, standing->value, group.scale, decimals);
     // The region first: the wider comparison, and the one not computed from these schools.
     std::vector<Comparator> comparators;
     if (standing->to_region)
-        comparators.push_back({*standing->to_region, "по региону", "региона", tenths_words(*measure, *standing->region)});
+        comparators.push_back({*standing->to_region, "по региону", "региона",
+                               value_words(*measure, *standing->region, group.scale, decimals)});
     if (standing->to_district)
         comparators.push_back(
-            {*standing->to_district, "по району", "района", tenths_words(*measure, *standing->district)});
+            {*standing->to_district, "по району", "района", value_words(*measure, *standing->district, group.scale, decimals)});
     if (!comparators.empty()) sentence += " — " + comparison_clause(comparators);
     return sentence + ".";
 }
@@ -495,7 +493,9 @@ std::string level_rule_text(const std::vector<ResultGroup>& groups) {
     return text + "; при большей разнице сказано «выше» или «ниже».";
 }
 
-std::string change_sentence(const ResultGroup& group) {
+std::string change_sentence(const ResultGroup& group) { return change_sentence(group, measure_decimals({group})); }
+
+std::string change_sentence(const ResultGroup& group, const MeasureDecimals& decimals) {
     std::string subject = exam_subject_phrase(group.key);
     std::vector<Trend> changes;
     for (auto measure : derive::all_measures())
@@ -511,7 +511,7 @@ std::string change_sentence(const ResultGroup& group) {
             if (!value) continue;
             std::string noun = measure_noun(measure, group.scale);
             if (first) noun += " " + subject;
-            listed += (first ? "" : ", ") + noun + " — " + value_words(measure, *value, group.scale);
+            listed += (first ? "" : ", ") + noun + " — " + value_words(measure, *value, group.scale, decimals);
             first = false;
         }
         std::string lead = group.school.years.size() == 1
@@ -526,9 +526,9 @@ std::string change_sentence(const ResultGroup& group) {
         std::string noun = measure_noun(change.measure, group.scale);
         bool with_years = i == 0 || change.previous_year != changes[0].previous_year || change.year != changes[0].year;
         if (i == 0)
-            sentence = upper_first(noun) + " " + subject + " " + change_clause(change, group.scale, true);
+            sentence = upper_first(noun) + " " + subject + " " + change_clause(change, group.scale, true, decimals);
         else
-            sentence += "; " + noun + " " + change_clause(change, group.scale, with_years);
+            sentence += "; " + noun + " " + change_clause(change, group.scale, with_years, decimals);
     }
     return sentence + ".";
 }
@@ -566,8 +566,8 @@ void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
         set(data, "subject", group.key.subject);
         put(data, "grade", group.key.grade ? std::to_string(*group.key.grade) : std::string());
         set(data, "example", group.example);
-        put(data, "verdict", verdict(group));
-        put(data, "changes", change_sentence(group));
+        put(data, "verdict", verdict(group, decimals));
+        put(data, "changes", change_sentence(group, decimals));
         put(data, "facts", facts_line(group));
         List blocks;
         blocks.reserve(derive::all_measures().size());
@@ -594,8 +594,9 @@ void put_results_page(Data& page, const std::vector<ResultGroup>& groups) {
 
 List verdict_lines(const std::vector<ResultGroup>& groups) {
     List lines;
+    auto decimals = measure_decimals(groups);
     for (const auto& group : groups) {
-        std::string text = verdict(group);
+        std::string text = verdict(group, decimals);
         if (text.empty()) continue;
         Data line;
         set(line, "text", text);
@@ -609,6 +610,7 @@ List verdict_lines(const std::vector<ResultGroup>& groups) {
 
 List latest_results_lines(const std::vector<ResultGroup>& groups) {
     List lines;
+    auto decimals = measure_decimals(groups);
     for (const auto& exam : exams_in_order(groups)) {
         List parts;
         bool example = false;
@@ -622,8 +624,8 @@ List latest_results_lines(const std::vector<ResultGroup>& groups) {
             std::string noun = measure_noun(*measure, group.scale);
             std::string text = (parts.empty() ? noun + " " : std::string()) + subject_tail(group.key) + " ";
             if (trend) {
-                text += value_words(*measure, trend->value, group.scale) + " (" + std::to_string(trend->year) +
-                        ") против " + value_words(*measure, trend->previous, group.scale) + " (" +
+                text += value_words(*measure, trend->value, group.scale, decimals) + " (" + std::to_string(trend->year) +
+                        ") против " + value_words(*measure, trend->previous, group.scale, decimals) + " (" +
                         std::to_string(trend->previous_year) + ")";
                 set(part, "trend", trend_mark(*trend));
             } else {
@@ -631,7 +633,7 @@ List latest_results_lines(const std::vector<ResultGroup>& groups) {
                 auto value = values.value(*measure);
                 for (auto it = group.school.years.rbegin(); !value && it != group.school.years.rend(); ++it)
                     value = it->second.value(*measure);
-                text += value_words(*measure, value.value_or(0), group.scale) + " (" + std::to_string(year) +
+                text += value_words(*measure, value.value_or(0), group.scale, decimals) + " (" + std::to_string(year) +
                         "), сравнить пока не с чем";
                 set(part, "trend", false);
             }

@@ -29,11 +29,19 @@ std::string exam_subject_phrase(const derive::ResultKey& key);
 std::string mean_words(double mean, std::optional<int> scale);
 std::string share_words(double share);  // «28 %» with a non-breaking space
 
+// Decimals per measure on one results page, keyed by (measure, 100-point
+// scale): every chart label, table cell and chart description and
+// sentence of that measure on the page is written with them.
+using MeasureDecimals = std::map<std::pair<derive::Measure, bool>, int>;
+MeasureDecimals measure_decimals(const std::vector<derive::ResultGroup>& groups);
+
 // The verdict, one sentence per exam and subject, shown on the results page
 // and on the school's first screen: the latest year with the school's value
 // against the district and the region of that year, e.g. «ОГЭ по
 // математике, 2024 год: средний балл 3,3 — ниже, чем по региону (3,5), на
 // уровне района (3,3).» A comparator without a value is not mentioned.
+// Numbers in the page's `decimals`; without them, in the group's own.
+std::string verdict(const derive::ResultGroup& group, const MeasureDecimals& decimals);
 std::string verdict(const derive::ResultGroup& group);
 // What «на уровне» means for the measures the verdicts of `groups` use,
 // from derive::level_rule: «„На уровне“ — разница не больше 0,1 балла …».
@@ -41,15 +49,11 @@ std::string verdict(const derive::ResultGroup& group);
 std::string level_rule_text(const std::vector<derive::ResultGroup>& groups);
 // One sentence on what changed over the years, e.g. «Средний балл ОГЭ по
 // математике вырос с 3,0 (2022) до 3,4 (2025); доля «2» снизилась с 28 % до 11 %.»
+std::string change_sentence(const derive::ResultGroup& group, const MeasureDecimals& decimals);
 std::string change_sentence(const derive::ResultGroup& group);
 // «Данные школы за 3 года (2022–2024); в 2024 году участвовали 10 учеников.»
 std::string facts_line(const derive::ResultGroup& group);
 
-// Decimals per measure on one results page, keyed by (measure, 100-point
-// scale): every chart label, table cell and chart description of that
-// measure on the page is written with them.
-using MeasureDecimals = std::map<std::pair<derive::Measure, bool>, int>;
-MeasureDecimals measure_decimals(const std::vector<derive::ResultGroup>& groups);
 
 // All three take one school's result groups (derive::SiteResults::groups_of).
 // Page data of schools/<slug>/results/: `groups` (has_groups).
