@@ -894,3 +894,30 @@ TEST_CASE("a rebuilt shnor renders the site again even when nothing in the conte
     REQUIRE(relinked.exit_code == 0);
     CHECK(relinked.output.find("Без изменений") == std::string::npos);
 }
+
+TEST_CASE("a section-only build that gives up leaves the whole build it falls back to able to run", "[incremental]") {
+    // The first incremental build after a build into a new folder makes the
+    // spare; when it then falls back to a whole build (here: sitemap.xml was
+    // changed by hand), that build must find the spare, not fail to create it.
+    ScratchDir scratch("fallback");
+    const fs::path content = scratch.path / "content";
+    const fs::path out = scratch.path / "site";
+    const fs::path cache = scratch.path / "cache";
+    const fs::path log = scratch.path / "build-output.txt";
+    fs::copy(kSourceDir / "content", content, fs::copy_options::recursive);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // files just written are never trusted
+    auto first = build_site(content, out, cache, kDate, log);
+    INFO(first.output);
+    REQUIRE(first.exit_code == 0);
+    fs::path index = content / "schools" / "shubinskaya" / "index.md";
+    write_file(index, read_file(index) + "\nНовый абзац о работе школы.\n");
+    write_file(out / "sitemap.xml", read_file(out / "sitemap.xml") + "<!-- правка вручную -->\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    auto second = build_site(content, out, cache, kDate, log);
+    INFO(second.output);
+    REQUIRE(second.exit_code == 0);
+    CHECK(read_file(out / "schools" / "shubinskaya" / "index.html").find("Новый абзац о работе школы.") !=
+          std::string::npos);
+    CHECK(read_file(out / "sitemap.xml").find("правка вручную") == std::string::npos);
+    require_same_as_full_build(content, out, scratch.path, "fallback");
+}

@@ -101,6 +101,9 @@ public:
 
     // Called by OutputTree::publish(): the folder is another one now.
     void published();
+    // Reads the folder and its spare again: an attempt that gave up (a
+    // section-only build falling back to a whole one) may have made the spare.
+    void refresh() { read_state(); }
 
 private:
     OutputFolder() = default;

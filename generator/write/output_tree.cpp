@@ -214,6 +214,7 @@ OutputTree::OutputTree(OutputFolder& folder, Previous previous) : folder_(folder
 // build touched and the folders changed since, when its record describes both
 // folders, otherwise by comparing them whole.
 void OutputTree::prepare_spare() {
+    folder_.refresh();
     const fs::path& spare = folder_.spare_path();
     if (folder_.exists()) {
         out_fd_ = ::open(folder_.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
