@@ -122,7 +122,10 @@ PhotoOutputs publish_photos(const model::Site& site, const fs::path& cache_dir, 
     PhotoOutputs outputs;
     auto published = std::make_shared<view::PublishedPhotos>();
     std::set<std::string> taken = reserved;
-    for (const auto& [site_path, photo] : wanted) {
+    for (const auto& wanted_photo : wanted) {
+        // Named, not bound: clang 14 cannot capture structured bindings in a lambda.
+        const std::string& site_path = wanted_photo.first;
+        const Wanted& photo = wanted_photo.second;
         auto error = [&](const std::string& message) {
             diagnostics.error(photo.news_file, photo.line, photo.field,
                               "фотография «" + site_path + "»: " + message);
