@@ -779,7 +779,8 @@ private:
         std::snprintf(date, sizeof date, "2024-%02d-%02d", std::uniform_int_distribution<int>(1, 10)(random_),
                       std::uniform_int_distribution<int>(1, 28)(random_));
         for (const auto& line : lines) {
-            if (fences == 1 && in_photos && (line.rfind(" ", 0) == 0 || line.rfind("-", 0) == 0)) continue;
+            // The copy's own photo list (not the closing "---"): indented lines or "- " items.
+            if (fences == 1 && in_photos && (line.rfind(" ", 0) == 0 || line.rfind("- ", 0) == 0)) continue;
             in_photos = fences == 1 && line.rfind("photos:", 0) == 0;
             if (in_photos) continue;
             if (line.rfind("---", 0) == 0) {
