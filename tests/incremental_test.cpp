@@ -268,7 +268,9 @@ private:
 
     std::string edit_mark() const { return "(правка " + std::to_string(edit_number_) + ")"; }
 
-    std::optional<std::string> set_roadmap_status() { return set_status_in(files_in_folders_named("roadmaps", ".yaml")); }
+    std::optional<std::string> set_roadmap_status() {
+        return set_status_in(files_in_folders_named("roadmaps", ".yaml"));
+    }
 
     std::optional<std::string> set_status_in(const std::vector<fs::path>& roadmaps) {
         static const std::regex status_line(R"(^(\s+(?:- )?status:\s*)(planned|in_progress|done|cancelled)\b)");
@@ -552,7 +554,10 @@ private:
         std::vector<std::string> not_owned;
         for (const auto& name : overridable_layouts())
             if (!fs::exists(own / name)) not_owned.push_back(name);
-        int action = owned.empty() ? 0 : not_owned.empty() ? 1 + static_cast<int>(pick_index(2)) : static_cast<int>(pick_index(3));
+        // 0 add, 1 change, 2 remove
+        int action = owned.empty()       ? 0
+                     : not_owned.empty() ? 1 + static_cast<int>(pick_index(2))
+                                         : static_cast<int>(pick_index(3));
         if (action == 0) {
             std::string name = pick(not_owned);
             fs::create_directories((own / name).parent_path());
@@ -863,7 +868,8 @@ private:
         return "due " + replace_line(where, [&](const std::string& line) {
                    std::smatch match;
                    std::regex_search(line, match, due_line);
-                   long due = day_number(std::stoi(match[2].str()), std::stoi(match[3].str()), std::stoi(match[4].str()));
+                   long due =
+                       day_number(std::stoi(match[2].str()), std::stoi(match[3].str()), std::stoi(match[4].str()));
                    int shift = std::uniform_int_distribution<int>(1, 60)(random_);
                    long moved = pick_index(2) == 0 ? due + shift : due - shift;
                    if (start && moved < *start) moved = due + shift;
@@ -952,7 +958,8 @@ std::uint32_t seed_for_this_run(std::uint32_t fixed_seed) {
 // build and one full build); CI's sanitized run takes fewer than its
 // ordinary one. Every kind of edit is made at least once whatever the count.
 int rounds_for_this_run() {
-    if (const char* chosen = std::getenv("SHNOR_INCREMENTAL_ROUNDS")) return std::max(4, std::stoi(chosen));  // round 1 and the date's round make no edit
+    // At least 4: round 1 and the date's round make no edit.
+    if (const char* chosen = std::getenv("SHNOR_INCREMENTAL_ROUNDS")) return std::max(4, std::stoi(chosen));
     return kRounds;
 }
 
