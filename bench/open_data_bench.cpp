@@ -8,6 +8,7 @@
 #include "derive/derive.hpp"
 #include "load/load.hpp"
 #include "view/view.hpp"
+#include "write/output_folder.hpp"
 #include "write/output_tree.hpp"
 
 #include <chrono>
@@ -61,7 +62,8 @@ int main(int argc, char** argv) {
     const view::BuildContext context{build_date, "https://example.org/"};
     std::filesystem::remove_all(argv[2]);
 
-    write::OutputTree tree(argv[2], {}, false);
+    auto folder = write::OutputFolder::open(argv[2], {});
+    write::OutputTree tree(folder, {});
     reset_peak_rss();
     long base_kb = status_kb("VmRSS");
     std::printf("site loaded: %ld MB resident; mode %s\n", base_kb / 1024, stream ? "stream" : "strings");
@@ -80,5 +82,6 @@ int main(int argc, char** argv) {
         std::printf("part %zu: %.3f s, peak +%ld MB\n", part, seconds, (status_kb("VmHWM") - base_kb) / 1024);
     }
     tree.commit();
+    tree.publish();
     std::printf("all parts: %.3f s\n", total);
 }

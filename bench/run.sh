@@ -11,6 +11,9 @@
 #   HUGO_TIMEOUT=600    a Hugo run longer than this (s) is stopped, and Hugo is skipped
 #                       for the rest of this N and for every larger N
 #   BENCH_DIR=/tmp/shnor-bench   generated sites (reused while the generator is unchanged)
+#   MEMORY_ONLY=1       only shnor's cold full build per round, for its peak memory (the
+#                       N = 40000 row): no Hugo, no incremental rows, no floors, and each
+#                       round's output is deleted before the next (21 GB at N = 40000)
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +25,7 @@ hugo=${HUGO:-hugo}
 hugo_max_n=${HUGO_MAX_N:-}
 hugo_timeout=${HUGO_TIMEOUT:-600}
 bench_dir=${BENCH_DIR:-/tmp/shnor-bench}
+memory_only=${MEMORY_ONLY:-}
 build_date=2024-11-01
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(200 2000)
@@ -30,7 +34,7 @@ fail() { echo "run.sh: $*" >&2; exit 1; }
 
 [ -x /usr/bin/time ] || fail "/usr/bin/time is missing: apt-get install time"
 [ -x "$shnor" ] || fail "$shnor not found: build it (cmake --build build) or set SHNOR="
-command -v "$hugo" >/dev/null || fail "hugo not found: apt-get install hugo, or set HUGO="
+[ -n "$memory_only" ] || command -v "$hugo" >/dev/null || fail "hugo not found: apt-get install hugo, or set HUGO="
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || fail "ROUNDS must be a positive number"
 for n in "${sizes[@]}"; do [[ "$n" =~ ^[1-9][0-9]*$ ]] || fail "N must be a positive number: $n"; done
 
@@ -224,7 +228,7 @@ EOF
 }
 
 echo "shnor: $("$shnor" --version 2>&1 | head -1) ($shnor)"
-echo "hugo: $("$hugo" version 2>&1 | head -1)"
+[ -n "$memory_only" ] || echo "hugo: $("$hugo" version 2>&1 | head -1)"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 mkdir -p "$bench_dir"
@@ -235,6 +239,19 @@ for n in "${sizes[@]}"; do
     prepare_site "$n" "$dir"
     results="$dir/runs.txt"
     : > "$results"
+    if [ -n "$memory_only" ]; then
+        # Peak memory of a cold build; the wall time is printed too, but
+        # deleting the previous output right before makes it slower than
+        # the full rows of an ordinary run (see "Why the bench moves old
+        # output aside"): quote only the memory.
+        for round in $(seq 1 "$rounds"); do
+            rm -rf "$dir/out-shnor" "$dir/.out-shnor.shnor-spare" "$dir/cache-shnor"
+            timed_build shnor-cold "$round" "$dir" "$results"
+        done
+        rm -rf "$dir/out-shnor" "$dir/.out-shnor.shnor-spare" "$dir/cache-shnor"
+        print_table "$n" "$rounds" "$results" | tee -a "$summary"
+        continue
+    fi
     run_hugo=yes
     hugo_runs_at "$n" || run_hugo=no
     [ "$run_hugo" = yes ] || echo "  hugo skipped at N=$n"

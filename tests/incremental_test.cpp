@@ -16,11 +16,13 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <numeric>
 #include <optional>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -159,7 +161,13 @@ struct LineRef {
 // would rightly serve the old bytes.
 class ContentEditor {
 public:
-    ContentEditor(fs::path content, std::mt19937& random) : content_(std::move(content)), random_(random) {}
+    ContentEditor(fs::path content, std::mt19937& random)
+        : content_(std::move(content)),
+          random_(random),
+          builtin_layouts_(kSourceDir / "layouts"),
+          builtin_assets_(kSourceDir / "assets"),
+          pdf_source_(kSourceDir / "content" / "files" / "spravka-monitoring-2024.pdf"),
+          photo_source_(kSourceDir / "content" / "files" / "tochka-rosta-shubinskaya.png") {}
 
     // A description of the edit made, or nothing when this kind has no target
     // left in the content (the caller then picks another kind).
@@ -177,14 +185,25 @@ public:
             case 8: return remove_school();
             case 9: return retitle_site();
             case 10: return touch_file();
+            case 11: return change_own_layout();
+            case 12: return change_own_asset();
+            case 13: return set_district_roadmap_status();
+            case 14: return move_due_date();
+            case 15: return rename_school();
+            case 16: return change_school_category();
+            case 17: return change_results_rows();
+            case 18: return change_documents();
+            case 19: return add_news_with_photo();
+            case 20: return append_paragraph_to_text();
             default: return std::string("no edit");
         }
     }
-    static constexpr int kKinds = 12;
+    static constexpr int kKinds = 22;
 
 private:
     fs::path content_;
     std::mt19937& random_;
+    fs::path builtin_layouts_, builtin_assets_, pdf_source_, photo_source_;
     int edit_number_ = 0;
 
     std::size_t pick_index(std::size_t size) {
@@ -225,8 +244,11 @@ private:
         std::vector<LineRef> found;
         for (const auto& file : files) {
             auto lines = split_lines(read_file(file));
-            for (std::size_t i = 0; i < lines.size(); ++i)
-                if (std::regex_search(lines[i], pattern)) found.push_back({file, i});
+            for (std::size_t i = 0; i < lines.size(); ++i) {
+                // Without its line break: `$` of ECMAScript regexes matches only at the very end.
+                std::string line = lines[i].substr(0, lines[i].find_last_not_of("\r\n") + 1);
+                if (std::regex_search(line, pattern)) found.push_back({file, i});
+            }
         }
         return found;
     }
@@ -247,8 +269,12 @@ private:
     std::string edit_mark() const { return "(правка " + std::to_string(edit_number_) + ")"; }
 
     std::optional<std::string> set_roadmap_status() {
+        return set_status_in(files_in_folders_named("roadmaps", ".yaml"));
+    }
+
+    std::optional<std::string> set_status_in(const std::vector<fs::path>& roadmaps) {
         static const std::regex status_line(R"(^(\s+(?:- )?status:\s*)(planned|in_progress|done|cancelled)\b)");
-        auto candidates = lines_matching(files_in_folders_named("roadmaps", ".yaml"), status_line);
+        auto candidates = lines_matching(roadmaps, status_line);
         if (candidates.empty()) return std::nullopt;
         auto where = pick(candidates);
         return "status " + replace_line(where, [&](const std::string& line) {
@@ -269,17 +295,20 @@ private:
         if (candidates.empty()) return std::nullopt;
         auto where = pick(candidates);
         return "item title " + replace_line(where, [&](const std::string& line) {
-                   std::string text = line;
-                   bool newline = !text.empty() && text.back() == '\n';
-                   if (newline) text.pop_back();
-                   char last = text.empty() ? ' ' : text.back();
-                   std::string addition = " " + edit_mark();
-                   if (last == '"' || last == '\'')
-                       text.insert(text.size() - 1, addition);
-                   else
-                       text += addition;
-                   return text + (newline ? "\n" : "");
+                   return appended_to_value(line, " " + edit_mark());
                });
+    }
+
+    // `key: value` with `addition` at the end of the value, inside its quotes.
+    static std::string appended_to_value(std::string text, const std::string& addition) {
+        bool newline = !text.empty() && text.back() == '\n';
+        if (newline) text.pop_back();
+        char last = text.empty() ? ' ' : text.back();
+        if (last == '"' || last == '\'')
+            text.insert(text.size() - 1, addition);
+        else
+            text += addition;
+        return text + (newline ? "\n" : "");
     }
 
     std::optional<std::string> append_paragraph_to_school_index() {
@@ -484,12 +513,471 @@ private:
         write_file(file, read_file(file));
         return "rewrote " + relative(file) + " with the same bytes";
     }
+
+    // --- Edits beyond the model's text: the content's own layouts and
+    // assets, files attached to documents and news, whole entries. ---
+
+    // Layouts of the content that replace built-in ones; each is safe to
+    // mark with an HTML comment at its end (base: before </body>).
+    static const std::vector<std::string>& overridable_layouts() {
+        static const std::vector<std::string> names = {
+            "base.mustache",           "home.mustache",           "school.mustache",
+            "school_intro.mustache",   "school_row.mustache",     "school_roadmap.mustache",
+            "school_results.mustache", "news_item.mustache",      "schools.mustache",
+            "partials/news_teaser.mustache", "partials/school_nav.mustache"};
+        return names;
+    }
+
+    std::string layout_marked(const std::string& name, std::string text) const {
+        std::string mark = "<!-- свой шаблон, " + edit_mark() + " -->\n";
+        if (name == "base.mustache") {
+            auto body_end = text.rfind("</body>");
+            if (body_end != std::string::npos) return text.insert(body_end, mark);
+        }
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        return text + mark;
+    }
+
+    std::vector<fs::path> files_under(const fs::path& folder) const {
+        if (!fs::is_directory(folder)) return {};
+        return files_where([&](const fs::path& path) {
+            return path.string().rfind(folder.string() + "/", 0) == 0;
+        });
+    }
+
+    // One of: a built-in layout copied into content/layouts/ with a change,
+    // an own layout changed again, an own layout removed (the built-in one
+    // is used again).
+    std::optional<std::string> change_own_layout() {
+        const fs::path own = content_ / "layouts";
+        auto owned = files_under(own);
+        std::vector<std::string> not_owned;
+        for (const auto& name : overridable_layouts())
+            if (!fs::exists(own / name)) not_owned.push_back(name);
+        // 0 add, 1 change, 2 remove
+        int action = owned.empty()       ? 0
+                     : not_owned.empty() ? 1 + static_cast<int>(pick_index(2))
+                                         : static_cast<int>(pick_index(3));
+        if (action == 0) {
+            std::string name = pick(not_owned);
+            fs::create_directories((own / name).parent_path());
+            write_file(own / name, layout_marked(name, read_file(builtin_layouts_ / name)));
+            return "own layout added: " + relative(own / name);
+        }
+        fs::path layout = pick(owned);
+        if (action == 1) {
+            write_file(layout, layout_marked(fs::relative(layout, own).generic_string(), read_file(layout)));
+            return "own layout changed: " + relative(layout);
+        }
+        fs::remove(layout);
+        return "own layout removed: " + relative(layout);
+    }
+
+    // content/assets/: a built-in asset replaced, a new file, one changed
+    // again, one removed.
+    std::optional<std::string> change_own_asset() {
+        const fs::path own = content_ / "assets";
+        auto owned = files_under(own);
+        int action = owned.empty() ? 0 : static_cast<int>(pick_index(3));
+        auto with_comment = [&](const fs::path& file, std::string bytes) {
+            std::string ext = file.extension().string();
+            if (ext == ".css") return bytes + "/* своё оформление, " + edit_mark() + " */\n";
+            if (ext == ".svg") return bytes + "<!-- " + edit_mark() + " -->\n";
+            return bytes + edit_mark();  // an icon's bytes: copied as they are
+        };
+        if (action == 0) {
+            static const std::vector<std::string> names = {"style.css", "print.css", "favicon.svg", "favicon.ico",
+                                                           "extra.css", "img/emblem.svg"};
+            std::string name = pick(names);
+            fs::path file = own / name;
+            std::string base = fs::exists(file)                        ? read_file(file)
+                               : fs::exists(builtin_assets_ / name)  ? read_file(builtin_assets_ / name)
+                               : name.ends_with(".svg")
+                                   ? std::string("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 8 8\">"
+                                                 "<rect width=\"8\" height=\"8\"/></svg>\n")
+                                   : std::string(".note { color: #333; }\n");
+            fs::create_directories(file.parent_path());
+            write_file(file, with_comment(file, base));
+            return "own asset added or replaced: " + relative(file);
+        }
+        fs::path file = pick(owned);
+        if (action == 1) {
+            write_file(file, with_comment(file, read_file(file)));
+            return "own asset changed: " + relative(file);
+        }
+        fs::remove(file);
+        return "own asset removed: " + relative(file);
+    }
+
+    // A list file's entries: each starts with "- " in the first column and
+    // runs to the next (flow rows are one line, block entries several).
+    struct Entry {
+        std::size_t begin, end;  // lines [begin, end)
+    };
+    static std::vector<Entry> list_entries(const std::vector<std::string>& lines) {
+        std::vector<Entry> entries;
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].rfind("- ", 0) == 0) {
+                if (!entries.empty()) entries.back().end = i;
+                entries.push_back({i, lines.size()});
+            }
+        return entries;
+    }
+    static std::string entry_text(const std::vector<std::string>& lines, const Entry& entry) {
+        std::string text;
+        for (std::size_t i = entry.begin; i < entry.end; ++i) text += lines[i];
+        return text;
+    }
+
+    // A results row removed, or one added for an earlier year of the same
+    // exam and subject (school rows and the district's region rows).
+    std::optional<std::string> change_results_rows() {
+        auto files = files_where([](const fs::path& path) { return path.filename() == "results.yaml"; });
+        if (files.empty()) return std::nullopt;
+        fs::path file = pick(files);
+        auto lines = split_lines(read_file(file));
+        auto entries = list_entries(lines);
+        if (entries.empty()) return std::nullopt;
+        const Entry entry = pick(entries);
+        const std::string text = entry_text(lines, entry);
+        if (entries.size() > 2 && pick_index(2) == 0) {
+            lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(entry.begin),
+                        lines.begin() + static_cast<std::ptrdiff_t>(entry.end));
+            write_file(file, join_lines(lines));
+            return "results row removed from " + relative(file) + ": line " + std::to_string(entry.begin + 1);
+        }
+        static const std::regex key_field(R"(\b(scope|exam|subject|grade): *([^,}\n]+))");
+        static const std::regex year_field(R"(\byear: *([0-9]{4}))");
+        auto key_of = [&](const std::string& row) {
+            std::string key;
+            for (auto it = std::sregex_iterator(row.begin(), row.end(), key_field); it != std::sregex_iterator(); ++it)
+                key += (*it)[0].str() + ";";
+            return key;
+        };
+        std::smatch year;
+        if (!std::regex_search(text, year, year_field)) return std::nullopt;
+        int earliest = std::stoi(year[1].str());
+        for (const auto& other : entries) {
+            std::string row = entry_text(lines, other);
+            std::smatch other_year;
+            if (key_of(row) == key_of(text) && std::regex_search(row, other_year, year_field))
+                earliest = std::min(earliest, std::stoi(other_year[1].str()));
+        }
+        std::string added = std::regex_replace(text, year_field, "year: " + std::to_string(earliest - 1),
+                                               std::regex_constants::format_first_only);
+        if (!added.empty() && added.back() != '\n') added += '\n';
+        std::string all = join_lines(lines);
+        if (!all.empty() && all.back() != '\n') all += '\n';
+        write_file(file, all + added);
+        return "results row added to " + relative(file) + " for " + std::to_string(earliest - 1);
+    }
+
+    // Folders that may hold documents.yaml: the district's and each school's.
+    std::vector<fs::path> document_owners() const {
+        std::vector<fs::path> owners = {content_};
+        for (const auto& slug : school_slugs()) owners.push_back(content_ / "schools" / slug);
+        return owners;
+    }
+
+    // How often `needle` occurs in the content's YAML and Markdown.
+    std::size_t mentions(const std::string& needle) const {
+        std::size_t count = 0;
+        for (const auto& file : files_where([](const fs::path& path) {
+                 return path.extension() == ".yaml" || path.extension() == ".md";
+             })) {
+            std::string text = read_file(file);
+            for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+        }
+        return count;
+    }
+
+    // A document with an attached file added, one that nothing cites
+    // removed with its file, or an attached file's bytes changed.
+    std::optional<std::string> change_documents() {
+        int action = static_cast<int>(pick_index(3));
+        if (action == 1) {  // remove
+            std::vector<std::pair<fs::path, Entry>> removable;
+            for (const auto& owner : document_owners()) {
+                fs::path file = owner / "documents.yaml";
+                if (!fs::exists(file)) continue;
+                auto lines = split_lines(read_file(file));
+                for (const auto& entry : list_entries(lines)) {
+                    static const std::regex id_field(R"(\bid: *([a-z0-9-]+))");
+                    std::string text = entry_text(lines, entry);
+                    std::smatch id;
+                    if (!std::regex_search(text, id, id_field)) continue;
+                    std::size_t own = 0;
+                    for (auto at = text.find(id[1].str()); at != std::string::npos; at = text.find(id[1].str(), at + 1))
+                        ++own;
+                    if (mentions(id[1].str()) == own) removable.push_back({file, entry});
+                }
+            }
+            if (!removable.empty()) {
+                const auto& chosen = pick(removable);
+                const fs::path file = chosen.first;
+                const Entry entry = chosen.second;
+                auto lines = split_lines(read_file(file));
+                std::string text = entry_text(lines, entry);
+                lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(entry.begin),
+                            lines.begin() + static_cast<std::ptrdiff_t>(entry.end));
+                write_file(file, join_lines(lines));
+                static const std::regex file_field(R"(\bfile: *([^,}\n]+))");
+                std::smatch attached;
+                std::string removed_file;
+                if (std::regex_search(text, attached, file_field) && mentions(attached[1].str()) == 0) {
+                    fs::remove(file.parent_path() / attached[1].str());
+                    removed_file = " and " + attached[1].str();
+                }
+                return "document removed from " + relative(file) + removed_file;
+            }
+            action = 0;
+        }
+        if (action == 2) {  // the bytes of an attached file
+            static const std::regex file_field(R"(^\s*(?:- )?file: *(\S+)\s*$)");
+            std::vector<fs::path> attached;
+            for (const auto& owner : document_owners()) {
+                if (!fs::exists(owner / "documents.yaml")) continue;
+                for (const auto& ref : lines_matching({owner / "documents.yaml"}, file_field)) {
+                    std::smatch match;
+                    std::string line = split_lines(read_file(ref.file))[ref.index];
+                    if (std::regex_search(line, match, file_field) && fs::exists(owner / match[1].str()))
+                        attached.push_back(owner / match[1].str());
+                }
+            }
+            if (!attached.empty()) {
+                fs::path file = pick(attached);
+                write_file(file, read_file(file) + "% " + edit_mark() + "\n");
+                return "document file changed: " + relative(file);
+            }
+        }
+        fs::path owner = pick(document_owners());
+        std::string id = "dokument-pravki-" + std::to_string(edit_number_);
+        fs::create_directories(owner / "files");
+        write_file(owner / "files" / (id + ".pdf"), read_file(pdf_source_) + "% " + edit_mark() + "\n");
+        fs::path list = owner / "documents.yaml";
+        std::string text = fs::exists(list) ? read_file(list) : "";
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        char date[16];
+        std::snprintf(date, sizeof date, "2024-%02d-%02d", std::uniform_int_distribution<int>(1, 10)(random_),
+                      std::uniform_int_distribution<int>(1, 28)(random_));
+        text += "- id: " + id + "\n  kind: report\n  title: Справка о ходе работы " + edit_mark() + "\n  date: " +
+                date + "\n  file: files/" + id + ".pdf\n";
+        write_file(list, text);
+        return "document with a file added to " + relative(list);
+    }
+
+    // A copy of a news item with a photo of its own (a new file beside the
+    // news folder); the copy's own photos, if any, are dropped.
+    std::optional<std::string> add_news_with_photo() {
+        auto all_news = news_files();
+        if (all_news.empty()) return std::nullopt;
+        auto original = pick(all_news);
+        std::string name = "foto-pravki-" + std::to_string(edit_number_) + ".png";
+        fs::path holder = original.parent_path().parent_path();  // photos are relative to it
+        fs::create_directories(holder / "files");
+        fs::copy_file(photo_source_, holder / "files" / name);
+        auto lines = split_lines(read_file(original));
+        std::vector<std::string> copy;
+        bool in_photos = false;
+        int fences = 0;
+        char date[16];
+        std::snprintf(date, sizeof date, "2024-%02d-%02d", std::uniform_int_distribution<int>(1, 10)(random_),
+                      std::uniform_int_distribution<int>(1, 28)(random_));
+        for (const auto& line : lines) {
+            // The copy's own photo list (not the closing "---"): indented lines or "- " items.
+            if (fences == 1 && in_photos && (line.rfind(" ", 0) == 0 || line.rfind("- ", 0) == 0)) continue;
+            in_photos = fences == 1 && line.rfind("photos:", 0) == 0;
+            if (in_photos) continue;
+            if (line.rfind("---", 0) == 0) {
+                ++fences;
+                if (fences == 2)
+                    copy.push_back("photos:\n  - {file: files/" + name + ", caption: Снимок к новости " + edit_mark() +
+                                   "}\n");
+            }
+            copy.push_back(fences == 1 && line.rfind("date:", 0) == 0 ? "date: " + std::string(date) + "\n" : line);
+        }
+        fs::path news = original.parent_path() / (std::string(date) + "-foto-" + std::to_string(edit_number_) + ".md");
+        write_file(news, join_lines(copy));
+        return "added " + relative(news) + " with photo files/" + name + " (a copy of " + relative(original) + ")";
+    }
+
+    // The school's own name, as webmasters correct it.
+    std::optional<std::string> rename_school() {
+        static const std::regex name_line(R"(^name: *([^|> \n].*)$)");
+        auto files = files_where([](const fs::path& path) { return path.filename() == "school.yaml"; });
+        auto candidates = lines_matching(files, name_line);
+        if (candidates.empty()) return std::nullopt;
+        return "school name " + replace_line(pick(candidates), [&](const std::string& line) {
+                   return appended_to_value(line, " " + edit_mark());
+               });
+    }
+
+    // A category's type: one the school does not have yet.
+    std::optional<std::string> change_school_category() {
+        static const std::regex type_line(R"(^(\s+(?:- )?type: *)(shnor|shnsu|risk)\b)");
+        auto files = files_where([](const fs::path& path) { return path.filename() == "school.yaml"; });
+        std::vector<std::pair<LineRef, std::string>> candidates;  // the line, a type it may take
+        for (const auto& file : files) {
+            auto found = lines_matching({file}, type_line);
+            std::set<std::string> present;
+            auto lines = split_lines(read_file(file));
+            for (const auto& ref : found) {
+                std::smatch match;
+                std::regex_search(lines[ref.index], match, type_line);
+                present.insert(match[2].str());
+            }
+            for (const auto& ref : found)
+                for (std::string type : {"shnor", "shnsu", "risk"})
+                    if (!present.count(type)) candidates.push_back({ref, type});
+        }
+        if (candidates.empty()) return std::nullopt;
+        const auto& chosen = pick(candidates);
+        const LineRef where = chosen.first;
+        const std::string type = chosen.second;
+        return "category " + replace_line(where, [&](const std::string& line) {
+                   std::smatch match;
+                   std::regex_search(line, match, type_line);
+                   return match.prefix().str() + match[1].str() + type + match.suffix().str();
+               });
+    }
+
+    // A district roadmap item's status (the district's own plan, which its
+    // pages, the home page and the open data read).
+    std::optional<std::string> set_district_roadmap_status() {
+        return set_status_in(files_where([&](const fs::path& path) {
+            return path.parent_path() == content_ / "roadmaps" && path.extension() == ".yaml";
+        }));
+    }
+
+    // A roadmap item's due date moved by up to two months either way, never
+    // before its start (district items half of the time when there are any).
+    std::optional<std::string> move_due_date() {
+        static const std::regex due_line(R"(^(\s+(?:- )?due: *)([0-9]{4})-([0-9]{2})-([0-9]{2})\b)");
+        auto district = lines_matching(files_where([&](const fs::path& path) {
+                                           return path.parent_path() == content_ / "roadmaps" &&
+                                                  path.extension() == ".yaml";
+                                       }),
+                                       due_line);
+        auto candidates = !district.empty() && pick_index(2) == 0
+                              ? district
+                              : lines_matching(files_in_folders_named("roadmaps", ".yaml"), due_line);
+        if (candidates.empty()) return std::nullopt;
+        auto where = pick(candidates);
+        auto lines = split_lines(read_file(where.file));
+        std::optional<long> start = item_start_day(lines, where.index);
+        return "due " + replace_line(where, [&](const std::string& line) {
+                   std::smatch match;
+                   std::regex_search(line, match, due_line);
+                   long due =
+                       day_number(std::stoi(match[2].str()), std::stoi(match[3].str()), std::stoi(match[4].str()));
+                   int shift = std::uniform_int_distribution<int>(1, 60)(random_);
+                   long moved = pick_index(2) == 0 ? due + shift : due - shift;
+                   if (start && moved < *start) moved = due + shift;
+                   return match.prefix().str() + match[1].str() + iso_date(moved) + match.suffix().str();
+               });
+    }
+
+    // The `start:` of the item whose `due:` is on line `due_index`, as a day
+    // number: the lines of the same mapping, up to its "- " line.
+    static std::optional<long> item_start_day(const std::vector<std::string>& lines, std::size_t due_index) {
+        static const std::regex start_line(R"(^\s*(?:- )?start: *([0-9]{4})-([0-9]{2})-([0-9]{2})\b)");
+        auto key_column = [](const std::string& line) {
+            std::size_t at = line.find_first_not_of(' ');
+            if (at == std::string::npos || line[at] == '#' || line[at] == '\n') return std::string::npos;
+            return line.compare(at, 2, "- ") == 0 ? at + 2 : at;
+        };
+        const std::size_t column = key_column(lines[due_index]);
+        auto starts_item = [&](std::size_t i) {
+            return column >= 2 && lines[i].size() >= column && lines[i].compare(column - 2, 2, "- ") == 0;
+        };
+        std::size_t first = due_index, last = due_index;
+        while (first > 0 && !starts_item(first)) {
+            std::size_t c = key_column(lines[first - 1]);
+            if (c != std::string::npos && c < column) break;
+            --first;
+        }
+        while (last + 1 < lines.size()) {
+            std::size_t c = key_column(lines[last + 1]);
+            if (c != std::string::npos && (c < column || (c == column && starts_item(last + 1)))) break;
+            ++last;
+        }
+        for (std::size_t i = first; i <= last; ++i) {
+            std::smatch match;
+            if (key_column(lines[i]) == column && std::regex_search(lines[i], match, start_line))
+                return day_number(std::stoi(match[1].str()), std::stoi(match[2].str()), std::stoi(match[3].str()));
+        }
+        return std::nullopt;
+    }
+
+    // Days since 1970-01-01 and back (H. Hinnant's civil calendar algorithms).
+    static long day_number(int y, int m, int d) {
+        y -= m <= 2;
+        const long era = (y >= 0 ? y : y - 399) / 400;
+        const long yoe = y - era * 400;
+        const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    }
+    static std::string iso_date(long days) {
+        days += 719468;
+        const long era = (days >= 0 ? days : days - 146096) / 146097;
+        const long doe = days - era * 146097;
+        const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        const long mp = (5 * doy + 2) / 153;
+        const long d = doy - (153 * mp + 2) / 5 + 1;
+        const long m = mp + (mp < 10 ? 3 : -9);
+        const long y = yoe + era * 400 + (m <= 2);
+        char text[48];
+        std::snprintf(text, sizeof text, "%04ld-%02ld-%02ld", y, m, d);
+        return text;
+    }
+
+    // A paragraph appended to a news item, a page or a programme.
+    std::optional<std::string> append_paragraph_to_text() {
+        auto texts = files_where([](const fs::path& path) {
+            std::string folder = path.parent_path().filename().string();
+            return path.extension() == ".md" && (folder == "news" || folder == "pages" || folder == "programs");
+        });
+        if (texts.empty()) return std::nullopt;
+        auto file = pick(texts);
+        std::string text = read_file(file);
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        text += "\nДополнение " + edit_mark() + ": уточнены сроки и ответственные.\n";
+        write_file(file, text);
+        return "paragraph appended to " + relative(file);
+    }
 };
 
 // SHNOR_INCREMENTAL_SEED replays a failure, or tries other edit sequences.
 std::uint32_t seed_for_this_run(std::uint32_t fixed_seed) {
     if (const char* chosen = std::getenv("SHNOR_INCREMENTAL_SEED")) return static_cast<std::uint32_t>(std::stoul(chosen));
     return fixed_seed;
+}
+
+// SHNOR_INCREMENTAL_ROUNDS: edit rounds per content (each one incremental
+// build and one full build); CI's sanitized run takes fewer than its
+// ordinary one. Every kind of edit is made at least once whatever the count.
+int rounds_for_this_run() {
+    // At least 4: round 1 and the date's round make no edit.
+    if (const char* chosen = std::getenv("SHNOR_INCREMENTAL_ROUNDS")) return std::max(4, std::stoi(chosen));
+    return kRounds;
+}
+
+// SHNOR_INCREMENTAL_KINDS=11,12: only these kinds of edit (numbers of
+// ContentEditor::apply), to chase one kind.
+std::vector<int> kinds_for_this_run() {
+    std::vector<int> kinds;
+    if (const char* chosen = std::getenv("SHNOR_INCREMENTAL_KINDS")) {
+        std::stringstream list(chosen);
+        std::string kind;
+        while (std::getline(list, kind, ','))
+            if (!kind.empty()) kinds.push_back(std::stoi(kind));
+    }
+    if (kinds.empty()) {
+        kinds.resize(ContentEditor::kKinds);
+        std::iota(kinds.begin(), kinds.end(), 0);
+    }
+    return kinds;
 }
 
 // Runs the rounds on a copy of `original_content`: each round edits the
@@ -504,34 +992,44 @@ void check_incremental_builds_match_full_builds(const fs::path& original_content
     const fs::path log = scratch.path / "build-output.txt";
     fs::copy(original_content, content, fs::copy_options::recursive);
 
-    INFO("seed " << seed << " (replay with SHNOR_INCREMENTAL_SEED=" << seed << ")");
+    const int rounds = rounds_for_this_run();
+    const std::vector<int> kinds = kinds_for_this_run();
+    std::cout << "incremental builds of " << name << ": seed " << seed << ", " << rounds
+              << " rounds (SHNOR_INCREMENTAL_SEED, SHNOR_INCREMENTAL_ROUNDS)" << std::endl;
+    INFO("seed " << seed << " (replay with SHNOR_INCREMENTAL_SEED=" << seed << " SHNOR_INCREMENTAL_ROUNDS=" << rounds
+                 << ")");
     std::mt19937 random(seed);
     ContentEditor editor(content, random);
     std::string history;
-    // Each round's first edit takes a kind not made yet, so every kind is
-    // exercised whatever the seed; the other edits are drawn at random.
-    std::vector<int> kinds_not_yet_made(ContentEditor::kKinds);
-    std::iota(kinds_not_yet_made.begin(), kinds_not_yet_made.end(), 0);
+    // Each round first makes kinds not made yet, as many as it takes for
+    // every kind to be made by the last round whatever the number of rounds;
+    // then up to two more drawn at random.
+    std::vector<int> kinds_not_yet_made = kinds;
     std::shuffle(kinds_not_yet_made.begin(), kinds_not_yet_made.end(), random);
 
     // Round 0 is the first build; the round with the later date changes
     // nothing but the date, so the date alone must refresh overdue statuses.
-    const int later_date_round = kRounds / 2;
-    for (int round = 0; round <= kRounds; ++round) {
+    const int later_date_round = rounds / 2;
+    int edit_rounds_left = rounds - 2;  // not round 1 (no edit) nor the date's round
+    for (int round = 0; round <= rounds; ++round) {
         std::string date = round == later_date_round ? kLaterDate : kDate;
         std::string edits;
         if (round == 1) edits = "no edit";
         if (round > 1 && round != later_date_round) {
-            int count = std::uniform_int_distribution<int>(1, 3)(random);
+            std::size_t forced = edit_rounds_left > 0 ? (kinds_not_yet_made.size() + edit_rounds_left - 1) /
+                                                            static_cast<std::size_t>(edit_rounds_left)
+                                                      : kinds_not_yet_made.size();
+            --edit_rounds_left;
+            int count = static_cast<int>(forced) + std::uniform_int_distribution<int>(forced ? 0 : 1, 2)(random);
             for (int i = 0; i < count; ++i) {
                 std::optional<std::string> made;
-                if (i == 0 && !kinds_not_yet_made.empty()) {
+                if (static_cast<std::size_t>(i) < forced && !kinds_not_yet_made.empty()) {
                     made = editor.apply(kinds_not_yet_made.back());
                     kinds_not_yet_made.pop_back();
                 }
-                while (!made)
-                    made = editor.apply(std::uniform_int_distribution<int>(0, ContentEditor::kKinds - 1)(random));
-                edits += (edits.empty() ? "" : "; ") + *made;
+                for (int tries = 0; !made && tries < 100; ++tries)
+                    made = editor.apply(kinds[std::uniform_int_distribution<std::size_t>(0, kinds.size() - 1)(random)]);
+                if (made) edits += (edits.empty() ? "" : "; ") + *made;
             }
         }
         history += "round " + std::to_string(round) + " (--date " + date + "): " + (edits.empty() ? "-" : edits) + "\n";
@@ -551,6 +1049,7 @@ void check_incremental_builds_match_full_builds(const fs::path& original_content
         fs::remove_all(full_out);
         fs::remove_all(full_cache);
     }
+    std::cout << history << std::flush;  // what was covered, in the log of a passing run too
 }
 
 using Mtimes = std::map<std::string, fs::file_time_type>;
@@ -595,8 +1094,13 @@ TEST_CASE("the tree comparison names the first differing path", "[incremental]")
 }
 
 TEST_CASE("incremental builds of a synthetic district match full builds after random edits", "[incremental]") {
+    // SHNOR_INCREMENTAL_SCHOOLS: the size of the generated district (CI's
+    // sanitized run takes a smaller one).
+    const char* schools = std::getenv("SHNOR_INCREMENTAL_SCHOOLS");
+    const int school_count = schools ? std::max(4, std::stoi(schools)) : 30;
     ScratchDir generated("generated");
-    auto generate = run_command("python3 " + shell_quoted(kSourceDir / "bench" / "generate.py") + " 12 " +
+    auto generate = run_command("python3 " + shell_quoted(kSourceDir / "bench" / "generate.py") + " " +
+                                    std::to_string(school_count) + " " +
                                     shell_quoted(generated.path / "gen"),
                                 generated.path / "generate-output.txt");
     INFO(generate.output);

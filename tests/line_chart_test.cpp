@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -12,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace shnor::render;
 
@@ -165,12 +168,24 @@ TEST_CASE("line chart: the same input gives the same bytes, and a value outside 
 TEST_CASE("line chart: the SVG is well-formed XML") {
     auto chart = three_series_chart();
     chart.title = "Доля «2» & прочее";
-    std::string path = "/tmp/shnor_line_chart_test.svg";
+    // A scratch folder of this process: parallel runs (ctest -j, the sanitized
+    // tree beside the ordinary one) must not write the same file.
+    namespace fs = std::filesystem;
+    const fs::path scratch = fs::temp_directory_path() / ("shnor-line-chart-test-" + std::to_string(::getpid()));
+    fs::create_directories(scratch);
+    struct Cleanup {
+        fs::path path;
+        ~Cleanup() {
+            std::error_code ignored;
+            fs::remove_all(path, ignored);
+        }
+    } cleanup{scratch};
+    std::string path = (scratch / "chart.svg").string();
     {
         std::ofstream out(path);
         out << line_chart_svg(chart);
     }
-    std::string command = "python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' " + path;
+    std::string command = "python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' '" + path + "'";
     CHECK(std::system(command.c_str()) == 0);
 
     // The check itself can fail: a broken document is rejected.

@@ -13,8 +13,6 @@
 #include <string>
 #include <string_view>
 
-#include <mimalloc.h>
-#include <unistd.h>
 #include <iostream>
 
 namespace {
@@ -160,23 +158,7 @@ constexpr const char* kDateHelp =
 
 }  // namespace
 
-// A build allocates hundreds of MB of small objects, and on a virtual
-// machine each first touch of a 4 KB page is an expensive fault. mimalloc
-// takes its memory in 2 MB pages when MIMALLOC_LARGE_OS_PAGES=1 is set as
-// it starts, before main(); asking from main() comes too late for the main
-// thread's heap (an incremental build at 2000 schools: 20 000 faults and
-// 1.2–1.6 s that way, 10 000 and 0.9–1.1 s with the variable). So the
-// process starts itself again once with the variable set, which costs a few
-// milliseconds. SHNOR_NO_HUGE_PAGES=1 keeps 4 KB pages; a variable the user
-// set is left as it is.
-void use_huge_pages(char** argv) {
-    if (std::getenv("SHNOR_NO_HUGE_PAGES") || std::getenv("MIMALLOC_LARGE_OS_PAGES")) return;
-    if (::setenv("MIMALLOC_LARGE_OS_PAGES", "1", 1) == 0) ::execv("/proc/self/exe", argv);
-    mi_option_enable(mi_option_large_os_pages);  // no restart possible: the next best
-}
-
 int main(int argc, char** argv) {
-    use_huge_pages(argv);
     CLI::App app{"shnor — генератор открытого раздела о сопровождении школ с низкими "
                  "образовательными результатами (ШНОР) и школ в неблагоприятных социальных "
                  "условиях (ШНСУ).\nshnor-site " SHNOR_VERSION};
