@@ -375,5 +375,29 @@ TEST_CASE("SHNOR_EXPLAIN prints the plan of a real build", "[plan]") {
                    Catch::Contains("schools/shubinskaya/roadmap/index.html: written again: an output file was changed "
                                    "or removed by someone else\n"));
     CHECK(fs::exists(scratch / "site" / "schools" / "shubinskaya" / "roadmap" / "index.html"));
+
+    // A partial plan that cannot be carried out (here: the peer parts it
+    // renders the section with are gone) is widened and run again.
+    std::size_t peers = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(scratch / "cache"))
+        if (entry.path().extension() == ".peers") peers += fs::remove(entry.path()) ? 1 : 0;
+    REQUIRE(peers == 1);
+    const fs::path roadmap = content / "schools" / "shubinskaya" / "roadmaps" / "dorozhnaya-karta-shkoly-2024.yaml";
+    std::string yaml = read_file(roadmap);
+    auto at = yaml.find("status: done");
+    REQUIRE(at != std::string::npos);
+    write_file(roadmap, yaml.replace(at, 12, "status: in_progress"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    auto widened = build();
+    INFO(widened.output);
+    REQUIRE(widened.exit_code == 0);
+    CHECK_THAT(widened.output,
+               Catch::StartsWith("plan: changed schools only: 1 school(s), the rest kept\n"
+                                 "school shubinskaya: section rendered again: its roadmaps changed past its own "
+                                 "section (its row and open data); its row and open-data spans patched") &&
+                   Catch::Contains("\nplan: whole build: a partial build could not be carried out (no peer parts "
+                                   "of the last build)\n") &&
+                   Catch::Contains("school shubinskaya: rendered again: its content changed\n") &&
+                   Catch::Contains("school topolevskaya: kept: unchanged\n"));
     fs::remove_all(scratch);  // the site's spare and lock lie beside it, inside
 }

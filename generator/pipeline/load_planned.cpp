@@ -69,20 +69,26 @@ PreparedSite prepare_with_peers(const BuildOptions& options, const fs::path& rec
 
 }  // namespace
 
-std::optional<Loaded> load_planned(const BuildOptions& options, const fs::path& record_file, BuildPlan& plan, const BuildRecord* previous,
-                                   cache::SchoolStore& store, BuildReport& report) {
+std::map<std::string, load::SchoolLoad> load_changed_schools(BuildPlan& plan, const BuildRecord* previous,
+                                                             cache::SchoolStore& store) {
+    if (plan.scope != BuildPlan::Scope::schools) return {};
+    auto loads = load_changed(plan, *previous, store);
+    stage_clock().lap("changed schools");
+    if (plan.scope != BuildPlan::Scope::schools) loads.clear();
+    return loads;
+}
+
+std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::path& record_file, const BuildPlan& plan,
+                                      const BuildRecord* previous, std::map<std::string, load::SchoolLoad> loads,
+                                      cache::SchoolStore& store, BuildReport& report) {
     Loaded loaded;
     if (plan.scope == BuildPlan::Scope::schools) {
-        auto loads = load_changed(plan, *previous, store);
-        stage_clock().lap("changed schools");
-        if (plan.scope == BuildPlan::Scope::schools) {
-            for (auto& [slug, load] : loads) loaded.changed.emplace(slug, load.school);
-            if (plan.renders_sections() || !plan.row_schools().empty())
-                loaded.prepared = prepare_with_peers(options, record_file, *previous, loads, report);
-            else
-                for (auto& [slug, load] : loads) report.diagnostics.append(load.diagnostics);
-            return loaded;
-        }
+        for (auto& [slug, load] : loads) loaded.changed.emplace(slug, load.school);
+        if (plan.renders_sections() || !plan.row_schools().empty())
+            loaded.prepared = prepare_with_peers(options, record_file, *previous, loads, report);
+        else
+            for (auto& [slug, load] : loads) report.diagnostics.append(load.diagnostics);
+        return loaded;
     }
     loaded.prepared = prepare_site(options, [&store](const std::string& slug) { return store.load(slug); }, report);
     if (!loaded.prepared) return std::nullopt;

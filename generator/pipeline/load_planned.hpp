@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cache/school_store.hpp"
+#include "load/load.hpp"
 #include "model/model.hpp"
 #include "pipeline/build_record.hpp"
 #include "pipeline/prepare.hpp"
@@ -26,12 +27,19 @@ struct Loaded {
     std::optional<PreparedSite> prepared;
 };
 
-// Loads what the plan says; a plan of scope schools is refined first, and
-// may turn whole. nullopt when errors stop the build (in the report); throws
+// A plan of scope schools: loads its changed schools and refines the plan
+// with what they show (it may turn whole: then nothing is returned).
+std::map<std::string, load::SchoolLoad> load_changed_schools(plan::BuildPlan& plan, const BuildRecord* previous,
+                                                             cache::SchoolStore& store);
+
+// The site the plan renders from: every school, or the changed ones (`loads`)
+// with the rest as their peer parts; none for a plan that only patches
+// intros. nullopt when errors stop the build (in the report); throws
 // PlanImpossible when the peer parts a partial plan needs are missing.
-std::optional<Loaded> load_planned(const BuildOptions& options, const std::filesystem::path& record_file,
-                                   plan::BuildPlan& plan, const BuildRecord* previous, cache::SchoolStore& store,
-                                   BuildReport& report);
+std::optional<Loaded> prepare_planned(const BuildOptions& options, const std::filesystem::path& record_file,
+                                      const plan::BuildPlan& plan, const BuildRecord* previous,
+                                      std::map<std::string, load::SchoolLoad> loads, cache::SchoolStore& store,
+                                      BuildReport& report);
 
 // The glossary the site's pages are rendered with, read from site.yaml when
 // the plan loads no site.

@@ -243,16 +243,20 @@ std::vector<std::string> page_paths_of(const Pages& pages, const model::Site& si
 void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRecord>& previous, BuildReport& report) {
     const BuildOptions& options = build.options;
     cache::SchoolStore store(school_store_folder(options), options.content_dir, build.stamps);
-    auto loaded = load_planned(options, build.record_file, plan, previous ? &*previous : nullptr, store, report);
+    const BuildRecord* recorded_before = previous ? &*previous : nullptr;
+    auto changed = load_changed_schools(plan, recorded_before, store);
+    if (plan.scope == BuildPlan::Scope::schools) explain_plan(plan);
+    auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, report);
     if (!loaded) return;
+    bool recorded = previous.has_value();  // a record of this folder: its files may be kept or removed
     BuildRecord record = record_before_pages(build, plan, previous, *loaded, store);
     stage_clock().lap("plan");
-    explain_plan(plan);
+    if (plan.scope == BuildPlan::Scope::whole) explain_plan(plan);
     Before before = before_of(plan, record);
     Keeping keeping(plan, record);
-    write::OutputTree tree(build.folder, tree_previous(&record, options, build.altered));
+    write::OutputTree tree(build.folder, tree_previous(recorded ? &record : nullptr, options, build.altered));
     stage_clock().lap("spare");
-    tree.keep_where([&](const std::string& path) { return keeping.kept(path); });
+    if (recorded) tree.keep_where([&](const std::string& path) { return keeping.kept(path); });
     // What the rendered files were; Keeping reads the owners: they go last.
     std::erase_if(record.fragments, [&](const auto& entry) { return keeping.rendered(entry.first); });
     std::erase_if(record.file_owner, [&](const auto& entry) { return keeping.rendered(entry.first); });
