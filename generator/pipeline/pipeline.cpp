@@ -341,26 +341,32 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     DistrictBuild build{options, *folder, record_path(cache_dir_of(options), options.out_dir), build_key(options),
                         input_stamps(options), started_ns, {}};
     settle_records(build.record_file, folder->device(), folder->inode());
-    // The head of the record tells whether anything changed; the files the
-    // last build wrote must still be as it left them.
+    // The head of the record tells whether any input changed; then the files
+    // the last build wrote must still be as it left them (read from the
+    // record's text, or from the whole record when it is read anyway).
     auto previous = folder_record(build.record_file, *folder, RecordPart::head);
     stage_clock().lap("stamps");
-    if (previous) build.altered = altered_files(build.record_file, *previous, *folder);
-    stage_clock().lap("output checked");
-    plan::Facts facts{&build.stamps, previous ? &*previous : nullptr, false, build.key, options.full, build.altered};
+    plan::Facts facts{&build.stamps, previous ? &*previous : nullptr, false, build.key, options.full, {}};
     BuildPlan plan = plan::plan_build(facts);
     if (plan.scope == BuildPlan::Scope::nothing) {
-        explain_plan(plan);
-        report.unchanged = report.written = true;
-        report.files = previous->output_files;
-        report.pages = previous->html_files;
-        return;
+        build.altered = altered_files(build.record_file, *previous, *folder);
+        stage_clock().lap("output checked");
+        if (build.altered.empty()) {
+            explain_plan(plan);
+            report.unchanged = report.written = true;
+            report.files = previous->output_files;
+            report.pages = previous->html_files;
+            return;
+        }
     }
     if (previous) {
         previous = folder_record(build.record_file, *folder, RecordPart::whole);
         stage_clock().lap("record");
+        if (previous && build.altered.empty()) build.altered = altered_files(build.record_file, *previous, *folder);
+        stage_clock().lap("output checked");
         facts.record = previous ? &*previous : nullptr;
         facts.record_whole = true;
+        facts.altered = build.altered;
         plan = plan::plan_build(facts);
     }
     report.repaired = build.altered;
