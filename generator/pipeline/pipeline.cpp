@@ -109,8 +109,28 @@ BuildRecord record_before_pages(const DistrictBuild& build, BuildPlan& plan, std
     return record;
 }
 
-// Everything a build renders with.
+// Everything a build renders with. A plan that only patches intros has no
+// site: its fragments need the templates and the glossary alone.
 struct Rendering {
+    Rendering(const BuildOptions& options, const BuildPlan& plan, const Loaded& loaded)
+        : prepared(loaded.prepared ? &*loaded.prepared : nullptr), templates(layout_folders(options)) {
+        if (!prepared) {
+            context.build_date = options.build_date;
+            context.glossary = glossary_of(options, loaded);
+            return;
+        }
+        context = context_of(options, *prepared);
+        templates.compile_all();
+        if (plan.scope == BuildPlan::Scope::schools) {
+            std::set<std::string> planned;
+            for (const auto& school : plan.schools) planned.insert(school.slug);
+            index.emplace(prepared->site, [&planned](const model::School& school) { return planned.count(school.slug) > 0; });
+        } else {
+            index.emplace(prepared->site);
+        }
+        stage_clock().lap("index");
+    }
+
     const PreparedSite* prepared = nullptr;
     view::BuildContext context;
     render::Templates templates;
@@ -237,6 +257,62 @@ std::vector<std::string> page_paths_of(const Pages& pages, const model::Site& si
     return paths;
 }
 
+// What the rendered pages go into the record as: their owners, fragments
+// and page paths. A section rendered in place of the last build's must have
+// made the same files and pages.
+void note_pages(const BuildPlan& plan, Pages& pages, const Before& before, BuildRecord& record) {
+    for (auto& [slug, out] : pages.sections) {
+        if (plan.scope == BuildPlan::Scope::schools) require_same_section(slug, out, before, record);
+        for (const auto& path : out.files) record.file_owner[path] = slug;
+        record.fragments.merge(out.fragments);
+        record.school_pages[slug] = out.page_paths;
+    }
+    for (auto& task : pages.data) record.fragments.merge(task.fragments);
+}
+
+// What waits for the pages and patches: the data page (it prints the open
+// data's sizes), then the feeds, sitemap, copied files and assets.
+void render_after_patches(const BuildOptions& options, const BuildPlan& plan, Rendering& rendering, Pages& pages,
+                          std::map<std::string, std::uint64_t>& sizes, BuildRecord& record, write::OutputTree& tree) {
+    if (!rendering.prepared) return;
+    const model::Site& site = rendering.prepared->site;
+    if (plan.renders_district()) {
+        std::erase_if(record.school_pages, [&](const auto& entry) {
+            return std::none_of(site.schools.begin(), site.schools.end(),
+                                [&](const model::School& school) { return school.slug == entry.first; });
+        });
+        sizes.clear();  // all made by this build
+        for (auto& task : pages.data) sizes.merge(task.sizes);
+    }
+    if (plan.renders_district() || remakes(plan, "data/index.html")) {
+        TaskOutput data_page;
+        render_pages({view::data_page(site, rendering.context, sizes)}, rendering.prepared->sources,
+                     rendering.templates, tree, data_page);
+        pages.data.push_back(std::move(data_page));
+    }
+    if (!plan.renders_district()) return;
+    auto files = files_after_pages(site, options, rendering.context, page_paths_of(pages, site, record),
+                                   rendering.prepared->photos.files);
+    for (const auto& [path, file] : files) put_file(tree, file);
+}
+
+void report_plan(const BuildPlan& plan, const BuildRecord& record, const write::CommitSummary& summary,
+                 const cache::SchoolStore& store, BuildReport& report) {
+    report.written = true;
+    report.files = record.files.size();
+    for (const auto& [path, state] : record.files) report.pages += path.ends_with(".html") ? 1 : 0;
+    report.written_files = summary.written;
+    report.removed_files = summary.removed;
+    report.schools_reused = store.reused();
+    for (const auto& school : plan.schools)
+        if (school.work != SchoolWork::keep) ++report.schools_rendered;
+    if (plan.scope != BuildPlan::Scope::schools) return;
+    for (const auto& school : plan.schools)
+        if (school.work != SchoolWork::keep) report.sections_only.push_back(school.slug);
+    report.rows_patched = plan.row_schools();
+    report.fragments_only = plan.text_only();
+}
+
 // Carries out `plan`: load → derive → render → patch → keep → commit →
 // publish. Throws PlanImpossible (nothing published) when the plan turns out
 // impossible; errors in the content or on disk go to the report.
@@ -261,55 +337,12 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     std::erase_if(record.fragments, [&](const auto& entry) { return keeping.rendered(entry.first); });
     std::erase_if(record.file_owner, [&](const auto& entry) { return keeping.rendered(entry.first); });
 
-    Rendering rendering{loaded->prepared ? &*loaded->prepared : nullptr, {}, render::Templates(layout_folders(options)), {}};
-    if (rendering.prepared) {
-        rendering.context = context_of(options, *rendering.prepared);
-        rendering.templates.compile_all();
-        std::set<std::string> changed;
-        for (const auto& school : plan.schools) changed.insert(school.slug);
-        if (plan.scope == BuildPlan::Scope::schools)
-            rendering.index.emplace(rendering.prepared->site,
-                                    [&changed](const model::School& school) { return changed.count(school.slug) > 0; });
-        else
-            rendering.index.emplace(rendering.prepared->site);
-        stage_clock().lap("index");
-    } else {
-        rendering.context.build_date = options.build_date;
-        rendering.context.glossary = glossary_of(options, *loaded);
-    }
+    Rendering rendering(options, plan, *loaded);
     Pages pages = render_planned(plan, rendering, tree);
     stage_clock().lap("pages");
-    for (auto& [slug, out] : pages.sections) {
-        if (plan.scope == BuildPlan::Scope::schools) require_same_section(slug, out, before, record);
-        for (const auto& path : out.files) record.file_owner[path] = slug;
-        record.fragments.merge(out.fragments);
-        record.school_pages[slug] = out.page_paths;
-    }
-    for (auto& task : pages.data) record.fragments.merge(task.fragments);
+    note_pages(plan, pages, before, record);
     auto sizes = apply_patches(build, plan, *loaded, rendering, before, record, tree);
-    if (rendering.prepared) {
-        const model::Site& site = rendering.prepared->site;
-        if (plan.renders_district()) {
-            std::erase_if(record.school_pages, [&](const auto& entry) {
-                return std::none_of(site.schools.begin(), site.schools.end(),
-                                    [&](const model::School& school) { return school.slug == entry.first; });
-            });
-            sizes.clear();  // all made by this build
-            for (auto& task : pages.data) sizes.merge(task.sizes);
-        }
-        if (plan.renders_district() || remakes(plan, "data/index.html")) {
-            // The «Скачать данные» page prints the open data's sizes: it waits for them.
-            TaskOutput data_page;
-            render_pages({view::data_page(site, rendering.context, sizes)}, rendering.prepared->sources,
-                         rendering.templates, tree, data_page);
-            pages.data.push_back(std::move(data_page));
-        }
-        if (plan.renders_district()) {
-            auto files = files_after_pages(site, options, rendering.context, page_paths_of(pages, site, record),
-                                           rendering.prepared->photos.files);
-            for (const auto& [path, file] : files) put_file(tree, file);
-        }
-    }
+    render_after_patches(options, plan, rendering, pages, sizes, record, tree);
     stage_clock().lap("other files");
     auto summary = tree.commit();
     stage_clock().lap("commit");
@@ -318,20 +351,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     if (plan.renders_district()) write_peer_parts(peers_path(build.record_file), record.global, loaded->prepared->site.schools);
     publish(tree, build.record_file, record);
     stage_clock().lap("publish");
-
-    report.written = true;
-    report.files = record.files.size();
-    for (const auto& [path, state] : record.files) report.pages += path.ends_with(".html") ? 1 : 0;
-    report.written_files = summary.written;
-    report.removed_files = summary.removed;
-    report.schools_reused = store.reused();
-    for (const auto& school : plan.schools)
-        if (school.work != SchoolWork::keep) ++report.schools_rendered;
-    if (plan.scope != BuildPlan::Scope::schools) return;
-    for (const auto& school : plan.schools)
-        if (school.work != SchoolWork::keep) report.sections_only.push_back(school.slug);
-    report.rows_patched = plan.row_schools();
-    report.fragments_only = plan.text_only();
+    report_plan(plan, record, summary, store, report);
 }
 
 void build_district_site(const BuildOptions& options, BuildReport& report) {
