@@ -127,6 +127,7 @@ TEST_CASE("one school's index.md text: only its intro fragment is patched", "[pl
     plan::refine(plan, district.record, {{"a", district.loaded("a", true, false, false)}});
     REQUIRE(plan.scope == BuildPlan::Scope::schools);
     CHECK(plan.text_only());
+    CHECK(plan.load == plan::Load::changed);
     CHECK(plan.schools[0].work == SchoolWork::patch_intro);
     CHECK_FALSE(plan.renders_sections());
     CHECK(paths_of(plan, FileWork::patch_intro) ==
@@ -157,6 +158,7 @@ TEST_CASE("a roadmap item's status: the section, its row and open-data spans, th
     REQUIRE(plan.scope == BuildPlan::Scope::schools);
     CHECK(plan.schools[0].work == SchoolWork::render_section);
     CHECK(plan.schools[0].rows);
+    CHECK(plan.load == plan::Load::changed_with_peers);
     CHECK(plan.renders_sections());
     CHECK_FALSE(plan.renders_district());
     CHECK(paths_of(plan, FileWork::patch_rows) == plan::files_with_school_spans());
@@ -315,7 +317,7 @@ TEST_CASE("explain: one line per school and file, deterministic", "[plan]") {
     auto lines = plan::explain(plan);
     CHECK(lines == plan::explain(plan));
     REQUIRE(lines.size() == 2 + plan.files.size() + 1);
-    CHECK(lines[0] == "plan: changed schools only: 1 school(s), the rest kept");
+    CHECK(lines[0] == "plan: changed schools only: 1 school(s) loaded, the others as peer parts; the rest kept");
     CHECK(lines[1] == "school a: section rendered again: its roadmaps changed past its own section (its row and open "
                       "data); its row and open-data spans patched [schools/a/roadmaps/plan.yaml]");
     CHECK(std::find(lines.begin(), lines.end(),
@@ -357,7 +359,7 @@ TEST_CASE("SHNOR_EXPLAIN prints the plan of a real build", "[plan]") {
     auto text = build();
     INFO(text.output);
     CHECK_THAT(text.output,
-               Catch::StartsWith("plan: text only: 1 school(s), the rest kept\n"
+               Catch::StartsWith("plan: text only: 1 school(s) loaded; the rest kept\n"
                                  "school shubinskaya: intro fragment patched: only its index.md text changed "
                                  "[schools/shubinskaya/index.md]\n"
                                  "schools/shubinskaya/index.html: intro fragment patched for shubinskaya: only its "
@@ -392,7 +394,7 @@ TEST_CASE("SHNOR_EXPLAIN prints the plan of a real build", "[plan]") {
     INFO(widened.output);
     REQUIRE(widened.exit_code == 0);
     CHECK_THAT(widened.output,
-               Catch::StartsWith("plan: changed schools only: 1 school(s), the rest kept\n"
+               Catch::StartsWith("plan: changed schools only: 1 school(s) loaded, the others as peer parts; the rest kept\n"
                                  "school shubinskaya: section rendered again: its roadmaps changed past its own "
                                  "section (its row and open data); its row and open-data spans patched") &&
                    Catch::Contains("\nplan: whole build: a partial build could not be carried out (no peer parts "

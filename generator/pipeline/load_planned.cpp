@@ -16,6 +16,8 @@ using plan::BuildPlan;
 
 namespace {
 
+// A changed file the school publishes as it is (a document, a photo with a
+// model file's extension) is copied by the district's files: a whole build.
 bool publishes(const model::School& school, const std::string& path) {
     for (const auto& document : school.own.documents)
         if (document.site_path == path) return true;
@@ -25,6 +27,7 @@ bool publishes(const model::School& school, const std::string& path) {
     return false;
 }
 
+// Each changed school from the store, and what the plan stage needs to know of it.
 std::map<std::string, load::SchoolLoad> load_changed(BuildPlan& plan, const BuildRecord& previous,
                                                      cache::SchoolStore& store) {
     std::map<std::string, load::SchoolLoad> loads;
@@ -84,7 +87,7 @@ std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::pat
     Loaded loaded;
     if (plan.scope == BuildPlan::Scope::schools) {
         for (auto& [slug, load] : loads) loaded.changed.emplace(slug, load.school);
-        if (plan.renders_sections() || !plan.row_schools().empty())
+        if (plan.load == plan::Load::changed_with_peers)
             loaded.prepared = prepare_with_peers(options, record_file, *previous, loads, report);
         else
             for (auto& [slug, load] : loads) report.diagnostics.append(load.diagnostics);

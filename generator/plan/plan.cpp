@@ -281,6 +281,7 @@ void refine(BuildPlan& plan, const pipeline::BuildRecord& record, const std::map
     plan.files.clear();
     for (auto& [path, step] : files) plan.files.push_back(std::move(step));
     plan.reason = plan.text_only() ? Reason::text_changed : Reason::section_changed;
+    plan.load = plan.renders_sections() || !plan.row_schools().empty() ? Load::changed_with_peers : Load::changed;
 }
 
 void plan_whole_schools(BuildPlan& plan, const pipeline::BuildRecord* record, const cache::Hash128& global,
@@ -378,7 +379,9 @@ std::vector<std::string> explain(const BuildPlan& plan) {
             break;
         case BuildPlan::Scope::schools:
             lines.push_back("plan: " + std::string(plan.text_only() ? "text only" : "changed schools only") + ": " +
-                            std::to_string(plan.schools.size()) + " school(s), the rest kept");
+                            std::to_string(plan.schools.size()) + " school(s) loaded" +
+                            (plan.load == Load::changed_with_peers ? ", the others as peer parts" : "") +
+                            "; the rest kept");
             break;
     }
     for (const auto& school : plan.schools) {

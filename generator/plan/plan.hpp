@@ -43,9 +43,10 @@ enum class Reason {
 
 // What the executor loads.
 enum class Load {
-    none,     // nothing: the output is as the record says
-    changed,  // the changed schools fully, the others as their peer parts (when sections are rendered)
-    all,      // every school fully
+    none,                // nothing: the output is as the record says
+    changed,             // the changed schools alone, no site: their intros are patched
+    changed_with_peers,  // the changed schools fully, the others as the peer parts the last whole build left
+    all,                 // every school fully
 };
 
 // What happens to one school's files.
