@@ -1,5 +1,12 @@
 #include "pipeline/school_site.hpp"
 
+#include "pipeline/prepare.hpp"
+#include "pipeline/publish.hpp"
+#include "pipeline/render_pages.hpp"
+#include "pipeline/render_tasks.hpp"
+#include "pipeline/stamps.hpp"
+#include "view/site_index.hpp"
+
 #include <optional>
 
 namespace shnor::pipeline {
@@ -79,6 +86,69 @@ std::vector<write::OutputFile> relocate_to_school(std::vector<write::OutputFile>
         kept.push_back(std::move(file));
     }
     return kept;
+}
+
+namespace {
+
+void write_school_build(const model::Site& site, const BuildOptions& options, const view::BuildContext& context,
+                        const view::Data& sources, const std::string& district_base_url,
+                        const std::vector<write::OutputFile>& photos, BuildReport& report,
+                        write::OutputTree& tree, BuildRecord& record) {
+    render::Templates templates(layout_folders(options));
+    std::vector<write::OutputFile> files;
+    std::vector<std::string> page_paths;
+    for (const auto& school : site.schools) {
+        if (school.slug != options.school) continue;
+        const view::detail::SiteIndex index(site);
+        for (auto& page : view::school_pages(index, school, context)) {
+            page.data.set("sources", sources);
+            page_paths.push_back(page.path);
+            for (auto& rendered : render_school_build_page(templates, page))
+                files.push_back({rendered.path, std::move(rendered.html), {}});
+        }
+    }
+    report.pages = files.size();
+    for (auto& [path, file] : files_after_pages(site, options, context, page_paths, photos)) {
+        if (path == "sitemap.xml" || path == "robots.txt" || path.starts_with("news/")) continue;  // the district's
+        files.push_back(std::move(file));
+    }
+    files = relocate_to_school(std::move(files), {options.school, with_trailing_slash(district_base_url)});
+    report.files = files.size();
+    for (const auto& file : files) put_file(tree, file);
+    auto summary = tree.commit();
+    record.files = tree.take_files();
+    record.tree = tree.published();
+    report.written_files = summary.written;
+    report.removed_files = summary.removed;
+}
+
+}  // namespace
+
+// A school build reuses nothing of the last one but its list of files (what
+// it may remove): it renders one section, so it needs no plan.
+void build_school_site(const BuildOptions& options, BuildReport& report) {
+    auto folder = open_output_folder(options, report);
+    if (!folder) return;
+    auto prepared = prepare_site(options, {}, report);
+    if (!prepared) return;
+    try {
+        std::filesystem::path record_file = record_path(cache_dir_of(options), options.out_dir);
+        settle_records(record_file, folder->device(), folder->inode());
+        auto previous = folder_record(record_file, *folder, RecordPart::whole);
+        std::vector<std::string> altered;
+        if (previous) altered = altered_files(record_file, *previous, *folder);
+        report.repaired = altered;
+        write::OutputTree tree(*folder, tree_previous(previous ? &*previous : nullptr, options, std::move(altered)));
+        BuildRecord record;  // only the output: a school build reuses nothing else
+        record.key = "school " + options.school + " " + build_key(options);
+        record.written_ns = now_ns();
+        write_school_build(prepared->site, options, context_of(options, *prepared), prepared->sources,
+                           prepared->district_base_url, prepared->photos.files, report, tree, record);
+        publish(tree, record_file, record);
+        report.written = true;
+    } catch (const std::exception& failure) {
+        report.diagnostics.error(options.out_dir.string(), 0, "", failure.what());
+    }
 }
 
 }  // namespace shnor::pipeline

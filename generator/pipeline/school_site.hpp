@@ -2,6 +2,7 @@
 // school's own official site (`shnor build --school <slug>`).
 #pragma once
 
+#include "pipeline/pipeline.hpp"
 #include "view/view.hpp"
 #include "write/write.hpp"
 
@@ -30,6 +31,9 @@ struct SchoolSite {
 // Keeps the school's pages, files and the assets, moved to the folder root;
 // links inside the section become relative, links to the rest of the
 // district site absolute.
+// The whole `--school` build: load, render the section, relocate, publish.
+void build_school_site(const BuildOptions& options, BuildReport& report);
+
 std::vector<write::OutputFile> relocate_to_school(std::vector<write::OutputFile> files, const SchoolSite& school);
 
 }  // namespace shnor::pipeline

@@ -1,0 +1,199 @@
+#include "pipeline/render_pages.hpp"
+
+#include "pipeline/school_site.hpp"
+
+#include <charconv>
+
+namespace shnor::pipeline {
+
+namespace {
+
+// Where assets go in a page rendered once for both copies; replaced by the
+// real prefix of each copy. A private-use code point never occurs in content.
+constexpr std::string_view kAssetRootMark = "\xEE\x80\x83";  // U+E003
+
+std::string with_mark_replaced(const std::string& text, std::string_view mark, const std::string& value) {
+    std::string out;
+    out.reserve(text.size() + 64);
+    std::size_t at = 0;
+    for (std::size_t found = text.find(mark); found != std::string::npos; found = text.find(mark, at)) {
+        out.append(text, at, found - at);
+        out += value;
+        at = found + mark.size();
+    }
+    out.append(text, at, std::string::npos);
+    return out;
+}
+
+}  // namespace
+
+// The version for visually impaired readers leaves the results charts out
+// (ГОСТ Р 52872-2019): the tables beside them carry the numbers in large
+// type. Its other images follow the reader's choice (.vi-settings): each is
+// followed by its alt text, which CSS shows in the image's place when the
+// reader turns images off (screen readers have the alt already).
+std::string vi_copy_of(std::string html) {
+    constexpr std::string_view open = "<figure class=\"chart\">", close = "</figure>";
+    for (auto start = html.find(open); start != std::string::npos; start = html.find(open, start)) {
+        auto end = html.find(close, start);
+        if (end == std::string::npos) break;
+        html.erase(start, end + close.size() - start);
+    }
+    constexpr std::string_view image = "<img ", alt = " alt=\"", picture_end = "</picture>";
+    for (auto start = html.find(image); start != std::string::npos; start = html.find(image, start + 1)) {
+        auto end = html.find('>', start);
+        if (end == std::string::npos) break;
+        auto alt_at = html.find(alt, start);
+        if (alt_at == std::string::npos || alt_at > end) continue;
+        auto text_at = alt_at + alt.size();
+        auto text_end = html.find('"', text_at);  // the value is escaped: no '"' inside
+        if (text_end == std::string::npos || text_end > end || text_end == text_at) continue;
+        auto after = end + 1;
+        if (std::string_view(html).substr(after, picture_end.size()) == picture_end) after += picture_end.size();
+        html.insert(after, "<span class=\"vi-alt\" aria-hidden=\"true\">" + html.substr(text_at, text_end - text_at) +
+                               "</span>");
+    }
+    return html;
+}
+
+std::string render_fragment(render::Templates& templates, const view::Fragment& fragment,
+                            const render::Glossary* glossary, bool vi) {
+    std::string html = templates.render(fragment.layout, fragment.make_data ? fragment.make_data() : fragment.data);
+    if (fragment.expand_abbreviations && glossary) html = glossary->expand_first_uses(html);
+    return vi ? vi_copy_of(std::move(html)) : html;
+}
+
+namespace {
+
+// Renders the page's fragments, each from its own data (made now, when lazy).
+std::vector<std::string> render_fragments(render::Templates& templates, const view::PageSpec& page) {
+    std::vector<std::string> rendered;
+    rendered.reserve(page.fragments.size());
+    for (const auto& fragment : page.fragments)
+        rendered.push_back(render_fragment(templates, fragment, page.glossary.get(), false));
+    return rendered;
+}
+
+struct MarkAt {
+    std::size_t at, length, index;
+};
+
+// Every fragment mark in the page, in one pass (the schools list has thousands).
+std::vector<MarkAt> fragment_marks_in(const std::string& html, std::size_t fragment_count) {
+    std::vector<MarkAt> marks;
+    for (std::size_t at = html.find(view::kFragmentMarkStart); at != std::string::npos;
+         at = html.find(view::kFragmentMarkStart, at + 1)) {
+        std::size_t digits = at + view::kFragmentMarkStart.size();
+        std::size_t index = 0;
+        auto [end, error] = std::from_chars(html.data() + digits, html.data() + html.size(), index);
+        if (error != std::errc() || index >= fragment_count ||
+            std::string_view(end, html.data() + html.size()).substr(0, view::kFragmentMarkEnd.size()) !=
+                view::kFragmentMarkEnd)
+            continue;
+        std::size_t length = static_cast<std::size_t>(end - html.data()) + view::kFragmentMarkEnd.size() - at;
+        marks.push_back({at, length, index});
+    }
+    return marks;
+}
+
+// Puts the fragments where their marks are. A fragment whose mark is
+// printed once gets a span; one printed twice or not at all (a layout of
+// the content's own) gets none, so no later build patches it.
+void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& fragments,
+                     const std::vector<std::string>& rendered, bool vi) {
+    auto marks = fragment_marks_in(page.html, fragments.size());
+    if (marks.empty()) return;
+    std::vector<int> printed(fragments.size(), 0);
+    for (const auto& mark : marks) ++printed[mark.index];
+    for (std::size_t index = 0; index < fragments.size(); ++index)
+        if (printed[index] > 1) page.fragments.push_back({fragments[index].key, FragmentSpan::kNowhere, 0});
+    std::string html;
+    html.reserve(page.html.size() + page.html.size() / 2);
+    std::size_t copied = 0;
+    for (const auto& mark : marks) {
+        html.append(page.html, copied, mark.at - copied);
+        const std::string& fragment = rendered[mark.index];
+        if (printed[mark.index] == 1) page.fragments.push_back({fragments[mark.index].key, html.size(), 0});
+        std::size_t start = html.size();
+        html += vi ? vi_copy_of(fragment) : fragment;
+        if (printed[mark.index] == 1) page.fragments.back().length = html.size() - start;
+        copied = mark.at + mark.length;
+    }
+    html.append(page.html, copied, std::string::npos);
+    page.html = std::move(html);
+}
+
+// The first use of each abbreviation on the page gets <abbr title>. Only
+// the page around its fragments is searched: a fragment (a school's index.md
+// text, a row of the schools list) is patched in later builds without the
+// rest of its page, so nothing in it may depend on what precedes it. The
+// school's text is searched on its own (render_fragments, FragmentBuild).
+void expand_abbreviations(RenderedPage& rendered, const view::PageSpec& page) {
+    if (page.glossary) rendered.html = page.glossary->expand_first_uses(rendered.html);
+}
+
+}  // namespace
+
+// The version for visually impaired readers (ГОСТ Р 52872-2019) is a second
+// copy of every page under vi/, so it works without JavaScript or cookies.
+// Its links stay inside vi/; assets and files are shared with the main site,
+// so the two copies differ only in the asset prefix and in the base layout:
+// the page's own layout is rendered once for both.
+std::vector<RenderedPage> render_district_page(render::Templates& templates, view::PageSpec& page) {
+    const view::Data* given_root = page.data.get("root");
+    std::string root = given_root && given_root->is_string() ? given_root->string_value() : std::string();
+    bool has_vi_copy = page.path != "404.html";
+    std::string vi_path = "vi/" + page.path;
+    std::string vi_asset_root = view::root_prefix_of(vi_path);
+    page.data.set("page_path", page.path);
+    page.data.set("asset_root", std::string(kAssetRootMark));
+    auto fragments = render_fragments(templates, page);
+    std::string content = templates.render(page.layout, page.data);
+
+    std::vector<RenderedPage> pages;
+    page.data.set("vi", false);
+    page.data.set("asset_root", root);
+    page.data["content"] = view::Data(with_mark_replaced(content, kAssetRootMark, root));  // moved, not copied
+    pages.push_back({view::output_path_of(page.path), templates.render("base", page.data), {}});
+    expand_abbreviations(pages.back(), page);
+    place_fragments(pages.back(), page.fragments, fragments, false);
+    if (!has_vi_copy) return pages;
+    if (root != view::root_prefix_of(page.path)) {
+        page.data.set("root", view::root_prefix_of(page.path));
+        page.data.set("asset_root", std::string(kAssetRootMark));
+        content = templates.render(page.layout, page.data);
+    }
+    page.data.set("vi", true);
+    page.data.set("asset_root", vi_asset_root);
+    page.data["content"] = view::Data(vi_copy_of(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
+    pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data), {}});
+    expand_abbreviations(pages.back(), page);
+    place_fragments(pages.back(), page.fragments, fragments, true);
+    return pages;
+}
+
+// A school build renders the copies separately: their links carry different
+// markers for relocate_to_school().
+std::vector<RenderedPage> render_school_build_page(render::Templates& templates, view::PageSpec& page) {
+    std::vector<RenderedPage> pages;
+    auto fragments = render_fragments(templates, page);
+    if (page.path != "404.html") {
+        view::Data data = page.data;
+        data.set("vi", true);
+        data.set("page_path", page.path);
+        mark_roots_for_school(data, page.path, true);
+        pages.push_back({view::output_path_of("vi/" + page.path),
+                         vi_copy_of(templates.render_page(page.layout, std::move(data))), {}});
+        expand_abbreviations(pages.back(), page);
+        place_fragments(pages.back(), page.fragments, fragments, true);
+    }
+    page.data.set("vi", false);
+    page.data.set("page_path", page.path);
+    mark_roots_for_school(page.data, page.path, false);
+    pages.push_back({view::output_path_of(page.path), templates.render_page(page.layout, std::move(page.data)), {}});
+    expand_abbreviations(pages.back(), page);
+    place_fragments(pages.back(), page.fragments, fragments, false);
+    return pages;
+}
+
+}  // namespace shnor::pipeline

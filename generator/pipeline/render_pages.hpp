@@ -1,0 +1,39 @@
+// One page's HTML files: its main copy and the copy for visually impaired
+// readers under vi/, with its fragments (view::Fragment) put in place and
+// where each one landed (for later builds that patch them).
+#pragma once
+
+#include "pipeline/build_record.hpp"
+#include "render/templates.hpp"
+#include "view/view.hpp"
+
+#include <string>
+#include <vector>
+
+namespace shnor::pipeline {
+
+struct RenderedPage {
+    std::string path;  // output file path
+    std::string html;
+    std::vector<FragmentSpan> fragments;  // where its fragments lie, when each was placed once
+};
+
+// The version for visually impaired readers of some HTML: no results
+// charts, each image followed by its alt text.
+std::string vi_copy_of(std::string html);
+
+// A fragment as it is put in its page: rendered from its own data, its
+// abbreviations expanded on their own when it asks for it, the vi copy's
+// changes made for `vi`.
+std::string render_fragment(render::Templates& templates, const view::Fragment& fragment,
+                            const render::Glossary* glossary, bool vi);
+
+// A district build's page: both copies (404.html has no vi copy), the
+// page's own layout rendered once for both.
+std::vector<RenderedPage> render_district_page(render::Templates& templates, view::PageSpec& page);
+
+// A --school build's page: the copies rendered separately, their links
+// marked for relocate_to_school().
+std::vector<RenderedPage> render_school_build_page(render::Templates& templates, view::PageSpec& page);
+
+}  // namespace shnor::pipeline

@@ -1,0 +1,48 @@
+// The pieces a build's render tasks are made of: pages into the output tree,
+// one part of the open data streamed into it, and the files after the pages
+// (feeds, copied documents and photos, assets).
+#pragma once
+
+#include "model/model.hpp"
+#include "pipeline/build_record.hpp"
+#include "pipeline/pipeline.hpp"
+#include "render/templates.hpp"
+#include "view/view.hpp"
+#include "write/output_tree.hpp"
+#include "write/write.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace shnor::pipeline {
+
+// What one task made, kept small: paths, not bytes.
+struct TaskOutput {
+    std::vector<std::string> page_paths;  // PageSpec paths, for the sitemap
+    std::vector<std::string> files;       // output files of the task
+    std::size_t html_files = 0;
+    std::map<std::string, std::vector<FragmentSpan>> fragments;  // output file → its fragments
+    std::map<std::string, std::uint64_t> sizes;  // open data: output file → bytes
+};
+
+// Renders the pages (both copies each) into the tree.
+void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, render::Templates& templates,
+                  write::OutputTree& tree, TaskOutput& out);
+
+// Part `part` of the open data (view::open_data_parts()), streamed into the
+// tree with each CSV's workbook; schools' spans go to out.fragments.
+void write_open_data_part(const model::Site& site, const view::BuildContext& context, std::size_t part,
+                          write::OutputTree& tree, TaskOutput& out);
+
+// Feeds, copied documents and photos, assets (a content tree's assets
+// replace built-in ones of the same name), by output path.
+std::map<std::string, write::OutputFile> files_after_pages(const model::Site& site, const BuildOptions& options,
+                                                           const view::BuildContext& context,
+                                                           const std::vector<std::string>& page_paths,
+                                                           const std::vector<write::OutputFile>& photos);
+
+void put_file(write::OutputTree& tree, const write::OutputFile& file);
+
+}  // namespace shnor::pipeline
