@@ -1,0 +1,408 @@
+// The build record as an LMDB store (record/record_store.hpp and the store
+// functions of pipeline/build_record.hpp): a real build's record kept whole,
+// a one-school update that touches only that school's entries, every kind of
+// damage read as no record, and readers that see one snapshot while a
+// writer commits.
+#include "pipeline/build_record.hpp"
+#include "record/record_store.hpp"
+#include "test_paths.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <lmdb.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace shnor;
+namespace fs = std::filesystem;
+using pipeline::BuildRecord;
+using record::Store;
+using record::Table;
+
+namespace {
+
+struct Scratch {
+    fs::path path;
+    explicit Scratch(const std::string& name) {
+        path = fs::temp_directory_path() / ("shnor-record-store-" + name + "-" + std::to_string(::getpid()));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~Scratch() {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+    }
+};
+
+cache::Hash128 hash_of(const std::string& text) { return cache::hash_bytes(text); }
+
+// A district of `schools` schools, each with five files (two with
+// fragments) and three inputs, and a few district files.
+BuildRecord synthetic_record(int schools) {
+    BuildRecord record;
+    record.key = "key-1";
+    record.tree = {2049, 1000, 1001, 1'700'000'000'000'000'000, {"index.html"}, {"CNAME"}};
+    record.written_ns = 1'700'000'000'500'000'000;
+    record.global = hash_of("global");
+    for (std::string path : {"index.html", "schools/index.html", "sitemap.xml", "data/schools.csv"}) {
+        record.files[path] = {write::hash_of(path), path.size() * 100, 17};
+        record.file_owner[path] = "";
+    }
+    record.fragments["data/schools.csv"] = {{"row", 10, 20}};
+    for (int index = 0; index < schools; ++index) {
+        char slug[16];
+        std::snprintf(slug, sizeof slug, "s%05d", index);
+        std::string base = std::string("schools/") + slug + "/";
+        record.schools[slug] = hash_of(std::string(slug) + "content");
+        record.school_external[slug] = hash_of(std::string(slug) + "external");
+        record.school_district[slug] = hash_of(std::string(slug) + "district");
+        record.school_pages[slug] = {base, base + "roadmap/"};
+        for (std::string name : {"index.html", "roadmap/index.html", "results/index.html", "news/index.html", "plan.pdf"}) {
+            std::string path = base + name;
+            record.files[path] = {write::hash_of(path), 1000 + path.size(), 1'700'000'000'000'000'000 + index};
+            record.file_owner[path] = slug;
+        }
+        record.fragments[base + "index.html"] = {{"intro", 120, 45}, {"twice", pipeline::FragmentSpan::kNowhere, 0}};
+        for (std::string name : {"school.yaml", "index.md", "roadmaps/plan.yaml"})
+            record.inputs.push_back({base + name, 500, 1'600'000'000'000'000'000 + index});
+    }
+    record.inputs.push_back({"site.yaml", 300, 5});
+    std::sort(record.inputs.begin(), record.inputs.end(), [](auto& a, auto& b) { return a.path < b.path; });
+    return record;
+}
+
+// The store gives its stamps in path order.
+std::vector<cache::FileStamp> by_path(std::vector<cache::FileStamp> stamps) {
+    std::sort(stamps.begin(), stamps.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return stamps;
+}
+
+void check_same_record(const BuildRecord& read, const BuildRecord& written) {
+    CHECK(read.key == written.key);
+    CHECK(read.tree == written.tree);
+    CHECK(read.written_ns == written.written_ns);
+    CHECK(read.volatile_sources == written.volatile_sources);
+    CHECK(read.global == written.global);
+    CHECK(read.inputs == by_path(written.inputs));
+    CHECK(read.schools == written.schools);
+    CHECK(read.school_external == written.school_external);
+    CHECK(read.school_district == written.school_district);
+    CHECK(read.school_pages == written.school_pages);
+    CHECK(read.files == written.files);
+    CHECK(read.file_owner == written.file_owner);
+    CHECK(read.fragments == written.fragments);
+    CHECK(read.inputs_fingerprint == cache::fingerprint(by_path(written.inputs)));
+    CHECK(read.output_files == written.files.size());
+}
+
+// Every stored value of the store, by table and key (the owner index by
+// owner, its values joined).
+std::map<std::pair<int, std::string>, std::string> everything_in(const fs::path& file) {
+    std::map<std::pair<int, std::string>, std::string> out;
+    auto store = Store::open(file, Store::Access::read);
+    REQUIRE(store);
+    auto view = store->read();
+    REQUIRE(view);
+    view->for_each_school([&](std::string_view slug, const record::SchoolEntry&) {
+        out[{int(Table::schools), std::string(slug)}] = *view->stored_bytes(Table::schools, slug);
+        std::string owned;
+        for (const auto& path : view->files_of(slug)) owned += path + "\n";
+        out[{int(Table::owners), std::string(slug)}] = owned;
+        return true;
+    });
+    view->for_each_file([&](std::string_view path, const record::FileEntry&) {
+        out[{int(Table::files), std::string(path)}] = *view->stored_bytes(Table::files, path);
+        return true;
+    });
+    for (const auto& stamp : view->inputs())
+        out[{int(Table::inputs), stamp.path}] = *view->stored_bytes(Table::inputs, stamp.path);
+    return out;
+}
+
+// Puts `value` under `key` of `table` with LMDB itself: what no writer of
+// shnor would store.
+void put_raw(const fs::path& file, const char* table, const std::string& key, const std::string& value) {
+    MDB_env* env = nullptr;
+    REQUIRE(mdb_env_create(&env) == 0);
+    mdb_env_set_maxdbs(env, 8);
+    REQUIRE(mdb_env_open(env, file.c_str(), MDB_NOSUBDIR, 0600) == 0);
+    MDB_txn* txn = nullptr;
+    MDB_dbi dbi = 0;
+    REQUIRE(mdb_txn_begin(env, nullptr, 0, &txn) == 0);
+    REQUIRE(mdb_dbi_open(txn, table, 0, &dbi) == 0);
+    MDB_val k{key.size(), const_cast<char*>(key.data())}, v{value.size(), const_cast<char*>(value.data())};
+    REQUIRE(mdb_put(txn, dbi, &k, &v, 0) == 0);
+    REQUIRE(mdb_txn_commit(txn) == 0);
+    mdb_env_close(env);
+}
+
+std::string bytes_of(const fs::path& path) { return test::read_file(path); }
+
+void write_bytes(const fs::path& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+}  // namespace
+
+TEST_CASE("the record store keeps a real build's record whole", "[record_store]") {
+    Scratch scratch("real");
+    fs::path out = scratch.path / "site", cache = scratch.path / "cache";
+    auto built = test::run_command(std::string("'") + SHNOR_BINARY + "' build --content " +
+                                       test::shell_quoted(fs::path(SHNOR_SOURCE_DIR) / "content") + " --out " +
+                                       test::shell_quoted(out) + " --date 2025-03-01 --cache " + test::shell_quoted(cache),
+                                   scratch.path / "build.log");
+    REQUIRE(built.exit_code == 0);
+    fs::path record_file = pipeline::record_path(cache, out);
+    auto text = pipeline::read_record(record_file);
+    REQUIRE(text);
+    REQUIRE(text->files.size() > 100);
+    REQUIRE_FALSE(text->fragments.empty());
+    REQUIRE(text->schools.size() >= 2);
+
+    fs::path file = pipeline::store_path(record_file);
+    REQUIRE(pipeline::write_store(file, *text));
+    CHECK_FALSE(fs::exists(fs::path(file.string() + ".new")));  // no temporary left
+    CHECK((fs::status(file).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+    auto stored = pipeline::read_store(file);
+    REQUIRE(stored);
+    check_same_record(*stored, *text);
+    CHECK(stored->html_files == text->html_files);
+    // The record is the output folder: each file there with its size.
+    for (const auto& [path, state] : stored->files) {
+        INFO(path);
+        CHECK(fs::file_size(out / path) == state.size);
+    }
+    // The owner index lists each school's files, and only them.
+    auto part = pipeline::read_schools(file, {text->schools.begin()->first});
+    REQUIRE(part);
+    std::set<std::string> owned;
+    for (const auto& [path, owner] : text->file_owner)
+        if (owner == text->schools.begin()->first) owned.insert(path);
+    REQUIRE_FALSE(owned.empty());
+    std::set<std::string> read_paths;
+    for (const auto& [path, entry] : part->files) read_paths.insert(path);
+    CHECK(read_paths == owned);
+    CHECK(part->head.key == text->key);
+
+    auto head = pipeline::read_store(file, pipeline::RecordPart::head);
+    REQUIRE(head);
+    CHECK(head->inputs.empty());
+    CHECK(head->files.empty());
+    CHECK(head->output_files == text->files.size());
+    CHECK(head->inputs_fingerprint == cache::fingerprint(by_path(text->inputs)));
+    CHECK(by_path(text->inputs) != text->inputs);  // layouts and assets follow the content: the order differs
+}
+
+TEST_CASE("a one-school update writes only that school's entries", "[record_store]") {
+    Scratch scratch("update");
+    fs::path file = scratch.path / "builds" / "x.lmdb";
+    const BuildRecord before = synthetic_record(60);
+    REQUIRE(pipeline::write_store(file, before));
+    auto stored_before = everything_in(file);
+    auto file_size_before = fs::file_size(file);
+
+    const std::string slug = "s00007", base = "schools/s00007/";
+    pipeline::SchoolsUpdate update;
+    update.head = pipeline::record_head(before);
+    update.head.written_ns += 1;
+    update.head.tree.inode = before.tree.spare_inode;  // the folder after the swap
+    update.head.tree.spare_inode = before.tree.inode;
+    record::SchoolEntry school{hash_of("new content"), hash_of("new external"), before.school_district.at(slug),
+                               {base, base + "roadmap/", base + "news/new/"}};
+    update.schools[slug] = school;
+    record::FileEntry changed{slug, {write::hash_of("new roadmap"), 4242, 99}, {}};
+    update.files[base + "roadmap/index.html"] = changed;
+    update.files[base + "news/new/index.html"] = record::FileEntry{slug, {write::hash_of("news"), 10, 98}, {}};
+    update.files[base + "plan.pdf"] = std::nullopt;
+    std::vector<cache::FileStamp> stamps = before.inputs;
+    for (auto& stamp : stamps)
+        if (stamp.path == base + "roadmaps/plan.yaml") {
+            stamp.mtime_ns += 1;
+            update.changed_inputs.push_back(stamp);
+        }
+    REQUIRE(update.changed_inputs.size() == 1);
+    update.head.inputs_fingerprint = cache::fingerprint(stamps);
+
+    // Only for the record it was computed from.
+    record::Head other = pipeline::record_head(before);
+    other.written_ns -= 1;
+    CHECK_FALSE(pipeline::update_schools(file, other, update));
+    CHECK(everything_in(file) == stored_before);
+
+    REQUIRE(pipeline::update_schools(file, pipeline::record_head(before), update));
+    auto after = pipeline::read_store(file);
+    REQUIRE(after);
+    CHECK(after->written_ns == before.written_ns + 1);
+    CHECK(after->tree.inode == before.tree.spare_inode);
+    CHECK(after->inputs == stamps);
+    CHECK(after->schools.at(slug) == school.content);
+    CHECK(after->school_pages.at(slug) == school.pages);
+    CHECK(after->files.at(base + "roadmap/index.html") == changed.state);
+    CHECK(after->file_owner.at(base + "news/new/index.html") == slug);
+    CHECK_FALSE(after->files.count(base + "plan.pdf"));
+    CHECK(after->output_files == before.files.size());  // one file removed, one added
+    CHECK(after->html_files == pipeline::record_head(before).html_files + 1);
+    CHECK(after->fragments == before.fragments);
+
+    // Every other entry has the very bytes it had.
+    auto stored_after = everything_in(file);
+    std::size_t differing = 0;
+    for (const auto& [key, bytes] : stored_before) {
+        auto found = stored_after.find(key);
+        bool of_school = key.second == slug || key.second.starts_with(base);
+        if (!of_school) {
+            INFO(key.second);
+            REQUIRE(found != stored_after.end());
+            CHECK(found->second == bytes);
+        } else if (found == stored_after.end() || found->second != bytes) {
+            ++differing;
+        }
+    }
+    CHECK(differing == 5);  // school, owner list, two files (one gone), one input
+    CHECK(fs::file_size(file) <= file_size_before + 64 * 1024);
+
+    // What such a transaction writes: a few entries, not the record.
+    auto store = Store::open(file, Store::Access::write);
+    REQUIRE(store);
+    auto txn = store->write();
+    txn.set_head(update.head);
+    txn.put_school(slug, school);
+    txn.put_file(base + "roadmap/index.html", changed);
+    txn.put_input(update.changed_inputs.front());
+    REQUIRE(txn.commit());
+    CHECK(txn.writes().puts <= 6);
+    CHECK(txn.writes().bytes < 1024);
+}
+
+TEST_CASE("a damaged, cut short or foreign record store is no record", "[record_store]") {
+    Scratch scratch("damaged");
+    fs::path file = scratch.path / "x.lmdb";
+    const BuildRecord written = synthetic_record(40);
+    REQUIRE(pipeline::write_store(file, written));
+    REQUIRE(pipeline::read_store(file));
+    const std::string bytes = bytes_of(file);
+    REQUIRE(bytes.size() > 3 * 4096);
+    auto no_record = [&](const char* why) {
+        INFO(why);
+        CHECK_FALSE(pipeline::read_store(file));
+        CHECK_FALSE(pipeline::read_store(file, pipeline::RecordPart::head));
+        CHECK_FALSE(pipeline::read_schools(file, {"s00001"}));
+        CHECK_FALSE(pipeline::update_schools(file, pipeline::record_head(written), {}));
+    };
+
+    SECTION("cut short") {
+        write_bytes(file, bytes.substr(0, bytes.size() / 2));
+        no_record("half the file");
+        write_bytes(file, bytes.substr(0, 100));
+        no_record("less than its meta pages");
+        write_bytes(file, "");
+        no_record("empty");
+    }
+    SECTION("garbage") {
+        std::string garbage = bytes;
+        std::uint32_t state = 12345;
+        for (auto& byte : garbage) byte = static_cast<char>((state = state * 1103515245 + 12345) >> 16);
+        write_bytes(file, garbage);
+        no_record("random bytes");
+        std::string metas = bytes;
+        for (std::size_t at = 16; at < 2 * 4096; at += 7) metas[at] = static_cast<char>(~metas[at]);
+        write_bytes(file, metas);
+        no_record("its meta pages garbled");
+        write_bytes(file, "shnor-build-record 6 00000000000000000100 00000000000000000300\nkey x\n");
+        no_record("a text record");
+    }
+    SECTION("another format") {
+        std::string head = *Store::open(file, Store::Access::read)->read()->stored_bytes(Table::head, "head");
+        head[0] = static_cast<char>(record::kFormat + 1);
+        put_raw(file, "head", "head", head);
+        no_record("the next format");
+        put_raw(file, "head", "head", "\x01");
+        no_record("a head cut short");
+    }
+    SECTION("a value that does not decode") {
+        put_raw(file, "files", "schools/s00001/index.html", "\x05\x00\x00\x00s0");
+        CHECK_FALSE(pipeline::read_store(file));
+        CHECK_FALSE(pipeline::read_schools(file, {"s00001"}));
+        CHECK(pipeline::read_schools(file, {"s00002"}));  // what is not read is not checked
+        put_raw(file, "schools", "s00002", std::string(1000, '\xff'));
+        CHECK_FALSE(pipeline::read_store(file));
+    }
+    SECTION("stamps that are not the head's") {
+        put_raw(file, "inputs", "site.yaml", std::string(16, '\0'));
+        CHECK_FALSE(pipeline::read_store(file));
+    }
+    SECTION("missing, or where no store can be") {
+        CHECK_FALSE(pipeline::read_store(scratch.path / "missing.lmdb"));
+        CHECK_FALSE(fs::exists(scratch.path / "missing.lmdb"));  // reading creates nothing
+        CHECK_FALSE(pipeline::update_schools(scratch.path / "missing.lmdb", pipeline::record_head(written), {}));
+        CHECK_FALSE(fs::exists(scratch.path / "missing.lmdb"));
+        test::write_file(scratch.path / "blocker", "a file, not a folder");
+        CHECK_FALSE(pipeline::write_store(scratch.path / "blocker" / "x.lmdb", written));
+        CHECK_FALSE(pipeline::read_store(scratch.path / "blocker" / "x.lmdb"));
+        if (::geteuid() != 0) {  // root writes anywhere
+            fs::path locked = scratch.path / "read-only";
+            fs::create_directories(locked);
+            fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+            CHECK_FALSE(pipeline::write_store(locked / "x.lmdb", written));
+            fs::permissions(locked, fs::perms::owner_all);
+        }
+    }
+    // Whatever was there, a whole write makes a good store again.
+    REQUIRE(pipeline::write_store(file, written));
+    auto again = pipeline::read_store(file);
+    REQUIRE(again);
+    check_same_record(*again, written);
+}
+
+TEST_CASE("a reader sees one snapshot while a writer commits", "[record_store]") {
+    Scratch scratch("readers");
+    fs::path file = scratch.path / "x.lmdb";
+    const BuildRecord written = synthetic_record(10);
+    REQUIRE(pipeline::write_store(file, written));
+    auto store = Store::open(file, Store::Access::write);
+    REQUIRE(store);
+    auto before = store->read();
+    REQUIRE(before);
+
+    auto txn = store->write();
+    record::Head head = before->head();
+    head.written_ns += 1;
+    txn.set_head(head);
+    txn.remove_file("schools/s00003/plan.pdf");
+    txn.put_school("s00003", {hash_of("x"), hash_of("y"), hash_of("z"), {}});
+    // Another thread reads while the write is under way: not blocked, and
+    // it sees the last committed record.
+    std::int64_t seen_during = 0;
+    std::size_t files_during = 0;
+    std::thread reader([&] {
+        auto view = store->read();
+        if (!view) return;
+        seen_during = view->head().written_ns;
+        files_during = view->files_of("s00003").size();
+    });
+    reader.join();
+    CHECK(seen_during == written.written_ns);
+    CHECK(files_during == 5);
+    REQUIRE(txn.commit());
+
+    // The older view still reads its snapshot; a new one the commit.
+    CHECK(before->head().written_ns == written.written_ns);
+    CHECK(before->files_of("s00003").size() == 5);
+    CHECK(before->file("schools/s00003/plan.pdf"));
+    CHECK(before->school("s00003")->content == written.schools.at("s00003"));
+    auto after = store->read();
+    REQUIRE(after);
+    CHECK(after->head().written_ns == written.written_ns + 1);
+    CHECK(after->head().output_files == written.files.size() - 1);
+    CHECK(after->files_of("s00003").size() == 4);
+    CHECK_FALSE(after->file("schools/s00003/plan.pdf"));
+    CHECK(after->school("s00003")->content == hash_of("x"));
+}
