@@ -191,6 +191,17 @@ TEST_CASE("the record store keeps a real build's record whole", "[record_store]"
     for (const auto& [path, entry] : part->files) read_paths.insert(path);
     CHECK(read_paths == owned);
     CHECK(part->head.key == text->key);
+    // The output check reads the states alone: the same ones.
+    {
+        std::map<std::string, write::FileState> states;
+        auto store = Store::open(file, Store::Access::read);
+        REQUIRE(store);
+        store->read()->for_each_file_state([&](std::string_view path, const write::FileState& state) {
+            states.emplace(path, state);
+            return true;
+        });
+        CHECK(states == text->files);
+    }
 
     auto head = pipeline::read_store(file, pipeline::RecordPart::head);
     REQUIRE(head);

@@ -68,6 +68,11 @@ public:
         value.high = u64();
         return value;
     }
+    void skip_str() {
+        std::uint32_t size = u32();
+        need(size);
+        in_.remove_prefix(size);
+    }
     std::string str() {
         std::uint32_t size = u32();
         need(size);
@@ -179,6 +184,19 @@ FileEntry decode_file(std::string_view bytes) {
     }
     in.finish();
     return entry;
+}
+
+// Decodes only the state of a file entry; the rest must still be there.
+write::FileState state_of(std::string_view bytes) {
+    Decoder in(bytes);
+    in.skip_str();
+    write::FileState state;
+    state.hash.low = in.u64();
+    state.hash.high = in.u64();
+    state.size = in.u64();
+    state.mtime_ns = in.i64();
+    in.count(20);
+    return state;
 }
 
 // Decodes only the owner of a file entry (what put/remove need).
@@ -345,6 +363,11 @@ void ReadView::for_each_file(const std::function<bool(std::string_view, const Fi
          [&](std::string_view key, std::string_view value) { return visit(key, decode_file(value)); });
 }
 
+void ReadView::for_each_file_state(const std::function<bool(std::string_view, const write::FileState&)>& visit) const {
+    scan(txn_->txn, (*store_->env_)[Table::files],
+         [&](std::string_view key, std::string_view value) { return visit(key, state_of(value)); });
+}
+
 void ReadView::for_each_school(const std::function<bool(std::string_view, const SchoolEntry&)>& visit) const {
     scan(txn_->txn, (*store_->env_)[Table::schools],
          [&](std::string_view key, std::string_view value) { return visit(key, decode_school(value)); });
@@ -434,6 +457,8 @@ void WriteTxn::clear() {
         check(mdb_drop(txn_->txn, store_->env_->dbi[table], 0), "clear");
     head_ = Head();
     head_set_ = true;  // the counts are now those of an empty store
+    last_appended_.reset();
+    appending_ = true;
 }
 
 void WriteTxn::set_head(const Head& head) {
@@ -451,6 +476,17 @@ void WriteTxn::put_school(std::string_view slug, const SchoolEntry& entry) {
 void WriteTxn::remove_school(std::string_view slug) { del(Table::schools, slug); }
 
 void WriteTxn::put_file(std::string_view path, const FileEntry& entry) {
+    // Files put in path order into an emptied store (a whole write) go at
+    // the end of the table at once, with no look-up of an older entry.
+    appending_ = appending_ && (!last_appended_ || *last_appended_ < path);
+    if (appending_) {
+        ++head_.output_files;
+        head_.html_files += is_html(path) ? 1 : 0;
+        put(Table::files, path, encode_file(entry), MDB_APPEND);
+        put(Table::owners, owner_key(entry.owner), path, MDB_NODUPDATA);
+        last_appended_ = std::string(path);
+        return;
+    }
     auto old = get(txn_->txn, (*store_->env_)[Table::files], path);
     if (old) {
         std::string old_owner = owner_of(*old);
@@ -465,6 +501,7 @@ void WriteTxn::put_file(std::string_view path, const FileEntry& entry) {
 }
 
 void WriteTxn::remove_file(std::string_view path) {
+    appending_ = false;
     auto old = get(txn_->txn, (*store_->env_)[Table::files], path);
     if (!old) return;
     del(Table::owners, owner_key(owner_of(*old)), &path);

@@ -138,6 +138,9 @@ public:
     // Every entry in key order; `visit` returns false to stop.
     void for_each_file(const std::function<bool(std::string_view path, const FileEntry&)>& visit) const;
     void for_each_school(const std::function<bool(std::string_view slug, const SchoolEntry&)>& visit) const;
+    // Every file's state alone (no owner, no fragments decoded): what the
+    // check that the output is as written needs, a few times faster.
+    void for_each_file_state(const std::function<bool(std::string_view path, const write::FileState&)>& visit) const;
     std::vector<cache::FileStamp> inputs() const;  // sorted by path
     std::vector<std::string> touched() const;
     std::vector<std::string> strays() const;
@@ -195,6 +198,8 @@ private:
     std::unique_ptr<Txn> txn_;
     Head head_;  // as read at the start; counts kept up to date
     bool head_set_ = false;
+    bool appending_ = false;  // emptied, and every file put so far in path order
+    std::optional<std::string> last_appended_;
     Writes writes_;
 };
 
