@@ -109,16 +109,8 @@ int main(int argc, char** argv) {
     operations.push_back({"LMDB: head only", [&] {
             if (!pipeline::read_store(store_file, pipeline::RecordPart::head)) fail("store head");
         }, {}});
-    operations.push_back({"LMDB: every file's path, size and mtime (the output check)", [&] {
-            auto store = record::Store::open(store_file, record::Store::Access::read);
-            auto view = store ? store->read() : std::nullopt;
-            if (!view) fail("store view");
-            std::vector<std::pair<std::string, write::FileState>> files;
-            files.reserve(view->head().output_files);
-            view->for_each_file_state([&](std::string_view path, const write::FileState& state) {
-                files.emplace_back(path, state);
-                return true;
-            });
+    operations.push_back({"LMDB: every file's path, size and mtime (the output check, read_written_files)", [&] {
+            if (!pipeline::read_written_files(store_file)) fail("store files");
         }, {}});
 
     // One school's status change: read its entries and files, then put its

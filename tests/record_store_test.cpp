@@ -201,6 +201,17 @@ TEST_CASE("the record store keeps a real build's record whole", "[record_store]"
             return true;
         });
         CHECK(states == text->files);
+        auto written = pipeline::read_written_files(file);
+        REQUIRE(written);
+        CHECK(written->head.output_files == text->files.size());
+        REQUIRE(written->files.size() == text->files.size());
+        auto state = text->files.begin();
+        for (const auto& one : written->files) {
+            CHECK(one.path == state->first);
+            CHECK(one.size == state->second.size);
+            CHECK(one.mtime_ns == state->second.mtime_ns);
+            ++state;
+        }
     }
 
     auto head = pipeline::read_store(file, pipeline::RecordPart::head);

@@ -572,6 +572,28 @@ std::optional<SchoolsPart> read_schools(const fs::path& file, const std::vector<
     }
 }
 
+std::optional<RecordedFiles> read_written_files(const fs::path& file) {
+    try {
+        auto store = record::Store::open(file, record::Store::Access::read);
+        if (!store) return std::nullopt;
+        auto view = store->read();
+        if (!view) return std::nullopt;
+        RecordedFiles out{view->head(), {}, {}};
+        out.paths.reserve(view->head().output_files);
+        out.files.reserve(view->head().output_files);
+        view->for_each_file_state([&](std::string_view path, const write::FileState& state) {
+            out.paths.emplace_back(path);
+            out.files.push_back({{}, state.size, state.mtime_ns});
+            return true;
+        });
+        // Views only once `paths` no longer moves.
+        for (std::size_t index = 0; index < out.paths.size(); ++index) out.files[index].path = out.paths[index];
+        return out;
+    } catch (const record::Damaged&) {
+        return std::nullopt;
+    }
+}
+
 bool update_schools(const fs::path& file, const record::Head& expected, const SchoolsUpdate& update) {
     try {
         // Read access first: a missing or foreign file is not created or reset.

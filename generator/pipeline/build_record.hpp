@@ -7,6 +7,7 @@
 
 #include "cache/fingerprint.hpp"
 #include "record/record_store.hpp"
+#include "write/output_folder.hpp"
 #include "write/output_tree.hpp"
 
 #include <charconv>
@@ -156,6 +157,17 @@ struct SchoolsPart {
 // Entries of `slugs` ("" for the district's files) and their files, from one
 // snapshot; nullopt when the store is missing, damaged or of another format.
 std::optional<SchoolsPart> read_schools(const std::filesystem::path& file, const std::vector<std::string>& slugs);
+
+// Every recorded file's path, size and mtime, for OutputFolder::altered
+// (which takes views): `files` points into `paths` (moves keep them, a
+// copy would not). With the head, what
+// the nothing-changed check needs; nullopt like read_store.
+struct RecordedFiles {
+    record::Head head;
+    std::vector<std::string> paths;
+    std::vector<write::WrittenFile> files;
+};
+std::optional<RecordedFiles> read_written_files(const std::filesystem::path& file);
 
 // What a build of a few schools changes in the record; nullopt removes.
 struct SchoolsUpdate {
