@@ -428,3 +428,60 @@ TEST_CASE("a reader sees one snapshot while a writer commits", "[record_store]")
     CHECK_FALSE(after->file("schools/s00003/plan.pdf"));
     CHECK(after->school("s00003")->content == hash_of("x"));
 }
+
+TEST_CASE("paths longer than LMDB's keys are kept whole", "[record_store]") {
+    Scratch scratch("long");
+    fs::path file = scratch.path / "x.lmdb";
+    BuildRecord written = synthetic_record(3);
+    // Past LMDB's 511-byte keys, with a long common start, in Cyrillic.
+    std::string folder = "schools/s00001/files/";
+    for (int part = 0; part < 30; ++part) folder += "очень-длинная/";
+    const std::string long_a = folder + "а.pdf", long_b = folder + "б.pdf", long_input = folder + "index.md";
+    REQUIRE(long_a.size() > 511);
+    written.files[long_a] = {write::hash_of("a"), 1, 2};
+    written.files[long_b] = {write::hash_of("b"), 3, 4};
+    written.file_owner[long_a] = "s00001";
+    written.file_owner[long_b] = "";
+    written.fragments[long_b] = {{"row", 1, 2}};
+    written.inputs.push_back({long_input, 5, 6});
+    written.tree.strays.push_back(long_b);
+    std::sort(written.tree.strays.begin(), written.tree.strays.end());
+    REQUIRE(pipeline::write_store(file, written));
+
+    auto read = pipeline::read_store(file);
+    REQUIRE(read);
+    check_same_record(*read, written);
+    CHECK(read->tree.strays == written.tree.strays);
+    auto part = pipeline::read_schools(file, {"s00001", ""});
+    REQUIRE(part);
+    CHECK(part->files.at(long_a).state == written.files.at(long_a));
+    CHECK(part->files.at(long_b).fragments == written.fragments.at(long_b));
+    auto states = pipeline::read_written_files(file);
+    REQUIRE(states);
+    REQUIRE(states->files.size() == written.files.size());
+    CHECK(std::is_sorted(states->files.begin(), states->files.end(),
+                         [](const auto& a, const auto& b) { return a.path < b.path; }));
+    CHECK(std::any_of(states->files.begin(), states->files.end(), [&](const auto& one) { return one.path == long_a; }));
+
+    // Moved to another owner, then removed, as any file.
+    pipeline::SchoolsUpdate update;
+    update.head = pipeline::record_head(written);
+    update.head.written_ns += 1;
+    update.files[long_a] = record::FileEntry{"s00002", {write::hash_of("a2"), 7, 8}, {}};
+    update.files[long_b] = std::nullopt;
+    REQUIRE(pipeline::update_schools(file, pipeline::record_head(written), update));
+    auto after = pipeline::read_schools(file, {"s00001", "s00002", ""});
+    REQUIRE(after);
+    CHECK(after->files.at(long_a).owner == "s00002");
+    CHECK(after->files.at(long_a).state.size == 7);
+    CHECK_FALSE(after->files.count(long_b));
+    auto store = Store::open(file, Store::Access::read);
+    REQUIRE(store);
+    auto view = store->read();
+    REQUIRE(view);
+    auto of_first = view->files_of("s00001");
+    CHECK(std::find(of_first.begin(), of_first.end(), long_a) == of_first.end());
+    auto of_second = view->files_of("s00002");
+    CHECK(std::find(of_second.begin(), of_second.end(), long_a) != of_second.end());
+    CHECK(view->head().output_files == written.files.size() - 1);
+}

@@ -586,6 +586,18 @@ std::optional<RecordedFiles> read_written_files(const fs::path& file) {
             out.files.push_back({{}, state.size, state.mtime_ns});
             return true;
         });
+        // Paths longer than the store's keys may come out of order (record_store.cpp).
+        if (!std::is_sorted(out.paths.begin(), out.paths.end())) {
+            std::vector<std::size_t> order(out.paths.size());
+            for (std::size_t index = 0; index < order.size(); ++index) order[index] = index;
+            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return out.paths[a] < out.paths[b]; });
+            RecordedFiles sorted{out.head, {}, {}};
+            for (std::size_t index : order) {
+                sorted.paths.push_back(std::move(out.paths[index]));
+                sorted.files.push_back(out.files[index]);
+            }
+            out = std::move(sorted);
+        }
         // Views only once `paths` no longer moves.
         for (std::size_t index = 0; index < out.paths.size(); ++index) out.files[index].path = out.paths[index];
         return out;

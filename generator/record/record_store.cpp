@@ -207,6 +207,49 @@ std::string owner_key(std::string_view owner) { return owner.empty() ? std::stri
 
 bool is_html(std::string_view path) { return path.ends_with(".html"); }
 
+// LMDB keys (and MDB_DUPSORT values) are at most 511 bytes. A path longer
+// than kLongPath is stored under its first bytes, a NUL (no path has one)
+// and the hash of the whole path, and its value starts with the whole path.
+// Such keys may sort apart from their path's place: readers that need path
+// order sort again (read_written_files).
+constexpr std::size_t kLongPath = 400, kHashHex = 32;
+
+std::string path_key(std::string_view path) {
+    if (path.size() <= kLongPath) return std::string(path);
+    std::string key(path.substr(0, kLongPath - kHashHex - 1));
+    key += '\0';
+    key += cache::hash_bytes(path).hex();
+    return key;
+}
+
+bool is_abbreviated(std::string_view key) {
+    return key.size() == kLongPath && key[kLongPath - kHashHex - 1] == '\0';
+}
+
+// The value as stored under path_key(path).
+std::string path_value(std::string_view path, std::string_view value) {
+    if (path.size() <= kLongPath) return std::string(value);
+    Encoder out;
+    out.str(path);
+    return out.bytes() + std::string(value);
+}
+
+struct PathAndValue {
+    std::string_view path, value;
+};
+
+// The path and the value proper of an entry read under a path key.
+PathAndValue split_path(std::string_view key, std::string_view stored) {
+    if (!is_abbreviated(key)) return {key, stored};
+    std::uint32_t size = 0;
+    if (stored.size() < 4) throw Damaged("record key: whole path missing");
+    std::memcpy(&size, stored.data(), 4);
+    if (stored.size() - 4 < size) throw Damaged("record key: whole path cut short");
+    std::string_view path = stored.substr(4, size);
+    if (path_key(path) != key) throw Damaged("record key: not its path's");
+    return {path, stored.substr(4 + size)};
+}
+
 MDB_val val_of(std::string_view bytes) { return {bytes.size(), const_cast<char*>(bytes.data())}; }
 std::string_view view_of(const MDB_val& value) { return {static_cast<const char*>(value.mv_data), value.mv_size}; }
 
@@ -235,6 +278,25 @@ void scan(MDB_txn* txn, MDB_dbi dbi, Visit visit) {
         check(rc, "cursor read");
         if (!visit(view_of(k), view_of(v))) return;
     }
+}
+
+// The value proper under `path`, nullopt when none.
+std::optional<std::string_view> get_path(MDB_txn* txn, MDB_dbi dbi, std::string_view path) {
+    std::string key = path_key(path);
+    auto stored = get(txn, dbi, key);
+    if (!stored) return std::nullopt;
+    PathAndValue entry = split_path(key, *stored);
+    if (entry.path != path) return std::nullopt;
+    return entry.value;
+}
+
+// scan() of a table keyed by paths: visit(path, value proper).
+template <class Visit>
+void scan_paths(MDB_txn* txn, MDB_dbi dbi, Visit visit) {
+    scan(txn, dbi, [&](std::string_view key, std::string_view stored) {
+        PathAndValue entry = split_path(key, stored);
+        return visit(entry.path, entry.value);
+    });
 }
 
 }  // namespace
@@ -332,13 +394,14 @@ ReadView::ReadView(ReadView&&) noexcept = default;
 ReadView::~ReadView() = default;
 
 std::optional<SchoolEntry> ReadView::school(std::string_view slug) const {
+    if (slug.empty()) return std::nullopt;  // LMDB keys are not empty: "" (the district) is no school
     auto bytes = get(txn_->txn, (*store_->env_)[Table::schools], slug);
     if (!bytes) return std::nullopt;
     return decode_school(*bytes);
 }
 
 std::optional<FileEntry> ReadView::file(std::string_view path) const {
-    auto bytes = get(txn_->txn, (*store_->env_)[Table::files], path);
+    auto bytes = get_path(txn_->txn, (*store_->env_)[Table::files], path);
     if (!bytes) return std::nullopt;
     return decode_file(*bytes);
 }
@@ -353,19 +416,26 @@ std::vector<std::string> ReadView::files_of(std::string_view owner) const {
     for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_KEY); rc != MDB_NOTFOUND;
          rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT_DUP)) {
         check(rc, "owner index");
-        paths.emplace_back(view_of(v));
+        std::string_view key = view_of(v);
+        if (!is_abbreviated(key)) {
+            paths.emplace_back(key);
+            continue;
+        }
+        auto stored = get(txn_->txn, (*store_->env_)[Table::files], key);
+        if (!stored) throw Damaged("owner index: a file the record lacks");
+        paths.emplace_back(split_path(key, *stored).path);
     }
     return paths;
 }
 
 void ReadView::for_each_file(const std::function<bool(std::string_view, const FileEntry&)>& visit) const {
-    scan(txn_->txn, (*store_->env_)[Table::files],
-         [&](std::string_view key, std::string_view value) { return visit(key, decode_file(value)); });
+    scan_paths(txn_->txn, (*store_->env_)[Table::files],
+               [&](std::string_view path, std::string_view value) { return visit(path, decode_file(value)); });
 }
 
 void ReadView::for_each_file_state(const std::function<bool(std::string_view, const write::FileState&)>& visit) const {
-    scan(txn_->txn, (*store_->env_)[Table::files],
-         [&](std::string_view key, std::string_view value) { return visit(key, state_of(value)); });
+    scan_paths(txn_->txn, (*store_->env_)[Table::files],
+               [&](std::string_view path, std::string_view value) { return visit(path, state_of(value)); });
 }
 
 void ReadView::for_each_school(const std::function<bool(std::string_view, const SchoolEntry&)>& visit) const {
@@ -375,9 +445,9 @@ void ReadView::for_each_school(const std::function<bool(std::string_view, const 
 
 std::vector<cache::FileStamp> ReadView::inputs() const {
     std::vector<cache::FileStamp> stamps;
-    scan(txn_->txn, (*store_->env_)[Table::inputs], [&](std::string_view key, std::string_view value) {
+    scan_paths(txn_->txn, (*store_->env_)[Table::inputs], [&](std::string_view path, std::string_view value) {
         Decoder in(value);
-        cache::FileStamp stamp{std::string(key), in.u64(), in.i64()};
+        cache::FileStamp stamp{std::string(path), in.u64(), in.i64()};
         in.finish();
         stamps.push_back(std::move(stamp));
         return true;
@@ -387,22 +457,29 @@ std::vector<cache::FileStamp> ReadView::inputs() const {
 
 namespace {
 
-std::vector<std::string> keys_of(MDB_txn* txn, MDB_dbi dbi) {
-    std::vector<std::string> keys;
-    scan(txn, dbi, [&](std::string_view key, std::string_view) {
-        keys.emplace_back(key);
+// The paths of a list (touched, strays), sorted.
+std::vector<std::string> paths_of(MDB_txn* txn, MDB_dbi dbi) {
+    std::vector<std::string> paths;
+    bool sorted = true;
+    scan_paths(txn, dbi, [&](std::string_view path, std::string_view) {
+        sorted = sorted && (paths.empty() || paths.back() < path);
+        paths.emplace_back(path);
         return true;
     });
-    return keys;
+    if (!sorted) std::sort(paths.begin(), paths.end());
+    return paths;
 }
 
 }  // namespace
 
-std::vector<std::string> ReadView::touched() const { return keys_of(txn_->txn, (*store_->env_)[Table::touched]); }
-std::vector<std::string> ReadView::strays() const { return keys_of(txn_->txn, (*store_->env_)[Table::strays]); }
+std::vector<std::string> ReadView::touched() const { return paths_of(txn_->txn, (*store_->env_)[Table::touched]); }
+std::vector<std::string> ReadView::strays() const { return paths_of(txn_->txn, (*store_->env_)[Table::strays]); }
 
 std::optional<std::string> ReadView::stored_bytes(Table table, std::string_view key) const {
-    auto bytes = get(txn_->txn, (*store_->env_)[table], table == Table::owners ? owner_key(key) : std::string(key));
+    std::string stored_key = table == Table::owners ? owner_key(key)
+                             : table == Table::head || table == Table::schools ? std::string(key)
+                                                                               : path_key(key);
+    auto bytes = get(txn_->txn, (*store_->env_)[table], stored_key);
     if (!bytes) return std::nullopt;
     return std::string(*bytes);
 }
@@ -478,34 +555,38 @@ void WriteTxn::remove_school(std::string_view slug) { del(Table::schools, slug);
 void WriteTxn::put_file(std::string_view path, const FileEntry& entry) {
     // Files put in path order into an emptied store (a whole write) go at
     // the end of the table at once, with no look-up of an older entry.
-    appending_ = appending_ && (!last_appended_ || *last_appended_ < path);
+    std::string key = path_key(path), value = path_value(path, encode_file(entry));
+    appending_ = appending_ && (!last_appended_ || *last_appended_ < key);
     if (appending_) {
         ++head_.output_files;
         head_.html_files += is_html(path) ? 1 : 0;
-        put(Table::files, path, encode_file(entry), MDB_APPEND);
-        put(Table::owners, owner_key(entry.owner), path, MDB_NODUPDATA);
-        last_appended_ = std::string(path);
+        put(Table::files, key, value, MDB_APPEND);
+        put(Table::owners, owner_key(entry.owner), key, MDB_NODUPDATA);
+        last_appended_ = key;
         return;
     }
-    auto old = get(txn_->txn, (*store_->env_)[Table::files], path);
+    auto old = get_path(txn_->txn, (*store_->env_)[Table::files], path);
     if (old) {
         std::string old_owner = owner_of(*old);
-        if (old_owner != entry.owner) del(Table::owners, owner_key(old_owner), &path);
+        std::string_view old_key = key;
+        if (old_owner != entry.owner) del(Table::owners, owner_key(old_owner), &old_key);
     } else {
         ++head_.output_files;
         head_.html_files += is_html(path) ? 1 : 0;
         head_set_ = true;
     }
-    put(Table::files, path, encode_file(entry));
-    put(Table::owners, owner_key(entry.owner), path, MDB_NODUPDATA);
+    put(Table::files, key, value);
+    put(Table::owners, owner_key(entry.owner), key, MDB_NODUPDATA);
 }
 
 void WriteTxn::remove_file(std::string_view path) {
     appending_ = false;
-    auto old = get(txn_->txn, (*store_->env_)[Table::files], path);
+    auto old = get_path(txn_->txn, (*store_->env_)[Table::files], path);
     if (!old) return;
-    del(Table::owners, owner_key(owner_of(*old)), &path);
-    del(Table::files, path);
+    std::string key = path_key(path);
+    std::string_view key_view = key;
+    del(Table::owners, owner_key(owner_of(*old)), &key_view);
+    del(Table::files, key);
     --head_.output_files;
     head_.html_files -= is_html(path) ? 1 : 0;
     head_set_ = true;
@@ -514,18 +595,25 @@ void WriteTxn::remove_file(std::string_view path) {
 void WriteTxn::replace_inputs(const std::vector<cache::FileStamp>& stamps) {
     check(mdb_drop(txn_->txn, (*store_->env_)[Table::inputs], 0), "clear inputs");
     // In key order (as stamp_tree lists them), each goes at the end at once.
-    bool sorted = std::is_sorted(stamps.begin(), stamps.end(),
-                                 [](const auto& a, const auto& b) { return a.path < b.path; });
-    for (const auto& stamp : stamps) put(Table::inputs, stamp.path, encode_stamp(stamp), sorted ? MDB_APPEND : 0u);
+    std::vector<std::string> keys;
+    keys.reserve(stamps.size());
+    for (const auto& stamp : stamps) keys.push_back(path_key(stamp.path));
+    bool sorted = std::is_sorted(keys.begin(), keys.end()) &&
+                  std::adjacent_find(keys.begin(), keys.end()) == keys.end();
+    for (std::size_t index = 0; index < stamps.size(); ++index)
+        put(Table::inputs, keys[index], path_value(stamps[index].path, encode_stamp(stamps[index])),
+            sorted ? MDB_APPEND : 0u);
 }
 
-void WriteTxn::put_input(const cache::FileStamp& stamp) { put(Table::inputs, stamp.path, encode_stamp(stamp)); }
-void WriteTxn::remove_input(std::string_view path) { del(Table::inputs, path); }
+void WriteTxn::put_input(const cache::FileStamp& stamp) {
+    put(Table::inputs, path_key(stamp.path), path_value(stamp.path, encode_stamp(stamp)));
+}
+void WriteTxn::remove_input(std::string_view path) { del(Table::inputs, path_key(path)); }
 
 void WriteTxn::replace_tree_lists(const std::vector<std::string>& touched, const std::vector<std::string>& strays) {
     for (auto [table, paths] : {std::pair{Table::touched, &touched}, std::pair{Table::strays, &strays}}) {
         check(mdb_drop(txn_->txn, (*store_->env_)[table], 0), "clear tree list");
-        for (const auto& path : *paths) put(table, path, {});
+        for (const auto& path : *paths) put(table, path_key(path), path_value(path, {}));
     }
 }
 
