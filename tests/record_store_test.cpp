@@ -19,6 +19,7 @@
 #include <thread>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace shnor;
@@ -142,6 +143,33 @@ void put_raw(const fs::path& file, const char* table, const std::string& key, co
     REQUIRE(mdb_put(txn, dbi, &k, &v, 0) == 0);
     REQUIRE(mdb_txn_commit(txn) == 0);
     mdb_env_close(env);
+}
+
+// What another process reads of the store's head now: its written_ns,
+// -1 when it reads no record. (A forked child opens its own environment,
+// as a second shnor would.)
+std::int64_t written_ns_seen_by_another_process(const fs::path& file) {
+    int pipe_fds[2];
+    REQUIRE(::pipe(pipe_fds) == 0);
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::close(pipe_fds[0]);
+        std::int64_t seen = -1;
+        if (auto store = Store::open(file, Store::Access::read))
+            if (auto view = store->read()) seen = view->head().written_ns;
+        ssize_t ignored = ::write(pipe_fds[1], &seen, sizeof seen);
+        (void)ignored;
+        ::_exit(0);
+    }
+    ::close(pipe_fds[1]);
+    std::int64_t seen = -2;
+    ssize_t got = ::read(pipe_fds[0], &seen, sizeof seen);
+    ::close(pipe_fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    CHECK(got == sizeof seen);
+    return seen;
 }
 
 std::string bytes_of(const fs::path& path) { return test::read_file(path); }
@@ -413,7 +441,9 @@ TEST_CASE("a reader sees one snapshot while a writer commits", "[record_store]")
     reader.join();
     CHECK(seen_during == written.written_ns);
     CHECK(files_during == 5);
+    CHECK(written_ns_seen_by_another_process(file) == written.written_ns);
     REQUIRE(txn.commit());
+    CHECK(written_ns_seen_by_another_process(file) == written.written_ns + 1);
 
     // The older view still reads its snapshot; a new one the commit.
     CHECK(before->head().written_ns == written.written_ns);
