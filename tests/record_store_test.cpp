@@ -515,3 +515,96 @@ TEST_CASE("paths longer than LMDB's keys are kept whole", "[record_store]") {
     CHECK(std::find(of_second.begin(), of_second.end(), long_a) != of_second.end());
     CHECK(view->head().output_files == written.files.size() - 1);
 }
+
+namespace {
+
+shnor::test::CommandResult build_into(const fs::path& content, const fs::path& out, const fs::path& cache,
+                                      const fs::path& log) {
+    return test::run_command(std::string("'") + SHNOR_BINARY + "' build --content " + test::shell_quoted(content) +
+                                 " --out " + test::shell_quoted(out) + " --date 2024-11-01 --cache " +
+                                 test::shell_quoted(cache),
+                             log);
+}
+
+template <class Value>
+const Value* entry_in(const std::map<std::string, Value>& map, const std::string& key) {
+    auto found = map.find(key);
+    return found == map.end() ? nullptr : &found->second;
+}
+
+// What changed from `before` to `after`, as a build of a few schools would
+// give it to update_schools.
+pipeline::SchoolsUpdate difference(const BuildRecord& before, const BuildRecord& after) {
+    pipeline::SchoolsUpdate update;
+    update.head = pipeline::record_head(after);
+    update.tree_lists = after.tree;
+    std::set<std::string> slugs, paths;
+    for (const auto* map : {&before.schools, &after.schools})
+        for (const auto& entry : *map) slugs.insert(entry.first);
+    auto school_of = [](const BuildRecord& record, const std::string& slug) -> std::optional<record::SchoolEntry> {
+        if (!record.schools.count(slug)) return std::nullopt;
+        const auto* pages = entry_in(record.school_pages, slug);
+        return record::SchoolEntry{record.schools.at(slug), record.school_external.at(slug),
+                                   record.school_district.at(slug), pages ? *pages : std::vector<std::string>()};
+    };
+    for (const auto& slug : slugs)
+        if (school_of(before, slug) != school_of(after, slug)) update.schools[slug] = school_of(after, slug);
+    for (const auto* map : {&before.files, &after.files})
+        for (const auto& entry : *map) paths.insert(entry.first);
+    auto file_of = [](const BuildRecord& record, const std::string& path) -> std::optional<record::FileEntry> {
+        const auto* state = entry_in(record.files, path);
+        if (!state) return std::nullopt;
+        const auto* owner = entry_in(record.file_owner, path);
+        const auto* spans = entry_in(record.fragments, path);
+        return record::FileEntry{owner ? *owner : "", *state, spans ? *spans : std::vector<pipeline::FragmentSpan>()};
+    };
+    for (const auto& path : paths)
+        if (file_of(before, path) != file_of(after, path)) update.files[path] = file_of(after, path);
+    std::map<std::string, cache::FileStamp> stamps_before;
+    for (const auto& stamp : before.inputs) stamps_before[stamp.path] = stamp;
+    for (const auto& stamp : after.inputs) {
+        auto found = stamps_before.find(stamp.path);
+        if (found == stamps_before.end() || !(found->second == stamp)) update.changed_inputs.push_back(stamp);
+        if (found != stamps_before.end()) stamps_before.erase(found);
+    }
+    for (const auto& [path, stamp] : stamps_before) update.removed_inputs.push_back(path);
+    return update;
+}
+
+}  // namespace
+
+TEST_CASE("a store updated with one school's changes is the record a real build wrote", "[record_store]") {
+    Scratch scratch("real-update");
+    fs::path content = scratch.path / "content", out = scratch.path / "site", cache = scratch.path / "cache";
+    fs::copy(fs::path(SHNOR_SOURCE_DIR) / "content", content, fs::copy_options::recursive);
+    REQUIRE(build_into(content, out, cache, scratch.path / "build1.log").exit_code == 0);
+    fs::path record_file = pipeline::record_path(cache, out);
+    auto first = pipeline::read_record(record_file);
+    REQUIRE(first);
+    fs::path file = pipeline::store_path(record_file);
+    REQUIRE(pipeline::write_store(file, *first));
+
+    // One roadmap item's status, as bench/run.sh changes it.
+    fs::path roadmap = content / "schools" / "shubinskaya" / "roadmaps" / "dorozhnaya-karta-shkoly-2024.yaml";
+    std::string text = test::read_file(roadmap);
+    auto at = text.find("status: planned");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 15, "status: in_progress");
+    ::sleep(1);  // a new mtime, seen as a change
+    test::write_file(roadmap, text);
+    REQUIRE(build_into(content, out, cache, scratch.path / "build2.log").exit_code == 0);
+    auto second = pipeline::read_record(record_file);
+    REQUIRE(second);
+    REQUIRE(second->written_ns != first->written_ns);
+
+    auto update = difference(*first, *second);
+    CHECK(update.schools.size() == 1);  // its content hash
+    INFO(update.files.size() << " of " << second->files.size() << " files changed");
+    CHECK_FALSE(update.changed_inputs.empty());
+    CHECK(update.files.size() < second->files.size() / 4);  // a few files, not the site
+    REQUIRE(pipeline::update_schools(file, pipeline::record_head(*first), update));
+    auto stored = pipeline::read_store(file);
+    REQUIRE(stored);
+    check_same_record(*stored, *second);
+    CHECK(stored->html_files == second->html_files);
+}

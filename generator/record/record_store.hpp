@@ -16,11 +16,16 @@
 // Values are a small little-endian binary encoding whose format is the
 // head's kFormat: a store of another format, a value that does not decode,
 // a file cut short or any LMDB error is "no record" (the build is then a
-// full one), never a crash and never a record read wrong.
+// full one), never a crash and never a record read wrong. One limit:
+// LMDB does not checksum its pages. shnor's own writes cannot leave a bad
+// page (copy-on-write; see MDB_NOMETASYNC in record_store.cpp), and a
+// garbled meta page or a file cut short is caught, but B-tree pages garbled
+// by hand inside the file are only caught where a value fails to decode.
 //
-// LMDB allows keys of at most 511 bytes: a path longer than that cannot be
-// stored, so the write fails as a whole and the next build is a full one.
-// Only one Store per file may be open in a process at a time (LMDB's rule).
+// LMDB allows keys of at most 511 bytes: a longer path is stored under an
+// abbreviated key (its first bytes and its hash) with the whole path in the
+// value. Only one Store per file may be open in a process at a time (LMDB's
+// rule); read views of one Store may be used from several threads.
 #pragma once
 
 #include "cache/fingerprint.hpp"
