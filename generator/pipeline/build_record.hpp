@@ -158,10 +158,10 @@ struct SchoolsPart {
 // snapshot; nullopt when the store is missing, damaged or of another format.
 std::optional<SchoolsPart> read_schools(const std::filesystem::path& file, const std::vector<std::string>& slugs);
 
-// Every recorded file's path, size and mtime, for OutputFolder::altered
-// (which takes views): `files` points into `paths` (moves keep them, a
-// copy would not). With the head, what
-// the nothing-changed check needs; nullopt like read_store.
+// Every recorded file's path, size and mtime in path order, for
+// OutputFolder::altered (which takes views): `files` points into `paths`
+// (moves keep them, a copy would not). With the head, what the
+// nothing-changed check needs; nullopt like read_store.
 struct RecordedFiles {
     record::Head head;
     std::vector<std::string> paths;
@@ -182,8 +182,9 @@ struct SchoolsUpdate {
 // whose head is `expected` (same key and written_ns); otherwise, or on any
 // error, nothing is written and the answer is false (the caller then writes
 // the store whole or removes it). Crash safety: the update is committed
-// before the site is swapped in, with head.tree naming the folder as it will
-// be after the swap (the spare's inode). A stop before the swap leaves a
+// once the new version is complete in the spare (OutputTree::commit) and
+// before it is swapped in (publish), with head.tree naming the folder as
+// it will be after the swap (the spare's inode). A stop before the swap leaves a
 // record that does not describe the folder (describes() in pipeline.cpp):
 // the next build is a full one, as after a lost record; a stop after it
 // leaves the right record. No "next" file and no settling.
