@@ -5,7 +5,7 @@
 //   build/shnor build --content /tmp/rec-bench/content --out /tmp/rec-bench/site
 //       --cache /tmp/rec-bench/cache --date 2024-11-01   (one line)
 //   cmake --build build --target shnor_record_bench
-//   build/shnor_record_bench /tmp/rec-bench/cache/builds/*.record [ROUNDS]
+//   build/shnor_record_bench /tmp/rec-bench/cache/builds/*.record [ROUNDS [ONLY]]
 // Prints one row per operation: median and min wall ms over the rounds
 // (default 7). Works on copies in a temporary folder; the record given is
 // only read.
@@ -58,8 +58,8 @@ void run_rounds(std::vector<Operation>& operations, int rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2 || argc > 3) {
-        std::fprintf(stderr, "usage: %s RECORD_FILE [ROUNDS]\n", argv[0]);
+    if (argc < 2 || argc > 4) {
+        std::fprintf(stderr, "usage: %s RECORD_FILE [ROUNDS [ONLY]]\n", argv[0]);
         return 2;
     }
     const fs::path given = argv[1];
@@ -134,6 +134,10 @@ int main(int argc, char** argv) {
                 if (stamp.path.find(slug) != std::string::npos) update.changed_inputs.push_back(stamp);
             if (!pipeline::update_schools(store_file, part->head, update)) fail("store update");
         }, {}});
+    if (argc == 4)  // only the operations whose names contain ONLY (to profile one)
+        std::erase_if(operations, [&](const Operation& operation) {
+            return std::string_view(operation.name).find(argv[3]) == std::string_view::npos;
+        });
     run_rounds(operations, rounds);
     std::printf("\n(one school: %s, %zu files)\n", slug.c_str(), pipeline::read_schools(store_file, {slug})->files.size());
     fs::remove_all(folder);

@@ -421,15 +421,6 @@ fs::path lock_file_of(const fs::path& file) {
     return lock;
 }
 
-// The entry of each file: its owner, state and fragments.
-record::FileEntry file_entry(const BuildRecord& record, const std::string& path, const write::FileState& state) {
-    record::FileEntry entry;
-    if (auto owner = record.file_owner.find(path); owner != record.file_owner.end()) entry.owner = owner->second;
-    entry.state = state;
-    if (auto spans = record.fragments.find(path); spans != record.fragments.end()) entry.fragments = spans->second;
-    return entry;
-}
-
 template <class Value>
 const Value* find_in(const std::map<std::string, Value>& map, const std::string& key) {
     auto found = map.find(key);
@@ -453,7 +444,18 @@ void put_whole(record::WriteTxn& txn, const BuildRecord& record) {
         if (auto* pages = find_in(record.school_pages, slug)) entry.pages = *pages;
         txn.put_school(slug, entry);
     }
-    for (const auto& [path, state] : record.files) txn.put_file(path, file_entry(record, path, state));
+    // The three maps are sorted by path: walked side by side, not searched.
+    auto owner = record.file_owner.begin();
+    auto spans = record.fragments.begin();
+    for (const auto& [path, state] : record.files) {
+        record::FileEntry entry;
+        entry.state = state;
+        while (owner != record.file_owner.end() && owner->first < path) ++owner;
+        if (owner != record.file_owner.end() && owner->first == path) entry.owner = owner->second;
+        while (spans != record.fragments.end() && spans->first < path) ++spans;
+        if (spans != record.fragments.end() && spans->first == path) entry.fragments = spans->second;
+        txn.put_file(path, entry);
+    }
     txn.replace_tree_lists(record.tree.touched, record.tree.strays);
 }
 
@@ -608,8 +610,9 @@ std::optional<RecordedFiles> read_written_files(const fs::path& file) {
 
 bool update_schools(const fs::path& file, const record::Head& expected, const SchoolsUpdate& update) {
     try {
-        // Read access first: a missing or foreign file is not created or reset.
-        if (!record::Store::open(file, record::Store::Access::read)) return false;
+        // Only an existing store: opening for writing would create a missing one.
+        std::error_code error;
+        if (!fs::is_regular_file(file, error)) return false;
         auto store = record::Store::open(file, record::Store::Access::write);
         if (!store) return false;
         {
