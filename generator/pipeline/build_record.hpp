@@ -190,4 +190,9 @@ struct SchoolsUpdate {
 // leaves the right record. No "next" file and no settling.
 bool update_schools(const std::filesystem::path& file, const record::Head& expected, const SchoolsUpdate& update);
 
+// What changed from `before` to `after` (schools, files with their owners
+// and fragments, inputs, the tree's lists), as update_schools applies it:
+// the record stored as `before`, updated, holds `after`.
+SchoolsUpdate update_between(const BuildRecord& before, const BuildRecord& after);
+
 }  // namespace shnor::pipeline
