@@ -647,14 +647,6 @@ const Value* entry_in(const std::map<std::string, Value>& map, const std::string
     return found == map.end() ? nullptr : &found->second;
 }
 
-template <class Value>
-bool same_entry(const std::map<std::string, Value>& before, const std::map<std::string, Value>& after,
-                const std::string& key) {
-    const Value* was = entry_in(before, key);
-    const Value* now = entry_in(after, key);
-    return was && now ? *was == *now : !was && !now;
-}
-
 record::SchoolEntry school_entry(const BuildRecord& record, const std::string& slug) {
     record::SchoolEntry entry;
     if (auto* hash = entry_in(record.schools, slug)) entry.content = *hash;
@@ -666,50 +658,36 @@ record::SchoolEntry school_entry(const BuildRecord& record, const std::string& s
 
 }  // namespace
 
-SchoolsUpdate update_between(const BuildRecord& before, const BuildRecord& after) {
+SchoolsUpdate update_of(const BuildRecord& after, const std::set<std::string>& slugs,
+                        const std::set<std::string>& paths, const std::vector<cache::FileStamp>& inputs_before) {
     SchoolsUpdate update;
     update.head = record_head(after);
-    // Every slug any of the school maps names, as put_whole stores them.
-    auto slugs_of = [](const BuildRecord& record) {
-        std::set<std::string> slugs;
-        for (const auto* map : {&record.schools, &record.school_external, &record.school_district})
-            for (const auto& entry : *map) slugs.insert(entry.first);
-        for (const auto& entry : record.school_pages) slugs.insert(entry.first);
-        return slugs;
-    };
-    std::set<std::string> slugs_after = slugs_of(after);
-    for (const auto& slug : slugs_of(before))
-        if (!slugs_after.count(slug)) update.schools[slug] = std::nullopt;
-    for (const auto& slug : slugs_after) {
-        if (!same_entry(before.schools, after.schools, slug) ||
-            !same_entry(before.school_external, after.school_external, slug) ||
-            !same_entry(before.school_district, after.school_district, slug) ||
-            !same_entry(before.school_pages, after.school_pages, slug))
-            update.schools[slug] = school_entry(after, slug);
+    for (const auto& slug : slugs) {
+        bool kept = after.schools.count(slug) || after.school_external.count(slug) ||
+                    after.school_district.count(slug) || after.school_pages.count(slug);
+        update.schools[slug] = kept ? std::optional(school_entry(after, slug)) : std::nullopt;
     }
-    for (const auto& [path, state] : before.files)
-        if (!after.files.count(path)) update.files[path] = std::nullopt;
-    for (const auto& [path, state] : after.files) {
-        const write::FileState* was = entry_in(before.files, path);
-        if (was && *was == state && same_entry(before.file_owner, after.file_owner, path) &&
-            same_entry(before.fragments, after.fragments, path))
+    for (const auto& path : paths) {
+        auto state = after.files.find(path);
+        if (state == after.files.end()) {
+            update.files[path] = std::nullopt;
             continue;
+        }
         record::FileEntry entry;
-        entry.state = state;
+        entry.state = state->second;
         if (auto* owner = entry_in(after.file_owner, path)) entry.owner = *owner;
         if (auto* spans = entry_in(after.fragments, path)) entry.fragments = *spans;
         update.files[path] = std::move(entry);
     }
-    std::map<std::string_view, const cache::FileStamp*> inputs_before;
-    for (const auto& stamp : before.inputs) inputs_before.emplace(stamp.path, &stamp);
+    std::map<std::string_view, const cache::FileStamp*> before;
+    for (const auto& stamp : inputs_before) before.emplace(stamp.path, &stamp);
     for (const auto& stamp : after.inputs) {
-        auto found = inputs_before.find(stamp.path);
-        if (found == inputs_before.end() || !(*found->second == stamp)) update.changed_inputs.push_back(stamp);
-        if (found != inputs_before.end()) inputs_before.erase(found);
+        auto found = before.find(stamp.path);
+        if (found == before.end() || !(*found->second == stamp)) update.changed_inputs.push_back(stamp);
+        if (found != before.end()) before.erase(found);
     }
-    for (const auto& [path, stamp] : inputs_before) update.removed_inputs.emplace_back(path);
-    if (before.tree.touched != after.tree.touched || before.tree.strays != after.tree.strays)
-        update.tree_lists = after.tree;
+    for (const auto& [path, stamp] : before) update.removed_inputs.emplace_back(path);
+    update.tree_lists = after.tree;
     return update;
 }
 

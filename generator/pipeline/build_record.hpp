@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -190,9 +191,12 @@ struct SchoolsUpdate {
 // leaves the right record. No "next" file and no settling.
 bool update_schools(const std::filesystem::path& file, const record::Head& expected, const SchoolsUpdate& update);
 
-// What changed from `before` to `after` (schools, files with their owners
-// and fragments, inputs, the tree's lists), as update_schools applies it:
-// the record stored as `before`, updated, holds `after`.
-SchoolsUpdate update_between(const BuildRecord& before, const BuildRecord& after);
+// What a build of a few schools changed in the record `after`: the entries
+// of `slugs` and of `paths` as `after` has them (removed where it has none),
+// the inputs that differ from `inputs_before`, and the tree's lists. Only
+// those entries are looked at: the caller names every school and file that
+// may have changed (the files the build wrote or removed among them).
+SchoolsUpdate update_of(const BuildRecord& after, const std::set<std::string>& slugs,
+                        const std::set<std::string>& paths, const std::vector<cache::FileStamp>& inputs_before);
 
 }  // namespace shnor::pipeline

@@ -296,6 +296,19 @@ void render_after_patches(const BuildOptions& options, const BuildPlan& plan, Re
     for (const auto& [path, file] : files) put_file(tree, file);
 }
 
+// What a plan of a few schools changed in the record: its schools, the files
+// it patched, rendered, wrote or removed, the altered ones, and the inputs.
+SchoolsUpdate record_update(const BuildPlan& plan, const Pages& pages, const std::vector<std::string>& altered,
+                            const BuildRecord& record, const std::vector<cache::FileStamp>& inputs_before) {
+    std::set<std::string> slugs, paths(record.tree.touched.begin(), record.tree.touched.end());
+    for (const auto& school : plan.schools) slugs.insert(school.slug);
+    for (const auto& file : plan.files) paths.insert(file.path);
+    for (const auto& [slug, out] : pages.sections) paths.insert(out.files.begin(), out.files.end());
+    for (const auto& task : pages.data) paths.insert(task.files.begin(), task.files.end());
+    paths.insert(altered.begin(), altered.end());
+    return update_of(record, slugs, paths, inputs_before);
+}
+
 void report_plan(const BuildPlan& plan, const BuildRecord& record, const write::CommitSummary& summary,
                  const cache::SchoolStore& store, BuildReport& report) {
     report.written = true;
@@ -320,9 +333,15 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     const BuildOptions& options = build.options;
     cache::SchoolStore store(school_store_folder(options), options.content_dir, build.stamps);
     const BuildRecord* recorded_before = previous ? &*previous : nullptr;
-    // The record as stored, for a plan of a few schools to write back only what changed.
-    std::optional<BuildRecord> stored;
-    if (plan.scope == BuildPlan::Scope::schools && previous) stored = *previous;
+    // A plan of a few schools writes back only what changed: the inputs are compared.
+    std::optional<RecordChanges> changes;
+    std::vector<cache::FileStamp> inputs_before;
+    if (plan.scope == BuildPlan::Scope::schools && previous) {
+        changes.emplace();
+        changes->expected.key = previous->key;
+        changes->expected.written_ns = previous->written_ns;
+        inputs_before = previous->inputs;
+    }
     auto changed = load_changed_schools(plan, recorded_before, store);
     if (plan.scope == BuildPlan::Scope::schools) explain_plan(plan);
     auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, report);
@@ -352,7 +371,9 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     record.files = tree.take_files();
     record.tree = tree.published();
     if (plan.renders_district()) write_peer_parts(peers_path(build.record_file), record.global, loaded->prepared->site.schools);
-    publish(tree, build.record_file, record, plan.scope == BuildPlan::Scope::schools && stored ? &*stored : nullptr);
+    if (changes && plan.scope == BuildPlan::Scope::schools)
+        changes->update = record_update(plan, pages, build.altered, record, inputs_before);
+    publish(tree, build.record_file, record, plan.scope == BuildPlan::Scope::schools && changes ? &*changes : nullptr);
     stage_clock().lap("publish");
     report_plan(plan, record, summary, store, report);
 }

@@ -57,14 +57,17 @@ std::optional<write::OutputFolder> open_output_folder(const BuildOptions& option
 // the spare's inode), then swaps the new site in: a build stopped before the
 // swap leaves a record that describes no folder (the next build is a whole
 // one), a stop after it the right record. A build of a few schools writes
-// only what changed since `before` (update_schools); a whole one, or an
-// update that fails, writes the store whole.
+// only what it changed (update_schools); a whole one, or an update that
+// fails, writes the store whole.
 void publish(write::OutputTree& tree, const fs::path& record_file, const BuildRecord& record,
-             const BuildRecord* before) {
+             const RecordChanges* changes) {
     fs::path store = store_path(record_file);
-    bool written = before && update_schools(store, record_head(*before), update_between(*before, record));
-    if (!written && !write_store(store, record)) remove_store(store);
-    stage_clock().lap("record written");
+    if (changes && update_schools(store, changes->expected, changes->update)) {
+        stage_clock().lap("record updated");
+    } else {
+        if (!write_store(store, record)) remove_store(store);
+        stage_clock().lap("record written");
+    }
     tree.publish();
 }
 

@@ -45,10 +45,19 @@ std::optional<std::vector<std::string>> altered_files(const std::filesystem::pat
 write::OutputTree::Previous tree_previous(BuildRecord* record, const BuildOptions& options,
                                           std::vector<std::string> altered);
 
-// Writes the record (the changes since `before`, when given, else whole) for
-// the folder as the swap will leave it, then swaps the new site in: a build
-// stopped anywhere leaves a record that describes the folder or none.
+// A build of a few schools: the record it started from (its key and time)
+// and what it changed there.
+struct RecordChanges {
+    record::Head expected;
+    SchoolsUpdate update;
+};
+
+// Writes the record for the folder as the swap will leave it (only
+// `changes`, when given and the store still holds the record they start
+// from; else whole), then swaps the new site in: a build stopped before the
+// swap leaves a record of its spare (stopped_build_record), after it the
+// right one.
 void publish(write::OutputTree& tree, const std::filesystem::path& record_file, const BuildRecord& record,
-             const BuildRecord* before = nullptr);
+             const RecordChanges* changes = nullptr);
 
 }  // namespace shnor::pipeline
