@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     }
     const fs::path given = argv[1];
     const int rounds = argc == 3 ? std::max(1, std::atoi(argv[2])) : 7;
-    auto record = pipeline::read_record(given);
+    // A build's store (what builds keep now), or a text record of an older build.
+    auto record = given.extension() == ".lmdb" ? pipeline::read_store(given) : pipeline::read_record(given);
     if (!record) fail("cannot read the record");
     fs::path folder = fs::temp_directory_path() / ("shnor-record-bench-" + std::to_string(::getpid()));
     fs::remove_all(folder);
