@@ -335,25 +335,6 @@ void remove_record(const fs::path& path) {
     fs::remove(path, ignored);
 }
 
-fs::path next_record_path(const fs::path& record_file) {
-    fs::path next = record_file;
-    next += ".next";
-    return next;
-}
-
-void adopt_next_record(const fs::path& record_file) {
-    std::error_code ignored;
-    fs::rename(next_record_path(record_file), record_file, ignored);
-}
-
-void settle_records(const fs::path& record_file, std::uint64_t device, std::uint64_t inode) {
-    fs::path next = next_record_path(record_file);
-    if (!fs::exists(next)) return;
-    auto head = read_record(next, RecordPart::head);
-    if (head && inode != 0 && head->tree.device == device && head->tree.inode == inode) adopt_next_record(record_file);
-    else remove_record(next);
-}
-
 bool written_by_older_shnor(const fs::path& record_file, const fs::path& out_dir) {
     std::ifstream in(record_file, std::ios::binary);
     std::string line;

@@ -58,14 +58,6 @@ struct BuildRecord {
 enum class RecordPart { head, whole };
 
 std::filesystem::path record_path(const std::filesystem::path& cache_dir, const std::filesystem::path& out_dir);
-// Where a build writes its record before it swaps the new site in; renamed
-// to the record once the swap is done (adopt_next_record).
-std::filesystem::path next_record_path(const std::filesystem::path& record_file);
-// Makes the record the one of the output folder `inode`: a build stopped
-// between its swap and renaming its next record left the right one as next.
-// A next record of another folder (a build stopped before its swap) goes.
-void settle_records(const std::filesystem::path& record_file, std::uint64_t device, std::uint64_t inode);
-void adopt_next_record(const std::filesystem::path& record_file);
 // nullopt when missing, unreadable, cut short or of another format.
 std::optional<BuildRecord> read_record(const std::filesystem::path& path, RecordPart part = RecordPart::whole);
 // Atomic (temporary file + rename); failures are ignored: the next build is then a full one.
