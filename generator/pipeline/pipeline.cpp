@@ -410,7 +410,8 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     if (previous) {
         previous = folder_record(build.record_file, *folder, RecordPart::whole);
         stage_clock().lap("record");
-        if (previous && build.altered.empty()) build.altered = altered_files(build.record_file, *previous, *folder).value();
+        if (previous && build.altered.empty())  // a whole record has its files: no second read to fail
+            build.altered = altered_files(build.record_file, *previous, *folder).value_or(std::vector<std::string>{});
         stage_clock().lap("output checked");
         facts.record = previous ? &*previous : nullptr;
         facts.record_whole = true;
