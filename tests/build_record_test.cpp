@@ -208,23 +208,3 @@ TEST_CASE("the output part of a record is read without the rest, and as the file
     }
     fs::remove_all(folder);
 }
-
-TEST_CASE("a next record becomes the record only for the folder it describes", "[build_record]") {
-    fs::path folder = temporary_folder("next");
-    fs::path path = folder / "x.record";
-    pipeline::BuildRecord old = sample_record(), next = sample_record();
-    next.tree.inode = 424242;
-    next.written_ns += 1;
-    pipeline::write_record(path, old);
-    pipeline::write_record(pipeline::next_record_path(path), next);
-    // The build stopped before its swap: the folder is still the old one.
-    pipeline::settle_records(path, old.tree.device, old.tree.inode);
-    CHECK_FALSE(fs::exists(pipeline::next_record_path(path)));
-    CHECK(pipeline::read_record(path)->written_ns == old.written_ns);
-    // It stopped after the swap, before renaming its record.
-    pipeline::write_record(pipeline::next_record_path(path), next);
-    pipeline::settle_records(path, next.tree.device, next.tree.inode);
-    CHECK_FALSE(fs::exists(pipeline::next_record_path(path)));
-    CHECK(pipeline::read_record(path)->written_ns == next.written_ns);
-    fs::remove_all(folder);
-}

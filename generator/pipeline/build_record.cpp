@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <system_error>
 
 #include <fcntl.h>
@@ -334,25 +335,6 @@ void remove_record(const fs::path& path) {
     fs::remove(path, ignored);
 }
 
-fs::path next_record_path(const fs::path& record_file) {
-    fs::path next = record_file;
-    next += ".next";
-    return next;
-}
-
-void adopt_next_record(const fs::path& record_file) {
-    std::error_code ignored;
-    fs::rename(next_record_path(record_file), record_file, ignored);
-}
-
-void settle_records(const fs::path& record_file, std::uint64_t device, std::uint64_t inode) {
-    fs::path next = next_record_path(record_file);
-    if (!fs::exists(next)) return;
-    auto head = read_record(next, RecordPart::head);
-    if (head && inode != 0 && head->tree.device == device && head->tree.inode == inode) adopt_next_record(record_file);
-    else remove_record(next);
-}
-
 bool written_by_older_shnor(const fs::path& record_file, const fs::path& out_dir) {
     std::ifstream in(record_file, std::ios::binary);
     std::string line;
@@ -402,6 +384,292 @@ std::vector<write::WrittenFile> written_files(std::string_view body) {
         return true;
     });
     return files;
+}
+
+// ---- the LMDB store
+
+fs::path store_path(const fs::path& record_file) {
+    fs::path path = record_file;
+    path.replace_extension(".lmdb");
+    return path;
+}
+
+namespace {
+
+fs::path lock_file_of(const fs::path& file) {
+    fs::path lock = file;
+    lock += "-lock";
+    return lock;
+}
+
+template <class Value>
+const Value* find_in(const std::map<std::string, Value>& map, const std::string& key) {
+    auto found = map.find(key);
+    return found == map.end() ? nullptr : &found->second;
+}
+
+void put_whole(record::WriteTxn& txn, const BuildRecord& record) {
+    txn.clear();
+    txn.set_head(record_head(record));
+    txn.replace_inputs(record.inputs);
+    // Every slug any of the school maps names (they hold the same schools).
+    std::set<std::string> slugs;
+    for (const auto* map : {&record.schools, &record.school_external, &record.school_district})
+        for (const auto& entry : *map) slugs.insert(entry.first);
+    for (const auto& [slug, pages] : record.school_pages) slugs.insert(slug);
+    for (const auto& slug : slugs) {
+        record::SchoolEntry entry;
+        if (auto* hash = find_in(record.schools, slug)) entry.content = *hash;
+        if (auto* hash = find_in(record.school_external, slug)) entry.external = *hash;
+        if (auto* hash = find_in(record.school_district, slug)) entry.district = *hash;
+        if (auto* pages = find_in(record.school_pages, slug)) entry.pages = *pages;
+        txn.put_school(slug, entry);
+    }
+    // The three maps are sorted by path: walked side by side, not searched.
+    auto owner = record.file_owner.begin();
+    auto spans = record.fragments.begin();
+    for (const auto& [path, state] : record.files) {
+        record::FileEntry entry;
+        entry.state = state;
+        while (owner != record.file_owner.end() && owner->first < path) ++owner;
+        if (owner != record.file_owner.end() && owner->first == path) entry.owner = owner->second;
+        while (spans != record.fragments.end() && spans->first < path) ++spans;
+        if (spans != record.fragments.end() && spans->first == path) entry.fragments = spans->second;
+        txn.put_file(path, entry);
+    }
+    txn.replace_tree_lists(record.tree.touched, record.tree.strays);
+}
+
+// The record of a snapshot, as read_record gives it.
+BuildRecord record_of(const record::ReadView& view, RecordPart part) {
+    const record::Head& head = view.head();
+    BuildRecord out;
+    out.key = head.key;
+    out.tree = head.tree;
+    out.written_ns = head.written_ns;
+    out.volatile_sources = head.volatile_sources;
+    out.global = head.global;
+    out.inputs_fingerprint = head.inputs_fingerprint;
+    out.output_files = head.output_files;
+    out.html_files = head.html_files;
+    if (part == RecordPart::head) return out;
+    out.inputs = view.inputs();
+    view.for_each_school([&](std::string_view slug, const record::SchoolEntry& entry) {
+        std::string key(slug);
+        append(out.schools, key, entry.content);
+        append(out.school_external, key, entry.external);
+        append(out.school_district, key, entry.district);
+        if (!entry.pages.empty()) append(out.school_pages, key, entry.pages);
+        return true;
+    });
+    view.for_each_file([&](std::string_view path, const record::FileEntry& entry) {
+        append(out.files, path, entry.state);
+        append(out.file_owner, path, entry.owner);
+        if (!entry.fragments.empty()) append(out.fragments, path, entry.fragments);
+        return true;
+    });
+    out.tree.touched = view.touched();
+    out.tree.strays = view.strays();
+    return out;
+}
+
+}  // namespace
+
+record::Head record_head(const BuildRecord& record) {
+    record::Head head;
+    head.key = record.key;
+    head.tree = record.tree;
+    head.tree.touched.clear();
+    head.tree.strays.clear();
+    head.written_ns = record.written_ns;
+    head.volatile_sources = record.volatile_sources;
+    head.global = record.global;
+    head.inputs_fingerprint = record::by_path_fingerprint(record.inputs);
+    head.output_files = record.files.size();
+    for (const auto& entry : record.files) head.html_files += entry.first.ends_with(".html") ? 1 : 0;
+    return head;
+}
+
+void remove_store(const fs::path& file) {
+    std::error_code ignored;
+    fs::remove(file, ignored);
+    fs::remove(lock_file_of(file), ignored);
+}
+
+bool write_store(const fs::path& file, const BuildRecord& record) {
+    fs::path temporary = file;
+    temporary += ".new";
+    remove_store(temporary);  // what a stopped build left
+    bool written = false;
+    try {
+        if (auto store = record::Store::open(temporary, record::Store::Access::write)) {
+            auto txn = store->write();
+            put_whole(txn, record);
+            written = txn.commit();
+        }
+    } catch (const record::Damaged&) {
+        written = false;
+    }
+    std::error_code error;
+    // Builds of one output folder take turns (OutputFolder's lock) and close
+    // the store when done, so no one has the old file open: the next to
+    // open it resets the lock file from the data file.
+    if (written) fs::rename(temporary, file, error);
+    fs::remove(lock_file_of(temporary), error);
+    if (!written || error) remove_store(temporary);
+    return written && !error;
+}
+
+std::optional<BuildRecord> read_store(const fs::path& file, RecordPart part) {
+    try {
+        auto store = record::Store::open(file, record::Store::Access::read);
+        if (!store) return std::nullopt;
+        auto view = store->read();
+        if (!view) return std::nullopt;
+        BuildRecord out = record_of(*view, part);
+        if (part == RecordPart::whole && cache::fingerprint(out.inputs) != out.inputs_fingerprint) return std::nullopt;  // in path order
+        return out;
+    } catch (const record::Damaged&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<SchoolsPart> read_schools(const fs::path& file, const std::vector<std::string>& slugs) {
+    try {
+        auto store = record::Store::open(file, record::Store::Access::read);
+        if (!store) return std::nullopt;
+        auto view = store->read();
+        if (!view) return std::nullopt;
+        SchoolsPart part{view->head(), {}, {}};
+        for (const auto& slug : slugs) {
+            if (auto entry = view->school(slug)) part.schools.emplace(slug, std::move(*entry));
+            for (auto& path : view->files_of(slug)) {
+                auto entry = view->file(path);
+                if (!entry) return std::nullopt;  // the owner index names a file the record lacks
+                part.files.emplace(std::move(path), std::move(*entry));
+            }
+        }
+        return part;
+    } catch (const record::Damaged&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<RecordedFiles> read_written_files(const fs::path& file) {
+    try {
+        auto store = record::Store::open(file, record::Store::Access::read);
+        if (!store) return std::nullopt;
+        auto view = store->read();
+        if (!view) return std::nullopt;
+        RecordedFiles out{view->head(), {}, {}};
+        out.paths.reserve(view->head().output_files);
+        out.files.reserve(view->head().output_files);
+        view->for_each_file_state([&](std::string_view path, const write::FileState& state) {
+            out.paths.emplace_back(path);
+            out.files.push_back({{}, state.size, state.mtime_ns});
+            return true;
+        });
+        // Paths longer than the store's keys may come out of order (record_store.cpp).
+        if (!std::is_sorted(out.paths.begin(), out.paths.end())) {
+            std::vector<std::size_t> order(out.paths.size());
+            for (std::size_t index = 0; index < order.size(); ++index) order[index] = index;
+            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return out.paths[a] < out.paths[b]; });
+            RecordedFiles sorted{out.head, {}, {}};
+            for (std::size_t index : order) {
+                sorted.paths.push_back(std::move(out.paths[index]));
+                sorted.files.push_back(out.files[index]);
+            }
+            out = std::move(sorted);
+        }
+        // Views only once `paths` no longer moves.
+        for (std::size_t index = 0; index < out.paths.size(); ++index) out.files[index].path = out.paths[index];
+        return out;
+    } catch (const record::Damaged&) {
+        return std::nullopt;
+    }
+}
+
+bool update_schools(const fs::path& file, const record::Head& expected, const SchoolsUpdate& update) {
+    try {
+        // Only an existing store: opening for writing would create a missing one.
+        std::error_code error;
+        if (!fs::is_regular_file(file, error)) return false;
+        auto store = record::Store::open(file, record::Store::Access::write);
+        if (!store) return false;
+        {
+            auto view = store->read();
+            if (!view || view->head().key != expected.key || view->head().written_ns != expected.written_ns)
+                return false;
+        }
+        auto txn = store->write();  // the builds of one folder take turns: nothing came between
+        txn.set_head(update.head);
+        for (const auto& [slug, entry] : update.schools) {
+            if (entry) txn.put_school(slug, *entry);
+            else txn.remove_school(slug);
+        }
+        for (const auto& [path, entry] : update.files) {
+            if (entry) txn.put_file(path, *entry);
+            else txn.remove_file(path);
+        }
+        for (const auto& stamp : update.changed_inputs) txn.put_input(stamp);
+        for (const auto& path : update.removed_inputs) txn.remove_input(path);
+        if (update.tree_lists) txn.replace_tree_lists(update.tree_lists->touched, update.tree_lists->strays);
+        return txn.commit();
+    } catch (const record::Damaged&) {
+        return false;
+    }
+}
+
+namespace {
+
+template <class Value>
+const Value* entry_in(const std::map<std::string, Value>& map, const std::string& key) {
+    auto found = map.find(key);
+    return found == map.end() ? nullptr : &found->second;
+}
+
+record::SchoolEntry school_entry(const BuildRecord& record, const std::string& slug) {
+    record::SchoolEntry entry;
+    if (auto* hash = entry_in(record.schools, slug)) entry.content = *hash;
+    if (auto* hash = entry_in(record.school_external, slug)) entry.external = *hash;
+    if (auto* hash = entry_in(record.school_district, slug)) entry.district = *hash;
+    if (auto* pages = entry_in(record.school_pages, slug)) entry.pages = *pages;
+    return entry;
+}
+
+}  // namespace
+
+SchoolsUpdate update_of(const BuildRecord& after, const std::set<std::string>& slugs,
+                        const std::set<std::string>& paths, const std::vector<cache::FileStamp>& inputs_before) {
+    SchoolsUpdate update;
+    update.head = record_head(after);
+    for (const auto& slug : slugs) {
+        bool kept = after.schools.count(slug) || after.school_external.count(slug) ||
+                    after.school_district.count(slug) || after.school_pages.count(slug);
+        update.schools[slug] = kept ? std::optional(school_entry(after, slug)) : std::nullopt;
+    }
+    for (const auto& path : paths) {
+        auto state = after.files.find(path);
+        if (state == after.files.end()) {
+            update.files[path] = std::nullopt;
+            continue;
+        }
+        record::FileEntry entry;
+        entry.state = state->second;
+        if (auto* owner = entry_in(after.file_owner, path)) entry.owner = *owner;
+        if (auto* spans = entry_in(after.fragments, path)) entry.fragments = *spans;
+        update.files[path] = std::move(entry);
+    }
+    std::map<std::string_view, const cache::FileStamp*> before;
+    for (const auto& stamp : inputs_before) before.emplace(stamp.path, &stamp);
+    for (const auto& stamp : after.inputs) {
+        auto found = before.find(stamp.path);
+        if (found == before.end() || !(*found->second == stamp)) update.changed_inputs.push_back(stamp);
+        if (found != before.end()) before.erase(found);
+    }
+    for (const auto& [path, stamp] : before) update.removed_inputs.emplace_back(path);
+    update.tree_lists = after.tree;
+    return update;
 }
 
 }  // namespace shnor::pipeline

@@ -6,25 +6,21 @@
 #pragma once
 
 #include "cache/fingerprint.hpp"
+#include "record/record_store.hpp"
+#include "write/output_folder.hpp"
 #include "write/output_tree.hpp"
 
 #include <charconv>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace shnor::pipeline {
 
-// Where a fragment (view::Fragment) lies in an output file.
-struct FragmentSpan {
-    // A fragment printed more than once in its page has no single place.
-    static constexpr std::size_t kNowhere = static_cast<std::size_t>(-1);
-    std::string key;
-    std::size_t offset = 0, length = 0;  // offset kNowhere: only a full render changes it
-    bool operator==(const FragmentSpan&) const = default;
-};
+using record::FragmentSpan;  // where a fragment lies in an output file
 
 struct BuildRecord {
     std::string key;  // binary version and options: another key, another build
@@ -62,14 +58,6 @@ struct BuildRecord {
 enum class RecordPart { head, whole };
 
 std::filesystem::path record_path(const std::filesystem::path& cache_dir, const std::filesystem::path& out_dir);
-// Where a build writes its record before it swaps the new site in; renamed
-// to the record once the swap is done (adopt_next_record).
-std::filesystem::path next_record_path(const std::filesystem::path& record_file);
-// Makes the record the one of the output folder `inode`: a build stopped
-// between its swap and renaming its next record left the right one as next.
-// A next record of another folder (a build stopped before its swap) goes.
-void settle_records(const std::filesystem::path& record_file, std::uint64_t device, std::uint64_t inode);
-void adopt_next_record(const std::filesystem::path& record_file);
 // nullopt when missing, unreadable, cut short or of another format.
 std::optional<BuildRecord> read_record(const std::filesystem::path& path, RecordPart part = RecordPart::whole);
 // Atomic (temporary file + rename); failures are ignored: the next build is then a full one.
@@ -134,5 +122,73 @@ void read_output_part(std::string_view body, std::map<std::string, write::FileSt
 // The files of a record's body, with their sizes and mtimes, in path order:
 // views into `body`.
 std::vector<write::WrittenFile> written_files(std::string_view body);
+
+// ---- The record as an LMDB store (record/record_store.hpp) ----------------
+// The same record, kept as an index by file and by school: a build of a few
+// schools reads and writes only their entries (read_schools, update_schools).
+
+// "<hash>.lmdb" beside the text record of the same folder.
+std::filesystem::path store_path(const std::filesystem::path& record_file);
+// The whole record, written into a new store under a temporary name that is
+// renamed to `file` (what a full build does; a stop leaves the old store or
+// the new one). False when it could not be: the next build is a full one.
+bool write_store(const std::filesystem::path& file, const BuildRecord& record);
+// Like read_record: nullopt when missing, damaged or of another format.
+// Its inputs come in path order and its inputs_fingerprint is theirs
+// (record::by_path_fingerprint), whatever order write_store was given.
+std::optional<BuildRecord> read_store(const std::filesystem::path& file, RecordPart part = RecordPart::whole);
+void remove_store(const std::filesystem::path& file);  // and its lock file
+
+record::Head record_head(const BuildRecord& record);  // counts of `files`, by_path_fingerprint of `inputs`
+
+// What a build of a few schools needs of the record.
+struct SchoolsPart {
+    record::Head head;
+    std::map<std::string, record::SchoolEntry> schools;  // those asked for that the record has
+    std::map<std::string, record::FileEntry> files;      // every file they own
+};
+// Entries of `slugs` ("" for the district's files) and their files, from one
+// snapshot; nullopt when the store is missing, damaged or of another format.
+std::optional<SchoolsPart> read_schools(const std::filesystem::path& file, const std::vector<std::string>& slugs);
+
+// Every recorded file's path, size and mtime in path order, for
+// OutputFolder::altered (which takes views): `files` points into `paths`
+// (moves keep them, a copy would not). With the head, what the
+// nothing-changed check needs; nullopt like read_store.
+struct RecordedFiles {
+    record::Head head;
+    std::vector<std::string> paths;
+    std::vector<write::WrittenFile> files;
+};
+std::optional<RecordedFiles> read_written_files(const std::filesystem::path& file);
+
+// What a build of a few schools changes in the record; nullopt removes.
+struct SchoolsUpdate {
+    record::Head head;  // the new head; its file counts are the store's
+    std::map<std::string, std::optional<record::SchoolEntry>> schools;
+    std::map<std::string, std::optional<record::FileEntry>> files;
+    std::vector<cache::FileStamp> changed_inputs;  // new or changed stamps
+    std::vector<std::string> removed_inputs;
+    std::optional<write::PublishedTree> tree_lists;  // touched and strays, when they changed
+};
+// Applies `update` in one transaction when the store still holds the record
+// whose head is `expected` (same key and written_ns); otherwise, or on any
+// error, nothing is written and the answer is false (the caller then writes
+// the store whole or removes it). Crash safety: the update is committed
+// once the new version is complete in the spare (OutputTree::commit) and
+// before it is swapped in (publish), with head.tree naming the folder as
+// it will be after the swap (the spare's inode). A stop before the swap leaves a
+// record that does not describe the folder (describes() in pipeline.cpp):
+// the next build is a full one, as after a lost record; a stop after it
+// leaves the right record. No "next" file and no settling.
+bool update_schools(const std::filesystem::path& file, const record::Head& expected, const SchoolsUpdate& update);
+
+// What a build of a few schools changed in the record `after`: the entries
+// of `slugs` and of `paths` as `after` has them (removed where it has none),
+// the inputs that differ from `inputs_before`, and the tree's lists. Only
+// those entries are looked at: the caller names every school and file that
+// may have changed (the files the build wrote or removed among them).
+SchoolsUpdate update_of(const BuildRecord& after, const std::set<std::string>& slugs,
+                        const std::set<std::string>& paths, const std::vector<cache::FileStamp>& inputs_before);
 
 }  // namespace shnor::pipeline

@@ -296,6 +296,19 @@ void render_after_patches(const BuildOptions& options, const BuildPlan& plan, Re
     for (const auto& [path, file] : files) put_file(tree, file);
 }
 
+// What a plan of a few schools changed in the record: its schools, the files
+// it patched, rendered, wrote or removed, the altered ones, and the inputs.
+SchoolsUpdate record_update(const BuildPlan& plan, const Pages& pages, const std::vector<std::string>& altered,
+                            const BuildRecord& record, const std::vector<cache::FileStamp>& inputs_before) {
+    std::set<std::string> slugs, paths(record.tree.touched.begin(), record.tree.touched.end());
+    for (const auto& school : plan.schools) slugs.insert(school.slug);
+    for (const auto& file : plan.files) paths.insert(file.path);
+    for (const auto& [slug, out] : pages.sections) paths.insert(out.files.begin(), out.files.end());
+    for (const auto& task : pages.data) paths.insert(task.files.begin(), task.files.end());
+    paths.insert(altered.begin(), altered.end());
+    return update_of(record, slugs, paths, inputs_before);
+}
+
 void report_plan(const BuildPlan& plan, const BuildRecord& record, const write::CommitSummary& summary,
                  const cache::SchoolStore& store, BuildReport& report) {
     report.written = true;
@@ -320,6 +333,15 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     const BuildOptions& options = build.options;
     cache::SchoolStore store(school_store_folder(options), options.content_dir, build.stamps);
     const BuildRecord* recorded_before = previous ? &*previous : nullptr;
+    // A plan of a few schools writes back only what changed: the inputs are compared.
+    std::optional<RecordChanges> changes;
+    std::vector<cache::FileStamp> inputs_before;
+    if (plan.scope == BuildPlan::Scope::schools && previous) {
+        changes.emplace();
+        changes->expected.key = previous->key;
+        changes->expected.written_ns = previous->written_ns;
+        inputs_before = previous->inputs;
+    }
     auto changed = load_changed_schools(plan, recorded_before, store);
     if (plan.scope == BuildPlan::Scope::schools) explain_plan(plan);
     auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, report);
@@ -349,7 +371,9 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     record.files = tree.take_files();
     record.tree = tree.published();
     if (plan.renders_district()) write_peer_parts(peers_path(build.record_file), record.global, loaded->prepared->site.schools);
-    publish(tree, build.record_file, record);
+    if (changes && plan.scope == BuildPlan::Scope::schools)
+        changes->update = record_update(plan, pages, build.altered, record, inputs_before);
+    publish(tree, build.record_file, record, plan.scope == BuildPlan::Scope::schools && changes ? &*changes : nullptr);
     stage_clock().lap("publish");
     report_plan(plan, record, summary, store, report);
 }
@@ -360,18 +384,22 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     if (!folder) return;
     DistrictBuild build{options, *folder, record_path(cache_dir_of(options), options.out_dir), build_key(options),
                         input_stamps(options), started_ns, {}};
-    settle_records(build.record_file, folder->device(), folder->inode());
     // The head of the record tells whether any input changed; then the files
     // the last build wrote must still be as it left them (read from the
-    // record's text, or from the whole record when it is read anyway).
+    // store without the rest, or from the whole record when it is read anyway).
     auto previous = folder_record(build.record_file, *folder, RecordPart::head);
+    // A build stopped before its swap: no record to plan from, but the files
+    // shnor wrote there are known (a whole build removes the stale ones).
+    auto stopped = previous ? std::nullopt : stopped_build_record(build.record_file, *folder);
     stage_clock().lap("stamps");
     plan::Facts facts{&build.stamps, previous ? &*previous : nullptr, false, build.key, options.full, {}};
     BuildPlan plan = plan::plan_build(facts);
     if (plan.scope == BuildPlan::Scope::nothing) {
-        build.altered = altered_files(build.record_file, *previous, *folder);
+        auto altered = altered_files(build.record_file, *previous, *folder);
         stage_clock().lap("output checked");
-        if (build.altered.empty()) {
+        if (!altered) previous.reset();  // the store changed under us: no record
+        else build.altered = std::move(*altered);
+        if (previous && build.altered.empty()) {
             explain_plan(plan);
             report.unchanged = report.written = true;
             report.files = previous->output_files;
@@ -382,17 +410,25 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     if (previous) {
         previous = folder_record(build.record_file, *folder, RecordPart::whole);
         stage_clock().lap("record");
-        if (previous && build.altered.empty()) build.altered = altered_files(build.record_file, *previous, *folder);
+        if (previous && build.altered.empty())  // a whole record has its files: no second read to fail
+            build.altered = altered_files(build.record_file, *previous, *folder).value_or(std::vector<std::string>{});
         stage_clock().lap("output checked");
         facts.record = previous ? &*previous : nullptr;
         facts.record_whole = true;
         facts.altered = build.altered;
         plan = plan::plan_build(facts);
+    } else if (plan.scope == BuildPlan::Scope::nothing) {
+        facts.record = nullptr;
+        plan = plan::plan_build(facts);
     }
     report.repaired = build.altered;
+    if (stopped) {  // what it wrote is not someone else's doing: not reported as repaired
+        build.altered = stopped->tree.touched;
+        previous = std::move(stopped);
+    }
     for (;;) {
         BuildReport attempt;
-        attempt.repaired = build.altered;
+        attempt.repaired = report.repaired;
         try {
             run_plan(build, plan, previous, attempt);
             report = std::move(attempt);

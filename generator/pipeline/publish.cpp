@@ -1,5 +1,6 @@
 #include "pipeline/publish.hpp"
 
+#include "pipeline/stage_clock.hpp"
 #include "pipeline/stamps.hpp"
 
 namespace shnor::pipeline {
@@ -52,35 +53,55 @@ std::optional<write::OutputFolder> open_output_folder(const BuildOptions& option
     }
 }
 
-// Writes the record as next, swaps the new site in, and makes the record the
-// current one: a build stopped anywhere leaves a record that describes the
-// folder as it is (settle_records).
-void publish(write::OutputTree& tree, const fs::path& record_file, const BuildRecord& record) {
-    write_record(next_record_path(record_file), record);
+// Writes the record for the folder as publish() leaves it (its head names
+// the spare's inode), then swaps the new site in: a build stopped before the
+// swap leaves a record that describes no folder (the next build is a whole
+// one), a stop after it the right record. A build of a few schools writes
+// only what it changed (update_schools); a whole one, or an update that
+// fails, writes the store whole.
+void publish(write::OutputTree& tree, const fs::path& record_file, const BuildRecord& record,
+             const RecordChanges* changes) {
+    fs::path store = store_path(record_file);
+    if (changes && update_schools(store, changes->expected, changes->update)) {
+        stage_clock().lap("record updated");
+    } else {
+        if (!write_store(store, record)) remove_store(store);
+        stage_clock().lap("record written");
+    }
     tree.publish();
-    adopt_next_record(record_file);
 }
 
 std::optional<BuildRecord> folder_record(const fs::path& record_file, const write::OutputFolder& folder,
                                          RecordPart part) {
-    std::optional<BuildRecord> record = read_record(record_file, part);
+    std::optional<BuildRecord> record = read_store(store_path(record_file), part);
     if (record && !describes(*record, folder)) record.reset();
     return record;
 }
 
-// The record's head has no files: they are read from its text, where they
-// lie in path order (a whole record has them in a map already).
-std::vector<std::string> altered_files(const fs::path& record_file, const BuildRecord& record,
-                                       const write::OutputFolder& folder) {
+std::optional<BuildRecord> stopped_build_record(const fs::path& record_file, const write::OutputFolder& folder) {
+    std::optional<BuildRecord> record = read_store(store_path(record_file), RecordPart::whole);
+    if (!record || !folder.exists() || !folder.has_marker() || record->tree.device != folder.device() ||
+        record->tree.spare_inode != folder.inode() || record->tree.inode != folder.spare_inode())
+        return std::nullopt;
+    std::swap(record->tree.inode, record->tree.spare_inode);
+    // What the stopped build removed is still in the folder, and is shnor's.
+    for (const auto& path : record->tree.touched) record->files.try_emplace(path);
+    return record;
+}
+
+// The record's head has no files: their sizes and mtimes are read from the
+// store alone (a whole record has them in a map already).
+std::optional<std::vector<std::string>> altered_files(const fs::path& record_file, const BuildRecord& record,
+                                                      const write::OutputFolder& folder) {
     if (!record.files.empty()) {
         std::vector<write::WrittenFile> files;
         files.reserve(record.files.size());
         for (const auto& [path, state] : record.files) files.push_back({path, state.size, state.mtime_ns});
         return folder.altered(files);
     }
-    auto text = RecordText::open(record_file);
-    if (!text) return {};
-    return folder.altered(written_files(text->body()));
+    auto written = read_written_files(store_path(record_file));
+    if (!written || written->head.key != record.key || written->head.written_ns != record.written_ns) return std::nullopt;
+    return folder.altered(written->files);
 }
 
 }  // namespace shnor::pipeline

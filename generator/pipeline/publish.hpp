@@ -26,17 +26,38 @@ bool describes(const BuildRecord& record, const write::OutputFolder& folder);
 std::optional<BuildRecord> folder_record(const std::filesystem::path& record_file, const write::OutputFolder& folder,
                                          RecordPart part);
 
-// Of the files the record lists, those someone else changed or removed since.
-std::vector<std::string> altered_files(const std::filesystem::path& record_file, const BuildRecord& record,
-                                       const write::OutputFolder& folder);
+// A build stopped after writing its record but before its swap left the
+// record of the version it made in the spare; the folder is still the one
+// before it, which that record names as its spare. The two versions differ
+// only in the record's touched files, so the record, its folders swapped
+// and the files it removed added back, lists the folder's files, with the
+// touched ones' states wrong (they are to be taken as altered). For a whole
+// build that may then remove what shnor wrote and no longer makes.
+std::optional<BuildRecord> stopped_build_record(const std::filesystem::path& record_file,
+                                                const write::OutputFolder& folder);
+
+// Of the files the record lists, those someone else changed or removed since;
+// nullopt when the store no longer holds the record whose head was read.
+std::optional<std::vector<std::string>> altered_files(const std::filesystem::path& record_file, const BuildRecord& record,
+                                                      const write::OutputFolder& folder);
 
 // What the record tells the output tree. Its files are moved out.
 write::OutputTree::Previous tree_previous(BuildRecord* record, const BuildOptions& options,
                                           std::vector<std::string> altered);
 
-// Writes the record as next, swaps the new site in, and makes the record the
-// current one: a build stopped anywhere leaves a record that describes the
-// folder as it is (settle_records).
-void publish(write::OutputTree& tree, const std::filesystem::path& record_file, const BuildRecord& record);
+// A build of a few schools: the record it started from (its key and time)
+// and what it changed there.
+struct RecordChanges {
+    record::Head expected;
+    SchoolsUpdate update;
+};
+
+// Writes the record for the folder as the swap will leave it (only
+// `changes`, when given and the store still holds the record they start
+// from; else whole), then swaps the new site in: a build stopped before the
+// swap leaves a record of its spare (stopped_build_record), after it the
+// right one.
+void publish(write::OutputTree& tree, const std::filesystem::path& record_file, const BuildRecord& record,
+             const RecordChanges* changes = nullptr);
 
 }  // namespace shnor::pipeline

@@ -133,10 +133,9 @@ void build_school_site(const BuildOptions& options, BuildReport& report) {
     if (!prepared) return;
     try {
         std::filesystem::path record_file = record_path(cache_dir_of(options), options.out_dir);
-        settle_records(record_file, folder->device(), folder->inode());
         auto previous = folder_record(record_file, *folder, RecordPart::whole);
         std::vector<std::string> altered;
-        if (previous) altered = altered_files(record_file, *previous, *folder);
+        if (previous) altered = altered_files(record_file, *previous, *folder).value_or(std::vector<std::string>{});
         report.repaired = altered;
         write::OutputTree tree(*folder, tree_previous(previous ? &*previous : nullptr, options, std::move(altered)));
         BuildRecord record;  // only the output: a school build reuses nothing else

@@ -175,7 +175,7 @@ BuildPlan plan_build(const Facts& facts) {
     const auto& stamps = *facts.stamps;
     for (const auto& stamp : stamps)
         if (stamp.path.starts_with("layouts/")) plan.own_layouts = true;
-    if (facts.altered.empty() && record->inputs_fingerprint == cache::fingerprint(stamps) &&
+    if (facts.altered.empty() && record->inputs_fingerprint == shnor::record::by_path_fingerprint(stamps) &&
         !is_racy(stamps, record->written_ns)) {
         plan.scope = BuildPlan::Scope::nothing;
         plan.reason = Reason::nothing_changed;

@@ -1,0 +1,632 @@
+#include "record/record_store.hpp"
+
+#include <lmdb.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <system_error>
+
+#include <sys/stat.h>
+
+namespace shnor::record {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::array<const char*, 7> kTableNames = {"head", "inputs", "schools", "files", "owners", "touched", "strays"};
+constexpr std::string_view kHeadKey = "head";
+
+// The address space reserved for the map: the file may grow to this within
+// one process. Four times the file (a transaction that rewrites everything
+// needs the old pages and the new ones, plus LMDB's free lists), at least
+// 1 GiB (a record of 40,000 schools is about 200 MB), at most 64 GiB. A store
+// that outgrows it fails its write: the next build is a full one and writes
+// the store afresh.
+std::size_t map_size_for(std::uintmax_t file_size) {
+    constexpr std::size_t kMin = std::size_t(1) << 30, kMax = std::size_t(64) << 30;
+    std::size_t wanted = static_cast<std::size_t>(std::min<std::uintmax_t>(file_size, kMax / 4)) * 4;
+    return std::clamp(wanted, kMin, kMax);
+}
+
+// ---- the binary encoding (little-endian, as the machines shnor runs on)
+
+class Encoder {
+public:
+    Encoder& u8(std::uint8_t value) { return raw(&value, 1); }
+    Encoder& u32(std::uint32_t value) { return raw(&value, 4); }
+    Encoder& u64(std::uint64_t value) { return raw(&value, 8); }
+    Encoder& i64(std::int64_t value) { return raw(&value, 8); }
+    Encoder& hash(const cache::Hash128& value) { return u64(value.low).u64(value.high); }
+    Encoder& str(std::string_view value) {
+        u32(static_cast<std::uint32_t>(value.size()));
+        out_.append(value);
+        return *this;
+    }
+    const std::string& bytes() const { return out_; }
+
+private:
+    Encoder& raw(const void* value, std::size_t size) {
+        out_.append(static_cast<const char*>(value), size);
+        return *this;
+    }
+    std::string out_;
+};
+
+// Reads what Encoder wrote; any shortfall or leftover throws Damaged.
+class Decoder {
+public:
+    explicit Decoder(std::string_view in) : in_(in) {}
+    std::uint8_t u8() { return raw<std::uint8_t>(); }
+    std::uint32_t u32() { return raw<std::uint32_t>(); }
+    std::uint64_t u64() { return raw<std::uint64_t>(); }
+    std::int64_t i64() { return raw<std::int64_t>(); }
+    cache::Hash128 hash() {
+        cache::Hash128 value;
+        value.low = u64();
+        value.high = u64();
+        return value;
+    }
+    void skip_str() {
+        std::uint32_t size = u32();
+        need(size);
+        in_.remove_prefix(size);
+    }
+    std::string str() {
+        std::uint32_t size = u32();
+        need(size);
+        std::string value(in_.substr(0, size));
+        in_.remove_prefix(size);
+        return value;
+    }
+    // A count of items each at least `item_size` bytes: bounded by what is left.
+    std::uint32_t count(std::size_t item_size) {
+        std::uint32_t value = u32();
+        need(std::size_t(value) * item_size);
+        return value;
+    }
+    void finish() const {
+        if (!in_.empty()) throw Damaged("record value longer than its encoding");
+    }
+
+private:
+    void need(std::size_t size) const {
+        if (in_.size() < size) throw Damaged("record value cut short");
+    }
+    template <class Value>
+    Value raw() {
+        need(sizeof(Value));
+        Value value;
+        std::memcpy(&value, in_.data(), sizeof(Value));
+        in_.remove_prefix(sizeof(Value));
+        return value;
+    }
+    std::string_view in_;
+};
+
+std::string encode_head(const Head& head) {
+    Encoder out;
+    out.u32(kFormat).str(head.key).u64(head.tree.device).u64(head.tree.inode).u64(head.tree.spare_inode);
+    out.i64(head.tree.changes_since_ns).i64(head.written_ns).u8(head.volatile_sources ? 1 : 0);
+    out.hash(head.global).hash(head.inputs_fingerprint).u64(head.output_files).u64(head.html_files);
+    return out.bytes();
+}
+
+// nullopt for a head of another format (read as no record).
+std::optional<Head> decode_head(std::string_view bytes) {
+    Decoder in(bytes);
+    if (bytes.size() < 4 || in.u32() != kFormat) return std::nullopt;
+    Head head;
+    head.key = in.str();
+    head.tree.device = in.u64();
+    head.tree.inode = in.u64();
+    head.tree.spare_inode = in.u64();
+    head.tree.changes_since_ns = in.i64();
+    head.written_ns = in.i64();
+    std::uint8_t volatile_flag = in.u8();
+    if (volatile_flag > 1) throw Damaged("record head: volatile flag");
+    head.volatile_sources = volatile_flag == 1;
+    head.global = in.hash();
+    head.inputs_fingerprint = in.hash();
+    head.output_files = in.u64();
+    head.html_files = in.u64();
+    in.finish();
+    return head;
+}
+
+std::string encode_stamp(const cache::FileStamp& stamp) {
+    Encoder out;
+    out.u64(stamp.size).i64(stamp.mtime_ns);
+    return out.bytes();
+}
+
+std::string encode_school(const SchoolEntry& entry) {
+    Encoder out;
+    out.hash(entry.content).hash(entry.external).hash(entry.district).u32(static_cast<std::uint32_t>(entry.pages.size()));
+    for (const auto& page : entry.pages) out.str(page);
+    return out.bytes();
+}
+
+SchoolEntry decode_school(std::string_view bytes) {
+    Decoder in(bytes);
+    SchoolEntry entry;
+    entry.content = in.hash();
+    entry.external = in.hash();
+    entry.district = in.hash();
+    entry.pages.resize(in.count(4));
+    for (auto& page : entry.pages) page = in.str();
+    in.finish();
+    return entry;
+}
+
+std::string encode_file(const FileEntry& entry) {
+    Encoder out;
+    out.str(entry.owner).u64(entry.state.hash.low).u64(entry.state.hash.high).u64(entry.state.size);
+    out.i64(entry.state.mtime_ns).u32(static_cast<std::uint32_t>(entry.fragments.size()));
+    for (const auto& span : entry.fragments) out.str(span.key).u64(span.offset).u64(span.length);
+    return out.bytes();
+}
+
+FileEntry decode_file(std::string_view bytes) {
+    Decoder in(bytes);
+    FileEntry entry;
+    entry.owner = in.str();
+    entry.state.hash.low = in.u64();
+    entry.state.hash.high = in.u64();
+    entry.state.size = in.u64();
+    entry.state.mtime_ns = in.i64();
+    entry.fragments.resize(in.count(20));
+    for (auto& span : entry.fragments) {
+        span.key = in.str();
+        span.offset = in.u64();
+        span.length = in.u64();
+    }
+    in.finish();
+    return entry;
+}
+
+// Decodes only the state of a file entry; the rest must still be there.
+write::FileState state_of(std::string_view bytes) {
+    Decoder in(bytes);
+    in.skip_str();
+    write::FileState state;
+    state.hash.low = in.u64();
+    state.hash.high = in.u64();
+    state.size = in.u64();
+    state.mtime_ns = in.i64();
+    in.count(20);
+    return state;
+}
+
+// Decodes only the owner of a file entry (what put/remove need).
+std::string owner_of(std::string_view bytes) { return Decoder(bytes).str(); }
+
+// LMDB keys cannot be empty: the district's files are listed under "\0".
+std::string owner_key(std::string_view owner) { return owner.empty() ? std::string(1, '\0') : std::string(owner); }
+
+bool is_html(std::string_view path) { return path.ends_with(".html"); }
+
+// LMDB keys (and MDB_DUPSORT values) are at most 511 bytes. A path longer
+// than kLongPath is stored under its first bytes, a NUL (no path has one)
+// and the hash of the whole path, and its value starts with the whole path.
+// Such keys may sort apart from their path's place: readers that need path
+// order sort again (read_written_files).
+constexpr std::size_t kLongPath = 400, kHashHex = 32;
+
+std::string path_key(std::string_view path) {
+    if (path.size() <= kLongPath) return std::string(path);
+    std::string key(path.substr(0, kLongPath - kHashHex - 1));
+    key += '\0';
+    key += cache::hash_bytes(path).hex();
+    return key;
+}
+
+bool is_abbreviated(std::string_view key) {
+    return key.size() == kLongPath && key[kLongPath - kHashHex - 1] == '\0';
+}
+
+// The value as stored under path_key(path).
+std::string path_value(std::string_view path, std::string_view value) {
+    if (path.size() <= kLongPath) return std::string(value);
+    Encoder out;
+    out.str(path);
+    return out.bytes() + std::string(value);
+}
+
+struct PathAndValue {
+    std::string_view path, value;
+};
+
+// The path and the value proper of an entry read under a path key.
+PathAndValue split_path(std::string_view key, std::string_view stored) {
+    if (!is_abbreviated(key)) return {key, stored};
+    std::uint32_t size = 0;
+    if (stored.size() < 4) throw Damaged("record key: whole path missing");
+    std::memcpy(&size, stored.data(), 4);
+    if (stored.size() - 4 < size) throw Damaged("record key: whole path cut short");
+    std::string_view path = stored.substr(4, size);
+    if (path_key(path) != key) throw Damaged("record key: not its path's");
+    return {path, stored.substr(4 + size)};
+}
+
+MDB_val val_of(std::string_view bytes) { return {bytes.size(), const_cast<char*>(bytes.data())}; }
+std::string_view view_of(const MDB_val& value) { return {static_cast<const char*>(value.mv_data), value.mv_size}; }
+
+void check(int rc, const char* what) {
+    if (rc != MDB_SUCCESS) throw Damaged(std::string("record store: ") + what + ": " + mdb_strerror(rc));
+}
+
+// The value under `key`, nullopt when none.
+std::optional<std::string_view> get(MDB_txn* txn, MDB_dbi dbi, std::string_view key) {
+    MDB_val k = val_of(key), v{};
+    int rc = mdb_get(txn, dbi, &k, &v);
+    if (rc == MDB_NOTFOUND) return std::nullopt;
+    check(rc, "get");
+    return view_of(v);
+}
+
+// Calls visit(key, value) from `from` (or the first key) on, while it returns true.
+template <class Visit>
+void scan(MDB_txn* txn, MDB_dbi dbi, Visit visit) {
+    MDB_cursor* cursor = nullptr;
+    check(mdb_cursor_open(txn, dbi, &cursor), "cursor");
+    std::unique_ptr<MDB_cursor, void (*)(MDB_cursor*)> closer(cursor, mdb_cursor_close);
+    MDB_val k{}, v{};
+    for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc != MDB_NOTFOUND;
+         rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+        check(rc, "cursor read");
+        if (!visit(view_of(k), view_of(v))) return;
+    }
+}
+
+// The value proper under `path`, nullopt when none.
+std::optional<std::string_view> get_path(MDB_txn* txn, MDB_dbi dbi, std::string_view path) {
+    std::string key = path_key(path);
+    auto stored = get(txn, dbi, key);
+    if (!stored) return std::nullopt;
+    PathAndValue entry = split_path(key, *stored);
+    if (entry.path != path) return std::nullopt;
+    return entry.value;
+}
+
+// scan() of a table keyed by paths: visit(path, value proper).
+template <class Visit>
+void scan_paths(MDB_txn* txn, MDB_dbi dbi, Visit visit) {
+    scan(txn, dbi, [&](std::string_view key, std::string_view stored) {
+        PathAndValue entry = split_path(key, stored);
+        return visit(entry.path, entry.value);
+    });
+}
+
+}  // namespace
+
+cache::Hash128 by_path_fingerprint(std::vector<cache::FileStamp> stamps) {
+    std::sort(stamps.begin(), stamps.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return cache::fingerprint(stamps);
+}
+
+// ---- the environment
+
+struct Store::Env {
+    MDB_env* env = nullptr;
+    std::array<MDB_dbi, kTableNames.size()> dbi{};
+    ~Env() {
+        if (env) mdb_env_close(env);
+    }
+    MDB_dbi operator[](Table table) const { return dbi[static_cast<std::size_t>(table)]; }
+};
+
+Store::Store(fs::path file, std::unique_ptr<Env> env) : file_(std::move(file)), env_(std::move(env)) {}
+Store::~Store() = default;
+
+std::unique_ptr<Store> Store::open(const fs::path& file, Access access) {
+    std::error_code error;
+    bool writing = access == Access::write;
+    if (writing) fs::create_directories(file.parent_path(), error);
+    else if (!fs::is_regular_file(file, error)) return nullptr;
+    auto env = std::make_unique<Env>();
+    if (mdb_env_create(&env->env) != MDB_SUCCESS) return nullptr;
+    auto size = fs::file_size(file, error);
+    if (error) size = 0;
+    // MDB_NOSUBDIR: one data file (and its lock file) rather than a folder.
+    // MDB_NOMETASYNC: a commit flushes its data pages but not the meta page,
+    // so a system crash keeps the store whole and may only undo the last
+    // commit: the record then names a folder identity or file states that
+    // no longer hold, and the build after it is a full one (describes(),
+    // OutputFolder::altered). MDB_NOTLS: read views are not tied to threads.
+    unsigned flags = MDB_NOSUBDIR | MDB_NOMETASYNC | MDB_NOTLS | (writing ? 0u : MDB_RDONLY);
+    if (mdb_env_set_maxdbs(env->env, kTableNames.size()) != MDB_SUCCESS ||
+        mdb_env_set_mapsize(env->env, map_size_for(size)) != MDB_SUCCESS ||
+        mdb_env_open(env->env, file.c_str(), flags, 0600) != MDB_SUCCESS)
+        return nullptr;
+    // LMDB maps the file and trusts that its pages are there: a file cut
+    // short would fault on the first read past its end.
+    MDB_envinfo info{};
+    MDB_stat stat{};
+    struct stat file_info {};
+    if (mdb_env_info(env->env, &info) != MDB_SUCCESS || mdb_env_stat(env->env, &stat) != MDB_SUCCESS ||
+        ::stat(file.c_str(), &file_info) != 0 ||
+        static_cast<std::uint64_t>(file_info.st_size) < (std::uint64_t(info.me_last_pgno) + 1) * stat.ms_psize)
+        return nullptr;
+    MDB_txn* txn = nullptr;
+    if (mdb_txn_begin(env->env, nullptr, writing ? 0 : MDB_RDONLY, &txn) != MDB_SUCCESS) return nullptr;
+    for (std::size_t table = 0; table < kTableNames.size(); ++table) {
+        unsigned table_flags = (writing ? MDB_CREATE : 0u) | (table == std::size_t(Table::owners) ? MDB_DUPSORT : 0u);
+        if (mdb_dbi_open(txn, kTableNames[table], table_flags, &env->dbi[table]) != MDB_SUCCESS) {
+            mdb_txn_abort(txn);
+            return nullptr;
+        }
+    }
+    if (mdb_txn_commit(txn) != MDB_SUCCESS) return nullptr;
+    return std::unique_ptr<Store>(new Store(file, std::move(env)));
+}
+
+std::optional<ReadView> Store::read() {
+    try {
+        ReadView view(*this);
+        return view;
+    } catch (const Damaged&) {
+        return std::nullopt;
+    }
+}
+
+WriteTxn Store::write() { return WriteTxn(*this); }
+
+// ---- read views
+
+struct ReadView::Txn {
+    MDB_txn* txn = nullptr;
+    ~Txn() {
+        if (txn) mdb_txn_abort(txn);
+    }
+};
+
+ReadView::ReadView(Store& store) : store_(&store), txn_(std::make_unique<Txn>()) {
+    check(mdb_txn_begin(store.env_->env, nullptr, MDB_RDONLY, &txn_->txn), "read transaction");
+    auto bytes = get(txn_->txn, (*store.env_)[Table::head], kHeadKey);
+    auto head = bytes ? decode_head(*bytes) : std::nullopt;
+    if (!head) throw Damaged("no record of this format");
+    head_ = std::move(*head);
+}
+
+ReadView::ReadView(ReadView&&) noexcept = default;
+ReadView::~ReadView() = default;
+
+std::optional<SchoolEntry> ReadView::school(std::string_view slug) const {
+    if (slug.empty()) return std::nullopt;  // LMDB keys are not empty: "" (the district) is no school
+    auto bytes = get(txn_->txn, (*store_->env_)[Table::schools], slug);
+    if (!bytes) return std::nullopt;
+    return decode_school(*bytes);
+}
+
+std::optional<FileEntry> ReadView::file(std::string_view path) const {
+    auto bytes = get_path(txn_->txn, (*store_->env_)[Table::files], path);
+    if (!bytes) return std::nullopt;
+    return decode_file(*bytes);
+}
+
+std::vector<std::string> ReadView::files_of(std::string_view owner) const {
+    std::vector<std::string> paths;
+    MDB_cursor* cursor = nullptr;
+    check(mdb_cursor_open(txn_->txn, (*store_->env_)[Table::owners], &cursor), "cursor");
+    std::unique_ptr<MDB_cursor, void (*)(MDB_cursor*)> closer(cursor, mdb_cursor_close);
+    std::string key = owner_key(owner);
+    MDB_val k = val_of(key), v{};
+    for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_KEY); rc != MDB_NOTFOUND;
+         rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT_DUP)) {
+        check(rc, "owner index");
+        std::string_view key = view_of(v);
+        if (!is_abbreviated(key)) {
+            paths.emplace_back(key);
+            continue;
+        }
+        auto stored = get(txn_->txn, (*store_->env_)[Table::files], key);
+        if (!stored) throw Damaged("owner index: a file the record lacks");
+        paths.emplace_back(split_path(key, *stored).path);
+    }
+    return paths;
+}
+
+void ReadView::for_each_file(const std::function<bool(std::string_view, const FileEntry&)>& visit) const {
+    scan_paths(txn_->txn, (*store_->env_)[Table::files],
+               [&](std::string_view path, std::string_view value) { return visit(path, decode_file(value)); });
+}
+
+void ReadView::for_each_file_state(const std::function<bool(std::string_view, const write::FileState&)>& visit) const {
+    scan_paths(txn_->txn, (*store_->env_)[Table::files],
+               [&](std::string_view path, std::string_view value) { return visit(path, state_of(value)); });
+}
+
+void ReadView::for_each_school(const std::function<bool(std::string_view, const SchoolEntry&)>& visit) const {
+    scan(txn_->txn, (*store_->env_)[Table::schools],
+         [&](std::string_view key, std::string_view value) { return visit(key, decode_school(value)); });
+}
+
+std::vector<cache::FileStamp> ReadView::inputs() const {
+    std::vector<cache::FileStamp> stamps;
+    scan_paths(txn_->txn, (*store_->env_)[Table::inputs], [&](std::string_view path, std::string_view value) {
+        Decoder in(value);
+        cache::FileStamp stamp{std::string(path), in.u64(), in.i64()};
+        in.finish();
+        stamps.push_back(std::move(stamp));
+        return true;
+    });
+    return stamps;
+}
+
+namespace {
+
+// The paths of a list (touched, strays), sorted.
+std::vector<std::string> paths_of(MDB_txn* txn, MDB_dbi dbi) {
+    std::vector<std::string> paths;
+    bool sorted = true;
+    scan_paths(txn, dbi, [&](std::string_view path, std::string_view) {
+        sorted = sorted && (paths.empty() || paths.back() < path);
+        paths.emplace_back(path);
+        return true;
+    });
+    if (!sorted) std::sort(paths.begin(), paths.end());
+    return paths;
+}
+
+}  // namespace
+
+std::vector<std::string> ReadView::touched() const { return paths_of(txn_->txn, (*store_->env_)[Table::touched]); }
+std::vector<std::string> ReadView::strays() const { return paths_of(txn_->txn, (*store_->env_)[Table::strays]); }
+
+std::optional<std::string> ReadView::stored_bytes(Table table, std::string_view key) const {
+    std::string stored_key = table == Table::owners ? owner_key(key)
+                             : table == Table::head || table == Table::schools ? std::string(key)
+                                                                               : path_key(key);
+    auto bytes = get(txn_->txn, (*store_->env_)[table], stored_key);
+    if (!bytes) return std::nullopt;
+    return std::string(*bytes);
+}
+
+// ---- write transactions
+
+struct WriteTxn::Txn {
+    MDB_txn* txn = nullptr;
+    ~Txn() {
+        if (txn) mdb_txn_abort(txn);
+    }
+};
+
+WriteTxn::WriteTxn(Store& store) : store_(&store), txn_(std::make_unique<Txn>()) {
+    check(mdb_txn_begin(store.env_->env, nullptr, 0, &txn_->txn), "write transaction");
+    auto bytes = get(txn_->txn, (*store.env_)[Table::head], kHeadKey);
+    std::optional<Head> head;
+    try {
+        if (bytes) head = decode_head(*bytes);
+    } catch (const Damaged&) {
+    }
+    // A store of another format (or none) is started afresh: its entries
+    // must not mix with this format's.
+    if (head) head_ = std::move(*head);
+    else clear();
+}
+
+WriteTxn::WriteTxn(WriteTxn&&) noexcept = default;
+WriteTxn::~WriteTxn() = default;
+
+void WriteTxn::put(Table table, std::string_view key, std::string_view value, unsigned flags) {
+    MDB_val k = val_of(key), v = val_of(value);
+    int rc = mdb_put(txn_->txn, (*store_->env_)[table], &k, &v, flags);
+    if (rc == MDB_KEYEXIST && (flags & MDB_NODUPDATA)) return;
+    check(rc, "put");
+    ++writes_.puts;
+    writes_.bytes += key.size() + value.size();
+}
+
+bool WriteTxn::del(Table table, std::string_view key, const std::string_view* value) {
+    MDB_val k = val_of(key), v{};
+    if (value) v = val_of(*value);
+    int rc = mdb_del(txn_->txn, (*store_->env_)[table], &k, value ? &v : nullptr);
+    if (rc == MDB_NOTFOUND) return false;
+    check(rc, "delete");
+    ++writes_.deletes;
+    return true;
+}
+
+void WriteTxn::clear() {
+    for (std::size_t table = 0; table < kTableNames.size(); ++table)
+        check(mdb_drop(txn_->txn, store_->env_->dbi[table], 0), "clear");
+    head_ = Head();
+    head_set_ = true;  // the counts are now those of an empty store
+    last_appended_.reset();
+    appending_ = true;
+}
+
+void WriteTxn::set_head(const Head& head) {
+    auto files = head_.output_files, html = head_.html_files;
+    head_ = head;
+    head_.output_files = files;
+    head_.html_files = html;
+    head_set_ = true;
+}
+
+void WriteTxn::put_school(std::string_view slug, const SchoolEntry& entry) {
+    put(Table::schools, slug, encode_school(entry));
+}
+
+void WriteTxn::remove_school(std::string_view slug) { del(Table::schools, slug); }
+
+void WriteTxn::put_file(std::string_view path, const FileEntry& entry) {
+    // Files put in path order into an emptied store (a whole write) go at
+    // the end of the table at once, with no look-up of an older entry.
+    std::string key = path_key(path), value = path_value(path, encode_file(entry));
+    appending_ = appending_ && (!last_appended_ || *last_appended_ < key);
+    if (appending_) {
+        ++head_.output_files;
+        head_.html_files += is_html(path) ? 1 : 0;
+        put(Table::files, key, value, MDB_APPEND);
+        put(Table::owners, owner_key(entry.owner), key, MDB_NODUPDATA);
+        last_appended_ = key;
+        return;
+    }
+    auto old = get_path(txn_->txn, (*store_->env_)[Table::files], path);
+    if (old) {
+        std::string old_owner = owner_of(*old);
+        std::string_view old_key = key;
+        if (old_owner != entry.owner) del(Table::owners, owner_key(old_owner), &old_key);
+    } else {
+        ++head_.output_files;
+        head_.html_files += is_html(path) ? 1 : 0;
+        head_set_ = true;
+    }
+    put(Table::files, key, value);
+    put(Table::owners, owner_key(entry.owner), key, MDB_NODUPDATA);
+}
+
+void WriteTxn::remove_file(std::string_view path) {
+    appending_ = false;
+    auto old = get_path(txn_->txn, (*store_->env_)[Table::files], path);
+    if (!old) return;
+    std::string key = path_key(path);
+    std::string_view key_view = key;
+    del(Table::owners, owner_key(owner_of(*old)), &key_view);
+    del(Table::files, key);
+    --head_.output_files;
+    head_.html_files -= is_html(path) ? 1 : 0;
+    head_set_ = true;
+}
+
+void WriteTxn::replace_inputs(const std::vector<cache::FileStamp>& stamps) {
+    check(mdb_drop(txn_->txn, (*store_->env_)[Table::inputs], 0), "clear inputs");
+    // In key order (as stamp_tree lists them), each goes at the end at once.
+    std::vector<std::string> keys;
+    keys.reserve(stamps.size());
+    for (const auto& stamp : stamps) keys.push_back(path_key(stamp.path));
+    bool sorted = std::is_sorted(keys.begin(), keys.end()) &&
+                  std::adjacent_find(keys.begin(), keys.end()) == keys.end();
+    for (std::size_t index = 0; index < stamps.size(); ++index)
+        put(Table::inputs, keys[index], path_value(stamps[index].path, encode_stamp(stamps[index])),
+            sorted ? MDB_APPEND : 0u);
+}
+
+void WriteTxn::put_input(const cache::FileStamp& stamp) {
+    put(Table::inputs, path_key(stamp.path), path_value(stamp.path, encode_stamp(stamp)));
+}
+void WriteTxn::remove_input(std::string_view path) { del(Table::inputs, path_key(path)); }
+
+void WriteTxn::replace_tree_lists(const std::vector<std::string>& touched, const std::vector<std::string>& strays) {
+    for (auto [table, paths] : {std::pair{Table::touched, &touched}, std::pair{Table::strays, &strays}}) {
+        check(mdb_drop(txn_->txn, (*store_->env_)[table], 0), "clear tree list");
+        for (const auto& path : *paths) put(table, path_key(path), path_value(path, {}));
+    }
+}
+
+bool WriteTxn::commit() {
+    if (!txn_->txn) return false;
+    try {
+        if (head_set_) put(Table::head, kHeadKey, encode_head(head_));
+    } catch (const Damaged&) {
+        return false;
+    }
+    int rc = mdb_txn_commit(txn_->txn);
+    txn_->txn = nullptr;  // committed or freed by LMDB either way
+    return rc == MDB_SUCCESS;
+}
+
+}  // namespace shnor::record
