@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
         std::string bytes = workbook.finish();
         double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         total += seconds;
+        std::ofstream(std::filesystem::path(argv[2]) / (name + ".xlsx"), std::ios::binary) << bytes;  // to compare
         std::printf("%-10s csv %8.1f MB -> xlsx %7.1f MB: %.3f s\n", name.c_str(), csv.size() / 1e6, bytes.size() / 1e6,
                     seconds);
     }
