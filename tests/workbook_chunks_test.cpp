@@ -36,10 +36,12 @@ const char* kHeader = "\xEF\xBB\xBF" "owner,id,kind,title,number,date,issuer,hre
 // `records` documents, the one numbered `changed` with another title.
 std::string csv_of(std::size_t records, std::size_t changed = static_cast<std::size_t>(-1)) {
     std::string csv = kHeader;
-    for (std::size_t n = 0; n < records; ++n)
-        csv += "s" + std::to_string(n % 7) + ",doc-" + std::to_string(n) + ",order,\"Приказ " +
-               (n == changed ? std::string("изменён") : std::to_string(n)) + "\"," + std::to_string(n) +
-               ",2024-04-03,Управление,files/a.pdf,PDF,20480,,Иванов И. И.,false\r\n";
+    for (std::size_t n = 0; n < records; ++n) {
+        std::string number = std::to_string(n);
+        csv.append("s").append(std::to_string(n % 7)).append(",doc-").append(number).append(",order,\"Приказ ");
+        csv.append(n == changed ? std::string("изменён") : number).append("\",").append(number);
+        csv.append(",2024-04-03,Управление,files/a.pdf,PDF,20480,,Иванов И. И.,false\r\n");
+    }
     return csv;
 }
 

@@ -4,6 +4,7 @@
 
 #include <xxhash.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace shnor::pipeline {
@@ -36,18 +37,36 @@ void WorkbookFromCsv::append(std::string_view bytes) {
     }
     pending_ += bytes;
     // A line break outside quotes ends a record: in RFC 4180 quotes come in
-    // pairs around a field, a quote inside one doubled.
-    for (; scanned_ < pending_.size(); ++scanned_) {
-        char c = pending_[scanned_];
-        if (c == '"') {
-            in_quotes_ = !in_quotes_;
-        } else if (c == '\n' && !in_quotes_) {
-            if (!header_seen_) {  // the CSV's own header: the workbook has Russian titles
-                header_seen_ = true;
-                consumed_ = scanned_ + 1;
-            } else if (++records_ == kChunkRecords) {
-                take_chunk(scanned_ + 1);
+    // pairs around a field, a quote inside one doubled. memchr() finds both
+    // (a workbook made again from reused chunks is mostly this scan).
+    const char* data = pending_.data();
+    const std::size_t size = pending_.size();
+    while (scanned_ < size) {
+        if (in_quotes_) {
+            const void* quote = std::memchr(data + scanned_, '"', size - scanned_);
+            if (!quote) {
+                scanned_ = size;
+                break;
             }
+            scanned_ = static_cast<const char*>(quote) - data + 1;
+            in_quotes_ = false;
+            continue;
+        }
+        const void* found = std::memchr(data + scanned_, '\n', size - scanned_);
+        std::size_t line_end = found ? static_cast<const char*>(found) - data : size;
+        if (const void* quote = std::memchr(data + scanned_, '"', line_end - scanned_)) {
+            scanned_ = static_cast<const char*>(quote) - data + 1;
+            in_quotes_ = true;
+            continue;
+        }
+        scanned_ = line_end;
+        if (!found) break;
+        ++scanned_;
+        if (!header_seen_) {  // the CSV's own header: the workbook has Russian titles
+            header_seen_ = true;
+            consumed_ = scanned_;
+        } else if (++records_ == kChunkRecords) {
+            take_chunk(scanned_);
         }
     }
     pending_.erase(0, consumed_);

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <optional>
 
 namespace shnor::pipeline {
@@ -96,7 +98,18 @@ void patch_files(const std::filesystem::path& out_dir, std::vector<SpanPatch>& p
     std::vector<std::uint64_t> task_sizes(tasks.size());
     std::atomic<std::size_t> reused{0}, chunks{0};
     parallel::for_each_index(tasks.size(), [&](std::size_t index) {
+        auto started = std::chrono::steady_clock::now();
         Task& task = tasks[index];
+        std::string path = task.sheet ? task.sheet->path : patches[task.patch].path;
+        struct Clock {  // SHNOR_TIMINGS: each task's time (they overlap)
+            const std::string& path;
+            std::chrono::steady_clock::time_point started;
+            ~Clock() {
+                if (stage_clock().enabled())
+                    std::fprintf(stderr, "    %s: %.3f s\n", path.c_str(),
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            }
+        } clock{path, started};
         SpanPatch& patch = patches[task.patch];
         std::string_view bytes = before[task.patch].bytes();
         if (task.sheet) {

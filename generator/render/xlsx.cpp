@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -227,8 +228,9 @@ struct XlsxTable::State {
         if (workbook) library().workbook_close(workbook);
         if (deflated) std::fclose(deflated);
         std::error_code ignored;
-        if (!scratch.empty()) std::filesystem::remove(scratch, ignored);
         if (!deflated_path.empty()) std::filesystem::remove(deflated_path, ignored);
+        if (scratch.empty()) return;
+        std::filesystem::remove(scratch, ignored);
         std::filesystem::remove(skeleton_path(), ignored);
     }
 

@@ -1,8 +1,11 @@
-// A one-sheet Excel workbook (.xlsx) written row by row with Debian's
-// libxlsxwriter: the open data's CSV tables made readable for people (a
-// Russian Excel opens a comma-separated file as one column). Cells are typed:
-// numbers are numbers, dates are Excel dates shown as 05.03.2024, true/false
-// are booleans; the header row is bold, frozen and filtered.
+// A one-sheet Excel workbook (.xlsx) written row by row: the open data's CSV
+// tables made readable for people (a Russian Excel opens a comma-separated
+// file as one column). Cells are typed: numbers are numbers, dates are Excel
+// dates shown as 05.03.2024, true/false are booleans; the header row is bold,
+// frozen and filtered. Debian's libxlsxwriter makes every part but the rows;
+// the rows' XML is written here as its constant-memory mode writes it, and
+// deflated in chunks (XlsxChunk) that the ZIP (Debian's minizip) holds as
+// they are.
 #pragma once
 
 #include "model/date.hpp"
@@ -49,7 +52,8 @@ public:
     // libxlsxwriter 1.1.4 writes only to files) and its temporary files beside
     // it. `created` is the date the workbook says it was made: libxlsxwriter
     // stamps the current time otherwise, and the same content with the same
-    // date must give the same bytes (ZIP entries are dated 1980 by the library).
+    // date must give the same bytes (ZIP entries are dated 1980 by the library,
+    // and keep that date here).
     XlsxTable(std::filesystem::path scratch, const std::string& sheet_name, std::vector<XlsxColumn> columns,
               model::Date created);
     ~XlsxTable();
@@ -59,10 +63,12 @@ public:
     // One row of cells as the CSV writes them ("12.5", "2024-03-15", "true",
     // text with the CSV's apostrophe before a formula start); a cell that
     // does not read as its column's type is written as text, an empty one not
-    // at all. Cells past the columns are dropped.
+    // at all. Cells past the columns are dropped. The row's XML is held until
+    // its chunk ends.
     void add_row(const std::vector<std::string>& cells);
     // Ends the rows added since the last chunk as a chunk named `key`
-    // (finish() ends the last one itself, named 0).
+    // (finish() ends the last one itself, named 0): deflated to a scratch
+    // file beside `scratch`.
     void end_chunk(std::uint64_t key);
     // Rows of an earlier workbook of the same columns, as one chunk: `deflated`
     // are its bytes there. Only where the same rows would start (the caller
