@@ -1,11 +1,16 @@
 #include "pipeline/patch_spans.hpp"
 
+#include "parallel/parallel.hpp"
 #include "pipeline/open_data_xlsx.hpp"
+#include "pipeline/workbook_chunks.hpp"
 #include "pipeline/stage_clock.hpp"
 #include "render/escape.hpp"
 #include "write/mapped_file.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <optional>
 
 namespace shnor::pipeline {
@@ -40,30 +45,97 @@ bool emit_with_spans_replaced(std::string_view before, std::vector<FragmentSpan>
     return true;
 }
 
-void patch_file(const std::filesystem::path& out_dir, SpanPatch& patch, write::OutputTree& tree,
-                model::Date build_date, std::map<std::string, std::uint64_t>& sizes) {
-    auto before = write::map_if_unchanged(out_dir / patch.path, patch.before);
-    if (!before) throw PlanImpossible(patch.path + " is not what the last build wrote");
-    write::OutputTree::Stream out = tree.open(patch.path);
-    auto sheet = view::spreadsheet_of(patch.path);
-    std::optional<WorkbookFromCsv> workbook;
-    if (sheet) workbook.emplace(*sheet, tree.scratch_path(), build_date);
-    std::uint64_t size = 0;
-    bool placed = emit_with_spans_replaced(before->bytes(), patch.spans, patch.replacements, patch.keep_emptiness,
-                                           [&](std::string_view piece) {
-                                               out.append(piece);
-                                               size += piece.size();
-                                               if (workbook) workbook->append(piece);
-                                           });
+namespace {
+
+// The workbook of a patched CSV, made from the patched bytes as patch_file()
+// streams them (the same bytes a full build feeds it), with the chunks of
+// the workbook on disk whose rows are the same.
+std::string workbook_of(const view::Spreadsheet& sheet, std::string_view before, std::vector<FragmentSpan>& spans,
+                        const SpanPatch& patch, write::OutputTree& tree, model::Date build_date,
+                        const write::ContentHash* workbook_before, const std::filesystem::path& out_dir,
+                        const std::filesystem::path& workbooks, std::atomic<std::size_t>& reused,
+                        std::atomic<std::size_t>& chunks_made) {
+    auto chunks = workbook_before ? read_workbook_chunks(workbooks, sheet.path, *workbook_before) : std::nullopt;
+    auto earlier_file = chunks ? write::map_if_unchanged(out_dir / sheet.path, *workbook_before) : std::nullopt;
+    std::optional<EarlierWorkbook> earlier;
+    if (earlier_file) earlier.emplace(EarlierWorkbook{earlier_file->bytes(), std::move(*chunks)});
+    WorkbookFromCsv workbook(sheet, tree.scratch_path(), build_date, earlier ? &*earlier : nullptr);
+    bool placed = emit_with_spans_replaced(before, spans, patch.replacements, patch.keep_emptiness,
+                                           [&](std::string_view piece) { workbook.append(piece); });
     if (!placed) throw PlanImpossible(patch.path + ": its spans are not where the record says, or change shape");
-    out.close();
-    sizes[patch.path] = size;
-    if (workbook) {
-        std::string bytes = workbook->finish();
-        tree.put(sheet->path, bytes);
-        sizes[sheet->path] = bytes.size();
+    std::string bytes = workbook.finish();
+    reused += workbook.reused();
+    chunks_made += workbook.chunks().size();
+    write_workbook_chunks(workbooks, sheet.path, write::hash_of(bytes), workbook.chunks());
+    return bytes;
+}
+
+}  // namespace
+
+void patch_files(const std::filesystem::path& out_dir, std::vector<SpanPatch>& patches, write::OutputTree& tree,
+                 model::Date build_date, const std::map<std::string, write::ContentHash>& hashes,
+                 const std::filesystem::path& workbooks, std::map<std::string, std::uint64_t>& sizes) {
+    std::vector<write::MappedFile> before;
+    before.reserve(patches.size());
+    struct Task {
+        std::size_t patch;
+        std::optional<view::Spreadsheet> sheet;  // set: the workbook of that patch's CSV
+        std::vector<FragmentSpan> spans;         // a workbook's copy: the file's task moves them
+    };
+    std::vector<Task> tasks;
+    for (std::size_t index = 0; index < patches.size(); ++index) {
+        auto file = write::map_if_unchanged(out_dir / patches[index].path, patches[index].before);
+        if (!file) throw PlanImpossible(patches[index].path + " is not what the last build wrote");
+        before.push_back(std::move(*file));
+        if (auto sheet = view::spreadsheet_of(patches[index].path))
+            tasks.push_back({index, std::move(sheet), patches[index].spans});
     }
-    stage_clock().lap("  patched " + patch.path);
+    // The biggest workbooks first: tasks are taken in order.
+    std::sort(tasks.begin(), tasks.end(), [&](const Task& a, const Task& b) {
+        return before[a.patch].bytes().size() > before[b.patch].bytes().size();
+    });
+    for (std::size_t index = 0; index < patches.size(); ++index) tasks.push_back({index, std::nullopt, {}});
+    std::vector<std::uint64_t> task_sizes(tasks.size());
+    std::atomic<std::size_t> reused{0}, chunks{0};
+    parallel::for_each_index(tasks.size(), [&](std::size_t index) {
+        auto started = std::chrono::steady_clock::now();
+        Task& task = tasks[index];
+        std::string path = task.sheet ? task.sheet->path : patches[task.patch].path;
+        struct Clock {  // SHNOR_TIMINGS: each task's time (they overlap)
+            const std::string& path;
+            std::chrono::steady_clock::time_point started;
+            ~Clock() {
+                if (stage_clock().enabled())
+                    std::fprintf(stderr, "    %s: %.3f s\n", path.c_str(),
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            }
+        } clock{path, started};
+        SpanPatch& patch = patches[task.patch];
+        std::string_view bytes = before[task.patch].bytes();
+        if (task.sheet) {
+            auto workbook_before = hashes.find(task.sheet->path);
+            std::string workbook = workbook_of(*task.sheet, bytes, task.spans, patch, tree, build_date,
+                                               workbook_before == hashes.end() ? nullptr : &workbook_before->second,
+                                               out_dir, workbooks, reused, chunks);
+            tree.put(task.sheet->path, workbook);
+            task_sizes[index] = workbook.size();
+            return;
+        }
+        write::OutputTree::Stream out = tree.open(patch.path);
+        std::uint64_t size = 0;
+        bool placed = emit_with_spans_replaced(bytes, patch.spans, patch.replacements, patch.keep_emptiness,
+                                               [&](std::string_view piece) {
+                                                   out.append(piece);
+                                                   size += piece.size();
+                                               });
+        if (!placed) throw PlanImpossible(patch.path + ": its spans are not where the record says, or change shape");
+        out.close();
+        task_sizes[index] = size;
+    });
+    for (std::size_t index = 0; index < tasks.size(); ++index)
+        sizes[tasks[index].sheet ? tasks[index].sheet->path : patches[tasks[index].patch].path] = task_sizes[index];
+    stage_clock().lap("  patched " + std::to_string(patches.size()) + " files; workbook chunks reused " +
+                      std::to_string(reused) + " of " + std::to_string(chunks));
 }
 
 // A school's pages are one run of lines of the sitemap, the paths being

@@ -39,15 +39,21 @@ bool emit_with_spans_replaced(std::string_view before, std::vector<FragmentSpan>
 struct SpanPatch {
     std::string path;                 // output path
     write::ContentHash before;        // its bytes as the record knows them
-    std::vector<FragmentSpan> spans;  // all its spans as recorded; as written after patch_file()
+    std::vector<FragmentSpan> spans;  // all its spans as recorded; as written after patch_files()
     std::map<std::string, std::string> replacements;  // span key → new bytes
     bool keep_emptiness = false;
 };
 
-// Streams the patched file into the tree; a CSV's workbook is made again
-// from the new bytes. The sizes of both go to `sizes`.
-void patch_file(const std::filesystem::path& out_dir, SpanPatch& patch, write::OutputTree& tree,
-                model::Date build_date, std::map<std::string, std::uint64_t>& sizes);
+// Streams each patched file into the tree (its spans moved to where they lie
+// after), and makes the workbook of each patched CSV again from the new
+// bytes; the sizes of all go to `sizes`. The files and the workbooks are
+// independent tasks on all cores, the biggest workbooks first.
+// A workbook made again takes the chunks of its rows that did not change from
+// the file on disk (`before`: the record's hashes; the chunks' list kept in
+// `workbooks`, pipeline/workbook_chunks.hpp).
+void patch_files(const std::filesystem::path& out_dir, std::vector<SpanPatch>& patches, write::OutputTree& tree,
+                 model::Date build_date, const std::map<std::string, write::ContentHash>& before,
+                 const std::filesystem::path& workbooks, std::map<std::string, std::uint64_t>& sizes);
 
 // The sitemap with the lines of `schools`' pages made again (their
 // <lastmod> follows their content). `pages_of`: slug → its page paths.

@@ -19,6 +19,7 @@
 #include "pipeline/school_site.hpp"
 #include "pipeline/stage_clock.hpp"
 #include "pipeline/stamps.hpp"
+#include "pipeline/workbook_chunks.hpp"
 #include "plan/plan.hpp"
 #include "view/site_index.hpp"
 
@@ -223,6 +224,7 @@ std::map<std::string, std::uint64_t> apply_patches(const DistrictBuild& build, c
                                                    const Loaded& loaded, Rendering& rendering, const Before& before,
                                                    BuildRecord& record, write::OutputTree& tree) {
     std::map<std::string, std::uint64_t> sizes = before.open_data_sizes;
+    std::vector<SpanPatch> patches;
     for (const auto& file : plan.files) {
         if (file.work == FileWork::remake) continue;
         if (file.work == FileWork::patch_sitemap) {
@@ -230,11 +232,12 @@ std::map<std::string, std::uint64_t> apply_patches(const DistrictBuild& build, c
                           rendering.context, record.school_pages, tree);
             continue;
         }
-        SpanPatch patch{file.path, before.hashes.at(file.path), std::move(record.fragments[file.path]),
-                        replacements_for(file, loaded, rendering), file.work == FileWork::patch_rows};
-        patch_file(build.options.out_dir, patch, tree, rendering.context.build_date, sizes);
-        record.fragments[file.path] = std::move(patch.spans);
+        patches.push_back({file.path, before.hashes.at(file.path), std::move(record.fragments[file.path]),
+                           replacements_for(file, loaded, rendering), file.work == FileWork::patch_rows});
     }
+    patch_files(build.options.out_dir, patches, tree, rendering.context.build_date, before.hashes,
+                workbook_chunks_folder(cache_dir_of(build.options)), sizes);
+    for (auto& patch : patches) record.fragments[patch.path] = std::move(patch.spans);
     return sizes;
 }
 
@@ -361,6 +364,9 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
 
     Rendering rendering(options, plan, *loaded);
     Pages pages = render_planned(plan, rendering, tree);
+    for (const auto& task : pages.data)  // for a later build that makes a workbook again
+        for (const auto& [path, made] : task.workbooks)
+            write_workbook_chunks(workbook_chunks_folder(cache_dir_of(options)), path, made.hash, made.chunks);
     stage_clock().lap("pages");
     note_pages(plan, pages, before, record);
     auto sizes = apply_patches(build, plan, *loaded, rendering, before, record, tree);

@@ -47,6 +47,7 @@ public:
         out_.sizes[out_.files.back()] = size_;
         if (!workbook_) return;
         std::string bytes = workbook_->finish();
+        out_.workbooks[workbook_path_] = {write::hash_of(bytes), workbook_->chunks()};
         workbook_.reset();
         tree_.put(workbook_path_, bytes);
         out_.files.push_back(workbook_path_);

@@ -6,6 +6,7 @@
 #include "model/model.hpp"
 #include "pipeline/build_record.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/workbook_chunks.hpp"
 #include "render/templates.hpp"
 #include "view/view.hpp"
 #include "write/output_tree.hpp"
@@ -25,6 +26,7 @@ struct TaskOutput {
     std::size_t html_files = 0;
     std::map<std::string, std::vector<FragmentSpan>> fragments;  // output file → its fragments
     std::map<std::string, std::uint64_t> sizes;  // open data: output file → bytes
+    std::map<std::string, MadeWorkbook> workbooks;  // open data: workbook → its chunks (workbook_chunks.hpp)
 };
 
 // Renders the pages (both copies each) into the tree.
