@@ -7,6 +7,7 @@
 #include "pipeline/stage_clock.hpp"
 #include "pipeline/stamps.hpp"
 
+#include <mutex>
 #include <unordered_map>
 
 namespace shnor::pipeline {
@@ -93,7 +94,19 @@ std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::pat
             for (auto& [slug, load] : loads) report.diagnostics.append(load.diagnostics);
         return loaded;
     }
-    loaded.prepared = prepare_site(options, [&store](const std::string& slug) { return store.load(slug); }, report);
+    // Each school is loaded in full and dropped at once but for its light
+    // part: the whole model of a big district is never in memory.
+    std::mutex mutex;
+    auto light = [&](const std::string& slug) {
+        load::SchoolLoad load = store.load(slug);
+        Loaded::Hashes hashes{external_hash(load.school), district_hash(load.school)};
+        load.school = light_part(load.school);
+        std::lock_guard<std::mutex> lock(mutex);
+        loaded.hashes[slug] = hashes;
+        return load;
+    };
+    loaded.light = true;
+    loaded.prepared = prepare_site(options, light, report);
     if (!loaded.prepared) return std::nullopt;
     return loaded;
 }

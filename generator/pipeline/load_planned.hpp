@@ -22,9 +22,17 @@ namespace shnor::pipeline {
 // with what the plan stage needs to know of each) and the site to render
 // from — every school, or the changed ones with the rest as the peer parts
 // the last whole build left. A text-only plan needs no site.
+// A whole plan streams: its site holds each school's light part
+// (school_parts.hpp), and the pipeline loads the full schools again a batch
+// at a time; what the record needs of the full ones is taken as they load.
 struct Loaded {
+    struct Hashes {
+        cache::Hash128 external, district;
+    };
     std::map<std::string, model::School> changed;
     std::optional<PreparedSite> prepared;
+    bool light = false;                    // the site's schools are light parts
+    std::map<std::string, Hashes> hashes;  // light: each school's, of its full load
 };
 
 // A plan of scope schools: loads its changed schools and refines the plan
@@ -32,7 +40,7 @@ struct Loaded {
 std::map<std::string, load::SchoolLoad> load_changed_schools(plan::BuildPlan& plan, const BuildRecord* previous,
                                                              cache::SchoolStore& store);
 
-// The site the plan renders from: every school, or the changed ones (`loads`)
+// The site the plan renders from: every school as its light part, or the changed ones (`loads`)
 // with the rest as their peer parts; none for a plan that only patches
 // intros. nullopt when errors stop the build (in the report); throws
 // PlanImpossible when the peer parts a partial plan needs are missing.
