@@ -84,7 +84,7 @@ std::map<std::string, load::SchoolLoad> load_changed_schools(BuildPlan& plan, co
 
 std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::path& record_file, const BuildPlan& plan,
                                       const BuildRecord* previous, std::map<std::string, load::SchoolLoad> loads,
-                                      cache::SchoolStore& store, BuildReport& report) {
+                                      cache::SchoolStore& store, bool light, BuildReport& report) {
     Loaded loaded;
     if (plan.scope == BuildPlan::Scope::schools) {
         for (auto& [slug, load] : loads) loaded.changed.emplace(slug, load.school);
@@ -97,16 +97,16 @@ std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::pat
     // Each school is loaded in full and dropped at once but for its light
     // part: the whole model of a big district is never in memory.
     std::mutex mutex;
-    auto light = [&](const std::string& slug) {
+    auto loader = [&](const std::string& slug) {
         load::SchoolLoad load = store.load(slug);
         Loaded::Hashes hashes{external_hash(load.school), district_hash(load.school)};
-        load.school = light_part(load.school);
+        if (light) load.school = light_part(load.school);
         std::lock_guard<std::mutex> lock(mutex);
         loaded.hashes[slug] = hashes;
         return load;
     };
-    loaded.light = true;
-    loaded.prepared = prepare_site(options, light, report);
+    loaded.light = light;
+    loaded.prepared = prepare_site(options, loader, report);
     if (!loaded.prepared) return std::nullopt;
     return loaded;
 }

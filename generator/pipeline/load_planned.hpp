@@ -40,14 +40,15 @@ struct Loaded {
 std::map<std::string, load::SchoolLoad> load_changed_schools(plan::BuildPlan& plan, const BuildRecord* previous,
                                                              cache::SchoolStore& store);
 
-// The site the plan renders from: every school as its light part, or the changed ones (`loads`)
+// The site the plan renders from: every school (as its light part when
+// `light`: more schools than a batch), or the changed ones (`loads`)
 // with the rest as their peer parts; none for a plan that only patches
 // intros. nullopt when errors stop the build (in the report); throws
 // PlanImpossible when the peer parts a partial plan needs are missing.
 std::optional<Loaded> prepare_planned(const BuildOptions& options, const std::filesystem::path& record_file,
                                       const plan::BuildPlan& plan, const BuildRecord* previous,
                                       std::map<std::string, load::SchoolLoad> loads, cache::SchoolStore& store,
-                                      BuildReport& report);
+                                      bool light, BuildReport& report);
 
 // The glossary the site's pages are rendered with, read from site.yaml when
 // the plan loads no site.

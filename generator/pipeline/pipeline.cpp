@@ -115,7 +115,10 @@ BuildRecord record_before_pages(const DistrictBuild& build, BuildPlan& plan, std
 // site: its fragments need the templates and the glossary alone.
 struct Rendering {
     Rendering(const BuildOptions& options, const BuildPlan& plan, Loaded& loaded)
-        : prepared(loaded.prepared ? &*loaded.prepared : nullptr), light(loaded.light), templates(layout_folders(options)) {
+        : prepared(loaded.prepared ? &*loaded.prepared : nullptr),
+          batched(plan.scope == BuildPlan::Scope::whole),
+          light(loaded.light),
+          templates(layout_folders(options)) {
         if (!prepared) {
             context.build_date = options.build_date;
             context.glossary = glossary_of(options, loaded);
@@ -134,7 +137,8 @@ struct Rendering {
     }
 
     PreparedSite* prepared = nullptr;
-    bool light = false;  // the site's schools are light parts: their sections are rendered in batches
+    bool batched = false;  // a whole plan: sections and school rows are rendered in batches (render_in_batches)
+    bool light = false;    // the site's schools are light parts, loaded in full a batch at a time
     view::BuildContext context;
     render::Templates templates;
     std::optional<view::detail::SiteIndex> index;
@@ -158,6 +162,19 @@ std::size_t school_batch() {
         if (end != text && *end == '\0' && value > 0) return static_cast<std::size_t>(value);
     }
     return kSchoolBatch;
+}
+
+// The schools of the content (folders with files under schools/): more
+// than a batch, and a whole build keeps light parts (school_parts.hpp).
+std::size_t school_count(const std::vector<cache::FileStamp>& stamps) {
+    std::set<std::string_view> slugs;
+    for (const auto& stamp : stamps) {
+        std::string_view path = stamp.path;
+        if (!path.starts_with("schools/")) continue;
+        path.remove_prefix(8);
+        if (auto slash = path.find('/'); slash != std::string_view::npos) slugs.insert(path.substr(0, slash));
+    }
+    return slugs.size();
 }
 
 // The sections the plan renders among `first`..`last` of the site's schools.
@@ -200,20 +217,27 @@ void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::Schoo
                        write::OutputTree& tree, Pages& pages) {
     model::Site& site = rendering.prepared->site;
     SchoolRowsOutput rows(site, rendering.context, tree);
-    const std::size_t batch = school_batch();
+    // A site of full schools (no more than a batch) is one batch, rendered with the site's index.
+    const std::size_t batch = rendering.light ? school_batch() : std::max<std::size_t>(site.schools.size(), 1);
+    if (rendering.light) rendering.index.reset();  // it points into the slots the batches swap
     for (std::size_t first = 0; first < site.schools.size(); first += batch) {
         std::size_t last = std::min(site.schools.size(), first + batch);
-        std::vector<model::School> light = load_full(site, first, last, store);
-        derive::derive_schools(site, rendering.context.build_date, first, last);
-        std::vector<std::size_t> sections = rendered_sections(plan, site, first, last);
-        std::vector<TaskOutput> outputs(sections.size());
-        {
+        std::vector<model::School> light;
+        std::optional<view::detail::SiteIndex> batch_index;
+        if (rendering.light) {
+            light = load_full(site, first, last, store);
+            derive::derive_schools(site, rendering.context.build_date, first, last);
             const model::School* begin = site.schools.data() + first;
             const model::School* end = site.schools.data() + last;
-            view::detail::SiteIndex index(site, [begin, end](const model::School& school) {
+            batch_index.emplace(site, [begin, end](const model::School& school) {
                 return std::less_equal<const model::School*>()(begin, &school) &&
                        std::less<const model::School*>()(&school, end);
             });
+        }
+        const view::detail::SiteIndex& index = batch_index ? *batch_index : *rendering.index;
+        std::vector<std::size_t> sections = rendered_sections(plan, site, first, last);
+        std::vector<TaskOutput> outputs(sections.size());
+        {
             parallel::for_each_index(rows.files() + sections.size(), [&](std::size_t task) {
                 if (task < rows.files()) {
                     for (std::size_t school = first; school < last; ++school) rows.add(task, site.schools[school]);
@@ -224,9 +248,10 @@ void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::Schoo
                              rendering.prepared->sources, rendering.templates, tree, outputs[section]);
             });
         }
+        batch_index.reset();
         for (std::size_t section = 0; section < sections.size(); ++section)
             pages.sections.emplace(site.schools[sections[section]].slug, std::move(outputs[section]));
-        for (std::size_t school = first; school < last; ++school) site.schools[school] = std::move(light[school - first]);
+        for (std::size_t school = 0; school < light.size(); ++school) site.schools[first + school] = std::move(light[school]);
     }
     for (auto& out : rows.finish()) pages.data.push_back(std::move(out));
 }
@@ -237,12 +262,12 @@ Pages render_planned(const BuildPlan& plan, Rendering& rendering, cache::SchoolS
     const model::Site& site = rendering.prepared->site;
     // A light site's sections are rendered in batches, after the district's pages.
     std::vector<std::size_t> schools =
-        rendering.light ? std::vector<std::size_t>{} : rendered_sections(plan, site, 0, site.schools.size());
+        rendering.batched ? std::vector<std::size_t>{} : rendered_sections(plan, site, 0, site.schools.size());
     // The district's tasks: the open-data parts not written a school at a time, then its pages.
     std::vector<std::size_t> parts;
     if (plan.renders_district())
         for (std::size_t part = 0; part < view::open_data_parts(); ++part)
-            if (!rendering.light || !view::open_data_part_has_school_rows(part)) parts.push_back(part);
+            if (!rendering.batched || !view::open_data_part_has_school_rows(part)) parts.push_back(part);
     std::size_t district_tasks = plan.renders_district() ? parts.size() + 1 : 0;
     pages.data.resize(district_tasks);
     std::vector<TaskOutput> sections(schools.size());
@@ -263,9 +288,8 @@ Pages render_planned(const BuildPlan& plan, Rendering& rendering, cache::SchoolS
     });
     for (std::size_t index = 0; index < schools.size(); ++index)
         pages.sections.emplace(site.schools[schools[index]].slug, std::move(sections[index]));
-    if (rendering.light) {
+    if (rendering.batched) {
         stage_clock().lap("district pages");
-        rendering.index.reset();  // it points into the site, whose schools the batches swap
         render_in_batches(plan, rendering, store, tree, pages);
     }
     return pages;
@@ -437,7 +461,9 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     }
     auto changed = load_changed_schools(plan, recorded_before, store);
     if (plan.scope == BuildPlan::Scope::schools) explain_plan(plan);
-    auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, report);
+    bool light = plan.scope == BuildPlan::Scope::whole && school_count(build.stamps) > school_batch();
+    auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, light,
+                                  report);
     if (!loaded) return;
     std::size_t schools_reused = store.reused();  // a streaming build loads each school twice: the first counts
     bool recorded = previous.has_value();  // a record of this folder: its files may be kept or removed
