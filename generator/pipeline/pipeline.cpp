@@ -33,6 +33,7 @@
 #include <stdexcept>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 namespace shnor::pipeline {
 
@@ -213,8 +214,16 @@ std::vector<model::School> load_full(model::Site& site, std::size_t first, std::
 // plan renders it) and its elements of the open data streamed out in site
 // order; then its light part goes back into its slot. Peak memory is the
 // light parts plus one batch, whatever the size of the district.
+// Tasks run on all cores: run(0) … run(count - 1).
+struct Tasks {
+    std::size_t count = 0;
+    std::function<void(std::size_t)> run;
+};
+
+// `district`: tasks run beside the first batch (a site of full schools:
+// the district's pages, as one build of every page at once).
 void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::SchoolStore& store,
-                       write::OutputTree& tree, Pages& pages) {
+                       write::OutputTree& tree, Tasks& district, Pages& pages) {
     model::Site& site = rendering.prepared->site;
     SchoolRowsOutput rows(site, rendering.context, tree);
     // A site of full schools (no more than a batch) is one batch, rendered with the site's index.
@@ -238,12 +247,14 @@ void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::Schoo
         std::vector<std::size_t> sections = rendered_sections(plan, site, first, last);
         std::vector<TaskOutput> outputs(sections.size());
         {
-            parallel::for_each_index(rows.files() + sections.size(), [&](std::size_t task) {
+            std::size_t before = std::exchange(district.count, 0);  // the school rows first: the longest tasks
+            parallel::for_each_index(rows.files() + before + sections.size(), [&](std::size_t task) {
                 if (task < rows.files()) {
                     for (std::size_t school = first; school < last; ++school) rows.add(task, site.schools[school]);
                     return;
                 }
-                std::size_t section = task - rows.files();
+                if (task < rows.files() + before) return district.run(task - rows.files());
+                std::size_t section = task - rows.files() - before;
                 render_pages(view::school_pages(index, site.schools[sections[section]], rendering.context),
                              rendering.prepared->sources, rendering.templates, tree, outputs[section]);
             });
@@ -260,7 +271,7 @@ Pages render_planned(const BuildPlan& plan, Rendering& rendering, cache::SchoolS
     Pages pages;
     if (!rendering.prepared) return pages;
     const model::Site& site = rendering.prepared->site;
-    // A light site's sections are rendered in batches, after the district's pages.
+    // A whole plan's sections (and school rows) are rendered in batches.
     std::vector<std::size_t> schools =
         rendering.batched ? std::vector<std::size_t>{} : rendered_sections(plan, site, 0, site.schools.size());
     // The district's tasks: the open-data parts not written a school at a time, then its pages.
@@ -271,7 +282,7 @@ Pages render_planned(const BuildPlan& plan, Rendering& rendering, cache::SchoolS
     std::size_t district_tasks = plan.renders_district() ? parts.size() + 1 : 0;
     pages.data.resize(district_tasks);
     std::vector<TaskOutput> sections(schools.size());
-    parallel::for_each_index(district_tasks + schools.size(), [&](std::size_t task) {
+    Tasks tasks{district_tasks + schools.size(), [&](std::size_t task) {
         auto started = std::chrono::steady_clock::now();
         if (task + 1 < district_tasks)
             write_open_data_part(site, rendering.context, parts[task], tree, pages.data[task]);
@@ -285,13 +296,16 @@ Pages render_planned(const BuildPlan& plan, Rendering& rendering, cache::SchoolS
             std::fprintf(stderr, "  %s %zu: %.3f s\n", task + 1 < district_tasks ? "open data part" : "district pages",
                          task + 1 < district_tasks ? parts[task] : task,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    });
+    }};
+    if (!rendering.batched || rendering.light) {
+        // A light site's district pages read the light parts: before the batches swap them.
+        parallel::for_each_index(tasks.count, tasks.run);
+        tasks.count = 0;
+        stage_clock().lap("district pages");
+    }
     for (std::size_t index = 0; index < schools.size(); ++index)
         pages.sections.emplace(site.schools[schools[index]].slug, std::move(sections[index]));
-    if (rendering.batched) {
-        stage_clock().lap("district pages");
-        render_in_batches(plan, rendering, store, tree, pages);
-    }
+    if (rendering.batched) render_in_batches(plan, rendering, store, tree, tasks, pages);
     return pages;
 }
 
