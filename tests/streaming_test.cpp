@@ -148,3 +148,12 @@ TEST_CASE("a content error in a late batch stops the build with the messages of 
     CHECK(messages(streamed.output, out) == messages(whole.output, scratch.path / "out-whole"));
     CHECK(tree_difference(before.path / "out", out, scratch.path / "diff.txt") == "");
 }
+
+TEST_CASE("a district without schools still gets its pages in any batch size", "[streaming]") {
+    ScratchDir scratch("no-schools");
+    const fs::path content = scratch.path / "content";
+    write_file(content / "site.yaml", "title: Сопровождение ШНОР\nbase_url: https://example.org/shnor/\n");
+    check_batches_agree(content, scratch);
+    CHECK(fs::is_regular_file(scratch.path / "out-default" / "index.html"));
+    CHECK(fs::is_regular_file(scratch.path / "out-1" / "data" / "schools.json"));
+}

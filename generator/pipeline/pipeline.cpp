@@ -264,6 +264,7 @@ void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::Schoo
             pages.sections.emplace(site.schools[sections[section]].slug, std::move(outputs[section]));
         for (std::size_t school = 0; school < light.size(); ++school) site.schools[first + school] = std::move(light[school]);
     }
+    parallel::for_each_index(std::exchange(district.count, 0), district.run);  // a site without schools
     for (auto& out : rows.finish()) pages.data.push_back(std::move(out));
 }
 

@@ -84,6 +84,7 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
             out.files.push_back(std::move(rendered.path));
             ++out.html_files;
         }
+        page = view::PageSpec{};  // its data goes now, not with the last page (the schools list of a big district)
     }
 }
 
