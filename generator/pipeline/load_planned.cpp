@@ -2,12 +2,18 @@
 
 #include "load/load.hpp"
 #include "load/parts.hpp"
+#include "parallel/parallel.hpp"
 #include "pipeline/patch_spans.hpp"
 #include "pipeline/school_parts.hpp"
 #include "pipeline/stage_clock.hpp"
 #include "pipeline/stamps.hpp"
 
+#include <atomic>
+#include <cstdlib>
 #include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 
 namespace shnor::pipeline {
@@ -109,6 +115,42 @@ std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::pat
     loaded.prepared = prepare_site(options, loader, report);
     if (!loaded.prepared) return std::nullopt;
     return loaded;
+}
+
+std::size_t school_batch() {
+    if (const char* text = std::getenv("SHNOR_BATCH")) {
+        char* end = nullptr;
+        unsigned long long value = std::strtoull(text, &end, 10);
+        if (end != text && *end == '\0' && value > 0) return static_cast<std::size_t>(value);
+    }
+    return kSchoolBatch;
+}
+
+bool more_than_a_batch(const std::vector<cache::FileStamp>& stamps) {
+    std::set<std::string_view> slugs;
+    for (const auto& stamp : stamps) {
+        std::string_view path = stamp.path;
+        if (!path.starts_with("schools/")) continue;
+        path.remove_prefix(8);
+        if (auto slash = path.find('/'); slash != std::string_view::npos) slugs.insert(path.substr(0, slash));
+    }
+    return slugs.size() > school_batch();
+}
+
+std::vector<model::School> load_full_schools(model::Site& site, std::size_t first, std::size_t last,
+                                             cache::SchoolStore& store) {
+    std::vector<model::School> light(last - first);
+    std::atomic<bool> changed{false};
+    parallel::for_each_index(last - first, [&](std::size_t offset) {
+        model::School& slot = site.schools[first + offset];
+        cache::Hash128 before = store.content_hash(slot.slug);
+        load::SchoolLoad load = store.load(slot.slug);
+        if (load.diagnostics.has_errors() || store.content_hash(slot.slug) != before) changed = true;
+        light[offset] = std::move(slot);
+        slot = std::move(load.school);
+    });
+    if (changed) throw std::runtime_error("материалы школ изменились во время сборки: соберите сайт ещё раз");
+    return light;
 }
 
 std::shared_ptr<const render::Glossary> glossary_of(const BuildOptions& options, const Loaded& loaded) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace shnor::pipeline {
 
@@ -49,6 +50,21 @@ std::optional<Loaded> prepare_planned(const BuildOptions& options, const std::fi
                                       const plan::BuildPlan& plan, const BuildRecord* previous,
                                       std::map<std::string, load::SchoolLoad> loads, cache::SchoolStore& store,
                                       bool light, BuildReport& report);
+
+// How many full schools a whole build holds at once (its batch):
+// kSchoolBatch (ARCHITECTURE.md, "Streaming"), or SHNOR_BATCH.
+inline constexpr std::size_t kSchoolBatch = 2000;
+std::size_t school_batch();
+// More schools in the content (folders with files under schools/) than a
+// batch: a whole build keeps light parts and loads the full schools again.
+bool more_than_a_batch(const std::vector<cache::FileStamp>& stamps);
+
+// The schools [first, last) of a light site in full again, from the store
+// (or their content when the store cannot give them), each the school its
+// light part was made of: content changed since pass 1 would give pages of
+// two versions, so that throws. Returns the light parts they replaced.
+std::vector<model::School> load_full_schools(model::Site& site, std::size_t first, std::size_t last,
+                                             cache::SchoolStore& store);
 
 // The glossary the site's pages are rendered with, read from site.yaml when
 // the plan loads no site.

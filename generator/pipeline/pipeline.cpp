@@ -24,13 +24,11 @@
 #include "view/site_index.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <functional>
-#include <stdexcept>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -47,9 +45,6 @@ model::Date today() {
 }
 
 namespace {
-
-// Full schools a whole build holds at once (render_in_batches): ARCHITECTURE.md, "Streaming".
-constexpr std::size_t kSchoolBatch = 2000;
 
 using plan::BuildPlan;
 using plan::FileWork;
@@ -155,29 +150,6 @@ struct Pages {
     std::map<std::string, TaskOutput> sections;   // slug → its section
 };
 
-// How many full schools a whole build holds at once (SHNOR_BATCH overrides).
-std::size_t school_batch() {
-    if (const char* text = std::getenv("SHNOR_BATCH")) {
-        char* end = nullptr;
-        unsigned long long value = std::strtoull(text, &end, 10);
-        if (end != text && *end == '\0' && value > 0) return static_cast<std::size_t>(value);
-    }
-    return kSchoolBatch;
-}
-
-// The schools of the content (folders with files under schools/): more
-// than a batch, and a whole build keeps light parts (school_parts.hpp).
-std::size_t school_count(const std::vector<cache::FileStamp>& stamps) {
-    std::set<std::string_view> slugs;
-    for (const auto& stamp : stamps) {
-        std::string_view path = stamp.path;
-        if (!path.starts_with("schools/")) continue;
-        path.remove_prefix(8);
-        if (auto slash = path.find('/'); slash != std::string_view::npos) slugs.insert(path.substr(0, slash));
-    }
-    return slugs.size();
-}
-
 // The sections the plan renders among `first`..`last` of the site's schools.
 std::vector<std::size_t> rendered_sections(const BuildPlan& plan, const model::Site& site, std::size_t first,
                                            std::size_t last) {
@@ -190,30 +162,11 @@ std::vector<std::size_t> rendered_sections(const BuildPlan& plan, const model::S
     return sections;
 }
 
-// The schools [first, last) of a light site in full again, from the store
-// (or their content when the store cannot give them), each the school its
-// light part was made of: content that changed since would give pages of
-// two different versions, so the build stops instead. Returns the light parts.
-std::vector<model::School> load_full(model::Site& site, std::size_t first, std::size_t last, cache::SchoolStore& store) {
-    std::vector<model::School> light(last - first);
-    std::atomic<bool> changed{false};
-    parallel::for_each_index(last - first, [&](std::size_t offset) {
-        model::School& slot = site.schools[first + offset];
-        cache::Hash128 before = store.content_hash(slot.slug);
-        load::SchoolLoad load = store.load(slot.slug);
-        if (load.diagnostics.has_errors() || store.content_hash(slot.slug) != before) changed = true;
-        light[offset] = std::move(slot);
-        slot = std::move(load.school);
-    });
-    if (changed) throw std::runtime_error("материалы школ изменились во время сборки: соберите сайт ещё раз");
-    return light;
-}
-
 // A whole plan's schools, a batch at a time: each loaded again in full,
 // derived among the others' light parts, its section rendered (when the
 // plan renders it) and its elements of the open data streamed out in site
-// order; then its light part goes back into its slot. Peak memory is the
-// light parts plus one batch, whatever the size of the district.
+// order; then its light part goes back into its slot. Peak memory is then
+// that of the light parts and one batch.
 // Tasks run on all cores: run(0) … run(count - 1).
 struct Tasks {
     std::size_t count = 0;
@@ -234,7 +187,7 @@ void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::Schoo
         std::vector<model::School> light;
         std::optional<view::detail::SiteIndex> batch_index;
         if (rendering.light) {
-            light = load_full(site, first, last, store);
+            light = load_full_schools(site, first, last, store);
             derive::derive_schools(site, rendering.context.build_date, first, last);
             const model::School* begin = site.schools.data() + first;
             const model::School* end = site.schools.data() + last;
@@ -476,7 +429,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     }
     auto changed = load_changed_schools(plan, recorded_before, store);
     if (plan.scope == BuildPlan::Scope::schools) explain_plan(plan);
-    bool light = plan.scope == BuildPlan::Scope::whole && school_count(build.stamps) > school_batch();
+    bool light = plan.scope == BuildPlan::Scope::whole && more_than_a_batch(build.stamps);
     auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, light,
                                   report);
     if (!loaded) return;
