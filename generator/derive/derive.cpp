@@ -155,6 +155,12 @@ void derive_site(model::Site& site, const model::Date& build_date) {
     mark_reported_in_news(site);
 }
 
+void derive_schools(model::Site& site, const model::Date& build_date, std::size_t first, std::size_t last) {
+    for (std::size_t index = first; index < last && index < site.schools.size(); ++index)
+        derive_roadmaps(site.schools[index].own.roadmaps, build_date);
+    mark_reported_in_news(site);  // marks only add: the other schools' marks stay as they were
+}
+
 void add_item(Progress& progress, const model::RoadmapItem& item) {
     if (item.parts.empty()) {
         count(progress, item);

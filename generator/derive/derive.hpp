@@ -4,6 +4,7 @@
 #include "model/date.hpp"
 #include "model/model.hpp"
 
+#include <cstddef>
 #include <vector>
 
 namespace shnor::derive {
@@ -26,6 +27,10 @@ struct Progress {
 // Fills Roadmap::derived and RoadmapItem::derived (parts included) for every
 // roadmap of the district and schools.
 void derive_site(model::Site& site, const model::Date& build_date);
+// The same for the schools [first, last) of a site whose other schools and
+// district are derived already (a streaming build derives a batch at a
+// time): their roadmaps, then the news reporting on their items.
+void derive_schools(model::Site& site, const model::Date& build_date, std::size_t first, std::size_t last);
 
 // Adds one item: itself, or each of its parts.
 void add_item(Progress& progress, const model::RoadmapItem& item);

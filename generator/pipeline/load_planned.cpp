@@ -2,11 +2,18 @@
 
 #include "load/load.hpp"
 #include "load/parts.hpp"
+#include "parallel/parallel.hpp"
 #include "pipeline/patch_spans.hpp"
 #include "pipeline/school_parts.hpp"
 #include "pipeline/stage_clock.hpp"
 #include "pipeline/stamps.hpp"
 
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 
 namespace shnor::pipeline {
@@ -83,7 +90,7 @@ std::map<std::string, load::SchoolLoad> load_changed_schools(BuildPlan& plan, co
 
 std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::path& record_file, const BuildPlan& plan,
                                       const BuildRecord* previous, std::map<std::string, load::SchoolLoad> loads,
-                                      cache::SchoolStore& store, BuildReport& report) {
+                                      cache::SchoolStore& store, bool light, BuildReport& report) {
     Loaded loaded;
     if (plan.scope == BuildPlan::Scope::schools) {
         for (auto& [slug, load] : loads) loaded.changed.emplace(slug, load.school);
@@ -93,9 +100,57 @@ std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::pat
             for (auto& [slug, load] : loads) report.diagnostics.append(load.diagnostics);
         return loaded;
     }
-    loaded.prepared = prepare_site(options, [&store](const std::string& slug) { return store.load(slug); }, report);
+    // Each school is loaded in full and dropped at once but for its light
+    // part: the whole model of a big district is never in memory.
+    std::mutex mutex;
+    auto loader = [&](const std::string& slug) {
+        load::SchoolLoad load = store.load(slug);
+        Loaded::Hashes hashes{external_hash(load.school), district_hash(load.school)};
+        if (light) load.school = light_part(load.school);
+        std::lock_guard<std::mutex> lock(mutex);
+        loaded.hashes[slug] = hashes;
+        return load;
+    };
+    loaded.light = light;
+    loaded.prepared = prepare_site(options, loader, report);
     if (!loaded.prepared) return std::nullopt;
     return loaded;
+}
+
+std::size_t school_batch() {
+    if (const char* text = std::getenv("SHNOR_BATCH")) {
+        char* end = nullptr;
+        unsigned long long value = std::strtoull(text, &end, 10);
+        if (end != text && *end == '\0' && value > 0) return static_cast<std::size_t>(value);
+    }
+    return kSchoolBatch;
+}
+
+bool more_than_a_batch(const std::vector<cache::FileStamp>& stamps) {
+    std::set<std::string_view> slugs;
+    for (const auto& stamp : stamps) {
+        std::string_view path = stamp.path;
+        if (!path.starts_with("schools/")) continue;
+        path.remove_prefix(8);
+        if (auto slash = path.find('/'); slash != std::string_view::npos) slugs.insert(path.substr(0, slash));
+    }
+    return slugs.size() > school_batch();
+}
+
+std::vector<model::School> load_full_schools(model::Site& site, std::size_t first, std::size_t last,
+                                             cache::SchoolStore& store) {
+    std::vector<model::School> light(last - first);
+    std::atomic<bool> changed{false};
+    parallel::for_each_index(last - first, [&](std::size_t offset) {
+        model::School& slot = site.schools[first + offset];
+        cache::Hash128 before = store.content_hash(slot.slug);
+        load::SchoolLoad load = store.load(slot.slug);
+        if (load.diagnostics.has_errors() || store.content_hash(slot.slug) != before) changed = true;
+        light[offset] = std::move(slot);
+        slot = std::move(load.school);
+    });
+    if (changed) throw std::runtime_error("материалы школ изменились во время сборки: соберите сайт ещё раз");
+    return light;
 }
 
 std::shared_ptr<const render::Glossary> glossary_of(const BuildOptions& options, const Loaded& loaded) {

@@ -4,6 +4,7 @@
 #include "pipeline/pipeline.hpp"
 
 #include "cache/school_store.hpp"
+#include "derive/derive.hpp"
 #include "load/load.hpp"
 #include "load/parts.hpp"
 #include "parallel/parallel.hpp"
@@ -28,8 +29,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 namespace shnor::pipeline {
 
@@ -96,16 +99,11 @@ BuildRecord record_before_pages(const DistrictBuild& build, BuildPlan& plan, std
     record.schools.clear();
     record.school_external.clear();
     record.school_district.clear();
-    std::vector<cache::Hash128> external(site.schools.size()), district(site.schools.size());
-    parallel::for_each_index(site.schools.size(), [&](std::size_t index) {
-        external[index] = external_hash(site.schools[index]);
-        district[index] = district_hash(site.schools[index]);
-    });
-    for (std::size_t index = 0; index < site.schools.size(); ++index) {
-        const auto& slug = site.schools[index].slug;
-        record.schools[slug] = store.content_hash(slug);
-        record.school_external[slug] = external[index];
-        record.school_district[slug] = district[index];
+    for (const auto& school : site.schools) {
+        const Loaded::Hashes& hashes = loaded.hashes.at(school.slug);  // of the full school, as it loaded
+        record.schools[school.slug] = store.content_hash(school.slug);
+        record.school_external[school.slug] = hashes.external;
+        record.school_district[school.slug] = hashes.district;
     }
     return record;
 }
@@ -113,8 +111,11 @@ BuildRecord record_before_pages(const DistrictBuild& build, BuildPlan& plan, std
 // Everything a build renders with. A plan that only patches intros has no
 // site: its fragments need the templates and the glossary alone.
 struct Rendering {
-    Rendering(const BuildOptions& options, const BuildPlan& plan, const Loaded& loaded)
-        : prepared(loaded.prepared ? &*loaded.prepared : nullptr), templates(layout_folders(options)) {
+    Rendering(const BuildOptions& options, const BuildPlan& plan, Loaded& loaded)
+        : prepared(loaded.prepared ? &*loaded.prepared : nullptr),
+          batched(plan.scope == BuildPlan::Scope::whole),
+          light(loaded.light),
+          templates(layout_folders(options)) {
         if (!prepared) {
             context.build_date = options.build_date;
             context.glossary = glossary_of(options, loaded);
@@ -132,7 +133,9 @@ struct Rendering {
         stage_clock().lap("index");
     }
 
-    const PreparedSite* prepared = nullptr;
+    PreparedSite* prepared = nullptr;
+    bool batched = false;  // a whole plan: sections and school rows are rendered in batches (render_in_batches)
+    bool light = false;    // the site's schools are light parts, loaded in full a batch at a time
     view::BuildContext context;
     render::Templates templates;
     std::optional<view::detail::SiteIndex> index;
@@ -148,34 +151,116 @@ struct Pages {
     std::map<std::string, TaskOutput> sections;   // slug → its section
 };
 
-Pages render_planned(const BuildPlan& plan, Rendering& rendering, write::OutputTree& tree) {
+// The sections the plan renders among `first`..`last` of the site's schools.
+std::vector<std::size_t> rendered_sections(const BuildPlan& plan, const model::Site& site, std::size_t first,
+                                           std::size_t last) {
+    std::map<std::string_view, SchoolWork> work;
+    for (const auto& school : plan.schools) work[school.slug] = school.work;
+    std::vector<std::size_t> sections;
+    for (std::size_t index = first; index < last; ++index)
+        if (auto found = work.find(site.schools[index].slug); found != work.end() && renders(found->second))
+            sections.push_back(index);
+    return sections;
+}
+
+// A whole plan's schools, a batch at a time: each loaded again in full,
+// derived among the others' light parts, its section rendered (when the
+// plan renders it) and its elements of the open data streamed out in site
+// order; then its light part goes back into its slot. Peak memory is then
+// that of the light parts and one batch.
+// Tasks run on all cores: run(0) … run(count - 1).
+struct Tasks {
+    std::size_t count = 0;
+    std::function<void(std::size_t)> run;
+};
+
+// `district`: tasks run beside the first batch (a site of full schools:
+// the district's pages, as one build of every page at once).
+void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::SchoolStore& store,
+                       write::OutputTree& tree, Tasks& district, Pages& pages) {
+    model::Site& site = rendering.prepared->site;
+    SchoolRowsOutput rows(site, rendering.context, tree);
+    // A site of full schools (no more than a batch) is one batch, rendered with the site's index.
+    const std::size_t batch = rendering.light ? school_batch() : std::max<std::size_t>(site.schools.size(), 1);
+    if (rendering.light) rendering.index.reset();  // it points into the slots the batches swap
+    for (std::size_t first = 0; first < site.schools.size(); first += batch) {
+        std::size_t last = std::min(site.schools.size(), first + batch);
+        std::vector<model::School> light;
+        std::optional<view::detail::SiteIndex> batch_index;
+        if (rendering.light) {
+            light = load_full_schools(site, first, last, store);
+            derive::derive_schools(site, rendering.context.build_date, first, last);
+            const model::School* begin = site.schools.data() + first;
+            const model::School* end = site.schools.data() + last;
+            batch_index.emplace(site, [begin, end](const model::School& school) {
+                return std::less_equal<const model::School*>()(begin, &school) &&
+                       std::less<const model::School*>()(&school, end);
+            });
+        }
+        const view::detail::SiteIndex& index = batch_index ? *batch_index : *rendering.index;
+        std::vector<std::size_t> sections = rendered_sections(plan, site, first, last);
+        std::vector<TaskOutput> outputs(sections.size());
+        {
+            std::size_t before = std::exchange(district.count, 0);  // the school rows first: the longest tasks
+            parallel::for_each_index(rows.files() + before + sections.size(), [&](std::size_t task) {
+                if (task < rows.files()) {
+                    for (std::size_t school = first; school < last; ++school) rows.add(task, site.schools[school]);
+                    return;
+                }
+                if (task < rows.files() + before) return district.run(task - rows.files());
+                std::size_t section = task - rows.files() - before;
+                render_pages(view::school_pages(index, site.schools[sections[section]], rendering.context),
+                             rendering.prepared->sources, rendering.templates, tree, outputs[section]);
+            });
+        }
+        batch_index.reset();
+        for (std::size_t section = 0; section < sections.size(); ++section)
+            pages.sections.emplace(site.schools[sections[section]].slug, std::move(outputs[section]));
+        for (std::size_t school = 0; school < light.size(); ++school) site.schools[first + school] = std::move(light[school]);
+    }
+    parallel::for_each_index(std::exchange(district.count, 0), district.run);  // a site without schools
+    for (auto& out : rows.finish()) pages.data.push_back(std::move(out));
+}
+
+Pages render_planned(const BuildPlan& plan, Rendering& rendering, cache::SchoolStore& store, write::OutputTree& tree) {
     Pages pages;
     if (!rendering.prepared) return pages;
     const model::Site& site = rendering.prepared->site;
-    std::vector<const model::School*> schools;
-    std::map<std::string_view, SchoolWork> work;
-    for (const auto& school : plan.schools) work[school.slug] = school.work;
-    for (const auto& school : site.schools)
-        if (auto found = work.find(school.slug); found != work.end() && renders(found->second)) schools.push_back(&school);
-    std::size_t district_tasks = plan.renders_district() ? view::open_data_parts() + 1 : 0;
+    // A whole plan's sections (and school rows) are rendered in batches.
+    std::vector<std::size_t> schools =
+        rendering.batched ? std::vector<std::size_t>{} : rendered_sections(plan, site, 0, site.schools.size());
+    // The district's tasks: the open-data parts not written a school at a time, then its pages.
+    std::vector<std::size_t> parts;
+    if (plan.renders_district())
+        for (std::size_t part = 0; part < view::open_data_parts(); ++part)
+            if (!rendering.batched || !view::open_data_part_has_school_rows(part)) parts.push_back(part);
+    std::size_t district_tasks = plan.renders_district() ? parts.size() + 1 : 0;
     pages.data.resize(district_tasks);
     std::vector<TaskOutput> sections(schools.size());
-    parallel::for_each_index(district_tasks + schools.size(), [&](std::size_t task) {
+    Tasks tasks{district_tasks + schools.size(), [&](std::size_t task) {
         auto started = std::chrono::steady_clock::now();
         if (task + 1 < district_tasks)
-            write_open_data_part(site, rendering.context, task, tree, pages.data[task]);
+            write_open_data_part(site, rendering.context, parts[task], tree, pages.data[task]);
         else if (task + 1 == district_tasks)
             render_pages(view::district_pages(*rendering.index, rendering.context), rendering.prepared->sources,
                          rendering.templates, tree, pages.data[task]);
         else
-            render_pages(view::school_pages(*rendering.index, *schools[task - district_tasks], rendering.context),
+            render_pages(view::school_pages(*rendering.index, site.schools[schools[task - district_tasks]], rendering.context),
                          rendering.prepared->sources, rendering.templates, tree, sections[task - district_tasks]);
         if (task < district_tasks && stage_clock().enabled())
             std::fprintf(stderr, "  %s %zu: %.3f s\n", task + 1 < district_tasks ? "open data part" : "district pages",
-                         task, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    });
+                         task + 1 < district_tasks ? parts[task] : task,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }};
+    if (!rendering.batched || rendering.light) {
+        // A light site's district pages read the light parts: before the batches swap them.
+        parallel::for_each_index(tasks.count, tasks.run);
+        tasks.count = 0;
+        stage_clock().lap("district pages");
+    }
     for (std::size_t index = 0; index < schools.size(); ++index)
-        pages.sections.emplace(schools[index]->slug, std::move(sections[index]));
+        pages.sections.emplace(site.schools[schools[index]].slug, std::move(sections[index]));
+    if (rendering.batched) render_in_batches(plan, rendering, store, tree, tasks, pages);
     return pages;
 }
 
@@ -313,13 +398,13 @@ SchoolsUpdate record_update(const BuildPlan& plan, const Pages& pages, const std
 }
 
 void report_plan(const BuildPlan& plan, const BuildRecord& record, const write::CommitSummary& summary,
-                 const cache::SchoolStore& store, BuildReport& report) {
+                 std::size_t schools_reused, BuildReport& report) {
     report.written = true;
     report.files = record.files.size();
     for (const auto& [path, state] : record.files) report.pages += path.ends_with(".html") ? 1 : 0;
     report.written_files = summary.written;
     report.removed_files = summary.removed;
-    report.schools_reused = store.reused();
+    report.schools_reused = schools_reused;
     for (const auto& school : plan.schools)
         if (school.work != SchoolWork::keep) ++report.schools_rendered;
     if (plan.scope != BuildPlan::Scope::schools) return;
@@ -347,8 +432,11 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     }
     auto changed = load_changed_schools(plan, recorded_before, store);
     if (plan.scope == BuildPlan::Scope::schools) explain_plan(plan);
-    auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, report);
+    bool light = plan.scope == BuildPlan::Scope::whole && more_than_a_batch(build.stamps);
+    auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, light,
+                                  report);
     if (!loaded) return;
+    std::size_t schools_reused = store.reused();  // a streaming build loads each school twice: the first counts
     bool recorded = previous.has_value();  // a record of this folder: its files may be kept or removed
     BuildRecord record = record_before_pages(build, plan, previous, *loaded, store);
     stage_clock().lap("plan");
@@ -363,7 +451,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     std::erase_if(record.file_owner, [&](const auto& entry) { return keeping.rendered(entry.first); });
 
     Rendering rendering(options, plan, *loaded);
-    Pages pages = render_planned(plan, rendering, tree);
+    Pages pages = render_planned(plan, rendering, store, tree);
     for (const auto& task : pages.data)  // for a later build that makes a workbook again
         for (const auto& [path, made] : task.workbooks)
             write_workbook_chunks(workbook_chunks_folder(cache_dir_of(options)), path, made.hash, made.chunks);
@@ -381,7 +469,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
         changes->update = record_update(plan, pages, build.altered, record, inputs_before);
     publish(tree, build.record_file, record, plan.scope == BuildPlan::Scope::schools && changes ? &*changes : nullptr);
     stage_clock().lap("publish");
-    report_plan(plan, record, summary, store, report);
+    report_plan(plan, record, summary, schools_reused, report);
 }
 
 void build_district_site(const BuildOptions& options, BuildReport& report) {

@@ -85,6 +85,7 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
             out.files.push_back(std::move(rendered.path));
             ++out.html_files;
         }
+        page = view::PageSpec{};  // its data goes now, not with the last page (the schools list of a big district)
     }
 }
 
@@ -92,6 +93,35 @@ void write_open_data_part(const model::Site& site, const view::BuildContext& con
                           write::OutputTree& tree, TaskOutput& out) {
     TreeSink sink(tree, out, context.build_date);
     view::write_open_data_part(site, context, part, sink);
+}
+
+struct SchoolRowsOutput::File {
+    File(const std::string& path, const model::Site& site, const view::BuildContext& context, write::OutputTree& tree)
+        : sink(tree, out, context.build_date), rows(path, site.district, context, sink) {}
+    TaskOutput out;
+    TreeSink sink;
+    view::SchoolRowsFile rows;
+};
+
+SchoolRowsOutput::SchoolRowsOutput(const model::Site& site, const view::BuildContext& context,
+                                   write::OutputTree& tree) {
+    for (const auto& path : view::school_rows_files()) files_.push_back(std::make_unique<File>(path, site, context, tree));
+}
+
+SchoolRowsOutput::~SchoolRowsOutput() = default;
+
+std::size_t SchoolRowsOutput::files() const { return files_.size(); }
+
+void SchoolRowsOutput::add(std::size_t file, const model::School& school) { files_.at(file)->rows.add(school); }
+
+std::vector<TaskOutput> SchoolRowsOutput::finish() {
+    std::vector<TaskOutput> outputs;
+    for (auto& file : files_) {
+        file->rows.finish();
+        outputs.push_back(std::move(file->out));
+    }
+    files_.clear();
+    return outputs;
 }
 
 // Feeds, copied documents and photos, assets (a content tree's assets

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,24 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
 // tree with each CSV's workbook; schools' spans go to out.fragments.
 void write_open_data_part(const model::Site& site, const view::BuildContext& context, std::size_t part,
                           write::OutputTree& tree, TaskOutput& out);
+
+// The open-data files with a span per school (view::school_rows_files()),
+// streamed into the tree a school at a time in site order: a whole build
+// adds each batch of full schools, then drops them.
+class SchoolRowsOutput {
+public:
+    SchoolRowsOutput(const model::Site& site, const view::BuildContext& context, write::OutputTree& tree);
+    ~SchoolRowsOutput();
+    std::size_t files() const;
+    // Adds the school to file number `file`; different files may be added to on different threads.
+    void add(std::size_t file, const model::School& school);
+    // Ends the files: what each made (paths, sizes, the schools' spans).
+    std::vector<TaskOutput> finish();
+
+private:
+    struct File;
+    std::vector<std::unique_ptr<File>> files_;
+};
 
 // Feeds, copied documents and photos, assets (a content tree's assets
 // replace built-in ones of the same name), by output path.

@@ -140,6 +140,46 @@ model::School district_part(const model::School& school) {
     return part;
 }
 
+namespace {
+
+// An item as derive/ and the progress counts read it (has_report included).
+model::RoadmapItem light_item(const model::RoadmapItem& item) {
+    model::RoadmapItem part;
+    part.n = item.n;
+    part.title = item.title;
+    part.when = item.when;
+    part.start = item.start;
+    part.due = item.due;
+    part.status = item.status;
+    part.status_given = item.status_given;
+    part.report = item.report;
+    part.reported = item.reported;
+    part.evidence = item.evidence;
+    part.example = item.example;
+    for (const auto& row : item.parts) part.parts.push_back(light_item(row));
+    return part;
+}
+
+}  // namespace
+
+model::School light_part(const model::School& school) {
+    model::School part = district_part(school);
+    part.own.roadmaps.clear();
+    for (const auto& roadmap : school.own.roadmaps) {
+        model::Roadmap& light = part.own.roadmaps.emplace_back();
+        light.id = roadmap.id;
+        light.title = roadmap.title;  // with the period, what a printed deadline is read in
+        light.period = roadmap.period;
+        light.flat = roadmap.flat;
+        for (const auto& section : roadmap.sections) {
+            model::RoadmapSection& copy = light.sections.emplace_back();
+            copy.n = section.n;
+            for (const auto& item : section.items) copy.items.push_back(light_item(item));
+        }
+    }
+    return part;
+}
+
 cache::Hash128 peer_hash(const model::School& school) {
     return cache::hash_bytes(cache::serialize_school(peer_part(school)));
 }

@@ -31,6 +31,13 @@ namespace shnor::pipeline {
 model::School peer_part(const model::School& school);
 model::School external_part(const model::School& school);
 model::School district_part(const model::School& school);
+// What a whole build keeps of a school while its others are rendered (it is
+// loaded again in full, a batch at a time, for its own section and its open-data
+// rows): its district part, with of its roadmaps what derive/ reads and what
+// the district's pages count and date (the schools list's progress, the
+// sitemap's report dates): item numbers, titles, dates, statuses, reports.
+// derive_site() gives its items the derived fields the full school's have.
+model::School light_part(const model::School& school);
 
 cache::Hash128 peer_hash(const model::School& school);
 cache::Hash128 external_hash(const model::School& school);

@@ -460,21 +460,6 @@ std::string school_csv_row(const model::School& school) {
 
 Owner owner_of(const model::School& school) { return {school.slug, "schools/" + school.slug + "/", &school.own}; }
 
-void write_schools(const model::Site& site, const BuildContext& context, TextSink& sink) {
-    write_json_file(sink, "data/schools.json", Json{{"build_date", context.build_date.iso()}, {"schools", nullptr}},
-                    {{"schools", [&](JsonArrayWriter& list) {
-                          for (const auto& school : site.schools)
-                              list.push_back_owned(span_key("schools", owner_of(school)), dumped(school_json(school)));
-                      }}});
-    CsvFile csv(sink, "data/schools.csv",
-                {"slug", "name", "short_name", "url", "category_types", "category_years", "basis", "reasons", "head",
-                 "head_position", "coordinator", "coordinator_position", "coordinator_phone", "coordinator_email",
-                 "students", "teachers", "rural", "small", "roadmap_items", "done", "in_progress", "planned",
-                 "overdue", "cancelled", "ongoing", "percent_done"});
-    for (const auto& school : site.schools) csv.add_owned(span_key("schools", owner_of(school)), school_csv_row(school));
-    csv.finish();
-}
-
 // ---- roadmaps ----------------------------------------------------------
 
 // `schools: all` stays the word it was written as.
@@ -676,38 +661,117 @@ std::string owner_roadmaps_csv(const Owner& owner) {
 // The JSON and the CSV of the big files are written by separate parts, in parallel.
 enum class Form { json, csv };
 
-void write_roadmaps(const model::Site& site, const BuildContext& context, TextSink& sink, Form form) {
-    const auto owners = owners_of(site);
-    if (form == Form::json) {
-        // Each item is in the file twice, nested and flat: it is dumped once,
-        // and each owner's flat rows wait in a temporary file, a line an
-        // owner, until the nested ones are out.
-        FlatRows flat;
-        write_json_file(
-            sink, "data/roadmaps.json",
-            Json{{"build_date", context.build_date.iso()}, {"roadmaps", nullptr}, {"items", nullptr}},
-            {{"roadmaps",
-              [&](JsonArrayWriter& roadmaps) {
-                  for (const auto& owner : owners) {
-                      auto text = owner_roadmaps_json(owner);
-                      roadmaps.push_back_owned(span_key("roadmaps", owner), text.nested);
-                      flat.add(text.flat);
-                  }
-              }},
-             {"items", [&](JsonArrayWriter& items) {
-                  std::size_t next = 0;
-                  flat.for_each_line([&](std::string_view rows) {
-                      items.push_back_owned(span_key("items", owners.at(next++)), rows);
-                  });
-              }}});
-        return;
+// ---- the files with a span per school -----------------------------------
+
+// data/schools.* and data/roadmaps.*, a school at a time (SchoolRowsFile).
+using detail::RowsWriter;
+
+// The opening bytes of write_json_file() up to the array of `key`, which
+// follows `build_date`.
+std::string json_opening(const BuildContext& context, const std::string& key) {
+    return "{\"build_date\":" + dumped(Json(context.build_date.iso())) + "," + dumped(Json(key)) + ":[";
+}
+
+class SchoolsJson : public RowsWriter {
+public:
+    SchoolsJson(TextSink& sink, const BuildContext& context) : out_(sink, "data/schools.json"), list_(out_) {
+        out_.write(json_opening(context, "schools"));
     }
-    CsvFile csv(sink, "data/roadmaps.csv",
-                {"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
-                 "derived_start", "derived_due", "ongoing", "status", "shown_status", "responsible", "result",
-                 "report", "reported", "evidence", "schools", "example", "part", "level", "roadmap_finished"});
-    for (const auto& owner : owners) csv.add_owned(span_key("items", owner), owner_roadmaps_csv(owner));
-    csv.finish();
+    void add(const model::School& school) override {
+        list_.push_back_owned(span_key("schools", owner_of(school)), dumped(school_json(school)));
+    }
+    void finish() override {
+        out_.write("]}\n");
+        out_.finish();
+    }
+
+private:
+    FileText out_;
+    JsonArrayWriter list_;
+};
+
+class SchoolsCsv : public RowsWriter {
+public:
+    explicit SchoolsCsv(TextSink& sink)
+        : csv_(sink, "data/schools.csv",
+               {"slug", "name", "short_name", "url", "category_types", "category_years", "basis", "reasons", "head",
+                "head_position", "coordinator", "coordinator_position", "coordinator_phone", "coordinator_email",
+                "students", "teachers", "rural", "small", "roadmap_items", "done", "in_progress", "planned",
+                "overdue", "cancelled", "ongoing", "percent_done"}) {}
+    void add(const model::School& school) override {
+        csv_.add_owned(span_key("schools", owner_of(school)), school_csv_row(school));
+    }
+    void finish() override { csv_.finish(); }
+
+private:
+    CsvFile csv_;
+};
+
+// Each item is in the file twice, nested and flat: it is dumped once, and
+// each owner's flat rows wait in a temporary file, a line an owner, until
+// the nested ones are out. The district's roadmaps come first.
+class RoadmapsJson : public RowsWriter {
+public:
+    RoadmapsJson(TextSink& sink, const BuildContext& context, const model::Publications& district)
+        : out_(sink, "data/roadmaps.json"), nested_(out_) {
+        out_.write(json_opening(context, "roadmaps"));
+        add_owner({"district", "", &district});
+    }
+    void add(const model::School& school) override { add_owner(owner_of(school)); }
+    void finish() override {
+        out_.write("],\"items\":[");
+        JsonArrayWriter items(out_);
+        std::size_t next = 0;
+        flat_.for_each_line([&](std::string_view rows) { items.push_back_owned(item_keys_.at(next++), rows); });
+        out_.write("]}\n");
+        out_.finish();
+    }
+
+private:
+    void add_owner(const Owner& owner) {
+        auto text = owner_roadmaps_json(owner);
+        nested_.push_back_owned(span_key("roadmaps", owner), text.nested);
+        flat_.add(text.flat);
+        item_keys_.push_back(span_key("items", owner));
+    }
+
+    FileText out_;
+    JsonArrayWriter nested_;
+    FlatRows flat_;
+    std::vector<std::string> item_keys_;
+};
+
+class RoadmapsCsv : public RowsWriter {
+public:
+    RoadmapsCsv(TextSink& sink, const model::Publications& district)
+        : csv_(sink, "data/roadmaps.csv",
+               {"owner", "roadmap", "section_n", "section_title", "n", "title", "when", "start", "due",
+                "derived_start", "derived_due", "ongoing", "status", "shown_status", "responsible", "result",
+                "report", "reported", "evidence", "schools", "example", "part", "level", "roadmap_finished"}) {
+        add_owner({"district", "", &district});
+    }
+    void add(const model::School& school) override { add_owner(owner_of(school)); }
+    void finish() override { csv_.finish(); }
+
+private:
+    void add_owner(const Owner& owner) { csv_.add_owned(span_key("items", owner), owner_roadmaps_csv(owner)); }
+
+    CsvFile csv_;
+};
+
+std::unique_ptr<RowsWriter> rows_writer(const std::string& path, const model::Publications& district,
+                                        const BuildContext& context, TextSink& sink) {
+    if (path == "data/schools.json") return std::make_unique<SchoolsJson>(sink, context);
+    if (path == "data/schools.csv") return std::make_unique<SchoolsCsv>(sink);
+    if (path == "data/roadmaps.json") return std::make_unique<RoadmapsJson>(sink, context, district);
+    if (path == "data/roadmaps.csv") return std::make_unique<RoadmapsCsv>(sink, district);
+    throw std::logic_error("no school rows in " + path);
+}
+
+void write_rows(const std::string& path, const model::Site& site, const BuildContext& context, TextSink& sink) {
+    auto writer = rows_writer(path, site.district, context, sink);
+    for (const auto& school : site.schools) writer->add(school);
+    writer->finish();
 }
 
 // ---- indicators --------------------------------------------------------
@@ -1099,17 +1163,30 @@ std::size_t open_data_parts() { return 8; }
 
 void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink) {
     switch (part) {
-        case 0: return write_schools(site, context, sink);
-        case 1: return write_roadmaps(site, context, sink, Form::json);
+        case 0: return write_rows("data/schools.json", site, context, sink), write_rows("data/schools.csv", site, context, sink);
+        case 1: return write_rows("data/roadmaps.json", site, context, sink);
         case 2: return write_indicators(site, context, sink);
         case 3: return write_results(site, context, sink, Form::json);
         case 4: return write_documents(site, context, sink);
         case 5: return write_site(site, context, sink);
-        case 6: return write_roadmaps(site, context, sink, Form::csv);
+        case 6: return write_rows("data/roadmaps.csv", site, context, sink);
         case 7: return write_results(site, context, sink, Form::csv);
         default: return;
     }
 }
+
+bool open_data_part_has_school_rows(std::size_t part) { return part == 0 || part == 1 || part == 6; }
+
+std::vector<std::string> school_rows_files() {
+    return {"data/schools.json", "data/schools.csv", "data/roadmaps.json", "data/roadmaps.csv"};
+}
+
+SchoolRowsFile::SchoolRowsFile(const std::string& path, const model::Publications& district,
+                               const BuildContext& context, TextSink& sink)
+    : writer_(rows_writer(path, district, context, sink)) {}
+SchoolRowsFile::~SchoolRowsFile() = default;
+void SchoolRowsFile::add(const model::School& school) { writer_->add(school); }
+void SchoolRowsFile::finish() { writer_->finish(); }
 
 std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext& context, std::size_t part) {
     std::vector<TextFile> files;

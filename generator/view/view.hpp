@@ -166,6 +166,34 @@ struct OpenDataSpan {
 std::vector<OpenDataSpan> school_open_data_spans(const model::School& school);
 // The files of open_data_part(), the same bytes, handed over in chunks.
 void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink);
+// The parts whose files are school_rows_files() (each school's elements in a
+// span): a streaming build writes those with SchoolRowsFile instead.
+bool open_data_part_has_school_rows(std::size_t part);
+std::vector<std::string> school_rows_files();
+// One of school_rows_files(), written a school at a time in site order (the
+// district's elements first), the same bytes write_open_data_part() writes:
+// a build that holds only a batch of full schools at once streams them.
+namespace detail {
+class RowsWriter {
+public:
+    virtual ~RowsWriter() = default;
+    virtual void add(const model::School& school) = 0;
+    virtual void finish() = 0;
+};
+}  // namespace detail
+class SchoolRowsFile {
+public:
+    SchoolRowsFile(const std::string& path, const model::Publications& district, const BuildContext& context,
+                   TextSink& sink);
+    ~SchoolRowsFile();
+    SchoolRowsFile(const SchoolRowsFile&) = delete;
+    SchoolRowsFile& operator=(const SchoolRowsFile&) = delete;
+    void add(const model::School& school);
+    void finish();
+
+private:
+    std::unique_ptr<detail::RowsWriter> writer_;
+};
 // The date a page's content last changed, for the sitemap's <lastmod>: the
 // newest content date the page shows (a news item's date; the newest of a
 // news list page, of the documents, of the roadmap items' report dates), never

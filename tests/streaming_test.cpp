@@ -1,0 +1,159 @@
+// The streaming whole build (pipeline/pipeline.cpp, render_in_batches): the
+// site holds each school's light part and loads the full schools again a
+// batch at a time. Whatever the batch (SHNOR_BATCH), the output must be the
+// bytes of a build that holds every school at once (one batch), also when
+// the school store cannot give the schools back; a content error still
+// stops the build with the same messages and leaves the last site as it was.
+#include "test_paths.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSourceDir = SHNOR_SOURCE_DIR;
+constexpr const char* kDate = "2024-11-01";
+
+using shnor::test::CommandResult;
+using shnor::test::read_file;
+using shnor::test::run_command;
+using shnor::test::shell_quoted;
+using shnor::test::write_file;
+
+struct ScratchDir {
+    fs::path path;
+    explicit ScratchDir(const std::string& name) {
+        path = fs::temp_directory_path() / ("shnor-streaming-" + name + "-" + std::to_string(::getpid()));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~ScratchDir() {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+};
+
+// `batch` empty: the built-in batch size.
+CommandResult build_with_batch(const std::string& batch, const fs::path& content, const fs::path& out,
+                               const fs::path& cache, const fs::path& log) {
+    std::string env = batch.empty() ? "env -u SHNOR_BATCH " : "env SHNOR_BATCH=" + batch + " ";
+    return run_command(env + "'" + SHNOR_BINARY + "' build --content " + shell_quoted(content) + " --out " +
+                           shell_quoted(out) + " --date " + kDate + " --cache " + shell_quoted(cache),
+                       log);
+}
+
+// diff's report of the two trees: empty when every file is the same bytes.
+std::string tree_difference(const fs::path& expected, const fs::path& actual, const fs::path& log) {
+    CommandResult diff = run_command("diff -r " + shell_quoted(expected) + " " + shell_quoted(actual), log);
+    return diff.exit_code == 0 ? std::string() : "diff -r exit " + std::to_string(diff.exit_code) + ":\n" +
+                                                     diff.output.substr(0, 2000);
+}
+
+// Builds `content` in one batch (every school held at once) and with batches
+// of 1, 3 and the default, each into fresh folders; all must be the same bytes.
+void check_batches_agree(const fs::path& content, ScratchDir& scratch) {
+    const fs::path whole = scratch.path / "out-one-batch";
+    auto reference = build_with_batch("1000000", content, whole, scratch.path / "cache-one-batch", scratch.path / "log");
+    INFO(reference.output);
+    REQUIRE(reference.exit_code == 0);
+    for (std::string batch : {"1", "3", ""}) {
+        std::string name = batch.empty() ? "default" : batch;
+        const fs::path out = scratch.path / ("out-" + name);
+        auto built = build_with_batch(batch, content, out, scratch.path / ("cache-" + name), scratch.path / "log");
+        INFO("SHNOR_BATCH=" << name << "\n" << built.output);
+        REQUIRE(built.exit_code == 0);
+        CHECK(tree_difference(whole, out, scratch.path / "diff.txt") == "");
+    }
+}
+
+fs::path generated_district(ScratchDir& scratch, int schools) {
+    auto generate = run_command("python3 " + shell_quoted(kSourceDir / "bench" / "generate.py") + " " +
+                                    std::to_string(schools) + " " + shell_quoted(scratch.path / "generated"),
+                                scratch.path / "generate.txt");
+    INFO(generate.output);
+    REQUIRE(generate.exit_code == 0);
+    return scratch.path / "generated" / "content";
+}
+
+// Each file of the folder's tree, garbled: a damaged cache.
+void garble_files(const fs::path& folder) {
+    for (const auto& entry : fs::recursive_directory_iterator(folder))
+        if (entry.is_regular_file()) write_file(entry.path(), "garbled " + entry.path().filename().string());
+}
+
+}  // namespace
+
+TEST_CASE("the example content comes out the same in any batch size", "[streaming]") {
+    ScratchDir scratch("example");
+    check_batches_agree(kSourceDir / "content", scratch);
+}
+
+TEST_CASE("a generated district comes out the same in any batch size", "[streaming]") {
+    ScratchDir scratch("generated");
+    check_batches_agree(generated_district(scratch, 30), scratch);
+}
+
+TEST_CASE("a damaged school store only costs the batches their speed", "[streaming]") {
+    ScratchDir scratch("damaged");
+    fs::path content = generated_district(scratch, 12);
+    const fs::path cache = scratch.path / "cache";
+    auto first = build_with_batch("2", content, scratch.path / "out-first", cache, scratch.path / "log");
+    INFO(first.output);
+    REQUIRE(first.exit_code == 0);
+    REQUIRE(fs::is_directory(cache / "schools"));
+    garble_files(cache / "schools");
+    auto damaged = build_with_batch("2", content, scratch.path / "out-damaged", cache, scratch.path / "log");
+    INFO(damaged.output);
+    REQUIRE(damaged.exit_code == 0);
+    CHECK(tree_difference(scratch.path / "out-first", scratch.path / "out-damaged", scratch.path / "diff.txt") == "");
+}
+
+TEST_CASE("a content error in a late batch stops the build with the messages of one batch", "[streaming]") {
+    ScratchDir scratch("error");
+    fs::path content = generated_district(scratch, 12);
+    const fs::path out = scratch.path / "out";
+    auto good = build_with_batch("2", content, out, scratch.path / "cache", scratch.path / "log");
+    INFO(good.output);
+    REQUIRE(good.exit_code == 0);
+    // The last school's school.yaml: a key without its value's closing quote.
+    fs::path last;
+    for (const auto& entry : fs::directory_iterator(content / "schools"))
+        if (entry.is_directory() && (last.empty() || entry.path() > last)) last = entry.path();
+    REQUIRE(!last.empty());
+    write_file(last / "school.yaml", read_file(last / "school.yaml") + "\nname: \"не закрыта\n");
+    ScratchDir before("before");
+    fs::copy(out, before.path / "out", fs::copy_options::recursive);
+
+    auto streamed = build_with_batch("2", content, out, scratch.path / "cache", scratch.path / "log-2");
+    auto whole = build_with_batch("1000000", content, scratch.path / "out-whole", scratch.path / "cache-whole",
+                                  scratch.path / "log-whole");
+    INFO(streamed.output);
+    CHECK(streamed.exit_code != 0);
+    CHECK(whole.exit_code != 0);
+    CHECK_THAT(streamed.output, Catch::Contains(last.filename().string() + "/school.yaml"));
+    // The same messages, but for the output folder they name.
+    auto messages = [](std::string text, const fs::path& folder) {
+        for (std::size_t at; (at = text.find(folder.string())) != std::string::npos;) text.erase(at, folder.string().size());
+        return text;
+    };
+    CHECK(messages(streamed.output, out) == messages(whole.output, scratch.path / "out-whole"));
+    CHECK(tree_difference(before.path / "out", out, scratch.path / "diff.txt") == "");
+}
+
+TEST_CASE("a district without schools still gets its pages in any batch size", "[streaming]") {
+    ScratchDir scratch("no-schools");
+    const fs::path content = scratch.path / "content";
+    write_file(content / "site.yaml", "title: Сопровождение ШНОР\nbase_url: https://example.org/shnor/\n");
+    check_batches_agree(content, scratch);
+    CHECK(fs::is_regular_file(scratch.path / "out-default" / "index.html"));
+    CHECK(fs::is_regular_file(scratch.path / "out-1" / "data" / "schools.json"));
+}
