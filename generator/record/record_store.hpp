@@ -96,6 +96,16 @@ cache::Hash128 by_path_fingerprint(std::vector<cache::FileStamp> stamps);
 class ReadView;
 class WriteTxn;
 
+// The seal beside a store (record_store.cpp): commits are not flushed to the
+// disk, and after a system restart a store is opened only if its bytes are
+// those of its last commit. Whoever renames or removes a store does the same
+// to its seal.
+std::filesystem::path seal_file_of(const std::filesystem::path& store_file);
+// The key a head reads with when its store was sealed before the system
+// restarted: it may be older than the output folder, so it plans a whole
+// build (which still removes the files the record lists).
+inline constexpr std::string_view kKeyBeforeRestart = "(recorded before the system restarted)";
+
 class Store {
 public:
     enum class Access { read, write };
@@ -122,6 +132,7 @@ private:
     Store(std::filesystem::path file, std::unique_ptr<Env> env);
     std::filesystem::path file_;
     std::unique_ptr<Env> env_;
+    bool not_its_key_ = false;  // sealed before a restart: its head's key is replaced
     friend class ReadView;
     friend class WriteTxn;
 };
