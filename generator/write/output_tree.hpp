@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -136,6 +137,9 @@ private:
     void record_unchanged(const std::string& path, const ContentHash& hash, bool claimed);
     void prepare_spare();
     void bring_spare_up_to_date();
+    void set_aside_if_big(const std::string& path);
+    void join_trash() noexcept;
+    void finish_trash();
     void remove_stale();
     void prune_spare(int folder_fd, const std::string& prefix);
     std::vector<std::string> find_strays() const;
@@ -152,6 +156,10 @@ private:
     bool committed_ = false, published_done_ = false;
     bool prune_spare_ = false;  // the spare is reused without a site: what is not written goes
     std::vector<std::string> seen_;  // entries of the output looked at while bringing the spare up
+    // Big files of the previous version set aside in the spare's root, and
+    // the thread that removes them (set_aside_if_big).
+    std::vector<std::string> trash_;
+    std::thread trash_remover_;
 
     std::mutex mutex_;  // guards the members below, held only to record a path
     std::map<std::string, FileState> files_;
