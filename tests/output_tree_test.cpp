@@ -450,3 +450,48 @@ TEST_CASE("OutputTree without RENAME_EXCHANGE swaps by renames, and a swap stopp
         CHECK_FALSE(fs::exists(old));
     }
 }
+
+TEST_CASE("OutputTree frees the spare's old versions of big changed files beside the build, all gone before the swap",
+          "[output_tree]") {
+    TempFolder temp("trash");
+    fs::path out = temp.path / "site";
+    fs::path spare = temp.path / ".site.shnor-spare";
+    auto trash_in = [](const fs::path& folder) {
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(folder))
+            if (entry.path().filename().string().starts_with(".shnor-trash-")) names.push_back(entry.path().filename());
+        return names;
+    };
+    Record first = build_files(out, {}, {{"data/big.json", big_text('a')}, {"data/small.csv", "a\n"}, {"index.html", "1"}});
+    Record second = build_files(out, first, {{"data/big.json", big_text('b')}, {"data/small.csv", "b\n"}, {"index.html", "1"}});
+    // The spare holds the first version of both changed files, with one link each.
+    REQUIRE(read(spare / "data/big.json") == big_text('a'));
+    REQUIRE(fs::hard_link_count(spare / "data/big.json") == 1);
+    SECTION("a build that publishes") {
+        Record third = build(out, second, [&](OutputTree& tree) {
+            // The spare is the site again: the old big version was set aside (being removed).
+            CHECK(inode(spare / "data/big.json") == inode(out / "data/big.json"));
+            CHECK(inode(spare / "data/small.csv") == inode(out / "data/small.csv"));
+            tree.put("data/big.json", big_text('c'));
+            tree.put("data/small.csv", "b\n");
+            tree.put("index.html", "1");
+        });
+        CHECK(trash_in(out).empty());
+        CHECK(trash_in(spare).empty());
+        CHECK(read(out / "data/big.json") == big_text('c'));
+        CHECK(read(spare / "data/big.json") == big_text('b'));
+        CHECK(snapshot(out).size() == 5);  // the marker, data/, its two files, index.html
+    }
+    SECTION("a build that stops before commit()") {
+        {
+            auto folder = OutputFolder::open(out, {});
+            OutputTree tree(folder, second.previous());
+            tree.put("data/big.json", big_text('c'));
+        }
+        CHECK(trash_in(spare).empty());
+        CHECK(read(spare / "data/big.json") == big_text('b'));  // as the site
+        Record third = build_files(out, second, {{"data/big.json", big_text('d')}, {"data/small.csv", "b\n"}, {"index.html", "1"}});
+        CHECK(read(out / "data/big.json") == big_text('d'));
+        CHECK(trash_in(out).empty());
+    }
+}

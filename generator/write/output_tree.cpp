@@ -164,6 +164,12 @@ bool read_file(const fs::path& path, std::string& bytes) {
 
 bool is_marker(std::string_view name) { return name == kMarkerName; }
 
+// The spare's old versions being removed (set_aside_if_big) are not the
+// site's: a folder comparison leaves them to their thread. A whole
+// comparison (a spare not trusted) removes them like anything else.
+constexpr std::string_view kTrashPrefix = ".shnor-trash-";
+bool is_marker_or_trash(std::string_view name) { return is_marker(name) || name.starts_with(kTrashPrefix); }
+
 // Taken when the new version is complete, just before the swap: a folder of
 // the site with a later mtime was changed by someone else. File systems
 // stamp with the coarse clock (so does this: nothing of the build's is
@@ -294,7 +300,7 @@ void OutputTree::bring_spare_up_to_date() {
     std::vector<std::string> changed;
     for (auto& part : changed_parts) std::move(part.begin(), part.end(), std::back_inserter(changed));
     std::sort(changed.begin(), changed.end());
-    for (const auto& folder : changed) sync::mirror_listing(out_fd_, spare_fd_, folder, is_marker, &seen_);
+    for (const auto& folder : changed) sync::mirror_listing(out_fd_, spare_fd_, folder, is_marker_or_trash, &seen_);
 }
 
 // The spare's own version of a file the last build wrote or removed (the
@@ -312,7 +318,7 @@ void OutputTree::set_aside_if_big(const std::string& path) {
     if (::fstatat(spare_fd_, path.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(info.st_mode) ||
         info.st_nlink != 1 || info.st_size < kBig)
         return;
-    std::string name = ".shnor-trash-" + std::to_string(trash_.size());
+    std::string name = std::string(kTrashPrefix) + std::to_string(::getpid()) + "-" + std::to_string(trash_.size());
     if (::renameat(spare_fd_, path.c_str(), spare_fd_, name.c_str()) == 0) trash_.push_back(std::move(name));
 }
 
