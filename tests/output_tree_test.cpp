@@ -495,3 +495,29 @@ TEST_CASE("OutputTree frees the spare's old versions of big changed files beside
         CHECK(trash_in(out).empty());
     }
 }
+
+// The folders whose listing is compared are those of the recorded files
+// (one walk over the sorted paths): every one of them, however the paths
+// around it sort ("b-c" and "b.d" before "b/", "b0" after it).
+TEST_CASE("OutputTree finds the user's files in every folder of the recorded files", "[output_tree]") {
+    TempFolder temp("every-folder");
+    fs::path out = temp.path / "site";
+    const std::vector<std::string> folders = {"a", "a/b", "a/b/c", "a/b/c/d", "a/e", "b", "b-c", "b.d", "b/x/y",
+                                              "b/x/z", "b0", "b0/q", "c/d/e/f"};
+    std::map<std::string, std::string> files{{"index.html", "главная"}};
+    for (const auto& folder : folders) files[folder + "/index.html"] = "страница " + folder;
+    Record record = build_files(out, {}, files);
+    record = build_files(out, record, files);  // the first with a spare compares it whole: the next ones do not
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    write(out / "user.txt", "в корне");
+    for (const auto& folder : folders) write(out / folder / "user.txt", "пользователя " + folder);
+    write(out / "b/x/user.txt", "в папке без файлов сборки");  // its folder holds only folders
+    record = build_files(out, record, files);
+    CHECK(read(out / "user.txt") == "в корне");
+    for (const auto& folder : folders) {
+        INFO(folder);
+        CHECK(read(out / folder / "user.txt") == "пользователя " + folder);
+    }
+    CHECK(read(out / "b/x/user.txt") == "в папке без файлов сборки");
+    CHECK(record.tree.strays.size() == folders.size() + 2);
+}

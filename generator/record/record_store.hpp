@@ -18,9 +18,11 @@
 // a file cut short or any LMDB error is "no record" (the build is then a
 // full one), never a crash and never a record read wrong. One limit:
 // LMDB does not checksum its pages. shnor's own writes cannot leave a bad
-// page (copy-on-write; see MDB_NOMETASYNC in record_store.cpp), and a
-// garbled meta page or a file cut short is caught, but B-tree pages garbled
-// by hand inside the file are only caught where a value fails to decode.
+// page (copy-on-write; commits are not flushed, and after a system restart
+// a store is opened only if it hashes to its seal: seal_file_of below), and
+// a garbled meta page or a file cut short is caught, but B-tree pages
+// garbled by hand inside the file are only caught where a value fails to
+// decode.
 //
 // LMDB allows keys of at most 511 bytes: a longer path is stored under an
 // abbreviated key (its first bytes and its hash) with the whole path in the

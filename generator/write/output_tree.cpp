@@ -181,17 +181,33 @@ std::int64_t changes_since_ns() {
     return (static_cast<std::int64_t>(now.tv_sec) - 1) * 1'000'000'000 + now.tv_nsec;
 }
 
-// Every folder that holds a file of `files`, with "" for the root; views
-// into the keys.
+bool is_folder_of(std::string_view folder, std::string_view path_or_folder) {
+    return path_or_folder.starts_with(folder) &&
+           (folder.empty() || path_or_folder.size() == folder.size() || path_or_folder[folder.size()] == '/');
+}
+
+// Every folder that holds a file of `files` (keys sorted bytewise, as
+// std::map keeps them), each once, "" (the root) first; views into the keys.
+// The paths under a folder are one run of the sorted keys, so a folder not
+// holding the previous path is met for the first time: one walk, no set
+// (a hash set of the 54 000 folders at N=2000 took 40 ms).
 template <class Map>
-std::unordered_set<std::string_view> folders_of(const Map& files) {
-    std::unordered_set<std::string_view> folders{std::string_view()};
+std::vector<std::string_view> folders_of(const Map& files) {
+    std::vector<std::string_view> folders{std::string_view()};
+    std::string_view last;  // the folder of the previous path
     for (const auto& [path, state] : files) {
-        std::string_view folder = path;
-        for (auto slash = folder.rfind('/'); slash != std::string_view::npos; slash = folder.rfind('/')) {
-            folder = folder.substr(0, slash);
-            if (!folders.insert(folder).second) break;  // and its parents with it
+        std::string_view view = path;
+        auto slash = view.rfind('/');
+        std::string_view folder = slash == std::string_view::npos ? std::string_view() : view.substr(0, slash);
+        if (folder == last) continue;
+        std::size_t first_new = folders.size();
+        for (std::string_view above = folder; !above.empty() && !is_folder_of(above, last);) {
+            folders.push_back(above);
+            auto up = above.rfind('/');
+            above = up == std::string_view::npos ? std::string_view() : above.substr(0, up);
         }
+        std::reverse(folders.begin() + static_cast<std::ptrdiff_t>(first_new), folders.end());
+        last = folder;
     }
     return folders;
 }
@@ -279,11 +295,14 @@ void OutputTree::bring_spare_up_to_date() {
     }
     // Folders changed since the last build's swap: someone else added,
     // removed or replaced something there. One stat per folder.
-    auto watched_set = folders_of(previous_.files);
-    for (const auto& path : previous_.tree.strays)  // the folders holding the user's files
-        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
-            watched_set.insert(std::string_view(path).substr(0, slash));
-    std::vector<std::string_view> watched(watched_set.begin(), watched_set.end());
+    std::vector<std::string_view> watched = folders_of(previous_.files);
+    if (!previous_.tree.strays.empty()) {  // the folders holding the user's files (a few)
+        for (const auto& path : previous_.tree.strays)
+            for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+                watched.push_back(std::string_view(path).substr(0, slash));
+        std::sort(watched.begin(), watched.end());
+        watched.erase(std::unique(watched.begin(), watched.end()), watched.end());
+    }
     constexpr std::size_t kSlice = 2048;
     std::size_t slices = (watched.size() + kSlice - 1) / kSlice;
     std::vector<std::vector<std::string>> changed_parts(slices);
