@@ -695,3 +695,12 @@ TEST_CASE("after a restart a store is opened only as its seal says, and plans a 
         CHECK_FALSE(fs::exists(record::seal_file_of(file)));
     }
 }
+
+TEST_CASE("the seal is private like its store", "[record_store]") {
+    Scratch scratch("seal-mode");
+    fs::path file = scratch.path / "x.lmdb";
+    REQUIRE(pipeline::write_store(file, synthetic_record(2)));
+    struct stat info {};
+    REQUIRE(::stat(record::seal_file_of(file).c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+}

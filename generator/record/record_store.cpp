@@ -392,10 +392,13 @@ void write_seal(const fs::path& file) {
                   static_cast<unsigned long long>(seal->hash.low64));
     fs::path temporary = seal_file_of(file);
     temporary += ".new";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush()) return;
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // like the store
+    if (fd < 0) return;
+    std::size_t length = std::strlen(text);
+    bool written = ::write(fd, text, length) == static_cast<ssize_t>(length);
+    if (::close(fd) != 0 || !written) {
+        ::unlink(temporary.c_str());
+        return;
     }
     std::error_code error;
     fs::rename(temporary, seal_file_of(file), error);
