@@ -83,7 +83,7 @@ struct Record {
     bool known = false;
 
     OutputTree::Previous previous(bool trust_hashes = true, std::vector<std::string> altered = {}) const {
-        return {files, tree, known, trust_hashes && known, std::move(altered)};
+        return {files, tree, known, trust_hashes && known, std::move(altered), {}};
     }
 };
 
@@ -520,4 +520,26 @@ TEST_CASE("OutputTree finds the user's files in every folder of the recorded fil
     }
     CHECK(read(out / "b/x/user.txt") == "в папке без файлов сборки");
     CHECK(record.tree.strays.size() == folders.size() + 2);
+
+    // The same check started early (write::start_folder_check), as a build
+    // does before loading: the same folders found.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (const auto& folder : folders) write(out / folder / "second.txt", "ещё " + folder);
+    record = build_files(out, record, files);
+    {
+        auto folder = OutputFolder::open(out, {});
+        auto previous = record.previous();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (const auto& name : folders) write(out / name / "third.txt", "третий " + name);
+        previous.changed_folders = shnor::write::start_folder_check(out, record.files, record.tree);
+        OutputTree tree(folder, std::move(previous));
+        for (const auto& [path, bytes] : files) tree.put(path, bytes);
+        tree.commit();
+        tree.publish();
+    }
+    for (const auto& folder : folders) {
+        INFO(folder);
+        CHECK(read(out / folder / "second.txt") == "ещё " + folder);
+        CHECK(read(out / folder / "third.txt") == "третий " + folder);
+    }
 }

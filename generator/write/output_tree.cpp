@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <sstream>
 #include <stdexcept>
@@ -212,6 +213,42 @@ std::vector<std::string_view> folders_of(const Map& files) {
     return folders;
 }
 
+// The folders holding the last build's files or the user's, each once.
+std::vector<std::string_view> watched_folders(const std::map<std::string, FileState>& files, const PublishedTree& tree) {
+    std::vector<std::string_view> watched = folders_of(files);
+    if (!tree.strays.empty()) {  // the folders holding the user's files (a few)
+        for (const auto& path : tree.strays)
+            for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+                watched.push_back(std::string_view(path).substr(0, slash));
+        std::sort(watched.begin(), watched.end());
+        watched.erase(std::unique(watched.begin(), watched.end()), watched.end());
+    }
+    return watched;
+}
+
+// Of `watched` (relative to the open folder `root`), the folders modified
+// since `since_ns`, sorted. One stat per folder, on all cores.
+template <class Path>
+std::vector<std::string> changed_folders(int root, const std::vector<Path>& watched, std::int64_t since_ns) {
+    constexpr std::size_t kSlice = 2048;
+    std::size_t slices = (watched.size() + kSlice - 1) / kSlice;
+    std::vector<std::vector<std::string>> changed_parts(slices);
+    parallel::for_each_index(slices, [&](std::size_t slice) {
+        std::string path;
+        for (std::size_t i = slice * kSlice; i < std::min(watched.size(), (slice + 1) * kSlice); ++i) {
+            path.assign(watched[i]);
+            struct stat info {};
+            if (::fstatat(root, path.empty() ? "." : path.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISDIR(info.st_mode) && mtime_ns_of(info) >= since_ns)
+                changed_parts[slice].push_back(path);
+        }
+    });
+    std::vector<std::string> changed;
+    for (auto& part : changed_parts) std::move(part.begin(), part.end(), std::back_inserter(changed));
+    std::sort(changed.begin(), changed.end());
+    return changed;
+}
+
 void touch_flag(const fs::path& flag) {
     int fd = ::open(flag.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) fail("Не удалось создать файл", flag.string());
@@ -219,6 +256,19 @@ void touch_flag(const fs::path& flag) {
 }
 
 }  // namespace
+
+std::shared_future<std::vector<std::string>> start_folder_check(const fs::path& out,
+                                                                const std::map<std::string, FileState>& files,
+                                                                const PublishedTree& tree) {
+    auto watched_views = watched_folders(files, tree);
+    std::vector<std::string> watched(watched_views.begin(), watched_views.end());  // the thread's own
+    std::int64_t since_ns = tree.changes_since_ns;
+    return std::async(std::launch::async, [out, since_ns, watched = std::move(watched)] {
+               sync::Folder root(::open(out.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+               return root ? changed_folders(root.fd(), watched, since_ns) : std::vector<std::string>{};
+           })
+        .share();
+}
 
 OutputTree::OutputTree(OutputFolder& folder, Previous previous) : folder_(folder), previous_(std::move(previous)) {
     if (!previous_.known) previous_ = Previous{};
@@ -294,31 +344,12 @@ void OutputTree::bring_spare_up_to_date() {
         sync::resync(out_fd_, spare_fd_, path);
     }
     // Folders changed since the last build's swap: someone else added,
-    // removed or replaced something there. One stat per folder.
-    std::vector<std::string_view> watched = folders_of(previous_.files);
-    if (!previous_.tree.strays.empty()) {  // the folders holding the user's files (a few)
-        for (const auto& path : previous_.tree.strays)
-            for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
-                watched.push_back(std::string_view(path).substr(0, slash));
-        std::sort(watched.begin(), watched.end());
-        watched.erase(std::unique(watched.begin(), watched.end()), watched.end());
-    }
-    constexpr std::size_t kSlice = 2048;
-    std::size_t slices = (watched.size() + kSlice - 1) / kSlice;
-    std::vector<std::vector<std::string>> changed_parts(slices);
-    parallel::for_each_index(slices, [&](std::size_t slice) {
-        std::string path;
-        for (std::size_t i = slice * kSlice; i < std::min(watched.size(), (slice + 1) * kSlice); ++i) {
-            path.assign(watched[i]);
-            struct stat info {};
-            if (::fstatat(out_fd_, path.empty() ? "." : path.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
-                S_ISDIR(info.st_mode) && mtime_ns_of(info) >= previous_.tree.changes_since_ns)
-                changed_parts[slice].push_back(path);
-        }
-    });
-    std::vector<std::string> changed;
-    for (auto& part : changed_parts) std::move(part.begin(), part.end(), std::back_inserter(changed));
-    std::sort(changed.begin(), changed.end());
+    // removed or replaced something there. One stat per folder, done
+    // already when the build started the check early.
+    std::vector<std::string> changed = previous_.changed_folders.valid()
+                                           ? previous_.changed_folders.get()
+                                           : changed_folders(out_fd_, watched_folders(previous_.files, previous_.tree),
+                                                             previous_.tree.changes_since_ns);
     for (const auto& folder : changed) sync::mirror_listing(out_fd_, spare_fd_, folder, is_marker_or_trash, &seen_);
 }
 
