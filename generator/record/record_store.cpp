@@ -425,10 +425,6 @@ fs::path seal_file_of(const fs::path& store_file) {
     return seal;
 }
 
-namespace {
-
-}  // namespace
-
 cache::Hash128 by_path_fingerprint(std::vector<cache::FileStamp> stamps) {
     std::sort(stamps.begin(), stamps.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     return cache::fingerprint(stamps);
