@@ -83,7 +83,7 @@ struct Record {
     bool known = false;
 
     OutputTree::Previous previous(bool trust_hashes = true, std::vector<std::string> altered = {}) const {
-        return {files, tree, known, trust_hashes && known, std::move(altered)};
+        return {files, tree, known, trust_hashes && known, std::move(altered), {}};
     }
 };
 
@@ -448,5 +448,98 @@ TEST_CASE("OutputTree without RENAME_EXCHANGE swaps by renames, and a swap stopp
         CHECK(read(out / "index.html") == "2");
         CHECK(read(spare / "index.html") == "3");
         CHECK_FALSE(fs::exists(old));
+    }
+}
+
+TEST_CASE("OutputTree frees the spare's old versions of big changed files beside the build, all gone before the swap",
+          "[output_tree]") {
+    TempFolder temp("trash");
+    fs::path out = temp.path / "site";
+    fs::path spare = temp.path / ".site.shnor-spare";
+    auto trash_in = [](const fs::path& folder) {
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(folder))
+            if (entry.path().filename().string().starts_with(".shnor-trash-")) names.push_back(entry.path().filename());
+        return names;
+    };
+    Record first = build_files(out, {}, {{"data/big.json", big_text('a')}, {"data/small.csv", "a\n"}, {"index.html", "1"}});
+    Record second = build_files(out, first, {{"data/big.json", big_text('b')}, {"data/small.csv", "b\n"}, {"index.html", "1"}});
+    // The spare holds the first version of both changed files, with one link each.
+    REQUIRE(read(spare / "data/big.json") == big_text('a'));
+    REQUIRE(fs::hard_link_count(spare / "data/big.json") == 1);
+    SECTION("a build that publishes") {
+        Record third = build(out, second, [&](OutputTree& tree) {
+            // The spare is the site again: the old big version was set aside (being removed).
+            CHECK(inode(spare / "data/big.json") == inode(out / "data/big.json"));
+            CHECK(inode(spare / "data/small.csv") == inode(out / "data/small.csv"));
+            tree.put("data/big.json", big_text('c'));
+            tree.put("data/small.csv", "b\n");
+            tree.put("index.html", "1");
+        });
+        CHECK(trash_in(out).empty());
+        CHECK(trash_in(spare).empty());
+        CHECK(read(out / "data/big.json") == big_text('c'));
+        CHECK(read(spare / "data/big.json") == big_text('b'));
+        CHECK(snapshot(out).size() == 5);  // the marker, data/, its two files, index.html
+    }
+    SECTION("a build that stops before commit()") {
+        {
+            auto folder = OutputFolder::open(out, {});
+            OutputTree tree(folder, second.previous());
+            tree.put("data/big.json", big_text('c'));
+        }
+        CHECK(trash_in(spare).empty());
+        CHECK(read(spare / "data/big.json") == big_text('b'));  // as the site
+        Record third = build_files(out, second, {{"data/big.json", big_text('d')}, {"data/small.csv", "b\n"}, {"index.html", "1"}});
+        CHECK(read(out / "data/big.json") == big_text('d'));
+        CHECK(trash_in(out).empty());
+    }
+}
+
+// The folders whose listing is compared are those of the recorded files
+// (one walk over the sorted paths): every one of them, however the paths
+// around it sort ("b-c" and "b.d" before "b/", "b0" after it).
+TEST_CASE("OutputTree finds the user's files in every folder of the recorded files", "[output_tree]") {
+    TempFolder temp("every-folder");
+    fs::path out = temp.path / "site";
+    const std::vector<std::string> folders = {"a", "a/b", "a/b/c", "a/b/c/d", "a/e", "b", "b-c", "b.d", "b/x/y",
+                                              "b/x/z", "b0", "b0/q", "c/d/e/f"};
+    std::map<std::string, std::string> files{{"index.html", "главная"}};
+    for (const auto& folder : folders) files[folder + "/index.html"] = "страница " + folder;
+    Record record = build_files(out, {}, files);
+    record = build_files(out, record, files);  // the first with a spare compares it whole: the next ones do not
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    write(out / "user.txt", "в корне");
+    for (const auto& folder : folders) write(out / folder / "user.txt", "пользователя " + folder);
+    write(out / "b/x/user.txt", "в папке без файлов сборки");  // its folder holds only folders
+    record = build_files(out, record, files);
+    CHECK(read(out / "user.txt") == "в корне");
+    for (const auto& folder : folders) {
+        INFO(folder);
+        CHECK(read(out / folder / "user.txt") == "пользователя " + folder);
+    }
+    CHECK(read(out / "b/x/user.txt") == "в папке без файлов сборки");
+    CHECK(record.tree.strays.size() == folders.size() + 2);
+
+    // The same check started early (write::start_folder_check), as a build
+    // does before loading: the same folders found.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (const auto& folder : folders) write(out / folder / "second.txt", "ещё " + folder);
+    record = build_files(out, record, files);
+    {
+        auto folder = OutputFolder::open(out, {});
+        auto previous = record.previous();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (const auto& name : folders) write(out / name / "third.txt", "третий " + name);
+        previous.changed_folders = shnor::write::start_folder_check(out, record.files, record.tree);
+        OutputTree tree(folder, std::move(previous));
+        for (const auto& [path, bytes] : files) tree.put(path, bytes);
+        tree.commit();
+        tree.publish();
+    }
+    for (const auto& folder : folders) {
+        INFO(folder);
+        CHECK(read(out / folder / "second.txt") == "ещё " + folder);
+        CHECK(read(out / folder / "third.txt") == "третий " + folder);
     }
 }

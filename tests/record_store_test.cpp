@@ -613,3 +613,94 @@ TEST_CASE("a store updated with one school's changes is the record a real build 
     check_same_record(*stored, *second);
     CHECK(stored->html_files == second->html_files);
 }
+
+namespace {
+
+// Makes the store believe the system has restarted since it was sealed.
+struct AnotherBoot {
+    AnotherBoot() { ::setenv("SHNOR_TEST_BOOT_ID", "another-boot", 1); }
+    ~AnotherBoot() { ::unsetenv("SHNOR_TEST_BOOT_ID"); }
+};
+
+}  // namespace
+
+// Commits are not flushed (MDB_NOSYNC); the seal beside the store keeps a
+// store a system crash may have torn from being opened after a restart.
+TEST_CASE("after a restart a store is opened only as its seal says, and plans a whole build", "[record_store]") {
+    Scratch scratch("seal");
+    fs::path file = scratch.path / "builds" / "x.lmdb";
+    const BuildRecord written = synthetic_record(30);
+    REQUIRE(pipeline::write_store(file, written));
+    REQUIRE(fs::exists(record::seal_file_of(file)));
+    CHECK_FALSE(fs::exists(record::seal_file_of(file).string() + ".new"));
+    REQUIRE(pipeline::read_store(file));
+    CHECK(pipeline::read_store(file)->key == written.key);  // this boot: the store as committed
+
+    // A one-school update seals the store again.
+    pipeline::SchoolsUpdate update;
+    update.head = pipeline::record_head(written);
+    update.head.written_ns += 1;
+    update.files["schools/s00003/index.html"] = record::FileEntry{"s00003", {write::hash_of("new"), 3, 7}, {}};
+    REQUIRE(pipeline::update_schools(file, pipeline::record_head(written), update));
+    BuildRecord updated = *pipeline::read_store(file);
+    CHECK(updated.written_ns == written.written_ns + 1);
+
+    SECTION("its bytes as sealed: every file known, but the key says it plans a whole build") {
+        AnotherBoot restarted;
+        auto read = pipeline::read_store(file);
+        REQUIRE(read);
+        CHECK(read->key == record::kKeyBeforeRestart);
+        CHECK(read->files == updated.files);
+        CHECK(read->inputs == updated.inputs);
+        auto head = pipeline::read_store(file, pipeline::RecordPart::head);
+        REQUIRE(head);
+        CHECK(head->key == record::kKeyBeforeRestart);
+        CHECK_FALSE(pipeline::update_schools(file, update.head, update));  // not the record it was planned from
+        // The whole build after it writes a store of this boot.
+        REQUIRE(pipeline::write_store(file, written));
+        CHECK(pipeline::read_store(file)->key == written.key);
+    }
+    SECTION("a byte other than sealed: no record") {
+        std::string bytes = bytes_of(file);
+        bytes[bytes.size() / 2] = static_cast<char>(~bytes[bytes.size() / 2]);
+        write_bytes(file, bytes);
+        AnotherBoot restarted;
+        CHECK_FALSE(pipeline::read_store(file));
+        CHECK_FALSE(pipeline::read_store(file, pipeline::RecordPart::head));
+        CHECK_FALSE(pipeline::read_written_files(file));
+        CHECK_FALSE(pipeline::read_schools(file, {"s00003"}));
+    }
+    SECTION("the file grown or cut short: no record") {
+        std::string bytes = bytes_of(file);
+        write_bytes(file, bytes + std::string(4096, '\0'));
+        {
+            AnotherBoot restarted;
+            CHECK_FALSE(pipeline::read_store(file));
+        }
+        write_bytes(file, bytes.substr(0, bytes.size() - 4096));
+        AnotherBoot restarted;
+        CHECK_FALSE(pipeline::read_store(file));
+    }
+    SECTION("no seal, or a garbled one: no record, in this boot too") {
+        fs::remove(record::seal_file_of(file));
+        CHECK_FALSE(pipeline::read_store(file));
+        CHECK_FALSE(pipeline::update_schools(file, update.head, update));
+        test::write_file(record::seal_file_of(file), "shnor-record-seal 1\nnot a seal\n");
+        CHECK_FALSE(pipeline::read_store(file));
+        AnotherBoot restarted;
+        CHECK_FALSE(pipeline::read_store(file));
+    }
+    SECTION("removed with its store") {
+        pipeline::remove_store(file);
+        CHECK_FALSE(fs::exists(record::seal_file_of(file)));
+    }
+}
+
+TEST_CASE("the seal is private like its store", "[record_store]") {
+    Scratch scratch("seal-mode");
+    fs::path file = scratch.path / "x.lmdb";
+    REQUIRE(pipeline::write_store(file, synthetic_record(2)));
+    struct stat info {};
+    REQUIRE(::stat(record::seal_file_of(file).c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+}

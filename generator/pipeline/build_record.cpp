@@ -494,6 +494,7 @@ void remove_store(const fs::path& file) {
     std::error_code ignored;
     fs::remove(file, ignored);
     fs::remove(lock_file_of(file), ignored);
+    fs::remove(record::seal_file_of(file), ignored);
 }
 
 bool write_store(const fs::path& file, const BuildRecord& record) {
@@ -514,8 +515,16 @@ bool write_store(const fs::path& file, const BuildRecord& record) {
     // Builds of one output folder take turns (OutputFolder's lock) and close
     // the store when done, so no one has the old file open: the next to
     // open it resets the lock file from the data file.
+    // The seal after the data: a crash between leaves a seal the new file
+    // does not match (no record), never a seal of bytes it does not have.
     if (written) fs::rename(temporary, file, error);
-    fs::remove(lock_file_of(temporary), error);
+    if (written && !error) {
+        fs::rename(record::seal_file_of(temporary), record::seal_file_of(file), error);
+        std::error_code ignored;
+        if (error) fs::remove(record::seal_file_of(file), ignored);  // unsealed: no record after all
+    }
+    std::error_code lock_error;
+    fs::remove(lock_file_of(temporary), lock_error);
     if (!written || error) remove_store(temporary);
     return written && !error;
 }

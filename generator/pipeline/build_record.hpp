@@ -137,7 +137,7 @@ bool write_store(const std::filesystem::path& file, const BuildRecord& record);
 // Its inputs come in path order and its inputs_fingerprint is theirs
 // (record::by_path_fingerprint), whatever order write_store was given.
 std::optional<BuildRecord> read_store(const std::filesystem::path& file, RecordPart part = RecordPart::whole);
-void remove_store(const std::filesystem::path& file);  // and its lock file
+void remove_store(const std::filesystem::path& file);  // and its lock file and seal
 
 record::Head record_head(const BuildRecord& record);  // counts of `files`, by_path_fingerprint of `inputs`
 

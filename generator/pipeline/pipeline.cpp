@@ -419,6 +419,9 @@ void report_plan(const BuildPlan& plan, const BuildRecord& record, const write::
 // impossible; errors in the content or on disk go to the report.
 void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRecord>& previous, BuildReport& report) {
     const BuildOptions& options = build.options;
+    // The output tree's stat of every folder runs beside loading and indexing.
+    auto folder_check = previous ? write::start_folder_check(build.folder.path(), previous->files, previous->tree)
+                                 : std::shared_future<std::vector<std::string>>{};
     cache::SchoolStore store(school_store_folder(options), options.content_dir, build.stamps);
     const BuildRecord* recorded_before = previous ? &*previous : nullptr;
     // A plan of a few schools writes back only what changed: the inputs are compared.
@@ -443,7 +446,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     if (plan.scope == BuildPlan::Scope::whole) explain_plan(plan);
     Before before = before_of(plan, record);
     Keeping keeping(plan, record);
-    write::OutputTree tree(build.folder, tree_previous(recorded ? &record : nullptr, options, build.altered));
+    write::OutputTree tree(build.folder, tree_previous(recorded ? &record : nullptr, options, build.altered, folder_check));
     stage_clock().lap("spare");
     if (recorded) tree.keep_where([&](const std::string& path) { return keeping.kept(path); });
     // What the rendered files were; Keeping reads the owners: they go last.

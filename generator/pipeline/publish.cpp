@@ -16,9 +16,11 @@ bool describes(const BuildRecord& record, const write::OutputFolder& folder) {
 
 // What the record tells the output tree. Its files are moved out.
 write::OutputTree::Previous tree_previous(BuildRecord* record, const BuildOptions& options,
-                                          std::vector<std::string> altered) {
+                                          std::vector<std::string> altered,
+                                          std::shared_future<std::vector<std::string>> changed_folders) {
     write::OutputTree::Previous previous;
     if (!record) return previous;
+    previous.changed_folders = std::move(changed_folders);
     previous.files = std::move(record->files);
     previous.tree = record->tree;
     previous.known = true;

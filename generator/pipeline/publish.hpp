@@ -42,8 +42,10 @@ std::optional<std::vector<std::string>> altered_files(const std::filesystem::pat
                                                       const write::OutputFolder& folder);
 
 // What the record tells the output tree. Its files are moved out.
+// `changed_folders`: write::start_folder_check() of the same record, if started.
 write::OutputTree::Previous tree_previous(BuildRecord* record, const BuildOptions& options,
-                                          std::vector<std::string> altered);
+                                          std::vector<std::string> altered,
+                                          std::shared_future<std::vector<std::string>> changed_folders = {});
 
 // A build of a few schools: the record it started from (its key and time)
 // and what it changed there.

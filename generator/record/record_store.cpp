@@ -1,13 +1,20 @@
 #include "record/record_store.hpp"
 
 #include <lmdb.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <system_error>
+#include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace shnor::record {
 
@@ -299,7 +306,124 @@ void scan_paths(MDB_txn* txn, MDB_dbi dbi, Visit visit) {
     });
 }
 
+// ---- the seal: commits are not flushed to the disk (MDB_NOSYNC)
+//
+// A commit's fdatasync cost a one-school build 80-130 ms on this disk. Within
+// one boot of the system the store's file is what the page cache holds, so a
+// commit is whole for every later reader even unflushed, and a process killed
+// mid-commit leaves the last commit (LMDB writes its meta page last). Only a
+// system crash could leave a torn store, whose B-tree LMDB would follow into
+// garbage. So each commit is followed by a seal beside the store: the boot it
+// was made in, the file's size and XXH3-128 hash. A store is opened only
+//   - when its seal names this boot (the page cache is the store), or
+//   - when its bytes hash to the seal's (after a restart: the store is
+//     exactly one committed state). That state may be older than the output
+//     folder (commits lost with the crash), so its key is replaced: the plan
+//     is a whole build, which still knows which files shnor wrote;
+// and otherwise (no seal, another hash) it is no record: a full build.
+
+std::string current_boot() {
+    if (const char* forced = std::getenv("SHNOR_TEST_BOOT_ID")) return forced;  // tests: "after a restart"
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(in, id);
+    return id;  // empty where there is none: every open then checks the hash
+}
+
+constexpr std::string_view kSealMagic = "shnor-record-seal 1";
+
+struct Seal {
+    std::string boot;
+    std::uint64_t size = 0;
+    XXH128_hash_t hash{};
+};
+
+std::optional<Seal> hash_file(const fs::path& file) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    XXH3_state_t* state = XXH3_createState();
+    XXH3_128bits_reset(state);
+    std::vector<char> buffer(std::size_t(1) << 20);
+    Seal seal;
+    bool ok = true;
+    for (;;) {
+        ssize_t got = ::read(fd, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            ok = got == 0;
+            break;
+        }
+        XXH3_128bits_update(state, buffer.data(), static_cast<std::size_t>(got));
+        seal.size += static_cast<std::uint64_t>(got);
+    }
+    seal.hash = XXH3_128bits_digest(state);
+    XXH3_freeState(state);
+    ::close(fd);
+    if (!ok) return std::nullopt;
+    return seal;
+}
+
+std::optional<Seal> read_seal(const fs::path& file) {
+    std::ifstream in(seal_file_of(file), std::ios::binary);
+    std::string magic, boot;
+    Seal seal;
+    unsigned long long size = 0, low = 0, high = 0;
+    if (!std::getline(in, magic) || magic != kSealMagic || !(in >> boot >> size >> std::hex >> high >> low)) return std::nullopt;
+    seal.boot = boot;
+    seal.size = size;
+    seal.hash.low64 = low;
+    seal.hash.high64 = high;
+    return seal;
+}
+
+// After a commit; a seal that cannot be written leaves the old one, which
+// the file no longer matches after a restart: only a full build is lost.
+void write_seal(const fs::path& file) {
+    auto seal = hash_file(file);
+    std::string boot = current_boot();
+    if (!seal || boot.empty()) {
+        std::error_code ignored;
+        fs::remove(seal_file_of(file), ignored);
+        return;
+    }
+    char text[160];
+    std::snprintf(text, sizeof text, "%s\n%s %llu %016llx %016llx\n", std::string(kSealMagic).c_str(), boot.c_str(),
+                  static_cast<unsigned long long>(seal->size), static_cast<unsigned long long>(seal->hash.high64),
+                  static_cast<unsigned long long>(seal->hash.low64));
+    fs::path temporary = seal_file_of(file);
+    temporary += ".new";
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // like the store
+    if (fd < 0) return;
+    std::size_t length = std::strlen(text);
+    bool written = ::write(fd, text, length) == static_cast<ssize_t>(length);
+    if (::close(fd) != 0 || !written) {
+        ::unlink(temporary.c_str());
+        return;
+    }
+    std::error_code error;
+    fs::rename(temporary, seal_file_of(file), error);
+    if (error) fs::remove(temporary, error);
+}
+
+enum class Trust { whole, not_its_key, none };
+
+Trust trust_of(const fs::path& file) {
+    auto seal = read_seal(file);
+    if (!seal) return Trust::none;
+    std::string boot = current_boot();
+    if (!boot.empty() && seal->boot == boot) return Trust::whole;
+    auto now = hash_file(file);
+    if (now && now->size == seal->size && XXH128_isEqual(now->hash, seal->hash)) return Trust::not_its_key;
+    return Trust::none;
+}
+
 }  // namespace
+
+fs::path seal_file_of(const fs::path& store_file) {
+    fs::path seal = store_file;
+    seal += "-seal";
+    return seal;
+}
 
 cache::Hash128 by_path_fingerprint(std::vector<cache::FileStamp> stamps) {
     std::sort(stamps.begin(), stamps.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -325,17 +449,17 @@ std::unique_ptr<Store> Store::open(const fs::path& file, Access access) {
     bool writing = access == Access::write;
     if (writing) fs::create_directories(file.parent_path(), error);
     else if (!fs::is_regular_file(file, error)) return nullptr;
+    Trust trust = fs::exists(file, error) ? trust_of(file) : Trust::whole;  // a new store: nothing to trust
+    if (trust == Trust::none) return nullptr;
     auto env = std::make_unique<Env>();
     if (mdb_env_create(&env->env) != MDB_SUCCESS) return nullptr;
     auto size = fs::file_size(file, error);
     if (error) size = 0;
     // MDB_NOSUBDIR: one data file (and its lock file) rather than a folder.
-    // MDB_NOMETASYNC: a commit flushes its data pages but not the meta page,
-    // so a system crash keeps the store whole and may only undo the last
-    // commit: the record then names a folder identity or file states that
-    // no longer hold, and the build after it is a full one (describes(),
-    // OutputFolder::altered). MDB_NOTLS: read views are not tied to threads.
-    unsigned flags = MDB_NOSUBDIR | MDB_NOMETASYNC | MDB_NOTLS | (writing ? 0u : MDB_RDONLY);
+    // MDB_NOSYNC: a commit is not flushed; the seal (above) keeps a store
+    // torn by a system crash from being opened. MDB_NOTLS: read views are
+    // not tied to threads.
+    unsigned flags = MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOTLS | (writing ? 0u : MDB_RDONLY);
     if (mdb_env_set_maxdbs(env->env, kTableNames.size()) != MDB_SUCCESS ||
         mdb_env_set_mapsize(env->env, map_size_for(size)) != MDB_SUCCESS ||
         mdb_env_open(env->env, file.c_str(), flags, 0600) != MDB_SUCCESS)
@@ -359,7 +483,9 @@ std::unique_ptr<Store> Store::open(const fs::path& file, Access access) {
         }
     }
     if (mdb_txn_commit(txn) != MDB_SUCCESS) return nullptr;
-    return std::unique_ptr<Store>(new Store(file, std::move(env)));
+    auto store = std::unique_ptr<Store>(new Store(file, std::move(env)));
+    store->not_its_key_ = trust == Trust::not_its_key;
+    return store;
 }
 
 std::optional<ReadView> Store::read() {
@@ -388,6 +514,7 @@ ReadView::ReadView(Store& store) : store_(&store), txn_(std::make_unique<Txn>())
     auto head = bytes ? decode_head(*bytes) : std::nullopt;
     if (!head) throw Damaged("no record of this format");
     head_ = std::move(*head);
+    if (store.not_its_key_) head_.key = kKeyBeforeRestart;
 }
 
 ReadView::ReadView(ReadView&&) noexcept = default;
@@ -626,7 +753,9 @@ bool WriteTxn::commit() {
     }
     int rc = mdb_txn_commit(txn_->txn);
     txn_->txn = nullptr;  // committed or freed by LMDB either way
-    return rc == MDB_SUCCESS;
+    if (rc != MDB_SUCCESS) return false;
+    write_seal(store_->file_);
+    return true;
 }
 
 }  // namespace shnor::record

@@ -18,9 +18,11 @@
 // a file cut short or any LMDB error is "no record" (the build is then a
 // full one), never a crash and never a record read wrong. One limit:
 // LMDB does not checksum its pages. shnor's own writes cannot leave a bad
-// page (copy-on-write; see MDB_NOMETASYNC in record_store.cpp), and a
-// garbled meta page or a file cut short is caught, but B-tree pages garbled
-// by hand inside the file are only caught where a value fails to decode.
+// page (copy-on-write; commits are not flushed, and after a system restart
+// a store is opened only if it hashes to its seal: seal_file_of below), and
+// a garbled meta page or a file cut short is caught, but B-tree pages
+// garbled by hand inside the file are only caught where a value fails to
+// decode.
 //
 // LMDB allows keys of at most 511 bytes: a longer path is stored under an
 // abbreviated key (its first bytes and its hash) with the whole path in the
@@ -96,6 +98,16 @@ cache::Hash128 by_path_fingerprint(std::vector<cache::FileStamp> stamps);
 class ReadView;
 class WriteTxn;
 
+// The seal beside a store (record_store.cpp): commits are not flushed to the
+// disk, and after a system restart a store is opened only if its bytes are
+// those of its last commit. Whoever renames or removes a store does the same
+// to its seal.
+std::filesystem::path seal_file_of(const std::filesystem::path& store_file);
+// The key a head reads with when its store was sealed before the system
+// restarted: it may be older than the output folder, so it plans a whole
+// build (which still removes the files the record lists).
+inline constexpr std::string_view kKeyBeforeRestart = "(recorded before the system restarted)";
+
 class Store {
 public:
     enum class Access { read, write };
@@ -122,6 +134,7 @@ private:
     Store(std::filesystem::path file, std::unique_ptr<Env> env);
     std::filesystem::path file_;
     std::unique_ptr<Env> env_;
+    bool not_its_key_ = false;  // sealed before a restart: its head's key is replaced
     friend class ReadView;
     friend class WriteTxn;
 };
