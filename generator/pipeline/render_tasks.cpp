@@ -90,9 +90,9 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
 }
 
 void write_open_data_part(const model::Site& site, const view::BuildContext& context, std::size_t part,
-                          write::OutputTree& tree, TaskOutput& out) {
+                          write::OutputTree& tree, TaskOutput& out, const derive::SiteResults* results) {
     TreeSink sink(tree, out, context.build_date);
-    view::write_open_data_part(site, context, part, sink);
+    view::write_open_data_part(site, context, part, sink, results);
 }
 
 struct SchoolRowsOutput::File {

@@ -142,7 +142,8 @@ model::School district_part(const model::School& school) {
 
 namespace {
 
-// An item as derive/ and the progress counts read it (has_report included).
+// An item as derive/ and the progress counts read it. Of its report and
+// evidence only whether there is any: has_report() answers the same.
 model::RoadmapItem light_item(const model::RoadmapItem& item) {
     model::RoadmapItem part;
     part.n = item.n;
@@ -152,10 +153,12 @@ model::RoadmapItem light_item(const model::RoadmapItem& item) {
     part.due = item.due;
     part.status = item.status;
     part.status_given = item.status_given;
-    part.report = item.report;
+    // Short enough to live inside the string: no allocation, and never
+    // printed (the school's own pages are made from the full school).
+    if (!item.report.empty() || !item.evidence.empty()) part.report = "+";
     part.reported = item.reported;
-    part.evidence = item.evidence;
     part.example = item.example;
+    part.parts.reserve(item.parts.size());  // exactly: 40 000 light parts stay in memory
     for (const auto& row : item.parts) part.parts.push_back(light_item(row));
     return part;
 }
@@ -165,19 +168,47 @@ model::RoadmapItem light_item(const model::RoadmapItem& item) {
 model::School light_part(const model::School& school) {
     model::School part = district_part(school);
     part.own.roadmaps.clear();
+    // Every vector reserved exactly: grown by doubling, the items alone
+    // would hold a third more than they use (ARCHITECTURE.md, "Streaming").
+    part.own.roadmaps.reserve(school.own.roadmaps.size());
     for (const auto& roadmap : school.own.roadmaps) {
         model::Roadmap& light = part.own.roadmaps.emplace_back();
         light.id = roadmap.id;
         light.title = roadmap.title;  // with the period, what a printed deadline is read in
         light.period = roadmap.period;
         light.flat = roadmap.flat;
+        light.sections.reserve(roadmap.sections.size());
         for (const auto& section : roadmap.sections) {
             model::RoadmapSection& copy = light.sections.emplace_back();
             copy.n = section.n;
+            copy.items.reserve(section.items.size());
             for (const auto& item : section.items) copy.items.push_back(light_item(item));
         }
     }
+    part.intro.shrink_to_fit();
     return part;
+}
+
+namespace {
+
+// A light item once derived: the derived fields answer for its deadline.
+void shed_item(model::RoadmapItem& item) {
+    item.when = {};
+    for (auto& row : item.parts) shed_item(row);
+}
+
+}  // namespace
+
+void shed_after_derive(model::School& light) {
+    light.pos = {};
+    for (auto& row : light.results) row.pos = {};
+    for (auto& document : light.own.documents) document.pos = {};
+    for (auto& news : light.own.news) news.pos = {};
+    for (auto& roadmap : light.own.roadmaps) {
+        roadmap.pos = {};
+        for (auto& section : roadmap.sections)
+            for (auto& item : section.items) shed_item(item);
+    }
 }
 
 cache::Hash128 peer_hash(const model::School& school) {

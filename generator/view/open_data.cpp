@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -982,8 +983,10 @@ void write_results_csv(const model::Site& site, const derive::SiteResults& resul
     csv.finish();
 }
 
-void write_results(const model::Site& site, const BuildContext& context, TextSink& sink, Form form) {
-    const derive::SiteResults results(site);
+void write_results(const model::Site& site, const BuildContext& context, TextSink& sink, Form form,
+                   const derive::SiteResults* given) {
+    std::optional<derive::SiteResults> own;
+    const derive::SiteResults& results = given ? *given : own.emplace(site);
     if (form == Form::json) write_results_json(site, results, context, sink);
     else write_results_csv(site, results, sink);
 }
@@ -1161,16 +1164,17 @@ private:
 
 std::size_t open_data_parts() { return 8; }
 
-void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink) {
+void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink,
+                          const derive::SiteResults* results) {
     switch (part) {
         case 0: return write_rows("data/schools.json", site, context, sink), write_rows("data/schools.csv", site, context, sink);
         case 1: return write_rows("data/roadmaps.json", site, context, sink);
         case 2: return write_indicators(site, context, sink);
-        case 3: return write_results(site, context, sink, Form::json);
+        case 3: return write_results(site, context, sink, Form::json, results);
         case 4: return write_documents(site, context, sink);
         case 5: return write_site(site, context, sink);
         case 6: return write_rows("data/roadmaps.csv", site, context, sink);
-        case 7: return write_results(site, context, sink, Form::csv);
+        case 7: return write_results(site, context, sink, Form::csv, results);
         default: return;
     }
 }
