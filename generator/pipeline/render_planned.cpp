@@ -131,7 +131,7 @@ Pages render_planned(const BuildPlan& plan, Rendering& rendering, cache::SchoolS
     std::vector<std::size_t> parts;
     if (plan.renders_district())
         for (std::size_t part = 0; part < view::open_data_parts(); ++part)
-            if (!rendering.batched || !view::open_data_part_has_school_rows(part)) parts.push_back(part);
+            if (!rendering.batched || !view::open_data_part_is_streamed(part)) parts.push_back(part);
     std::size_t district_tasks = plan.renders_district() ? parts.size() + 1 : 0;
     pages.data.resize(district_tasks);
     std::vector<TaskOutput> sections(schools.size());

@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <system_error>
 
 #include <unistd.h>
@@ -197,12 +199,56 @@ void shed_item(model::RoadmapItem& item) {
     for (auto& row : item.parts) shed_item(row);
 }
 
+bool names_document(const model::School& school, const std::string& id) {
+    for (const auto& category : school.categories)
+        if (category.basis == id) return true;
+    for (const auto& factor : school.risk_profile)
+        if (factor.document == id) return true;
+    return school.self_diagnosis && school.self_diagnosis->document == id;
+}
+
+// Of a school's documents, what is read outside its section once pass 1 is
+// over: those its categories, risk profile or self-diagnosis name (the
+// schools list links them: their titles), the local files (copied to the
+// output) and the newest date (the sitemap's date of its documents page).
+// data/documents.* are written from the full schools in pass 2. The words
+// of their texts stay for the glossary page, as district_part() keeps those
+// of its roadmaps.
+void shed_documents(model::School& light) {
+    std::string text;
+    std::optional<model::Date> newest;
+    for (const auto& document : light.own.documents) {
+        text += document.title + '\n' + document.number + '\n' + document.issuer + '\n';
+        if (document.signed_by)
+            text += document.signed_by->name + '\n' + document.signed_by->position + '\n' +
+                    document.signed_by->organization + '\n';
+        if (document.date && (!newest || *newest < *document.date)) newest = document.date;
+    }
+    std::vector<model::Document> kept;
+    bool dated = !newest;
+    for (auto& document : light.own.documents) {
+        bool named = names_document(light, document.id), local = !document.site_path.empty();
+        bool newest_date = !dated && document.date == newest;
+        if (!named && !local && !newest_date) continue;
+        dated = dated || newest_date;
+        model::Document& part = kept.emplace_back();
+        part.id = std::move(document.id);  // a lookup by id never finds one it should not
+        part.title = named ? std::move(document.title) : std::string();
+        part.date = document.date;
+        part.site_path = std::move(document.site_path);
+        part.file_path = std::move(document.file_path);
+    }
+    light.own.documents = std::vector<model::Document>(std::make_move_iterator(kept.begin()),
+                                                       std::make_move_iterator(kept.end()));  // exactly as many
+    light.intro += '\n' + model::abbreviation_words(text);
+}
+
 }  // namespace
 
 void shed_after_derive(model::School& light) {
     light.pos = {};
     for (auto& row : light.results) row.pos = {};
-    for (auto& document : light.own.documents) document.pos = {};
+    shed_documents(light);
     for (auto& news : light.own.news) news.pos = {};
     for (auto& roadmap : light.own.roadmaps) {
         roadmap.pos = {};

@@ -178,7 +178,12 @@ void write_open_data_part(const model::Site& site, const BuildContext& context, 
 // span): a streaming build writes those with SchoolRowsFile instead.
 bool open_data_part_has_school_rows(std::size_t part);
 std::vector<std::string> school_rows_files();
-// One of school_rows_files(), written a school at a time in site order (the
+// What a streaming build writes a school at a time: the parts of
+// school_rows_files() and data/documents.* (no spans: the light parts of a
+// streaming build keep few of their documents, pipeline/school_parts.hpp).
+bool open_data_part_is_streamed(std::size_t part);
+std::vector<std::string> school_streamed_files();
+// One of school_streamed_files(), written a school at a time in site order (the
 // district's elements first), the same bytes write_open_data_part() writes:
 // a build that holds only a batch of full schools at once streams them.
 namespace detail {
