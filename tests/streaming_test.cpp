@@ -102,6 +102,22 @@ TEST_CASE("a generated district comes out the same in any batch size", "[streami
     check_batches_agree(generated_district(scratch, 30), scratch);
 }
 
+// A light part keeps few of its documents (pipeline::shed_after_derive):
+// the words of the others stay, so the district's glossary page still
+// lists a term only a school's document uses.
+TEST_CASE("a term only a school's document uses stays on the glossary page in any batch size", "[streaming]") {
+    ScratchDir scratch("document-term");
+    const fs::path content = scratch.path / "content";
+    fs::copy(kSourceDir / "content", content, fs::copy_options::recursive);
+    const fs::path documents = content / "schools" / "shubinskaya" / "documents.yaml";
+    std::string yaml = read_file(documents);
+    auto issuer = yaml.find("issuer: ");  // a light part keeps no issuer
+    REQUIRE(issuer != std::string::npos);
+    write_file(documents, yaml.insert(issuer + 8, "ИОМ и "));  // a built-in term the content does not use elsewhere
+    check_batches_agree(content, scratch);
+    CHECK(read_file(scratch.path / "out-1" / "glossary" / "index.html").find("ИОМ") != std::string::npos);
+}
+
 TEST_CASE("a damaged school store only costs the batches their speed", "[streaming]") {
     ScratchDir scratch("damaged");
     fs::path content = generated_district(scratch, 12);

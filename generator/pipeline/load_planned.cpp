@@ -114,6 +114,8 @@ std::optional<Loaded> prepare_planned(const BuildOptions& options, const fs::pat
     loaded.light = light;
     loaded.prepared = prepare_site(options, loader, report);
     if (!loaded.prepared) return std::nullopt;
+    if (light)  // checked and derived: what only that needed goes
+        for (auto& school : loaded.prepared->site.schools) shed_after_derive(school);
     return loaded;
 }
 

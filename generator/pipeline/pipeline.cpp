@@ -4,17 +4,14 @@
 #include "pipeline/pipeline.hpp"
 
 #include "cache/school_store.hpp"
-#include "derive/derive.hpp"
-#include "load/load.hpp"
-#include "load/parts.hpp"
-#include "parallel/parallel.hpp"
+#include "pipeline/apply_patches.hpp"
 #include "pipeline/build_record.hpp"
 #include "pipeline/kept_files.hpp"
 #include "pipeline/load_planned.hpp"
 #include "pipeline/patch_spans.hpp"
 #include "pipeline/prepare.hpp"
 #include "pipeline/publish.hpp"
-#include "pipeline/render_pages.hpp"
+#include "pipeline/render_planned.hpp"
 #include "pipeline/render_tasks.hpp"
 #include "pipeline/school_parts.hpp"
 #include "pipeline/school_site.hpp"
@@ -22,16 +19,13 @@
 #include "pipeline/stamps.hpp"
 #include "pipeline/workbook_chunks.hpp"
 #include "plan/plan.hpp"
-#include "view/site_index.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <functional>
 #include <set>
-#include <unordered_map>
 #include <utility>
 
 namespace shnor::pipeline {
@@ -106,282 +100,6 @@ BuildRecord record_before_pages(const DistrictBuild& build, BuildPlan& plan, std
         record.school_district[school.slug] = hashes.district;
     }
     return record;
-}
-
-// Everything a build renders with. A plan that only patches intros has no
-// site: its fragments need the templates and the glossary alone.
-struct Rendering {
-    Rendering(const BuildOptions& options, const BuildPlan& plan, Loaded& loaded)
-        : prepared(loaded.prepared ? &*loaded.prepared : nullptr),
-          batched(plan.scope == BuildPlan::Scope::whole),
-          light(loaded.light),
-          templates(layout_folders(options)) {
-        if (!prepared) {
-            context.build_date = options.build_date;
-            context.glossary = glossary_of(options, loaded);
-            return;
-        }
-        context = context_of(options, *prepared);
-        templates.compile_all();
-        if (plan.scope == BuildPlan::Scope::schools) {
-            std::set<std::string> planned;
-            for (const auto& school : plan.schools) planned.insert(school.slug);
-            index.emplace(prepared->site, [&planned](const model::School& school) { return planned.count(school.slug) > 0; });
-        } else {
-            index.emplace(prepared->site);
-        }
-        stage_clock().lap("index");
-    }
-
-    PreparedSite* prepared = nullptr;
-    bool batched = false;  // a whole plan: sections and school rows are rendered in batches (render_in_batches)
-    bool light = false;    // the site's schools are light parts, loaded in full a batch at a time
-    view::BuildContext context;
-    render::Templates templates;
-    std::optional<view::detail::SiteIndex> index;
-};
-
-bool renders(SchoolWork work) { return work == SchoolWork::render || work == SchoolWork::render_section; }
-
-// The district's pages, each part of the open data and each school section
-// the plan renders are independent tasks: each builds its data, renders it
-// and hands the files to the output tree, keeping nothing but the paths.
-struct Pages {
-    std::vector<TaskOutput> data;                 // open-data parts, then the district's pages
-    std::map<std::string, TaskOutput> sections;   // slug → its section
-};
-
-// The sections the plan renders among `first`..`last` of the site's schools.
-std::vector<std::size_t> rendered_sections(const BuildPlan& plan, const model::Site& site, std::size_t first,
-                                           std::size_t last) {
-    std::map<std::string_view, SchoolWork> work;
-    for (const auto& school : plan.schools) work[school.slug] = school.work;
-    std::vector<std::size_t> sections;
-    for (std::size_t index = first; index < last; ++index)
-        if (auto found = work.find(site.schools[index].slug); found != work.end() && renders(found->second))
-            sections.push_back(index);
-    return sections;
-}
-
-// A whole plan's schools, a batch at a time: each loaded again in full,
-// derived among the others' light parts, its section rendered (when the
-// plan renders it) and its elements of the open data streamed out in site
-// order; then its light part goes back into its slot. Peak memory is then
-// that of the light parts and one batch.
-// Tasks run on all cores: run(0) … run(count - 1).
-struct Tasks {
-    std::size_t count = 0;
-    std::function<void(std::size_t)> run;
-};
-
-// `district`: tasks run beside the first batch (a site of full schools:
-// the district's pages, as one build of every page at once).
-void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::SchoolStore& store,
-                       write::OutputTree& tree, Tasks& district, Pages& pages) {
-    model::Site& site = rendering.prepared->site;
-    SchoolRowsOutput rows(site, rendering.context, tree);
-    // A site of full schools (no more than a batch) is one batch, rendered with the site's index.
-    const std::size_t batch = rendering.light ? school_batch() : std::max<std::size_t>(site.schools.size(), 1);
-    if (rendering.light) rendering.index.reset();  // it points into the slots the batches swap
-    for (std::size_t first = 0; first < site.schools.size(); first += batch) {
-        std::size_t last = std::min(site.schools.size(), first + batch);
-        std::vector<model::School> light;
-        std::optional<view::detail::SiteIndex> batch_index;
-        if (rendering.light) {
-            light = load_full_schools(site, first, last, store);
-            derive::derive_schools(site, rendering.context.build_date, first, last);
-            const model::School* begin = site.schools.data() + first;
-            const model::School* end = site.schools.data() + last;
-            batch_index.emplace(site, [begin, end](const model::School& school) {
-                return std::less_equal<const model::School*>()(begin, &school) &&
-                       std::less<const model::School*>()(&school, end);
-            });
-        }
-        const view::detail::SiteIndex& index = batch_index ? *batch_index : *rendering.index;
-        std::vector<std::size_t> sections = rendered_sections(plan, site, first, last);
-        std::vector<TaskOutput> outputs(sections.size());
-        {
-            std::size_t before = std::exchange(district.count, 0);  // the school rows first: the longest tasks
-            parallel::for_each_index(rows.files() + before + sections.size(), [&](std::size_t task) {
-                if (task < rows.files()) {
-                    for (std::size_t school = first; school < last; ++school) rows.add(task, site.schools[school]);
-                    return;
-                }
-                if (task < rows.files() + before) return district.run(task - rows.files());
-                std::size_t section = task - rows.files() - before;
-                render_pages(view::school_pages(index, site.schools[sections[section]], rendering.context),
-                             rendering.prepared->sources, rendering.templates, tree, outputs[section]);
-            });
-        }
-        batch_index.reset();
-        for (std::size_t section = 0; section < sections.size(); ++section)
-            pages.sections.emplace(site.schools[sections[section]].slug, std::move(outputs[section]));
-        for (std::size_t school = 0; school < light.size(); ++school) site.schools[first + school] = std::move(light[school]);
-    }
-    parallel::for_each_index(std::exchange(district.count, 0), district.run);  // a site without schools
-    for (auto& out : rows.finish()) pages.data.push_back(std::move(out));
-}
-
-Pages render_planned(const BuildPlan& plan, Rendering& rendering, cache::SchoolStore& store, write::OutputTree& tree) {
-    Pages pages;
-    if (!rendering.prepared) return pages;
-    const model::Site& site = rendering.prepared->site;
-    // A whole plan's sections (and school rows) are rendered in batches.
-    std::vector<std::size_t> schools =
-        rendering.batched ? std::vector<std::size_t>{} : rendered_sections(plan, site, 0, site.schools.size());
-    // The district's tasks: the open-data parts not written a school at a time, then its pages.
-    std::vector<std::size_t> parts;
-    if (plan.renders_district())
-        for (std::size_t part = 0; part < view::open_data_parts(); ++part)
-            if (!rendering.batched || !view::open_data_part_has_school_rows(part)) parts.push_back(part);
-    std::size_t district_tasks = plan.renders_district() ? parts.size() + 1 : 0;
-    pages.data.resize(district_tasks);
-    std::vector<TaskOutput> sections(schools.size());
-    Tasks tasks{district_tasks + schools.size(), [&](std::size_t task) {
-        auto started = std::chrono::steady_clock::now();
-        if (task + 1 < district_tasks)
-            write_open_data_part(site, rendering.context, parts[task], tree, pages.data[task]);
-        else if (task + 1 == district_tasks)
-            render_pages(view::district_pages(*rendering.index, rendering.context), rendering.prepared->sources,
-                         rendering.templates, tree, pages.data[task]);
-        else
-            render_pages(view::school_pages(*rendering.index, site.schools[schools[task - district_tasks]], rendering.context),
-                         rendering.prepared->sources, rendering.templates, tree, sections[task - district_tasks]);
-        if (task < district_tasks && stage_clock().enabled())
-            std::fprintf(stderr, "  %s %zu: %.3f s\n", task + 1 < district_tasks ? "open data part" : "district pages",
-                         task + 1 < district_tasks ? parts[task] : task,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    }};
-    if (!rendering.batched || rendering.light) {
-        // A light site's district pages read the light parts: before the batches swap them.
-        parallel::for_each_index(tasks.count, tasks.run);
-        tasks.count = 0;
-        stage_clock().lap("district pages");
-    }
-    for (std::size_t index = 0; index < schools.size(); ++index)
-        pages.sections.emplace(site.schools[schools[index]].slug, std::move(sections[index]));
-    if (rendering.batched) render_in_batches(plan, rendering, store, tree, tasks, pages);
-    return pages;
-}
-
-// A section rendered again in place of the last build's must make the same
-// files and pages: one that adds or removes a page needs the whole plan.
-void require_same_section(const std::string& slug, TaskOutput& out, const Before& before, const BuildRecord& record) {
-    auto owned = before.owned.find(slug);
-    auto pages = record.school_pages.find(slug);
-    std::vector<std::string> files = out.files;
-    std::sort(files.begin(), files.end());
-    std::vector<std::string> was = owned == before.owned.end() ? std::vector<std::string>{} : owned->second;
-    std::sort(was.begin(), was.end());
-    if (files != was || pages == record.school_pages.end() || pages->second != out.page_paths)
-        throw PlanImpossible("the section of " + slug + " has other files or pages now");
-}
-
-// The new bytes of each span the plan patches in `file`.
-std::map<std::string, std::string> replacements_for(const plan::FileStep& file, const Loaded& loaded,
-                                                    Rendering& rendering) {
-    std::map<std::string, std::string> replacements;
-    bool vi = file.path.starts_with("vi/");
-    for (const auto& slug : file.schools) {
-        if (file.work == FileWork::patch_intro) {
-            replacements[std::string(plan::kIntroKey)] = render_fragment(
-                rendering.templates, view::school_intro(loaded.changed.at(slug)), rendering.context.glossary.get(), vi);
-            continue;
-        }
-        const model::School* school = nullptr;
-        for (const auto& each : rendering.prepared->site.schools)
-            if (each.slug == slug) school = &each;
-        if (!school) throw PlanImpossible(slug + " is not in the site");
-        if (file.path.ends_with(".html")) {
-            view::Fragment row = view::school_row(*rendering.index, *school);
-            replacements[row.key] = render_fragment(rendering.templates, row, nullptr, vi);
-            continue;
-        }
-        for (auto& span : view::school_open_data_spans(*school))
-            if (span.path == file.path) replacements[span.key] = std::move(span.bytes);
-    }
-    return replacements;
-}
-
-// The plan's patches: spans put in place, each file as the record knows it;
-// the workbooks of patched CSVs made with them. Returns the open data's sizes.
-std::map<std::string, std::uint64_t> apply_patches(const DistrictBuild& build, const BuildPlan& plan,
-                                                   const Loaded& loaded, Rendering& rendering, const Before& before,
-                                                   BuildRecord& record, write::OutputTree& tree) {
-    std::map<std::string, std::uint64_t> sizes = before.open_data_sizes;
-    std::vector<SpanPatch> patches;
-    for (const auto& file : plan.files) {
-        if (file.work == FileWork::remake) continue;
-        if (file.work == FileWork::patch_sitemap) {
-            patch_sitemap(build.options.out_dir, before.hashes.at(file.path), rendering.prepared->site, file.schools,
-                          rendering.context, record.school_pages, tree);
-            continue;
-        }
-        patches.push_back({file.path, before.hashes.at(file.path), std::move(record.fragments[file.path]),
-                           replacements_for(file, loaded, rendering), file.work == FileWork::patch_rows});
-    }
-    patch_files(build.options.out_dir, patches, tree, rendering.context.build_date, before.hashes,
-                workbook_chunks_folder(cache_dir_of(build.options)), sizes);
-    for (auto& patch : patches) record.fragments[patch.path] = std::move(patch.spans);
-    return sizes;
-}
-
-bool remakes(const BuildPlan& plan, const std::string& path) {
-    for (const auto& file : plan.files)
-        if (file.path == path) return file.work == FileWork::remake;
-    return false;
-}
-
-// The pages of the site in the order its feeds and sitemap list them.
-std::vector<std::string> page_paths_of(const Pages& pages, const model::Site& site, const BuildRecord& record) {
-    std::vector<std::string> paths;
-    for (const auto& task : pages.data) paths.insert(paths.end(), task.page_paths.begin(), task.page_paths.end());
-    for (const auto& school : site.schools) {
-        if (auto found = pages.sections.find(school.slug); found != pages.sections.end())
-            paths.insert(paths.end(), found->second.page_paths.begin(), found->second.page_paths.end());
-        else if (auto kept = record.school_pages.find(school.slug); kept != record.school_pages.end())
-            paths.insert(paths.end(), kept->second.begin(), kept->second.end());
-    }
-    return paths;
-}
-
-// What the rendered pages go into the record as: their owners, fragments
-// and page paths. A section rendered in place of the last build's must have
-// made the same files and pages.
-void note_pages(const BuildPlan& plan, Pages& pages, const Before& before, BuildRecord& record) {
-    for (auto& [slug, out] : pages.sections) {
-        if (plan.scope == BuildPlan::Scope::schools) require_same_section(slug, out, before, record);
-        for (const auto& path : out.files) record.file_owner[path] = slug;
-        record.fragments.merge(out.fragments);
-        record.school_pages[slug] = out.page_paths;
-    }
-    for (auto& task : pages.data) record.fragments.merge(task.fragments);
-}
-
-// What waits for the pages and patches: the data page (it prints the open
-// data's sizes), then the feeds, sitemap, copied files and assets.
-void render_after_patches(const BuildOptions& options, const BuildPlan& plan, Rendering& rendering, Pages& pages,
-                          std::map<std::string, std::uint64_t>& sizes, BuildRecord& record, write::OutputTree& tree) {
-    if (!rendering.prepared) return;
-    const model::Site& site = rendering.prepared->site;
-    if (plan.renders_district()) {
-        std::erase_if(record.school_pages, [&](const auto& entry) {
-            return std::none_of(site.schools.begin(), site.schools.end(),
-                                [&](const model::School& school) { return school.slug == entry.first; });
-        });
-        sizes.clear();  // all made by this build
-        for (auto& task : pages.data) sizes.merge(task.sizes);
-    }
-    if (plan.renders_district() || remakes(plan, "data/index.html")) {
-        TaskOutput data_page;
-        render_pages({view::data_page(site, rendering.context, sizes)}, rendering.prepared->sources,
-                     rendering.templates, tree, data_page);
-        pages.data.push_back(std::move(data_page));
-    }
-    if (!plan.renders_district()) return;
-    auto files = files_after_pages(site, options, rendering.context, page_paths_of(pages, site, record),
-                                   rendering.prepared->photos.files);
-    for (const auto& [path, file] : files) put_file(tree, file);
 }
 
 // What a plan of a few schools changed in the record: its schools, the files
@@ -460,7 +178,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
             write_workbook_chunks(workbook_chunks_folder(cache_dir_of(options)), path, made.hash, made.chunks);
     stage_clock().lap("pages");
     note_pages(plan, pages, before, record);
-    auto sizes = apply_patches(build, plan, *loaded, rendering, before, record, tree);
+    auto sizes = apply_patches(options, plan, *loaded, rendering, before, record, tree);
     render_after_patches(options, plan, rendering, pages, sizes, record, tree);
     stage_clock().lap("other files");
     auto summary = tree.commit();

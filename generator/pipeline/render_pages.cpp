@@ -2,6 +2,7 @@
 
 #include "pipeline/school_site.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace shnor::pipeline {
@@ -107,8 +108,12 @@ void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& frag
     for (const auto& mark : marks) ++printed[mark.index];
     for (std::size_t index = 0; index < fragments.size(); ++index)
         if (printed[index] > 1) page.fragments.push_back({fragments[index].key, FragmentSpan::kNowhere, 0});
+    // Reserved for the whole page at once: grown by doubling, the schools
+    // list of 40 000 rows (about 120 MB) would briefly take three times that.
+    std::size_t size = page.html.size();
+    for (const auto& mark : marks) size += rendered[mark.index].size() - std::min(rendered[mark.index].size(), mark.length);
     std::string html;
-    html.reserve(page.html.size() + page.html.size() / 2);
+    html.reserve(size + (vi ? size / 16 : 0) + 64);  // a vi copy of a fragment may be a little longer
     std::size_t copied = 0;
     for (const auto& mark : marks) {
         html.append(page.html, copied, mark.at - copied);
@@ -139,7 +144,8 @@ void expand_abbreviations(RenderedPage& rendered, const view::PageSpec& page) {
 // Its links stay inside vi/; assets and files are shared with the main site,
 // so the two copies differ only in the asset prefix and in the base layout:
 // the page's own layout is rendered once for both.
-std::vector<RenderedPage> render_district_page(render::Templates& templates, view::PageSpec& page) {
+void render_district_page(render::Templates& templates, view::PageSpec& page,
+                          const std::function<void(RenderedPage&&)>& put) {
     const view::Data* given_root = page.data.get("root");
     std::string root = given_root && given_root->is_string() ? given_root->string_value() : std::string();
     bool has_vi_copy = page.path != "404.html";
@@ -150,14 +156,14 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     auto fragments = render_fragments(templates, page);
     std::string content = templates.render(page.layout, page.data);
 
-    std::vector<RenderedPage> pages;
     page.data.set("vi", false);
     page.data.set("asset_root", root);
     page.data["content"] = view::Data(with_mark_replaced(content, kAssetRootMark, root));  // moved, not copied
-    pages.push_back({view::output_path_of(page.path), templates.render("base", page.data), {}});
-    expand_abbreviations(pages.back(), page);
-    place_fragments(pages.back(), page.fragments, fragments, false);
-    if (!has_vi_copy) return pages;
+    RenderedPage main{view::output_path_of(page.path), templates.render("base", page.data), {}};
+    expand_abbreviations(main, page);
+    place_fragments(main, page.fragments, fragments, false);
+    put(std::move(main));  // gone before the vi copy is made
+    if (!has_vi_copy) return;
     if (root != view::root_prefix_of(page.path)) {
         page.data.set("root", view::root_prefix_of(page.path));
         page.data.set("asset_root", std::string(kAssetRootMark));
@@ -166,11 +172,12 @@ std::vector<RenderedPage> render_district_page(render::Templates& templates, vie
     page.data.set("vi", true);
     page.data.set("asset_root", vi_asset_root);
     page.data["content"] = view::Data(vi_copy_of(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
-    pages.push_back({view::output_path_of(vi_path), templates.render("base", page.data), {}});
-    expand_abbreviations(pages.back(), page);
-    place_fragments(pages.back(), page.fragments, fragments, true);
-    return pages;
+    RenderedPage vi{view::output_path_of(vi_path), templates.render("base", page.data), {}};
+    expand_abbreviations(vi, page);
+    place_fragments(vi, page.fragments, fragments, true);
+    put(std::move(vi));
 }
+
 
 // A school build renders the copies separately: their links carry different
 // markers for relocate_to_school().

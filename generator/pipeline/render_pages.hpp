@@ -7,6 +7,7 @@
 #include "render/templates.hpp"
 #include "view/view.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,10 @@ std::string render_fragment(render::Templates& templates, const view::Fragment& 
 
 // A district build's page: both copies (404.html has no vi copy), the
 // page's own layout rendered once for both.
-std::vector<RenderedPage> render_district_page(render::Templates& templates, view::PageSpec& page);
+// Each copy goes to `put` as soon as it is made: the main copy before the
+// vi copy is rendered (the schools list of a big district is hundreds of MB).
+void render_district_page(render::Templates& templates, view::PageSpec& page,
+                          const std::function<void(RenderedPage&&)>& put);
 
 // A --school build's page: the copies rendered separately, their links
 // marked for relocate_to_school().

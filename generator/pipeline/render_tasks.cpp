@@ -79,20 +79,20 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
     for (auto& page : pages) {
         page.data.set("sources", sources);
         out.page_paths.push_back(page.path);
-        for (auto& rendered : render_district_page(templates, page)) {
+        render_district_page(templates, page, [&](RenderedPage&& rendered) {
             tree.put(rendered.path, rendered.html);
             if (!rendered.fragments.empty()) out.fragments[rendered.path] = std::move(rendered.fragments);
             out.files.push_back(std::move(rendered.path));
             ++out.html_files;
-        }
+        });
         page = view::PageSpec{};  // its data goes now, not with the last page (the schools list of a big district)
     }
 }
 
 void write_open_data_part(const model::Site& site, const view::BuildContext& context, std::size_t part,
-                          write::OutputTree& tree, TaskOutput& out) {
+                          write::OutputTree& tree, TaskOutput& out, const derive::SiteResults* results) {
     TreeSink sink(tree, out, context.build_date);
-    view::write_open_data_part(site, context, part, sink);
+    view::write_open_data_part(site, context, part, sink, results);
 }
 
 struct SchoolRowsOutput::File {
@@ -105,7 +105,7 @@ struct SchoolRowsOutput::File {
 
 SchoolRowsOutput::SchoolRowsOutput(const model::Site& site, const view::BuildContext& context,
                                    write::OutputTree& tree) {
-    for (const auto& path : view::school_rows_files()) files_.push_back(std::make_unique<File>(path, site, context, tree));
+    for (const auto& path : view::school_streamed_files()) files_.push_back(std::make_unique<File>(path, site, context, tree));
 }
 
 SchoolRowsOutput::~SchoolRowsOutput() = default;

@@ -36,10 +36,11 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
 
 // Part `part` of the open data (view::open_data_parts()), streamed into the
 // tree with each CSV's workbook; schools' spans go to out.fragments.
+// `results`: the site's, when an index has them (view::write_open_data_part).
 void write_open_data_part(const model::Site& site, const view::BuildContext& context, std::size_t part,
-                          write::OutputTree& tree, TaskOutput& out);
+                          write::OutputTree& tree, TaskOutput& out, const derive::SiteResults* results = nullptr);
 
-// The open-data files with a span per school (view::school_rows_files()),
+// The open-data files with a span per school (view::school_rows_files()) and data/documents.*,
 // streamed into the tree a school at a time in site order: a whole build
 // adds each batch of full schools, then drops them.
 class SchoolRowsOutput {

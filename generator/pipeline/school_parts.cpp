@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <system_error>
 
 #include <unistd.h>
@@ -142,7 +144,8 @@ model::School district_part(const model::School& school) {
 
 namespace {
 
-// An item as derive/ and the progress counts read it (has_report included).
+// An item as derive/ and the progress counts read it. Of its report and
+// evidence only whether there is any: has_report() answers the same.
 model::RoadmapItem light_item(const model::RoadmapItem& item) {
     model::RoadmapItem part;
     part.n = item.n;
@@ -152,10 +155,12 @@ model::RoadmapItem light_item(const model::RoadmapItem& item) {
     part.due = item.due;
     part.status = item.status;
     part.status_given = item.status_given;
-    part.report = item.report;
+    // Short enough to live inside the string: no allocation, and never
+    // printed (the school's own pages are made from the full school).
+    if (!item.report.empty() || !item.evidence.empty()) part.report = "+";
     part.reported = item.reported;
-    part.evidence = item.evidence;
     part.example = item.example;
+    part.parts.reserve(item.parts.size());  // exactly: 40 000 light parts stay in memory
     for (const auto& row : item.parts) part.parts.push_back(light_item(row));
     return part;
 }
@@ -165,19 +170,91 @@ model::RoadmapItem light_item(const model::RoadmapItem& item) {
 model::School light_part(const model::School& school) {
     model::School part = district_part(school);
     part.own.roadmaps.clear();
+    // Every vector reserved exactly: grown by doubling, the items alone
+    // would hold a third more than they use (ARCHITECTURE.md, "Streaming").
+    part.own.roadmaps.reserve(school.own.roadmaps.size());
     for (const auto& roadmap : school.own.roadmaps) {
         model::Roadmap& light = part.own.roadmaps.emplace_back();
         light.id = roadmap.id;
         light.title = roadmap.title;  // with the period, what a printed deadline is read in
         light.period = roadmap.period;
         light.flat = roadmap.flat;
+        light.sections.reserve(roadmap.sections.size());
         for (const auto& section : roadmap.sections) {
             model::RoadmapSection& copy = light.sections.emplace_back();
             copy.n = section.n;
+            copy.items.reserve(section.items.size());
             for (const auto& item : section.items) copy.items.push_back(light_item(item));
         }
     }
+    part.intro.shrink_to_fit();
     return part;
+}
+
+namespace {
+
+// A light item once derived: the derived fields answer for its deadline.
+void shed_item(model::RoadmapItem& item) {
+    item.when = {};
+    for (auto& row : item.parts) shed_item(row);
+}
+
+bool names_document(const model::School& school, const std::string& id) {
+    for (const auto& category : school.categories)
+        if (category.basis == id) return true;
+    for (const auto& factor : school.risk_profile)
+        if (factor.document == id) return true;
+    return school.self_diagnosis && school.self_diagnosis->document == id;
+}
+
+// Of a school's documents, what is read outside its section once pass 1 is
+// over: those its categories, risk profile or self-diagnosis name (the
+// schools list links them: their titles), the local files (copied to the
+// output) and the newest date (the sitemap's date of its documents page).
+// data/documents.* are written from the full schools in pass 2. The words
+// of their texts stay for the glossary page, as district_part() keeps those
+// of its roadmaps.
+void shed_documents(model::School& light) {
+    std::string text;
+    std::optional<model::Date> newest;
+    for (const auto& document : light.own.documents) {
+        text += document.title + '\n' + document.number + '\n' + document.issuer + '\n';
+        if (document.signed_by)
+            text += document.signed_by->name + '\n' + document.signed_by->position + '\n' +
+                    document.signed_by->organization + '\n';
+        if (document.date && (!newest || *newest < *document.date)) newest = document.date;
+    }
+    std::vector<model::Document> kept;
+    bool dated = !newest;
+    for (auto& document : light.own.documents) {
+        bool named = names_document(light, document.id), local = !document.site_path.empty();
+        bool newest_date = !dated && document.date == newest;
+        if (!named && !local && !newest_date) continue;
+        dated = dated || newest_date;
+        model::Document& part = kept.emplace_back();
+        part.id = std::move(document.id);  // a lookup by id never finds one it should not
+        part.title = named ? std::move(document.title) : std::string();
+        part.date = document.date;
+        part.site_path = std::move(document.site_path);
+        part.file_path = std::move(document.file_path);
+    }
+    light.own.documents = std::vector<model::Document>(std::make_move_iterator(kept.begin()),
+                                                       std::make_move_iterator(kept.end()));  // exactly as many
+    light.intro += '\n' + model::abbreviation_words(text);
+}
+
+}  // namespace
+
+void shed_after_derive(model::School& light) {
+    light.pos = {};
+    for (auto& row : light.results) row.pos = {};
+    shed_documents(light);
+    for (auto& news : light.own.news) news.pos = {};
+    for (auto& roadmap : light.own.roadmaps) {
+        roadmap.pos = {};
+        for (auto& section : roadmap.sections)
+            for (auto& item : section.items) shed_item(item);
+    }
 }
 
 cache::Hash128 peer_hash(const model::School& school) {

@@ -35,9 +35,15 @@ model::School district_part(const model::School& school);
 // loaded again in full, a batch at a time, for its own section and its open-data
 // rows): its district part, with of its roadmaps what derive/ reads and what
 // the district's pages count and date (the schools list's progress, the
-// sitemap's report dates): item numbers, titles, dates, statuses, reports.
-// derive_site() gives its items the derived fields the full school's have.
+// sitemap's report dates): item numbers, titles, dates, statuses, report
+// dates and whether each has a report. derive_site() gives its items the
+// derived fields the full school's have.
 model::School light_part(const model::School& school);
+// What a light part no longer needs once pass 1 has checked and derived the
+// site (ARCHITECTURE.md, "Streaming"): where each value was written (only
+// the load's checks print it; view/ and derive/ never read it) and its
+// items' printed deadlines (derive/ has read them). The peer part stays the same.
+void shed_after_derive(model::School& light);
 
 cache::Hash128 peer_hash(const model::School& school);
 cache::Hash128 external_hash(const model::School& school);

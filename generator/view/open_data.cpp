@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -759,13 +760,16 @@ private:
     CsvFile csv_;
 };
 
+std::unique_ptr<RowsWriter> documents_writer(const std::string& path, const model::Publications& district,
+                                             const BuildContext& context, TextSink& sink);
+
 std::unique_ptr<RowsWriter> rows_writer(const std::string& path, const model::Publications& district,
                                         const BuildContext& context, TextSink& sink) {
     if (path == "data/schools.json") return std::make_unique<SchoolsJson>(sink, context);
     if (path == "data/schools.csv") return std::make_unique<SchoolsCsv>(sink);
     if (path == "data/roadmaps.json") return std::make_unique<RoadmapsJson>(sink, context, district);
     if (path == "data/roadmaps.csv") return std::make_unique<RoadmapsCsv>(sink, district);
-    throw std::logic_error("no school rows in " + path);
+    return documents_writer(path, district, context, sink);
 }
 
 void write_rows(const std::string& path, const model::Site& site, const BuildContext& context, TextSink& sink) {
@@ -982,8 +986,10 @@ void write_results_csv(const model::Site& site, const derive::SiteResults& resul
     csv.finish();
 }
 
-void write_results(const model::Site& site, const BuildContext& context, TextSink& sink, Form form) {
-    const derive::SiteResults results(site);
+void write_results(const model::Site& site, const BuildContext& context, TextSink& sink, Form form,
+                   const derive::SiteResults* given) {
+    std::optional<derive::SiteResults> own;
+    const derive::SiteResults& results = given ? *given : own.emplace(site);
     if (form == Form::json) write_results_json(site, results, context, sink);
     else write_results_csv(site, results, sink);
 }
@@ -1013,27 +1019,61 @@ Json document_json(const Owner& owner, const model::Document& document) {
                 {"example", document.example}};
 }
 
-void write_documents(const model::Site& site, const BuildContext& context, TextSink& sink) {
-    const auto owners = owners_of(site);
-    write_json_file(sink, "data/documents.json", Json{{"build_date", context.build_date.iso()}, {"documents", nullptr}},
-                    {{"documents", [&](JsonArrayWriter& list) {
-                          for (const auto& owner : owners)
-                              for (const auto& document : owner.own->documents)
-                                  list.push_back(document_json(owner, document));
-                      }}});
-    CsvFile csv(sink, "data/documents.csv",
-                {"owner", "id", "kind", "title", "number", "date", "issuer", "href", "file_type", "file_size",
-                 "based_on", "signed_by", "example"});
-    for (const auto& owner : owners) {
+// data/documents.*: the district's documents, then each school's (no spans:
+// a school's documents are in its district part, so a change renders these
+// files again). A streaming build adds the schools a batch at a time.
+class DocumentsJson : public RowsWriter {
+public:
+    DocumentsJson(TextSink& sink, const BuildContext& context, const model::Publications& district)
+        : out_(sink, "data/documents.json"), list_(out_) {
+        out_.write(json_opening(context, "documents"));
+        add_owner({"district", "", &district});
+    }
+    void add(const model::School& school) override { add_owner(owner_of(school)); }
+    void finish() override {
+        out_.write("]}\n");
+        out_.finish();
+    }
+
+private:
+    void add_owner(const Owner& owner) {
+        for (const auto& document : owner.own->documents) list_.push_back(document_json(owner, document));
+    }
+
+    FileText out_;
+    JsonArrayWriter list_;
+};
+
+class DocumentsCsv : public RowsWriter {
+public:
+    DocumentsCsv(TextSink& sink, const model::Publications& district)
+        : csv_(sink, "data/documents.csv",
+               {"owner", "id", "kind", "title", "number", "date", "issuer", "href", "file_type", "file_size",
+                "based_on", "signed_by", "example"}) {
+        add_owner({"district", "", &district});
+    }
+    void add(const model::School& school) override { add_owner(owner_of(school)); }
+    void finish() override { csv_.finish(); }
+
+private:
+    void add_owner(const Owner& owner) {
         for (const auto& document : owner.own->documents) {
             std::string signer = document.signed_by ? document.signed_by->name : "";
-            csv.add({owner.name, document.id, document.kind, document.title, document.number, csv_date(document.date),
-                     document.issuer, document_href(document), document.file_type,
-                     document.site_path.empty() ? CsvCell::value({}) : csv_count(document.file_size),
-                     joined(document.based_on), signer, csv_bool(document.example)});
+            csv_.add({owner.name, document.id, document.kind, document.title, document.number, csv_date(document.date),
+                      document.issuer, document_href(document), document.file_type,
+                      document.site_path.empty() ? CsvCell::value({}) : csv_count(document.file_size),
+                      joined(document.based_on), signer, csv_bool(document.example)});
         }
     }
-    csv.finish();
+
+    CsvFile csv_;
+};
+
+std::unique_ptr<RowsWriter> documents_writer(const std::string& path, const model::Publications& district,
+                                             const BuildContext& context, TextSink& sink) {
+    if (path == "data/documents.json") return std::make_unique<DocumentsJson>(sink, context, district);
+    if (path == "data/documents.csv") return std::make_unique<DocumentsCsv>(sink, district);
+    throw std::logic_error("no school rows in " + path);
 }
 
 // ---- site.json: everything another build needs from this one ------------
@@ -1161,16 +1201,17 @@ private:
 
 std::size_t open_data_parts() { return 8; }
 
-void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink) {
+void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink,
+                          const derive::SiteResults* results) {
     switch (part) {
         case 0: return write_rows("data/schools.json", site, context, sink), write_rows("data/schools.csv", site, context, sink);
         case 1: return write_rows("data/roadmaps.json", site, context, sink);
         case 2: return write_indicators(site, context, sink);
-        case 3: return write_results(site, context, sink, Form::json);
-        case 4: return write_documents(site, context, sink);
+        case 3: return write_results(site, context, sink, Form::json, results);
+        case 4: return write_rows("data/documents.json", site, context, sink), write_rows("data/documents.csv", site, context, sink);
         case 5: return write_site(site, context, sink);
         case 6: return write_rows("data/roadmaps.csv", site, context, sink);
-        case 7: return write_results(site, context, sink, Form::csv);
+        case 7: return write_results(site, context, sink, Form::csv, results);
         default: return;
     }
 }
@@ -1179,6 +1220,14 @@ bool open_data_part_has_school_rows(std::size_t part) { return part == 0 || part
 
 std::vector<std::string> school_rows_files() {
     return {"data/schools.json", "data/schools.csv", "data/roadmaps.json", "data/roadmaps.csv"};
+}
+
+bool open_data_part_is_streamed(std::size_t part) { return open_data_part_has_school_rows(part) || part == 4; }
+
+std::vector<std::string> school_streamed_files() {
+    auto files = school_rows_files();
+    files.insert(files.end(), {"data/documents.json", "data/documents.csv"});
+    return files;
 }
 
 SchoolRowsFile::SchoolRowsFile(const std::string& path, const model::Publications& district,

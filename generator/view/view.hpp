@@ -21,6 +21,10 @@
 #include <utility>
 #include <vector>
 
+namespace shnor::derive {
+class SiteResults;
+}
+
 namespace shnor::view {
 
 using Data = kainjow::mustache::data;
@@ -165,12 +169,21 @@ struct OpenDataSpan {
 };
 std::vector<OpenDataSpan> school_open_data_spans(const model::School& school);
 // The files of open_data_part(), the same bytes, handed over in chunks.
-void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink);
+// `results`: the site's results as derive::SiteResults(site) gives them (a
+// SiteIndex's), so that the results parts do not compute their own copy;
+// null: computed here.
+void write_open_data_part(const model::Site& site, const BuildContext& context, std::size_t part, TextSink& sink,
+                          const derive::SiteResults* results = nullptr);
 // The parts whose files are school_rows_files() (each school's elements in a
 // span): a streaming build writes those with SchoolRowsFile instead.
 bool open_data_part_has_school_rows(std::size_t part);
 std::vector<std::string> school_rows_files();
-// One of school_rows_files(), written a school at a time in site order (the
+// What a streaming build writes a school at a time: the parts of
+// school_rows_files() and data/documents.* (no spans: the light parts of a
+// streaming build keep few of their documents, pipeline/school_parts.hpp).
+bool open_data_part_is_streamed(std::size_t part);
+std::vector<std::string> school_streamed_files();
+// One of school_streamed_files(), written a school at a time in site order (the
 // district's elements first), the same bytes write_open_data_part() writes:
 // a build that holds only a batch of full schools at once streams them.
 namespace detail {
