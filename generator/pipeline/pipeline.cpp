@@ -7,6 +7,7 @@
 #include "pipeline/apply_patches.hpp"
 #include "pipeline/build_record.hpp"
 #include "pipeline/kept_files.hpp"
+#include "pipeline/large_pages.hpp"
 #include "pipeline/load_planned.hpp"
 #include "pipeline/patch_spans.hpp"
 #include "pipeline/prepare.hpp"
@@ -153,6 +154,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
         inputs_before = previous->inputs;
     }
     auto changed = load_changed_schools(plan, recorded_before, store);
+    if (plan.load != plan::Load::changed_with_peers) cancel_peer_parts();
     if (plan.scope == BuildPlan::Scope::schools) explain_plan(plan);
     bool light = plan.scope == BuildPlan::Scope::whole && more_than_a_batch(build.stamps);
     auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, light,
@@ -203,7 +205,30 @@ std::future<std::optional<std::vector<std::string>>> start_output_check(const fs
     return std::async(std::launch::async, [&record_file, &head, &folder] { return altered_files(record_file, head, folder); });
 }
 
+// Whether a plan of a few schools will likely render a section, so read the
+// peer parts: any change but a school's index.md text. A wrong guess costs
+// time only (read_peer_parts reads them then, or the early read is dropped).
+bool may_need_peers(const BuildPlan& plan) {
+    if (plan.scope != BuildPlan::Scope::schools) return false;
+    for (const auto& school : plan.schools) {
+        if (school.work == SchoolWork::render_section) return true;
+        for (const auto& file : school.changed_files)
+            if (!file.ends_with("/index.md")) return true;
+    }
+    return false;
+}
+
+// No early read of the peer parts, and no large pages, outlive the build
+// that started them (the preview server builds again in the same process).
+struct PartialBuildEnded {
+    ~PartialBuildEnded() {
+        cancel_peer_parts();
+        use_large_pages(false);
+    }
+};
+
 void build_district_site(const BuildOptions& options, BuildReport& report) {
+    PartialBuildEnded ended;
     std::int64_t started_ns = now_ns();
     auto folder = open_output_folder(options, report);
     if (!folder) return;
@@ -238,6 +263,12 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         }
     }
     if (previous) {
+        // Something changed: the peer parts are read beside the record and
+        // the changed schools, and dropped if the plan does not want them.
+        if (plan.needs_whole_record) {
+            use_large_pages(true);
+            start_peer_parts(peers_path(build.record_file), previous->global);
+        }
         previous = folder_record(build.record_file, *folder, RecordPart::whole);
         stage_clock().lap("record");
         // The early check holds for the whole record of the same build.
@@ -250,6 +281,8 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         facts.record_whole = true;
         facts.altered = build.altered;
         plan = plan::plan_build(facts);
+        if (!may_need_peers(plan)) cancel_peer_parts();
+        if (plan.scope != BuildPlan::Scope::schools) use_large_pages(false);
     } else if (plan.scope == BuildPlan::Scope::nothing) {
         facts.record = nullptr;
         plan = plan::plan_build(facts);
@@ -267,6 +300,8 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
             report = std::move(attempt);
             return;
         } catch (const PlanImpossible& impossible) {
+            cancel_peer_parts();
+            use_large_pages(false);
             // Nothing was published: the whole plan, from the record as it is.
             plan = plan::widened(plan, impossible.what());
             previous = folder_record(build.record_file, *folder, RecordPart::whole);
