@@ -263,12 +263,6 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         }
     }
     if (previous) {
-        // Something changed: the peer parts are read beside the record and
-        // the changed schools, and dropped if the plan does not want them.
-        if (plan.needs_whole_record) {
-            use_large_pages(true);
-            start_peer_parts(peers_path(build.record_file), previous->global);
-        }
         previous = folder_record(build.record_file, *folder, RecordPart::whole);
         stage_clock().lap("record");
         // The early check holds for the whole record of the same build.
@@ -281,8 +275,12 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         facts.record_whole = true;
         facts.altered = build.altered;
         plan = plan::plan_build(facts);
-        if (!may_need_peers(plan)) cancel_peer_parts();
-        if (plan.scope != BuildPlan::Scope::schools) use_large_pages(false);
+        // A section to render: the peer parts are read beside the changed
+        // schools (dropped if the plan turns out to want none), into large pages.
+        if (may_need_peers(plan)) {
+            use_large_pages(true);
+            start_peer_parts(peers_path(build.record_file), previous->global);
+        }
     } else if (plan.scope == BuildPlan::Scope::nothing) {
         facts.record = nullptr;
         plan = plan::plan_build(facts);
