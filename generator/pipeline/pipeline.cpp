@@ -26,7 +26,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <future>
 #include <set>
 #include <utility>
 
@@ -196,15 +195,6 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     report_plan(plan, record, summary, schools_reused, report);
 }
 
-// The output check of the record's head: started before the stamps so the
-// two runs of one stat per file go side by side (ARCHITECTURE.md, "Where
-// the time goes now"). It opens the store alone; joined before any other read.
-std::future<std::optional<std::vector<std::string>>> start_output_check(const fs::path& record_file,
-                                                                        const BuildRecord& head,
-                                                                        const write::OutputFolder& folder) {
-    return std::async(std::launch::async, [&record_file, &head, &folder] { return altered_files(record_file, head, folder); });
-}
-
 // Whether a plan of a few schools will likely render a section, so read the
 // peer parts: any change but a school's index.md text. A wrong guess costs
 // time only (read_peer_parts reads them then, or the early read is dropped).
@@ -233,27 +223,22 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     auto folder = open_output_folder(options, report);
     if (!folder) return;
     DistrictBuild build{options, *folder, record_path(cache_dir_of(options), options.out_dir), build_key(options),
-                        {}, started_ns, {}};
+                        input_stamps(options), started_ns, {}};
     // The head of the record tells whether any input changed; then the files
     // the last build wrote must still be as it left them (read from the
-    // store without the rest, while the stamps are taken).
+    // store without the rest, or from the whole record when it is read anyway).
     auto previous = folder_record(build.record_file, *folder, RecordPart::head);
-    std::optional<BuildRecord> head = previous;
-    auto early_check = head ? start_output_check(build.record_file, *head, *folder)
-                            : std::future<std::optional<std::vector<std::string>>>{};
-    build.stamps = input_stamps(options);
-    stage_clock().lap("stamps");
-    std::optional<std::vector<std::string>> altered;
-    if (early_check.valid()) altered = early_check.get();
-    stage_clock().lap("output checked");
     // A build stopped before its swap: no record to plan from, but the files
     // shnor wrote there are known (a whole build removes the stale ones).
     auto stopped = previous ? std::nullopt : stopped_build_record(build.record_file, *folder);
+    stage_clock().lap("stamps");
     plan::Facts facts{&build.stamps, previous ? &*previous : nullptr, false, build.key, options.full, {}};
     BuildPlan plan = plan::plan_build(facts);
     if (plan.scope == BuildPlan::Scope::nothing) {
+        auto altered = altered_files(build.record_file, *previous, *folder);
+        stage_clock().lap("output checked");
         if (!altered) previous.reset();  // the store changed under us: no record
-        else build.altered = *altered;
+        else build.altered = std::move(*altered);
         if (previous && build.altered.empty()) {
             explain_plan(plan);
             report.unchanged = report.written = true;
@@ -265,11 +250,8 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     if (previous) {
         previous = folder_record(build.record_file, *folder, RecordPart::whole);
         stage_clock().lap("record");
-        // The early check holds for the whole record of the same build.
-        bool same_build = previous && altered && previous->key == head->key && previous->written_ns == head->written_ns;
         if (previous && build.altered.empty())  // a whole record has its files: no second read to fail
-            build.altered = same_build ? *altered
-                                       : altered_files(build.record_file, *previous, *folder).value_or(std::vector<std::string>{});
+            build.altered = altered_files(build.record_file, *previous, *folder).value_or(std::vector<std::string>{});
         stage_clock().lap("output checked");
         facts.record = previous ? &*previous : nullptr;
         facts.record_whole = true;
