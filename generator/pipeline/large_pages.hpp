@@ -9,7 +9,7 @@ namespace shnor::pipeline {
 // peer parts, the patched files' buffers): on a virtual machine each 4 KB
 // page's first touch is a costly fault, a 2 MB page's one fault for 512.
 // A whole build turns them off again: it was measured to spend more with
-// them (ARCHITECTURE.md, "Where the time goes now").
+// them (ARCHITECTURE.md, "Memory" and "Partial builds, third pass").
 void use_large_pages(bool on);
 
 }  // namespace shnor::pipeline
