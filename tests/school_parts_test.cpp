@@ -128,6 +128,42 @@ TEST_CASE("peer parts round-trip through their file, tied to the build's global 
     }
 }
 
+TEST_CASE("peer parts read ahead are taken only for the same file and hash, and never once cancelled",
+          "[school_parts]") {
+    auto site = example_site();
+    ScratchFile file;
+    cache::Hash128 global{1, 2};
+    pipeline::write_peer_parts(file.path, global, site.schools);
+
+    SECTION("the same file and hash: the read ahead gives what a read now gives") {
+        pipeline::start_peer_parts(file.path, global);
+        auto read = pipeline::read_peer_parts(file.path, global);
+        REQUIRE(read);
+        REQUIRE(read->size() == site.schools.size());
+        for (std::size_t i = 0; i < read->size(); ++i)
+            CHECK(pipeline::peer_hash((*read)[i]) == pipeline::peer_hash(site.schools[i]));
+    }
+    SECTION("another hash: not taken, the file is read for the one asked") {
+        pipeline::start_peer_parts(file.path, cache::Hash128{1, 3});
+        auto read = pipeline::read_peer_parts(file.path, global);
+        REQUIRE(read);
+        CHECK(read->size() == site.schools.size());
+    }
+    SECTION("cancelled: a later read reads the file as it is then") {
+        pipeline::start_peer_parts(file.path, global);
+        pipeline::cancel_peer_parts();
+        fs::resize_file(file.path, fs::file_size(file.path) - 10);
+        CHECK_FALSE(pipeline::read_peer_parts(file.path, global));
+    }
+    SECTION("taken once: a second read reads the file again") {
+        pipeline::start_peer_parts(file.path, global);
+        REQUIRE(pipeline::read_peer_parts(file.path, global));
+        fs::resize_file(file.path, fs::file_size(file.path) - 10);
+        CHECK_FALSE(pipeline::read_peer_parts(file.path, global));
+    }
+    pipeline::cancel_peer_parts();
+}
+
 TEST_CASE("results for a few schools' pages equal those of the whole site", "[school_parts]") {
     auto site = example_site();
     derive::SiteResults whole(site);

@@ -7,6 +7,7 @@
 #include "pipeline/apply_patches.hpp"
 #include "pipeline/build_record.hpp"
 #include "pipeline/kept_files.hpp"
+#include "pipeline/large_pages.hpp"
 #include "pipeline/load_planned.hpp"
 #include "pipeline/patch_spans.hpp"
 #include "pipeline/prepare.hpp"
@@ -152,6 +153,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
         inputs_before = previous->inputs;
     }
     auto changed = load_changed_schools(plan, recorded_before, store);
+    if (plan.load != plan::Load::changed_with_peers) cancel_peer_parts();
     if (plan.scope == BuildPlan::Scope::schools) explain_plan(plan);
     bool light = plan.scope == BuildPlan::Scope::whole && more_than_a_batch(build.stamps);
     auto loaded = prepare_planned(options, build.record_file, plan, recorded_before, std::move(changed), store, light,
@@ -193,7 +195,30 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     report_plan(plan, record, summary, schools_reused, report);
 }
 
+// Whether a plan of a few schools will likely render a section, so read the
+// peer parts: any change but a school's index.md text. A wrong guess costs
+// time only (read_peer_parts reads them then, or the early read is dropped).
+bool may_need_peers(const BuildPlan& plan) {
+    if (plan.scope != BuildPlan::Scope::schools) return false;
+    for (const auto& school : plan.schools) {
+        if (school.work == SchoolWork::render_section) return true;
+        for (const auto& file : school.changed_files)
+            if (!file.ends_with("/index.md")) return true;
+    }
+    return false;
+}
+
+// No early read of the peer parts, and no large pages, outlive the build
+// that started them (the preview server builds again in the same process).
+struct PartialBuildEnded {
+    ~PartialBuildEnded() {
+        cancel_peer_parts();
+        use_large_pages(false);
+    }
+};
+
 void build_district_site(const BuildOptions& options, BuildReport& report) {
+    PartialBuildEnded ended;
     std::int64_t started_ns = now_ns();
     auto folder = open_output_folder(options, report);
     if (!folder) return;
@@ -232,6 +257,12 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
         facts.record_whole = true;
         facts.altered = build.altered;
         plan = plan::plan_build(facts);
+        // A section to render: the peer parts are read beside the changed
+        // schools (dropped if the plan turns out to want none), into large pages.
+        if (may_need_peers(plan)) {
+            use_large_pages(true);
+            start_peer_parts(peers_path(build.record_file), previous->global);
+        }
     } else if (plan.scope == BuildPlan::Scope::nothing) {
         facts.record = nullptr;
         plan = plan::plan_build(facts);
@@ -249,6 +280,8 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
             report = std::move(attempt);
             return;
         } catch (const PlanImpossible& impossible) {
+            cancel_peer_parts();
+            use_large_pages(false);
             // Nothing was published: the whole plan, from the record as it is.
             plan = plan::widened(plan, impossible.what());
             previous = folder_record(build.record_file, *folder, RecordPart::whole);

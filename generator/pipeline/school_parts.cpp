@@ -10,7 +10,9 @@
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <system_error>
 
@@ -281,7 +283,11 @@ void write_peer_parts(const fs::path& path, const cache::Hash128& global, const 
     write::replace_file(path, {out});
 }
 
-std::optional<std::vector<model::School>> read_peer_parts(const fs::path& path, const cache::Hash128& global) {
+namespace {
+
+// `cancel` set: stops between schools and gives nullopt.
+std::optional<std::vector<model::School>> read_peer_parts_now(const fs::path& path, const cache::Hash128& global,
+                                                             const std::atomic<bool>& cancel) {
     auto file = write::MappedFile::open(path);  // tens of MB: mapped, not copied into fresh memory
     if (!file) return std::nullopt;
     std::string_view rest = file->bytes();
@@ -302,10 +308,59 @@ std::optional<std::vector<model::School>> read_peer_parts(const fs::path& path, 
     std::vector<model::School> schools(count);
     std::atomic<bool> corrupt{false};
     parallel::for_each_index(count, [&](std::size_t index) {
+        if (cancel || corrupt) return;
         if (!cache::deserialize_school(blobs[index], schools[index])) corrupt = true;
     });
-    if (corrupt) return std::nullopt;
+    if (corrupt || cancel) return std::nullopt;
     return schools;
+}
+
+// The one read started ahead (start_peer_parts), if any.
+struct PeerPrefetch {
+    std::mutex mutex;
+    fs::path path;
+    cache::Hash128 global;
+    std::atomic<bool> cancel{false};
+    std::future<std::optional<std::vector<model::School>>> result;
+};
+
+PeerPrefetch& prefetch() {
+    static PeerPrefetch started;
+    return started;
+}
+
+}  // namespace
+
+std::optional<std::vector<model::School>> read_peer_parts(const fs::path& path, const cache::Hash128& global) {
+    PeerPrefetch& ahead = prefetch();
+    std::unique_lock lock(ahead.mutex);
+    if (ahead.result.valid() && ahead.path == path && ahead.global == global) {
+        auto result = std::move(ahead.result);
+        lock.unlock();
+        return result.get();
+    }
+    lock.unlock();
+    cancel_peer_parts();
+    static const std::atomic<bool> never{false};
+    return read_peer_parts_now(path, global, never);
+}
+
+void start_peer_parts(const fs::path& path, const cache::Hash128& global) {
+    cancel_peer_parts();
+    PeerPrefetch& ahead = prefetch();
+    std::lock_guard lock(ahead.mutex);
+    ahead.path = path;
+    ahead.global = global;
+    ahead.cancel = false;
+    ahead.result = std::async(std::launch::async, [&ahead, path, global] { return read_peer_parts_now(path, global, ahead.cancel); });
+}
+
+void cancel_peer_parts() {
+    PeerPrefetch& ahead = prefetch();
+    std::lock_guard lock(ahead.mutex);
+    if (!ahead.result.valid()) return;
+    ahead.cancel = true;
+    ahead.result.get();  // its threads stop between schools; what they read goes
 }
 
 }  // namespace shnor::pipeline

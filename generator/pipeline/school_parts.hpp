@@ -57,5 +57,11 @@ void write_peer_parts(const std::filesystem::path& path, const cache::Hash128& g
 // In the order written; nullopt when missing, corrupt, or written for another global hash.
 std::optional<std::vector<model::School>> read_peer_parts(const std::filesystem::path& path,
                                                          const cache::Hash128& global);
+// The same read started beside other work (a plan that renders a section
+// loads its changed schools first: ARCHITECTURE.md, "Partial builds, third
+// pass"): read_peer_parts() of the same file and hash takes its result;
+// cancel_peer_parts() stops it and drops what it read.
+void start_peer_parts(const std::filesystem::path& path, const cache::Hash128& global);
+void cancel_peer_parts();
 
 }  // namespace shnor::pipeline
