@@ -189,8 +189,9 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     if (plan.renders_district()) write_peer_parts(peers_path(build.record_file), record.global, loaded->prepared->site.schools);
     if (changes && plan.scope == BuildPlan::Scope::schools)
         changes->update = record_update(plan, pages, build.altered, record, inputs_before);
-    // The record is written last: what only the pages needed goes before it
-    // (the light parts, the index, the pages' paths; +145 MiB at 40 000 schools).
+    // What only the pages needed (the light parts, the index, the pages'
+    // paths) goes before the record's one LMDB transaction is built
+    // (ARCHITECTURE.md, "Second pass").
     rendering.reset();
     pages = Pages{};
     loaded.reset();
