@@ -11,8 +11,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -172,4 +175,85 @@ TEST_CASE("a district without schools still gets its pages in any batch size", "
     check_batches_agree(content, scratch);
     CHECK(fs::is_regular_file(scratch.path / "out-default" / "index.html"));
     CHECK(fs::is_regular_file(scratch.path / "out-1" / "data" / "schools.json"));
+}
+
+namespace {
+
+// How often each of `needles` occurs in `text`.
+std::vector<std::size_t> occurrences(const std::string& text, const std::vector<std::string>& needles) {
+    std::vector<std::size_t> counts;
+    for (const auto& needle : needles) {
+        std::size_t count = 0;
+        for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+        counts.push_back(count);
+    }
+    return counts;
+}
+
+// Each `open`…`close` value of `text`, in order.
+std::vector<std::string> values_between(const std::string& text, const std::string& open, const std::string& close) {
+    std::vector<std::string> values;
+    for (auto at = text.find(open); at != std::string::npos; at = text.find(open, at)) {
+        at += open.size();
+        auto end = text.find(close, at);
+        if (end == std::string::npos) break;
+        values.push_back(text.substr(at, end - at));
+    }
+    return values;
+}
+
+}  // namespace
+
+// The schools list is written into the output as its rows render (a row is
+// rendered for each copy and dropped), and the sitemap and the news feed as
+// their lines are made (pipeline/render_pages.cpp, view/feeds.cpp): every
+// row, page and news item must be there once, in its place.
+TEST_CASE("the schools list, the sitemap and the feed written piece by piece hold everything once, in order",
+          "[streaming]") {
+    ScratchDir scratch("pieces");
+    const fs::path content = generated_district(scratch, 30);
+    const fs::path out = scratch.path / "out";
+    auto built = build_with_batch("7", content, out, scratch.path / "cache", scratch.path / "log");
+    INFO(built.output);
+    REQUIRE(built.exit_code == 0);
+
+    std::vector<std::string> slugs, links;
+    std::size_t news = 0;
+    for (int school = 1; school <= 30; ++school) {
+        std::string slug = "s000" + std::string(school < 10 ? "0" : "") + std::to_string(school);
+        slugs.push_back(slug);
+        links.push_back("href=\"../schools/" + slug + "/\"");
+        for (const auto& entry : fs::directory_iterator(content / "schools" / slug / "news"))
+            news += entry.path().extension() == ".md" ? 1 : 0;
+    }
+    for (const std::string copy : {"schools/index.html", "vi/schools/index.html"}) {
+        INFO(copy);
+        std::string page = read_file(out / copy);
+        auto counts = occurrences(page, links);
+        CHECK(counts.front() >= 1);
+        CHECK(std::count(counts.begin(), counts.end(), counts.front()) == 30);  // no row lost or repeated
+        std::vector<std::size_t> first_links;
+        for (const auto& link : links) first_links.push_back(page.find(link));
+        CHECK(std::is_sorted(first_links.begin(), first_links.end()));  // in the site's order
+        CHECK(page.ends_with("</html>\n"));
+    }
+
+    // The sitemap: every main page but 404.html, sorted, once.
+    std::string sitemap = read_file(out / "sitemap.xml");
+    auto urls = values_between(sitemap, "<loc>", "</loc>");
+    CHECK(std::adjacent_find(urls.begin(), urls.end(), std::greater_equal<std::string>()) == urls.end());
+    std::size_t pages = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(out)) {
+        std::string path = fs::relative(entry.path(), out).generic_string();
+        if (entry.path().filename() == "index.html" && !path.starts_with("vi/")) ++pages;
+    }
+    CHECK(urls.size() == pages);
+    CHECK(sitemap.ends_with("</urlset>\n"));
+
+    // The feed: every school's news item, newest first.
+    std::string feed = read_file(out / "news" / "feed.xml");
+    auto published = values_between(feed, "<published>", "</published>");
+    CHECK(published.size() == news);
+    CHECK(std::is_sorted(published.begin(), published.end(), std::greater<std::string>()));
+    CHECK(feed.ends_with("</feed>\n"));
 }

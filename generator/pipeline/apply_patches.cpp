@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <utility>
 
 namespace shnor::pipeline {
@@ -22,7 +23,7 @@ namespace {
 void require_same_section(const std::string& slug, TaskOutput& out, const Before& before, const BuildRecord& record) {
     auto owned = before.owned.find(slug);
     auto pages = record.school_pages.find(slug);
-    std::vector<std::string> files = out.files;
+    std::vector<std::string> files = files_of(out);
     std::sort(files.begin(), files.end());
     std::vector<std::string> was = owned == before.owned.end() ? std::vector<std::string>{} : owned->second;
     std::sort(was.begin(), was.end());
@@ -62,16 +63,14 @@ bool remakes(const BuildPlan& plan, const std::string& path) {
     return false;
 }
 
-// The pages of the site in the order its feeds and sitemap list them.
+// The pages of the site in the order its feeds and sitemap list them: the
+// sections' from the record, where note_pages() moved the rendered ones.
 std::vector<std::string> page_paths_of(const Pages& pages, const model::Site& site, const BuildRecord& record) {
     std::vector<std::string> paths;
     for (const auto& task : pages.data) paths.insert(paths.end(), task.page_paths.begin(), task.page_paths.end());
-    for (const auto& school : site.schools) {
-        if (auto found = pages.sections.find(school.slug); found != pages.sections.end())
-            paths.insert(paths.end(), found->second.page_paths.begin(), found->second.page_paths.end());
-        else if (auto kept = record.school_pages.find(school.slug); kept != record.school_pages.end())
+    for (const auto& school : site.schools)
+        if (auto kept = record.school_pages.find(school.slug); kept != record.school_pages.end())
             paths.insert(paths.end(), kept->second.begin(), kept->second.end());
-    }
     return paths;
 }
 
@@ -83,9 +82,9 @@ std::vector<std::string> page_paths_of(const Pages& pages, const model::Site& si
 void note_pages(const BuildPlan& plan, Pages& pages, const Before& before, BuildRecord& record) {
     for (auto& [slug, out] : pages.sections) {
         if (plan.scope == BuildPlan::Scope::schools) require_same_section(slug, out, before, record);
-        for (const auto& path : out.files) record.file_owner[path] = slug;
+        for (auto& path : files_of(out)) record.file_owner[std::move(path)] = slug;
         record.fragments.merge(out.fragments);
-        record.school_pages[slug] = out.page_paths;
+        record.school_pages[slug] = std::move(out.page_paths);
     }
     for (auto& task : pages.data) record.fragments.merge(task.fragments);
 }
@@ -120,10 +119,9 @@ void render_after_patches(const BuildOptions& options, const BuildPlan& plan, Re
     if (!rendering.prepared) return;
     const model::Site& site = rendering.prepared->site;
     if (plan.renders_district()) {
-        std::erase_if(record.school_pages, [&](const auto& entry) {
-            return std::none_of(site.schools.begin(), site.schools.end(),
-                                [&](const model::School& school) { return school.slug == entry.first; });
-        });
+        std::set<std::string_view> slugs;  // not a search of the schools per entry: 40 000² compares
+        for (const auto& school : site.schools) slugs.insert(school.slug);
+        std::erase_if(record.school_pages, [&](const auto& entry) { return slugs.count(entry.first) == 0; });
         sizes.clear();  // all made by this build
         for (auto& task : pages.data) sizes.merge(task.sizes);
     }
@@ -135,7 +133,7 @@ void render_after_patches(const BuildOptions& options, const BuildPlan& plan, Re
     }
     if (!plan.renders_district()) return;
     auto files = files_after_pages(site, options, rendering.context, page_paths_of(pages, site, record),
-                                   rendering.prepared->photos.files);
+                                   rendering.prepared->photos.files, &tree);
     for (const auto& [path, file] : files) put_file(tree, file);
 }
 

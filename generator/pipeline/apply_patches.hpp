@@ -18,7 +18,8 @@
 namespace shnor::pipeline {
 
 // What the rendered pages go into the record as: their owners, fragments
-// and page paths. A section rendered in place of the last build's must have
+// and page paths (moved out of `pages`: the record's school_pages has them
+// afterwards). A section rendered in place of the last build's must have
 // made the same files and pages (or PlanImpossible).
 void note_pages(const plan::BuildPlan& plan, Pages& pages, const Before& before, BuildRecord& record);
 

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -173,15 +174,15 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     std::erase_if(record.fragments, [&](const auto& entry) { return keeping.rendered(entry.first); });
     std::erase_if(record.file_owner, [&](const auto& entry) { return keeping.rendered(entry.first); });
 
-    Rendering rendering(options, plan, *loaded);
-    Pages pages = render_planned(plan, rendering, store, tree);
+    auto rendering = std::make_unique<Rendering>(options, plan, *loaded);
+    Pages pages = render_planned(plan, *rendering, store, tree);
     for (const auto& task : pages.data)  // for a later build that makes a workbook again
         for (const auto& [path, made] : task.workbooks)
             write_workbook_chunks(workbook_chunks_folder(cache_dir_of(options)), path, made.hash, made.chunks);
     stage_clock().lap("pages");
     note_pages(plan, pages, before, record);
-    auto sizes = apply_patches(options, plan, *loaded, rendering, before, record, tree);
-    render_after_patches(options, plan, rendering, pages, sizes, record, tree);
+    auto sizes = apply_patches(options, plan, *loaded, *rendering, before, record, tree);
+    render_after_patches(options, plan, *rendering, pages, sizes, record, tree);
     stage_clock().lap("other files");
     auto summary = tree.commit();
     stage_clock().lap("commit");
@@ -190,6 +191,12 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     if (plan.renders_district()) write_peer_parts(peers_path(build.record_file), record.global, loaded->prepared->site.schools);
     if (changes && plan.scope == BuildPlan::Scope::schools)
         changes->update = record_update(plan, pages, build.altered, record, inputs_before);
+    // What only the pages needed (the light parts, the index, the pages'
+    // paths) goes before the record's one LMDB transaction is built
+    // (ARCHITECTURE.md, "Second pass").
+    rendering.reset();
+    pages = Pages{};
+    loaded.reset();
     publish(tree, build.record_file, record, plan.scope == BuildPlan::Scope::schools && changes ? &*changes : nullptr);
     stage_clock().lap("publish");
     report_plan(plan, record, summary, schools_reused, report);

@@ -97,34 +97,62 @@ std::vector<MarkAt> fragment_marks_in(const std::string& html, std::size_t fragm
     return marks;
 }
 
-// Puts the fragments where their marks are. A fragment whose mark is
-// printed once gets a span; one printed twice or not at all (a layout of
-// the content's own) gets none, so no later build patches it.
+// Copies `page` to `out` (append(bytes), size()) with each mark replaced by
+// its fragment's HTML, `html_of(index)`. A fragment whose mark is printed
+// once gets a span; one printed twice or not at all (a layout of the
+// content's own) gets none, so no later build patches it.
+template <class Out>
+std::vector<FragmentSpan> fill_marks(const std::string& page, const std::vector<MarkAt>& marks,
+                                     const std::vector<view::Fragment>& fragments,
+                                     const std::function<std::string(std::size_t)>& html_of, Out& out) {
+    std::vector<FragmentSpan> spans;
+    std::vector<int> printed(fragments.size(), 0);
+    for (const auto& mark : marks) ++printed[mark.index];
+    for (std::size_t index = 0; index < fragments.size(); ++index)
+        if (printed[index] > 1) spans.push_back({fragments[index].key, FragmentSpan::kNowhere, 0});
+    std::size_t copied = 0;
+    for (const auto& mark : marks) {
+        out.append(std::string_view(page).substr(copied, mark.at - copied));
+        std::string html = html_of(mark.index);
+        if (printed[mark.index] == 1) spans.push_back({fragments[mark.index].key, out.size(), html.size()});
+        out.append(html);
+        copied = mark.at + mark.length;
+    }
+    out.append(std::string_view(page).substr(copied));
+    return spans;
+}
+
+struct StringOut {
+    std::string& text;
+    void append(std::string_view bytes) { text += bytes; }
+    std::size_t size() const { return text.size(); }
+};
+
+struct StreamOut {
+    write::OutputTree::Stream& stream;
+    std::size_t written = 0;
+    void append(std::string_view bytes) {
+        stream.append(bytes);
+        written += bytes.size();
+    }
+    std::size_t size() const { return written; }
+};
+
+// Puts the rendered fragments where their marks are.
 void place_fragments(RenderedPage& page, const std::vector<view::Fragment>& fragments,
                      const std::vector<std::string>& rendered, bool vi) {
     auto marks = fragment_marks_in(page.html, fragments.size());
     if (marks.empty()) return;
-    std::vector<int> printed(fragments.size(), 0);
-    for (const auto& mark : marks) ++printed[mark.index];
-    for (std::size_t index = 0; index < fragments.size(); ++index)
-        if (printed[index] > 1) page.fragments.push_back({fragments[index].key, FragmentSpan::kNowhere, 0});
-    // Reserved for the whole page at once: grown by doubling, the schools
-    // list of 40 000 rows (about 120 MB) would briefly take three times that.
+    // Reserved for the whole page at once: grown by doubling, a big page
+    // would briefly take three times its size.
     std::size_t size = page.html.size();
     for (const auto& mark : marks) size += rendered[mark.index].size() - std::min(rendered[mark.index].size(), mark.length);
     std::string html;
     html.reserve(size + (vi ? size / 16 : 0) + 64);  // a vi copy of a fragment may be a little longer
-    std::size_t copied = 0;
-    for (const auto& mark : marks) {
-        html.append(page.html, copied, mark.at - copied);
-        const std::string& fragment = rendered[mark.index];
-        if (printed[mark.index] == 1) page.fragments.push_back({fragments[mark.index].key, html.size(), 0});
-        std::size_t start = html.size();
-        html += vi ? vi_copy_of(fragment) : fragment;
-        if (printed[mark.index] == 1) page.fragments.back().length = html.size() - start;
-        copied = mark.at + mark.length;
-    }
-    html.append(page.html, copied, std::string::npos);
+    StringOut out{html};
+    page.fragments = fill_marks(page.html, marks, fragments,
+                                [&](std::size_t index) { return vi ? vi_copy_of(rendered[index]) : rendered[index]; },
+                                out);
     page.html = std::move(html);
 }
 
@@ -144,8 +172,8 @@ void expand_abbreviations(RenderedPage& rendered, const view::PageSpec& page) {
 // Its links stay inside vi/; assets and files are shared with the main site,
 // so the two copies differ only in the asset prefix and in the base layout:
 // the page's own layout is rendered once for both.
-void render_district_page(render::Templates& templates, view::PageSpec& page,
-                          const std::function<void(RenderedPage&&)>& put) {
+void render_district_page(render::Templates& templates, view::PageSpec& page, write::OutputTree& tree,
+                          const PageWritten& written) {
     const view::Data* given_root = page.data.get("root");
     std::string root = given_root && given_root->is_string() ? given_root->string_value() : std::string();
     bool has_vi_copy = page.path != "404.html";
@@ -153,16 +181,37 @@ void render_district_page(render::Templates& templates, view::PageSpec& page,
     std::string vi_asset_root = view::root_prefix_of(vi_path);
     page.data.set("page_path", page.path);
     page.data.set("asset_root", std::string(kAssetRootMark));
-    auto fragments = render_fragments(templates, page);
+    // A page of many fragments (the schools list: a row a school, about
+    // 120 MB a copy at 40 000 schools) is streamed into the tree, each
+    // fragment rendered for the copy being written and dropped, so neither
+    // the copy nor its rendered fragments are ever whole in memory. Others
+    // render their fragments once for both copies.
+    bool streamed = page.fragments.size() > 1;
+    auto fragments = streamed ? std::vector<std::string>{} : render_fragments(templates, page);
+    auto put = [&](RenderedPage&& copy, bool vi) {
+        expand_abbreviations(copy, page);
+        if (!streamed) {
+            place_fragments(copy, page.fragments, fragments, vi);
+            tree.put(copy.path, copy.html);
+            written(std::move(copy.path), std::move(copy.fragments));
+            return;
+        }
+        auto marks = fragment_marks_in(copy.html, page.fragments.size());
+        auto stream = tree.open(copy.path);
+        StreamOut out{stream};
+        auto spans = fill_marks(
+            copy.html, marks, page.fragments,
+            [&](std::size_t index) { return render_fragment(templates, page.fragments[index], page.glossary.get(), vi); },
+            out);
+        stream.close();
+        written(std::move(copy.path), std::move(spans));
+    };
     std::string content = templates.render(page.layout, page.data);
 
     page.data.set("vi", false);
     page.data.set("asset_root", root);
     page.data["content"] = view::Data(with_mark_replaced(content, kAssetRootMark, root));  // moved, not copied
-    RenderedPage main{view::output_path_of(page.path), templates.render("base", page.data), {}};
-    expand_abbreviations(main, page);
-    place_fragments(main, page.fragments, fragments, false);
-    put(std::move(main));  // gone before the vi copy is made
+    put({view::output_path_of(page.path), templates.render("base", page.data), {}}, false);  // gone before the vi copy
     if (!has_vi_copy) return;
     if (root != view::root_prefix_of(page.path)) {
         page.data.set("root", view::root_prefix_of(page.path));
@@ -172,12 +221,8 @@ void render_district_page(render::Templates& templates, view::PageSpec& page,
     page.data.set("vi", true);
     page.data.set("asset_root", vi_asset_root);
     page.data["content"] = view::Data(vi_copy_of(with_mark_replaced(content, kAssetRootMark, vi_asset_root)));
-    RenderedPage vi{view::output_path_of(vi_path), templates.render("base", page.data), {}};
-    expand_abbreviations(vi, page);
-    place_fragments(vi, page.fragments, fragments, true);
-    put(std::move(vi));
+    put({view::output_path_of(vi_path), templates.render("base", page.data), {}}, true);
 }
-
 
 // A school build renders the copies separately: their links carry different
 // markers for relocate_to_school().

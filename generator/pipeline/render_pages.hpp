@@ -6,6 +6,7 @@
 #include "pipeline/build_record.hpp"
 #include "render/templates.hpp"
 #include "view/view.hpp"
+#include "write/output_tree.hpp"
 
 #include <functional>
 #include <string>
@@ -29,12 +30,16 @@ std::string vi_copy_of(std::string html);
 std::string render_fragment(render::Templates& templates, const view::Fragment& fragment,
                             const render::Glossary* glossary, bool vi);
 
+// Called with each copy's output path and where its fragments lie, once it is in the tree.
+using PageWritten = std::function<void(std::string path, std::vector<FragmentSpan> fragments)>;
+
 // A district build's page: both copies (404.html has no vi copy), the
-// page's own layout rendered once for both.
-// Each copy goes to `put` as soon as it is made: the main copy before the
-// vi copy is rendered (the schools list of a big district is hundreds of MB).
-void render_district_page(render::Templates& templates, view::PageSpec& page,
-                          const std::function<void(RenderedPage&&)>& put);
+// page's own layout rendered once for both, put into `tree`.
+// Each copy goes to the tree as soon as it is made: the main copy before
+// the vi copy is rendered; a page of many fragments (the schools list of a
+// big district is hundreds of MB) as its fragments render.
+void render_district_page(render::Templates& templates, view::PageSpec& page, write::OutputTree& tree,
+                          const PageWritten& written);
 
 // A --school build's page: the copies rendered separately, their links
 // marked for relocate_to_school().

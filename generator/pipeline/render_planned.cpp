@@ -110,8 +110,10 @@ void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::Schoo
             });
         }
         batch_index.reset();
-        for (std::size_t section = 0; section < sections.size(); ++section)
+        for (std::size_t section = 0; section < sections.size(); ++section) {
+            keep_page_paths_only(outputs[section]);  // held to the end of the build
             pages.sections.emplace(site.schools[sections[section]].slug, std::move(outputs[section]));
+        }
         for (std::size_t school = 0; school < light.size(); ++school) site.schools[first + school] = std::move(light[school]);
     }
     parallel::for_each_index(std::exchange(district.count, 0), district.run);  // a site without schools

@@ -74,15 +74,34 @@ void put_file(write::OutputTree& tree, const write::OutputFile& file) {
     else tree.copy(file.path, file.copy_from);
 }
 
+std::vector<std::string> page_files(const std::vector<std::string>& page_paths) {
+    std::vector<std::string> files;
+    for (const auto& path : page_paths) {
+        files.push_back(view::output_path_of(path));
+        if (path != "404.html") files.push_back(view::output_path_of("vi/" + path));  // render_district_page
+    }
+    return files;
+}
+
+std::vector<std::string> files_of(const TaskOutput& out) {
+    return out.files_are_pages ? page_files(out.page_paths) : out.files;
+}
+
+void keep_page_paths_only(TaskOutput& out) {
+    if (out.files_are_pages || out.files != page_files(out.page_paths)) return;
+    std::vector<std::string>().swap(out.files);
+    out.page_paths.shrink_to_fit();
+    out.files_are_pages = true;
+}
+
 void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, render::Templates& templates,
                   write::OutputTree& tree, TaskOutput& out) {
     for (auto& page : pages) {
         page.data.set("sources", sources);
         out.page_paths.push_back(page.path);
-        render_district_page(templates, page, [&](RenderedPage&& rendered) {
-            tree.put(rendered.path, rendered.html);
-            if (!rendered.fragments.empty()) out.fragments[rendered.path] = std::move(rendered.fragments);
-            out.files.push_back(std::move(rendered.path));
+        render_district_page(templates, page, tree, [&](std::string path, std::vector<FragmentSpan> fragments) {
+            if (!fragments.empty()) out.fragments[path] = std::move(fragments);
+            out.files.push_back(std::move(path));
             ++out.html_files;
         });
         page = view::PageSpec{};  // its data goes now, not with the last page (the schools list of a big district)
@@ -128,11 +147,18 @@ std::vector<TaskOutput> SchoolRowsOutput::finish() {
 // replace built-in ones of the same name).
 std::map<std::string, write::OutputFile> files_after_pages(const model::Site& site, const BuildOptions& options,
                                                            const view::BuildContext& context,
-                                                           const std::vector<std::string>& page_paths,
-                                                           const std::vector<write::OutputFile>& photos) {
+                                                           std::vector<std::string> page_paths,
+                                                           const std::vector<write::OutputFile>& photos,
+                                                           write::OutputTree* feeds_into) {
     std::map<std::string, write::OutputFile> files;
     auto add = [&](write::OutputFile file) { files[file.path] = std::move(file); };
-    for (auto& file : view::feeds(site, context, page_paths)) add({file.path, std::move(file.bytes), {}});
+    if (feeds_into) {
+        TaskOutput out;
+        TreeSink sink(*feeds_into, out, context.build_date);
+        view::write_feeds(site, context, std::move(page_paths), sink);
+    } else {
+        for (auto& file : view::feeds(site, context, page_paths)) add({file.path, std::move(file.bytes), {}});
+    }
     for (auto& file : view::copied_files(site)) add({file.path, "", file.source});
     for (const auto& file : photos) add(file);
     std::vector<write::OutputFile> assets;

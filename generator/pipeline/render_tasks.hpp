@@ -28,7 +28,17 @@ struct TaskOutput {
     std::map<std::string, std::vector<FragmentSpan>> fragments;  // output file → its fragments
     std::map<std::string, std::uint64_t> sizes;  // open data: output file → bytes
     std::map<std::string, MadeWorkbook> workbooks;  // open data: workbook → its chunks (workbook_chunks.hpp)
+    // `files` not kept, being page_files(page_paths): a whole build's sections,
+    // held through pass 2 (a million paths at 40 000 schools).
+    bool files_are_pages = false;
 };
+
+// The files render_pages() writes for these pages: each page's copy and its vi copy.
+std::vector<std::string> page_files(const std::vector<std::string>& page_paths);
+// `out.files`, or page_files(out.page_paths) when those were not kept.
+std::vector<std::string> files_of(const TaskOutput& out);
+// Drops `out.files` when they are page_files(out.page_paths).
+void keep_page_paths_only(TaskOutput& out);
 
 // Renders the pages (both copies each) into the tree.
 void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, render::Templates& templates,
@@ -59,11 +69,14 @@ private:
 };
 
 // Feeds, copied documents and photos, assets (a content tree's assets
-// replace built-in ones of the same name), by output path.
+// replace built-in ones of the same name), by output path. With
+// `feeds_into`, the feeds (tens of MB in a big district) are streamed into
+// that tree instead and are not in the map.
 std::map<std::string, write::OutputFile> files_after_pages(const model::Site& site, const BuildOptions& options,
                                                            const view::BuildContext& context,
-                                                           const std::vector<std::string>& page_paths,
-                                                           const std::vector<write::OutputFile>& photos);
+                                                           std::vector<std::string> page_paths,
+                                                           const std::vector<write::OutputFile>& photos,
+                                                           write::OutputTree* feeds_into = nullptr);
 
 void put_file(write::OutputTree& tree, const write::OutputFile& file);
 

@@ -62,17 +62,6 @@ std::string summary_of(const std::string& markdown) {
     return text;
 }
 
-std::string sitemap(const model::Site& site, const BuildContext& context, const std::vector<std::string>& page_paths) {
-    std::set<std::string> sorted;
-    for (const auto& path : page_paths)
-        if (path != "404.html") sorted.insert(path);
-    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-    xml += sitemap_urls(context, {sorted.begin(), sorted.end()}, PageDates(site));
-    xml += "</urlset>\n";
-    return xml;
-}
-
 std::string robots(const BuildContext& context) {
     return "User-agent: *\nAllow: /\nSitemap: " + context.base_url + "sitemap.xml\n";
 }
@@ -98,9 +87,37 @@ std::string atom_entry(const FeedEntry& entry, const BuildContext& context) {
     return xml;
 }
 
-std::string atom_feed(const model::Site& site, const BuildContext& context) {
+// Chunks of a file go to the sink in blocks of about this size.
+constexpr std::size_t kChunk = 1 << 16;
+
+void flush_if_full(std::string& chunk, TextSink& sink) {
+    if (chunk.size() < kChunk) return;
+    sink.append(chunk);
+    chunk.clear();
+}
+
+void write_sitemap(const model::Site& site, const BuildContext& context, std::vector<std::string> page_paths,
+                   TextSink& sink) {
+    std::erase(page_paths, "404.html");
+    std::sort(page_paths.begin(), page_paths.end());
+    page_paths.erase(std::unique(page_paths.begin(), page_paths.end()), page_paths.end());
+    PageDates dates(site);
+    sink.begin("sitemap.xml");
+    std::string chunk = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    for (const auto& path : page_paths) {
+        append_sitemap_url(context, path, dates, chunk);
+        flush_if_full(chunk, sink);
+    }
+    chunk += "</urlset>\n";
+    sink.append(chunk);
+    sink.end();
+}
+
+void write_atom_feed(const model::Site& site, const BuildContext& context, TextSink& sink) {
     auto entries = all_news_newest_first(site);
     model::Date updated = entries.empty() ? context.build_date : entries.front().item->date;
+    sink.begin("news/feed.xml");
     std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
     xml += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" + escape_xml(site.config.language) + "\">\n";
     xml += "  <title>" + escape_xml(site.config.title.empty() ? "Новости" : site.config.title + " — новости") +
@@ -111,29 +128,54 @@ std::string atom_feed(const model::Site& site, const BuildContext& context) {
     xml += "  <link rel=\"alternate\" type=\"text/html\" href=\"" + escape_xml(context.base_url + "news/") + "\"/>\n";
     xml += "  <updated>" + atom_time(updated) + "</updated>\n";
     xml += "  <author><name>" + escape_xml(feed_author(site)) + "</name></author>\n";
-    for (const auto& entry : entries) xml += atom_entry(entry, context);
+    for (const auto& entry : entries) {
+        xml += atom_entry(entry, context);
+        flush_if_full(xml, sink);
+    }
     xml += "</feed>\n";
-    return xml;
+    sink.append(xml);
+    sink.end();
 }
 
+// Collects the files whole (feeds()).
+class FilesSink : public TextSink {
+public:
+    std::vector<TextFile> files;
+    void begin(const std::string& path) override { files.push_back({path, {}}); }
+    void append(std::string_view bytes) override { files.back().bytes += bytes; }
+    void end() override {}
+};
+
 }  // namespace
+
+void append_sitemap_url(const BuildContext& context, const std::string& path, const PageDates& dates,
+                        std::string& xml) {
+    xml += "  <url><loc>" + escape_xml(context.base_url + path) + "</loc>";
+    if (auto date = dates.of(path)) xml += "<lastmod>" + date->iso() + "</lastmod>";
+    xml += "</url>\n";
+}
 
 std::string sitemap_urls(const BuildContext& context, const std::vector<std::string>& sorted_paths,
                          const PageDates& dates) {
     std::string xml;
-    for (const auto& path : sorted_paths) {
-        xml += "  <url><loc>" + escape_xml(context.base_url + path) + "</loc>";
-        if (auto date = dates.of(path)) xml += "<lastmod>" + date->iso() + "</lastmod>";
-        xml += "</url>\n";
-    }
+    for (const auto& path : sorted_paths) append_sitemap_url(context, path, dates, xml);
     return xml;
+}
+
+void write_feeds(const model::Site& site, const BuildContext& context, std::vector<std::string> page_paths,
+                 TextSink& sink) {
+    write_sitemap(site, context, std::move(page_paths), sink);
+    sink.begin("robots.txt");
+    sink.append(robots(context));
+    sink.end();
+    write_atom_feed(site, context, sink);
 }
 
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
                             const std::vector<std::string>& page_paths) {
-    return {{"sitemap.xml", sitemap(site, context, page_paths)},
-            {"robots.txt", robots(context)},
-            {"news/feed.xml", atom_feed(site, context)}};
+    FilesSink sink;
+    write_feeds(site, context, page_paths, sink);
+    return std::move(sink.files);
 }
 
 }  // namespace shnor::view

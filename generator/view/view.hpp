@@ -230,9 +230,15 @@ private:
 // The <url> lines of sitemap.xml for these page paths (sorted), one a line.
 std::string sitemap_urls(const BuildContext& context, const std::vector<std::string>& sorted_paths,
                          const PageDates& dates);
+// One <url> line of sitemap.xml, appended to `xml`.
+void append_sitemap_url(const BuildContext& context, const std::string& path, const PageDates& dates, std::string& xml);
 // sitemap.xml, robots.txt, news/feed.xml. `page_paths` are the PageSpec paths.
 std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context,
                             const std::vector<std::string>& page_paths);
+// The same files handed over in chunks: a big district's sitemap and feed
+// are tens of MB each, never whole in memory.
+void write_feeds(const model::Site& site, const BuildContext& context, std::vector<std::string> page_paths,
+                 TextSink& sink);
 std::vector<CopiedFile> copied_files(const model::Site& site);
 
 // The workbook (.xlsx) beside an open-data CSV, for people: it is made from
