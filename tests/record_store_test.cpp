@@ -256,6 +256,53 @@ TEST_CASE("the record store keeps a real build's record whole", "[record_store]"
     CHECK(by_path(text->inputs) == text->inputs);  // the store gives them in path order
 }
 
+namespace {
+
+// A whole record written the way write_store() writes one, with commits on
+// the way every `commit_bytes` (0: one transaction); the commits made.
+std::size_t write_whole(const fs::path& file, const BuildRecord& record, std::size_t commit_bytes) {
+    auto store = Store::open(file, Store::Access::write);
+    REQUIRE(store);
+    auto txn = store->write();
+    if (commit_bytes) txn.commit_every(commit_bytes);
+    txn.clear();
+    txn.set_head(pipeline::record_head(record));
+    txn.replace_inputs(record.inputs);
+    for (const auto& [slug, hash] : record.schools) {
+        record::SchoolEntry entry{hash, record.school_external.at(slug), record.school_district.at(slug),
+                                  record.school_pages.at(slug)};
+        txn.put_school(slug, entry);
+    }
+    for (const auto& [path, state] : record.files) {
+        record::FileEntry entry{record.file_owner.at(path), state, {}};
+        if (auto spans = record.fragments.find(path); spans != record.fragments.end()) entry.fragments = spans->second;
+        txn.put_file(path, entry);
+    }
+    txn.replace_tree_lists(record.tree.touched, record.tree.strays);
+    std::size_t commits = txn.writes().commits;
+    REQUIRE(txn.commit());
+    return commits;
+}
+
+}  // namespace
+
+TEST_CASE("a whole write committed on the way stores the same record as one transaction", "[record_store]") {
+    Scratch scratch("on-the-way");
+    BuildRecord record = synthetic_record(3000);
+    for (int index = 0; index < 2000; ++index) record.tree.touched.push_back("touched/" + std::to_string(index));
+    std::sort(record.tree.touched.begin(), record.tree.touched.end());
+    fs::path once = scratch.path / "once.lmdb", on_the_way = scratch.path / "on-the-way.lmdb";
+    CHECK(write_whole(once, record, 0) == 0);
+    // Small commits: many of them, across every table a whole write fills.
+    CHECK(write_whole(on_the_way, record, 4096) > 100);
+    CHECK(everything_in(on_the_way) == everything_in(once));
+    auto read = pipeline::read_store(on_the_way);
+    REQUIRE(read);
+    check_same_record(*read, record);
+    CHECK(read->tree.touched == record.tree.touched);
+    CHECK(read->html_files == pipeline::read_store(once)->html_files);
+}
+
 TEST_CASE("a one-school update writes only that school's entries", "[record_store]") {
     Scratch scratch("update");
     fs::path file = scratch.path / "builds" / "x.lmdb";

@@ -644,6 +644,20 @@ void WriteTxn::put(Table table, std::string_view key, std::string_view value, un
     check(rc, "put");
     ++writes_.puts;
     writes_.bytes += key.size() + value.size();
+    if (commit_every_ && writes_.bytes - committed_bytes_ >= commit_every_) commit_on_the_way();
+}
+
+void WriteTxn::commit_every(std::size_t bytes) { commit_every_ = bytes; }
+
+// No head and no seal: the store is not read before the last commit().
+// A cursor or dbi handle of the old transaction is not kept by any caller.
+void WriteTxn::commit_on_the_way() {
+    int rc = mdb_txn_commit(txn_->txn);
+    txn_->txn = nullptr;
+    check(rc, "commit on the way");
+    check(mdb_txn_begin(store_->env_->env, nullptr, 0, &txn_->txn), "write transaction");
+    committed_bytes_ = writes_.bytes;
+    ++writes_.commits;
 }
 
 bool WriteTxn::del(Table table, std::string_view key, const std::string_view* value) {

@@ -196,6 +196,15 @@ public:
     void put_input(const cache::FileStamp& stamp);
     void remove_input(std::string_view path);
     void replace_tree_lists(const std::vector<std::string>& touched, const std::vector<std::string>& strays);
+    // Only for a store no one reads before this transaction's commit() (a
+    // new file that is renamed into place afterwards): from now on, once
+    // `bytes` are put, what was put is committed and the writing goes on in
+    // a new transaction. LMDB holds a transaction's dirty pages in memory
+    // until its commit: a whole record of 40 000 schools (a million files)
+    // took 450 MiB more at once (ARCHITECTURE.md, "Third pass"). The store
+    // holds the whole record only after commit(); a failure in between
+    // leaves a part, which its writer removes.
+    void commit_every(std::size_t bytes);
     // False when LMDB could not commit (the store is then as before).
     bool commit();
 
@@ -203,6 +212,7 @@ public:
     // values put. A one-school update must stay small.
     struct Writes {
         std::size_t puts = 0, deletes = 0, bytes = 0;
+        std::size_t commits = 0;  // made on the way by commit_every()
     };
     const Writes& writes() const { return writes_; }
 
@@ -211,6 +221,7 @@ private:
     struct Txn;
     explicit WriteTxn(Store& store);
     void put(Table table, std::string_view key, std::string_view value, unsigned flags = 0);
+    void commit_on_the_way();
     bool del(Table table, std::string_view key, const std::string_view* value = nullptr);
     Store* store_;
     std::unique_ptr<Txn> txn_;
@@ -219,6 +230,8 @@ private:
     bool appending_ = false;  // emptied, and every file put so far in path order
     std::optional<std::string> last_appended_;
     Writes writes_;
+    std::size_t commit_every_ = 0;  // 0: one transaction
+    std::size_t committed_bytes_ = 0;
 };
 
 }  // namespace shnor::record
