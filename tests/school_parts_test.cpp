@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -183,4 +185,42 @@ TEST_CASE("results for a few schools' pages equal those of the whole site", "[sc
     }
     for (const auto& other : site.schools)
         if (other.slug != "shubinskaya") CHECK(few.groups_of(other).empty());
+}
+
+// A streaming build's batch: its schools in full, the others light parts
+// without rows (pipeline::shed_results), the district lines the whole site's.
+TEST_CASE("results of a batch among shed light parts equal those of the whole site", "[school_parts]") {
+    auto site = example_site();
+    derive::SiteResults whole(site);
+    model::Site batch = site;
+    for (auto& school : batch.schools)
+        if (school.slug != "shubinskaya") pipeline::shed_results(school);
+    CHECK(school_named(batch, "karmaklinskaya").results.empty());
+    // The glossary page's words stay: a light part's intro has them of its exams.
+    model::School light = pipeline::light_part(school_named(site, "karmaklinskaya"));
+    REQUIRE(light.intro.find("ОГЭ") == std::string::npos);  // a word its pages print anyway
+    pipeline::shed_results(light);
+    CHECK(light.results.empty());
+    CHECK(light.intro.find("ОГЭ") != std::string::npos);
+    auto shubinskaya = [](const model::School& school) { return school.slug == "shubinskaya"; };
+    derive::SiteResults few(batch, shubinskaya, whole.district());
+    const auto& expected = whole.groups_of(school_named(site, "shubinskaya"));
+    const auto& actual = few.groups_of(school_named(batch, "shubinskaya"));
+    REQUIRE(actual.size() == expected.size());
+    bool computed = false;
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        CHECK(actual[i].key == expected[i].key);
+        CHECK(actual[i].district.computed == expected[i].district.computed);
+        computed = computed || expected[i].district.computed;
+        CHECK(actual[i].district.years.size() == expected[i].district.years.size());
+        for (const auto& [year, values] : expected[i].district.years) {
+            CHECK(actual[i].district.value(year, derive::Measure::mean) == values.mean);
+            CHECK(actual[i].district.years.at(year).schools == values.schools);
+        }
+    }
+    CHECK(computed);  // else the shed rows would not matter
+    CHECK(few.computed_district_rows().size() == whole.computed_district_rows().size());
+    // A line the given ones lack is never computed from what rows are left.
+    CHECK_THROWS_AS(derive::SiteResults(batch, shubinskaya, std::make_shared<const derive::DistrictLines>()),
+                    std::logic_error);
 }

@@ -7,6 +7,11 @@
 #include "test_paths.hpp"
 #include "test_support.hpp"
 
+#include "cache/fingerprint.hpp"
+#include "cache/school_store.hpp"
+#include "pipeline/load_planned.hpp"
+#include "pipeline/render_planned.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -119,6 +124,53 @@ TEST_CASE("a term only a school's document uses stays on the glossary page in an
     write_file(documents, yaml.insert(issuer + 8, "ИОМ и "));  // a built-in term the content does not use elsewhere
     check_batches_agree(content, scratch);
     CHECK(read_file(scratch.path / "out-1" / "glossary" / "index.html").find("ИОМ") != std::string::npos);
+}
+
+// A light part drops its results rows once the site's index has them
+// (pipeline::shed_results): the words of its exams and subjects stay for the
+// glossary page, and data/results.* (written from the full schools in pass 2)
+// come out the same.
+TEST_CASE("a term only a school's results use stays on the glossary page in any batch size", "[streaming]") {
+    ScratchDir scratch("results-term");
+    const fs::path content = scratch.path / "content";
+    fs::copy(kSourceDir / "content", content, fs::copy_options::recursive);
+    const fs::path results = content / "schools" / "karmaklinskaya" / "results.yaml";
+    std::string yaml = read_file(results);
+    auto subject = yaml.find("subject: ");
+    REQUIRE(subject != std::string::npos);
+    write_file(results, yaml.insert(subject + 9, "ИОМ "));  // a built-in term the content does not use elsewhere
+    check_batches_agree(content, scratch);
+    CHECK(read_file(scratch.path / "out-1" / "glossary" / "index.html").find("ИОМ") != std::string::npos);
+    CHECK(read_file(scratch.path / "out-1" / "data" / "results.csv").find("ИОМ") != std::string::npos);
+}
+
+// What pass 1 of a streaming build holds once the site's index is built
+// (pipeline::Rendering): the light parts without their rows, the index
+// knowing which schools had them.
+TEST_CASE("a light site's parts hold no results rows once its index is built", "[streaming]") {
+    namespace pipeline = shnor::pipeline;
+    ScratchDir scratch("light-rows");
+    pipeline::BuildOptions options;
+    options.content_dir = kSourceDir / "content";
+    options.build_date = shnor::model::Date{2024, 11, 1};
+    options.sources.cache_dir = scratch.path / "cache";
+    options.sources.offline = true;
+    shnor::cache::SchoolStore store(scratch.path / "store", options.content_dir,
+                                    shnor::cache::stamp_tree(options.content_dir));
+    shnor::plan::BuildPlan plan;
+    plan.scope = shnor::plan::BuildPlan::Scope::whole;
+    pipeline::BuildReport report;
+    auto loaded = pipeline::prepare_planned(options, scratch.path / "record", plan, nullptr, {}, store, true, report);
+    REQUIRE(loaded);
+    pipeline::Rendering rendering(options, plan, *loaded);
+    std::size_t with_rows = 0;
+    for (const auto& school : loaded->prepared->site.schools) {
+        INFO(school.slug);
+        CHECK(school.results.empty());
+        with_rows += rendering.index->results().has_own_rows(school) ? 1 : 0;
+    }
+    CHECK(with_rows == 3);  // karmaklinskaya, shubinskaya, sosh-47
+    CHECK_FALSE(rendering.index->results().computed_district_rows().empty());
 }
 
 TEST_CASE("a damaged school store only costs the batches their speed", "[streaming]") {

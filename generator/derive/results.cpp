@@ -232,10 +232,24 @@ KeyOrder order_of(const ResultKey& key) { return {key.exam, key.subject, key.gra
 // and scale. Lives only while groups are built; what it returns is plain data.
 class GroupBuilder {
 public:
-    GroupBuilder(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows) {
+    // `given`: the district lines to take instead of computing them from
+    // every school's rows (which are then not read).
+    GroupBuilder(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows,
+                 const DistrictLines* given = nullptr)
+        : given_(given) {
         for (const auto& row : shared_rows) shared_by_scope_[row.scope].push_back(&row);
+        if (given_) return;
         for (std::size_t index = 0; index < schools.size(); ++index)
             for (const auto* row : rows_of(schools[index])) rows_by_key_[order_of(key_of(*row))].push_back({index, row});
+    }
+
+    // The computed lines made so far, by exam, subject, grade and scale.
+    std::map<DistrictLines::Key, ResultLine> take_computed_lines() {
+        std::map<DistrictLines::Key, ResultLine> lines;
+        for (auto& [key, line] : computed_lines_)
+            lines.emplace(std::tuple_cat(key.first, std::make_tuple(key.second)), std::move(line));
+        computed_lines_.clear();
+        return lines;
     }
 
     std::vector<ResultGroup> groups_of(const model::School& school) {
@@ -285,6 +299,12 @@ private:
     // Every school's rows of the key, year by year; one row per school and
     // year: the first wins, as in the school's own line.
     const ResultLine& computed_district_line(const ResultKey& key, std::optional<int> scale) {
+        if (given_) {
+            auto found = given_->computed.find(std::tuple_cat(order_of(key), std::make_tuple(scale)));
+            if (found == given_->computed.end())
+                throw std::logic_error("SiteResults: no district line of «" + key.exam + "», «" + key.subject + "»");
+            return found->second;
+        }
         auto memo_key = std::make_pair(order_of(key), scale);
         auto memo = computed_lines_.find(memo_key);
         if (memo != computed_lines_.end()) return memo->second;
@@ -304,6 +324,7 @@ private:
     std::unordered_map<std::string, std::vector<const model::ResultRow*>> shared_by_scope_;
     std::map<KeyOrder, std::vector<SchoolRow>> rows_by_key_;  // in the order of schools, then of their rows
     std::map<std::pair<KeyOrder, std::optional<int>>, ResultLine> computed_lines_;
+    const DistrictLines* given_ = nullptr;
 };
 
 }  // namespace
@@ -326,33 +347,52 @@ SiteResults::SiteResults(const std::vector<model::School>& schools, const std::v
 SiteResults::SiteResults(const model::Site& site, const std::function<bool(const model::School&)>& wanted)
     : SiteResults(site.schools, site.district_results, wanted) {}
 
+SiteResults::SiteResults(const model::Site& site, const std::function<bool(const model::School&)>& wanted,
+                         std::shared_ptr<const DistrictLines> district)
+    : SiteResults(site.schools, site.district_results, wanted, std::move(district)) {}
+
 SiteResults::SiteResults(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows,
-                         const std::function<bool(const model::School&)>& wanted) {
-    GroupBuilder builder(schools, shared_rows);
+                         const std::function<bool(const model::School&)>& wanted,
+                         std::shared_ptr<const DistrictLines> district) {
+    GroupBuilder builder(schools, shared_rows, district.get());
     groups_.reserve(schools.size());
+    own_rows_.reserve(schools.size());
     for (const auto& school : schools) {
         school_index_.emplace(&school, groups_.size());
         groups_.push_back(!wanted || wanted(school) ? builder.groups_of(school) : std::vector<ResultGroup>{});
+        own_rows_.push_back(!school.results.empty());
     }
-    collect_computed_district_rows();
+    if (!district) {
+        auto made = std::make_shared<DistrictLines>();
+        made->computed = builder.take_computed_lines();
+        collect_computed_district_rows(*made);
+        district = std::move(made);
+    }
+    district_ = std::move(district);
     count_overview();
 }
 
-const std::vector<ResultGroup>& SiteResults::groups_of(const model::School& school) const {
+std::size_t SiteResults::index_of(const model::School& school) const {
     auto found = school_index_.find(&school);
     if (found == school_index_.end())
         throw std::out_of_range("SiteResults: school «" + school.slug + "» is not one of this site's schools");
-    return groups_[found->second];
+    return found->second;
 }
 
-void SiteResults::collect_computed_district_rows() {
+const std::vector<ResultGroup>& SiteResults::groups_of(const model::School& school) const {
+    return groups_[index_of(school)];
+}
+
+bool SiteResults::has_own_rows(const model::School& school) const { return own_rows_[index_of(school)]; }
+
+void SiteResults::collect_computed_district_rows(DistrictLines& district) const {
     std::set<KeyOrder> done;
     for (const auto& groups : groups_)
         for (const auto& group : groups) {
             if (!group.district.computed) continue;
             if (!done.insert(order_of(group.key)).second) continue;
             for (const auto& [year, values] : group.district.years)
-                computed_district_rows_.push_back({group.key, group.scale, year, values});
+                district.rows.push_back({group.key, group.scale, year, values});
         }
 }
 

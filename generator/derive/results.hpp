@@ -6,10 +6,12 @@
 #include "model/model.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <functional>
+#include <tuple>
 #include <vector>
 
 namespace shnor::derive {
@@ -145,6 +147,17 @@ struct ComputedDistrictRow {
 // Every group of every school whose district line is computed, once per group.
 std::vector<ComputedDistrictRow> computed_district_rows(const model::Site& site);
 
+// What every school's rows make for the district: each computed district line
+// by exam, subject, grade and scale (as a school's group asks for it), and the
+// computed district rows. A SiteResults of a few schools takes the site's
+// instead of reading every school's rows: a streaming build's light parts no
+// longer hold their rows in pass 2 (pipeline/school_parts.hpp).
+struct DistrictLines {
+    using Key = std::tuple<std::string, std::string, std::optional<int>, std::optional<int>>;
+    std::map<Key, ResultLine> computed;
+    std::vector<ComputedDistrictRow> rows;
+};
+
 // Every school's result groups, the computed district rows and the overview
 // of one site, computed once per build: each computed district line once per
 // exam, subject, grade and scale instead of once per school. Immutable after
@@ -159,21 +172,35 @@ public:
     // rendering a few schools' pages needs. District lines still come from
     // every school's rows.
     SiteResults(const model::Site& site, const std::function<bool(const model::School&)>& wanted);
+    // The same, with the district lines and computed rows of `district`
+    // (another SiteResults' of the whole site): only the wanted schools'
+    // rows are read. Throws std::logic_error when a group asks for a line
+    // `district` lacks (it was not made from the same rows).
+    SiteResults(const model::Site& site, const std::function<bool(const model::School&)>& wanted,
+                std::shared_ptr<const DistrictLines> district);
 
     // Throws std::out_of_range for a school that is not one of the site's.
     const std::vector<ResultGroup>& groups_of(const model::School& school) const;
-    const std::vector<ComputedDistrictRow>& computed_district_rows() const { return computed_district_rows_; }
+    // Whether the school has rows of its own (not counting shared rows
+    // scoped to it), as its rows were when this was made.
+    bool has_own_rows(const model::School& school) const;
+    const std::vector<ComputedDistrictRow>& computed_district_rows() const { return district_->rows; }
     const ResultsOverview& overview() const { return overview_; }
+    // Shared: it outlives this (a streaming build keeps the site's through pass 2).
+    const std::shared_ptr<const DistrictLines>& district() const { return district_; }
 
 private:
     SiteResults(const std::vector<model::School>& schools, const std::vector<model::ResultRow>& shared_rows,
-                const std::function<bool(const model::School&)>& wanted);
-    void collect_computed_district_rows();
+                const std::function<bool(const model::School&)>& wanted,
+                std::shared_ptr<const DistrictLines> district = nullptr);
+    std::size_t index_of(const model::School& school) const;
+    void collect_computed_district_rows(DistrictLines& district) const;
     void count_overview();
 
     std::vector<std::vector<ResultGroup>> groups_;  // in the order of the schools
+    std::vector<bool> own_rows_;                    // the same
     std::unordered_map<const model::School*, std::size_t> school_index_;
-    std::vector<ComputedDistrictRow> computed_district_rows_;
+    std::shared_ptr<const DistrictLines> district_;
     ResultsOverview overview_;
 };
 

@@ -134,6 +134,22 @@ void report_plan(const BuildPlan& plan, const BuildRecord& record, const write::
     report.fragments_only = plan.text_only();
 }
 
+// A light site's peer parts, written before its pages: its light parts keep
+// their results rows only until the site's index has read them
+// (shed_results), and the peer parts have them. Under a name of their own
+// until they take the last build's place, where a site of full schools writes its.
+fs::path pending_peers_path(const fs::path& record_file) {
+    fs::path path = peers_path(record_file);
+    path += ".pending";
+    return path;
+}
+
+void write_peers(const fs::path& record_file, const cache::Hash128& global, const model::Site& site, bool pending) {
+    if (!pending) return write_peer_parts(peers_path(record_file), global, site.schools);
+    std::error_code ignored;  // as write_peer_parts(): the next build is then not a section-only one
+    fs::rename(pending_peers_path(record_file), peers_path(record_file), ignored);
+}
+
 // Carries out `plan`: load → derive → render → patch → keep → commit →
 // publish. Throws PlanImpossible (nothing published) when the plan turns out
 // impossible; errors in the content or on disk go to the report.
@@ -174,6 +190,9 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     std::erase_if(record.fragments, [&](const auto& entry) { return keeping.rendered(entry.first); });
     std::erase_if(record.file_owner, [&](const auto& entry) { return keeping.rendered(entry.first); });
 
+    bool peers_pending = plan.renders_district() && loaded->light;
+    if (peers_pending)
+        write_peer_parts(pending_peers_path(build.record_file), record.global, loaded->prepared->site.schools);
     auto rendering = std::make_unique<Rendering>(options, plan, *loaded);
     Pages pages = render_planned(plan, *rendering, store, tree);
     for (const auto& task : pages.data)  // for a later build that makes a workbook again
@@ -188,7 +207,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     stage_clock().lap("commit");
     record.files = tree.take_files();
     record.tree = tree.published();
-    if (plan.renders_district()) write_peer_parts(peers_path(build.record_file), record.global, loaded->prepared->site.schools);
+    if (plan.renders_district()) write_peers(build.record_file, record.global, loaded->prepared->site, peers_pending);
     if (changes && plan.scope == BuildPlan::Scope::schools)
         changes->update = record_update(plan, pages, build.altered, record, inputs_before);
     // What only the pages needed (the light parts, the index, the pages'

@@ -4,6 +4,7 @@
 #include "derive/derive.hpp"
 #include "parallel/parallel.hpp"
 #include "pipeline/render_pages.hpp"
+#include "pipeline/school_parts.hpp"
 #include "pipeline/stage_clock.hpp"
 
 #include <algorithm>
@@ -40,6 +41,12 @@ Rendering::Rendering(const BuildOptions& options, const BuildPlan& plan, Loaded&
     } else {
         index.emplace(prepared->site);
     }
+    // The index has read the light parts' results rows (its district lines
+    // and the district pages' groups): nothing else in pass 1 reads them,
+    // pass 2 writes data/results.* from the full schools, and their peer
+    // parts are written (pipeline.cpp, run_plan).
+    if (light)
+        for (auto& school : prepared->site.schools) shed_results(school);
     stage_clock().lap("index");
 }
 
@@ -75,7 +82,9 @@ struct Tasks {
 void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::SchoolStore& store,
                        write::OutputTree& tree, Tasks& district, Pages& pages) {
     model::Site& site = rendering.prepared->site;
-    SchoolRowsOutput rows(site, rendering.context, tree);
+    // The site's district lines: the batches' indexes take them, as the light parts have no rows.
+    std::shared_ptr<const derive::DistrictLines> district_lines = rendering.index->results().district();
+    SchoolRowsOutput rows(site, rendering.context, tree, district_lines);
     // A site of full schools (no more than a batch) is one batch, rendered with the site's index.
     const std::size_t batch = rendering.light ? school_batch() : std::max<std::size_t>(site.schools.size(), 1);
     if (rendering.light) rendering.index.reset();  // it points into the slots the batches swap
@@ -88,10 +97,13 @@ void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::Schoo
             derive::derive_schools(site, rendering.context.build_date, first, last);
             const model::School* begin = site.schools.data() + first;
             const model::School* end = site.schools.data() + last;
-            batch_index.emplace(site, [begin, end](const model::School& school) {
-                return std::less_equal<const model::School*>()(begin, &school) &&
-                       std::less<const model::School*>()(&school, end);
-            });
+            batch_index.emplace(
+                site,
+                [begin, end](const model::School& school) {
+                    return std::less_equal<const model::School*>()(begin, &school) &&
+                           std::less<const model::School*>()(&school, end);
+                },
+                district_lines);
         }
         const view::detail::SiteIndex& index = batch_index ? *batch_index : *rendering.index;
         std::vector<std::size_t> sections = rendered_sections(plan, site, first, last);
@@ -100,7 +112,8 @@ void render_in_batches(const BuildPlan& plan, Rendering& rendering, cache::Schoo
             std::size_t before = std::exchange(district.count, 0);  // the school rows first: the longest tasks
             parallel::for_each_index(rows.files() + before + sections.size(), [&](std::size_t task) {
                 if (task < rows.files()) {
-                    for (std::size_t school = first; school < last; ++school) rows.add(task, site.schools[school]);
+                    for (std::size_t school = first; school < last; ++school)
+                        rows.add(task, site.schools[school], index.results());
                     return;
                 }
                 if (task < rows.files() + before) return district.run(task - rows.files());

@@ -115,23 +115,27 @@ void write_open_data_part(const model::Site& site, const view::BuildContext& con
 }
 
 struct SchoolRowsOutput::File {
-    File(const std::string& path, const model::Site& site, const view::BuildContext& context, write::OutputTree& tree)
-        : sink(tree, out, context.build_date), rows(path, site.district, context, sink) {}
+    File(const std::string& path, const model::Site& site, const view::BuildContext& context, write::OutputTree& tree,
+         const std::shared_ptr<const derive::DistrictLines>& district)
+        : sink(tree, out, context.build_date), rows(path, site, context, sink, district) {}
     TaskOutput out;
     TreeSink sink;
     view::SchoolRowsFile rows;
 };
 
-SchoolRowsOutput::SchoolRowsOutput(const model::Site& site, const view::BuildContext& context,
-                                   write::OutputTree& tree) {
-    for (const auto& path : view::school_streamed_files()) files_.push_back(std::make_unique<File>(path, site, context, tree));
+SchoolRowsOutput::SchoolRowsOutput(const model::Site& site, const view::BuildContext& context, write::OutputTree& tree,
+                                   std::shared_ptr<const derive::DistrictLines> district) {
+    for (const auto& path : view::school_streamed_files())
+        files_.push_back(std::make_unique<File>(path, site, context, tree, district));
 }
 
 SchoolRowsOutput::~SchoolRowsOutput() = default;
 
 std::size_t SchoolRowsOutput::files() const { return files_.size(); }
 
-void SchoolRowsOutput::add(std::size_t file, const model::School& school) { files_.at(file)->rows.add(school); }
+void SchoolRowsOutput::add(std::size_t file, const model::School& school, const derive::SiteResults& results) {
+    files_.at(file)->rows.add(school, results);
+}
 
 std::vector<TaskOutput> SchoolRowsOutput::finish() {
     std::vector<TaskOutput> outputs;

@@ -50,16 +50,19 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
 void write_open_data_part(const model::Site& site, const view::BuildContext& context, std::size_t part,
                           write::OutputTree& tree, TaskOutput& out, const derive::SiteResults* results = nullptr);
 
-// The open-data files with a span per school (view::school_rows_files()) and data/documents.*,
-// streamed into the tree a school at a time in site order: a whole build
-// adds each batch of full schools, then drops them.
+// The open-data files with a span per school (view::school_rows_files()), data/documents.*
+// and data/results.*, streamed into the tree a school at a time in site order: a whole build
+// adds each batch of full schools, then drops them. `district`: the site's
+// district lines (derive::SiteResults::district()), the results' last rows.
 class SchoolRowsOutput {
 public:
-    SchoolRowsOutput(const model::Site& site, const view::BuildContext& context, write::OutputTree& tree);
+    SchoolRowsOutput(const model::Site& site, const view::BuildContext& context, write::OutputTree& tree,
+                     std::shared_ptr<const derive::DistrictLines> district);
     ~SchoolRowsOutput();
     std::size_t files() const;
     // Adds the school to file number `file`; different files may be added to on different threads.
-    void add(std::size_t file, const model::School& school);
+    // `results`: an index's that has the school's groups.
+    void add(std::size_t file, const model::School& school, const derive::SiteResults& results);
     // Ends the files: what each made (paths, sizes, the schools' spans).
     std::vector<TaskOutput> finish();
 

@@ -16,6 +16,7 @@
 #include <optional>
 #include <system_error>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace shnor::pipeline {
@@ -259,6 +260,14 @@ void shed_after_derive(model::School& light) {
     }
 }
 
+void shed_results(model::School& light) {
+    std::string text;
+    for (const auto& row : light.results) text += row.exam + '\n' + row.subject + '\n';
+    light.intro += '\n' + model::abbreviation_words(text);
+    light.intro.shrink_to_fit();
+    light.results = {};
+}
+
 cache::Hash128 peer_hash(const model::School& school) {
     return cache::hash_bytes(cache::serialize_school(peer_part(school)));
 }
@@ -272,15 +281,31 @@ cache::Hash128 district_hash(const model::School& school) {
 }
 
 void write_peer_parts(const fs::path& path, const cache::Hash128& global, const std::vector<model::School>& schools) {
+    // Written a megabyte at a time, never whole (6 KB a school): a streaming
+    // build writes it while all its light parts are in memory. Atomic as
+    // write::replace_file().
+    std::error_code error;
+    fs::create_directories(path.parent_path(), error);
+    fs::path temporary = path;
+    temporary += ".tmp-" + std::to_string(::getpid());
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return;
     std::string out(kPeersMagic);
     out += global.hex() + "\n";
     append_u32(out, static_cast<std::uint32_t>(schools.size()));
+    bool written = true;
     for (const auto& school : schools) {
         std::string blob = cache::serialize_school(peer_part(school));
         append_u32(out, static_cast<std::uint32_t>(blob.size()));
         out += blob;
+        if (out.size() < (1u << 20)) continue;
+        written = written && write::write_in_slices(fd, out);
+        out.clear();
     }
-    write::replace_file(path, {out});
+    written = written && write::write_in_slices(fd, out);
+    written = ::close(fd) == 0 && written;
+    if (written) fs::rename(temporary, path, error);
+    if (!written || error) fs::remove(temporary, error);
 }
 
 namespace {

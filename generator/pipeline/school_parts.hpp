@@ -44,6 +44,13 @@ model::School light_part(const model::School& school);
 // the load's checks print it; view/ and derive/ never read it) and its
 // items' printed deadlines (derive/ has read them). The peer part stays the same.
 void shed_after_derive(model::School& light);
+// Its results rows, once the site's index has made the district lines and
+// every school's groups of them and its peer part is written (the peer part
+// has them): data/results.* are written from the full schools in pass 2,
+// the schools list asks the index whether it has rows, and the words of its
+// exams and subjects stay for the glossary page, as shed_after_derive() keeps
+// those of its documents. The peer part is then no longer the full school's.
+void shed_results(model::School& light);
 
 cache::Hash128 peer_hash(const model::School& school);
 cache::Hash128 external_hash(const model::School& school);

@@ -363,7 +363,7 @@ Data school_row_data(const SiteIndex& index, const model::School& school) {
                      : std::string());
     set(row, "roadmap_href", "schools/" + school.slug + "/roadmap/");
     set(row, "results_href", "schools/" + school.slug + "/results/");
-    set(row, "has_results", !school.results.empty());
+    set(row, "has_results", index.results().has_own_rows(school));  // a light part's rows are gone
     put_list(row, "results_trends", results_trends(index.results().groups_of(school)));
     return row;
 }

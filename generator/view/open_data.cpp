@@ -762,6 +762,9 @@ private:
 
 std::unique_ptr<RowsWriter> documents_writer(const std::string& path, const model::Publications& district,
                                              const BuildContext& context, TextSink& sink);
+std::unique_ptr<RowsWriter> results_writer(const std::string& path, const model::Site& site,
+                                           const BuildContext& context, TextSink& sink,
+                                           std::shared_ptr<const derive::DistrictLines> district);
 
 std::unique_ptr<RowsWriter> rows_writer(const std::string& path, const model::Publications& district,
                                         const BuildContext& context, TextSink& sink) {
@@ -922,10 +925,17 @@ Json result_json(const std::string& scope, const model::ResultRow& row, bool com
 }
 
 // Every results row: each school's, the district's own, then the district
-// rows computed from the schools'.
-template <typename Visit>
-void for_each_result(const model::Site& site, const derive::SiteResults& results, Visit&& visit) {
-    for (const auto& school : site.schools) {
+// rows computed from the schools'. A school at a time (RowsWriter), so a
+// streaming build writes each batch's rows from its full schools: the light
+// parts hold none in pass 2 (pipeline/school_parts.hpp).
+class ResultsWriter : public RowsWriter {
+public:
+    ResultsWriter(const model::Site& site, std::shared_ptr<const derive::DistrictLines> district)
+        : district_rows_(site.district_results), district_(std::move(district)) {}
+    void add(const model::School& school) override {
+        throw std::logic_error("data/results.*: school «" + school.slug + "» added without its results");
+    }
+    void add(const model::School& school, const derive::SiteResults& results) override {
         const auto& groups = results.groups_of(school);
         for (const auto& row : school.results) {
             const derive::ResultLine* line = nullptr;
@@ -935,8 +945,19 @@ void for_each_result(const model::Site& site, const derive::SiteResults& results
             visit(school.slug, row, false, line);
         }
     }
-    for (const auto& row : site.district_results) visit(row.scope.empty() ? "district" : row.scope, row, false, nullptr);
-    for (const auto& computed : results.computed_district_rows()) {
+    void finish() override {
+        for (const auto& row : district_rows_) visit(row.scope.empty() ? "district" : row.scope, row, false, nullptr);
+        for (const auto& computed : district_->rows) visit("district", computed_row(computed), true, nullptr);
+        close();
+    }
+
+protected:
+    virtual void visit(const std::string& scope, const model::ResultRow& row, bool computed,
+                       const derive::ResultLine* line) = 0;
+    virtual void close() = 0;
+
+private:
+    static model::ResultRow computed_row(const derive::ComputedDistrictRow& computed) {
         model::ResultRow row;
         row.exam = computed.key.exam;
         row.subject = computed.key.subject;
@@ -948,50 +969,78 @@ void for_each_result(const model::Site& site, const derive::SiteResults& results
         row.fail_share = rounded_result(computed.values.fail_share);
         row.quality_share = rounded_result(computed.values.quality_share);
         row.example = computed.values.example;
-        visit("district", row, true, nullptr);
+        return row;
     }
-}
 
-void write_results_json(const model::Site& site, const derive::SiteResults& results, const BuildContext& context,
-                        TextSink& sink) {
-    write_json_file(sink, "data/results.json",
-                    Json{{"build_date", context.build_date.iso()},
-                         {"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}},
-                         {"results", nullptr}},
-                    {{"results", [&](JsonArrayWriter& rows) {
-                          for_each_result(site, results,
-                                          [&](const std::string& scope, const model::ResultRow& row, bool computed,
-                                              const derive::ResultLine* line) {
-                                              rows.push_back(result_json(scope, row, computed, trends_of(row, line)));
-                                          });
-                      }}});
-}
+    const std::vector<model::ResultRow>& district_rows_;
+    std::shared_ptr<const derive::DistrictLines> district_;
+};
 
-void write_results_csv(const model::Site& site, const derive::SiteResults& results, TextSink& sink) {
-    CsvFile csv(sink, "data/results.csv",
-                {"scope", "exam", "subject", "grade", "year", "participants", "mean", "scale", "fail_share",
-                 "quality_share", "example", "computed", "mean_trend", "fail_share_trend", "quality_share_trend"});
-    for_each_result(site, results,
-                    [&](const std::string& scope, const model::ResultRow& row, bool computed,
-                        const derive::ResultLine* line) {
-                        auto trends = trends_of(row, line);
-                        auto cell = [&](std::size_t i) {
-                            return trends[i] ? direction_name(trends[i]->direction) : std::string();
-                        };
-                        csv.add({scope, row.exam, row.subject, csv_number(row.grade), csv_count(row.year),
-                                 csv_number(row.participants), csv_number(row.mean), csv_number(row.scale),
-                                 csv_number(row.fail_share), csv_number(row.quality_share), csv_bool(row.example),
-                                 csv_bool(computed), cell(0), cell(1), cell(2)});
-                    });
-    csv.finish();
+// The bytes write_json_file() writes of {build_date, better, results}, the
+// results array element by element.
+class ResultsJson : public ResultsWriter {
+public:
+    ResultsJson(TextSink& sink, const BuildContext& context, const model::Site& site,
+                std::shared_ptr<const derive::DistrictLines> district)
+        : ResultsWriter(site, std::move(district)), out_(sink, "data/results.json"), rows_(out_) {
+        std::string head =
+            dumped(Json{{"build_date", context.build_date.iso()},
+                        {"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}}});
+        head.pop_back();  // its '}': the results array is the last key
+        out_.write(head + "," + dumped(Json("results")) + ":[");
+    }
+
+private:
+    void visit(const std::string& scope, const model::ResultRow& row, bool computed,
+               const derive::ResultLine* line) override {
+        rows_.push_back(result_json(scope, row, computed, trends_of(row, line)));
+    }
+    void close() override {
+        out_.write("]}\n");
+        out_.finish();
+    }
+
+    FileText out_;
+    JsonArrayWriter rows_;
+};
+
+class ResultsCsv : public ResultsWriter {
+public:
+    ResultsCsv(TextSink& sink, const model::Site& site, std::shared_ptr<const derive::DistrictLines> district)
+        : ResultsWriter(site, std::move(district)),
+          csv_(sink, "data/results.csv",
+               {"scope", "exam", "subject", "grade", "year", "participants", "mean", "scale", "fail_share",
+                "quality_share", "example", "computed", "mean_trend", "fail_share_trend", "quality_share_trend"}) {}
+
+private:
+    void visit(const std::string& scope, const model::ResultRow& row, bool computed,
+               const derive::ResultLine* line) override {
+        auto trends = trends_of(row, line);
+        auto cell = [&](std::size_t i) { return trends[i] ? direction_name(trends[i]->direction) : std::string(); };
+        csv_.add({scope, row.exam, row.subject, csv_number(row.grade), csv_count(row.year), csv_number(row.participants),
+                  csv_number(row.mean), csv_number(row.scale), csv_number(row.fail_share),
+                  csv_number(row.quality_share), csv_bool(row.example), csv_bool(computed), cell(0), cell(1), cell(2)});
+    }
+    void close() override { csv_.finish(); }
+
+    CsvFile csv_;
+};
+
+std::unique_ptr<RowsWriter> results_writer(const std::string& path, const model::Site& site,
+                                           const BuildContext& context, TextSink& sink,
+                                           std::shared_ptr<const derive::DistrictLines> district) {
+    if (path == "data/results.json") return std::make_unique<ResultsJson>(sink, context, site, std::move(district));
+    return std::make_unique<ResultsCsv>(sink, site, std::move(district));
 }
 
 void write_results(const model::Site& site, const BuildContext& context, TextSink& sink, Form form,
                    const derive::SiteResults* given) {
     std::optional<derive::SiteResults> own;
     const derive::SiteResults& results = given ? *given : own.emplace(site);
-    if (form == Form::json) write_results_json(site, results, context, sink);
-    else write_results_csv(site, results, sink);
+    auto writer = results_writer(form == Form::json ? "data/results.json" : "data/results.csv", site, context, sink,
+                                 results.district());
+    for (const auto& school : site.schools) writer->add(school, results);
+    writer->finish();
 }
 
 // ---- documents ---------------------------------------------------------
@@ -1222,19 +1271,24 @@ std::vector<std::string> school_rows_files() {
     return {"data/schools.json", "data/schools.csv", "data/roadmaps.json", "data/roadmaps.csv"};
 }
 
-bool open_data_part_is_streamed(std::size_t part) { return open_data_part_has_school_rows(part) || part == 4; }
+bool open_data_part_is_streamed(std::size_t part) {
+    return open_data_part_has_school_rows(part) || part == 3 || part == 4 || part == 7;
+}
 
 std::vector<std::string> school_streamed_files() {
     auto files = school_rows_files();
-    files.insert(files.end(), {"data/documents.json", "data/documents.csv"});
+    files.insert(files.end(), {"data/documents.json", "data/documents.csv", "data/results.json", "data/results.csv"});
     return files;
 }
 
-SchoolRowsFile::SchoolRowsFile(const std::string& path, const model::Publications& district,
-                               const BuildContext& context, TextSink& sink)
-    : writer_(rows_writer(path, district, context, sink)) {}
+SchoolRowsFile::SchoolRowsFile(const std::string& path, const model::Site& site, const BuildContext& context,
+                               TextSink& sink, std::shared_ptr<const derive::DistrictLines> district)
+    : writer_(path.starts_with("data/results.") ? results_writer(path, site, context, sink, std::move(district))
+                                                : rows_writer(path, site.district, context, sink)) {}
 SchoolRowsFile::~SchoolRowsFile() = default;
-void SchoolRowsFile::add(const model::School& school) { writer_->add(school); }
+void SchoolRowsFile::add(const model::School& school, const derive::SiteResults& results) {
+    writer_->add(school, results);
+}
 void SchoolRowsFile::finish() { writer_->finish(); }
 
 std::vector<TextFile> open_data_part(const model::Site& site, const BuildContext& context, std::size_t part) {

@@ -11,6 +11,12 @@ SiteIndex::SiteIndex(const model::Site& site, const std::function<bool(const mod
     index_site();
 }
 
+SiteIndex::SiteIndex(const model::Site& site, const std::function<bool(const model::School&)>& wanted,
+                     std::shared_ptr<const derive::DistrictLines> district)
+    : site_(site), results_(site, wanted, std::move(district)) {
+    index_site();
+}
+
 void SiteIndex::index_site() {
     const model::Site& site = site_;
     // emplace keeps the first entry of a key: earlier items win, as a linear search would find them.

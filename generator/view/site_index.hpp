@@ -34,6 +34,9 @@ public:
     // Results only of the schools `wanted` accepts (derive::SiteResults):
     // enough for those schools' pages, not for the district's.
     SiteIndex(const model::Site& site, const std::function<bool(const model::School&)>& wanted);
+    // The same with the district lines of the whole site's index (a batch of a streaming build).
+    SiteIndex(const model::Site& site, const std::function<bool(const model::School&)>& wanted,
+              std::shared_ptr<const derive::DistrictLines> district);
     SiteIndex(const SiteIndex&) = delete;
     SiteIndex& operator=(const SiteIndex&) = delete;
 

@@ -23,6 +23,7 @@
 
 namespace shnor::derive {
 class SiteResults;
+struct DistrictLines;
 }
 
 namespace shnor::view {
@@ -179,8 +180,9 @@ void write_open_data_part(const model::Site& site, const BuildContext& context, 
 bool open_data_part_has_school_rows(std::size_t part);
 std::vector<std::string> school_rows_files();
 // What a streaming build writes a school at a time: the parts of
-// school_rows_files() and data/documents.* (no spans: the light parts of a
-// streaming build keep few of their documents, pipeline/school_parts.hpp).
+// school_rows_files(), data/documents.* and data/results.* (no spans: the
+// light parts of a streaming build keep few of their documents and none of
+// their results rows, pipeline/school_parts.hpp).
 bool open_data_part_is_streamed(std::size_t part);
 std::vector<std::string> school_streamed_files();
 // One of school_streamed_files(), written a school at a time in site order (the
@@ -191,17 +193,25 @@ class RowsWriter {
 public:
     virtual ~RowsWriter() = default;
     virtual void add(const model::School& school) = 0;
+    // The results files read the school's groups (`results`: an index's that has them).
+    virtual void add(const model::School& school, const derive::SiteResults& results) {
+        (void)results;
+        add(school);
+    }
     virtual void finish() = 0;
 };
 }  // namespace detail
 class SchoolRowsFile {
 public:
-    SchoolRowsFile(const std::string& path, const model::Publications& district, const BuildContext& context,
-                   TextSink& sink);
+    // `district`: the site's district lines (derive::SiteResults::district()),
+    // for data/results.*: its computed district rows come after the schools'.
+    SchoolRowsFile(const std::string& path, const model::Site& site, const BuildContext& context, TextSink& sink,
+                   std::shared_ptr<const derive::DistrictLines> district = nullptr);
     ~SchoolRowsFile();
     SchoolRowsFile(const SchoolRowsFile&) = delete;
     SchoolRowsFile& operator=(const SchoolRowsFile&) = delete;
-    void add(const model::School& school);
+    // `results`: an index's that has the school's groups (read by data/results.* only).
+    void add(const model::School& school, const derive::SiteResults& results);
     void finish();
 
 private:
