@@ -116,7 +116,7 @@ void write_open_data_part(const model::Site& site, const view::BuildContext& con
 
 struct SchoolRowsOutput::File {
     File(const std::string& path, const model::Site& site, const view::BuildContext& context, write::OutputTree& tree)
-        : sink(tree, out, context.build_date), rows(path, site.district, context, sink) {}
+        : sink(tree, out, context.build_date), rows(path, site, context, sink) {}
     TaskOutput out;
     TreeSink sink;
     view::SchoolRowsFile rows;
