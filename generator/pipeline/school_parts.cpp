@@ -178,7 +178,7 @@ void drop_news_bodies(model::School& light) {
         text += news.body + '\n';
         news.feed_summary = view::feed_summary(news.body);
         news.feed_summary.shrink_to_fit();
-        news.body = std::string();  // its memory goes too
+        std::string().swap(news.body);  // its memory too: assigning an empty string would keep it
     }
     light.intro += '\n' + model::abbreviation_words(text);
 }
