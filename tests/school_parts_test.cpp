@@ -3,6 +3,7 @@
 #include "derive/results.hpp"
 #include "load/load.hpp"
 #include "pipeline/school_parts.hpp"
+#include "view/view.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -98,6 +99,29 @@ TEST_CASE("a school's peer part holds what other schools' pages read of it", "[s
     CHECK(pipeline::peer_hash(renamed) == hash);
     renamed.short_name += "!";
     CHECK(pipeline::peer_hash(renamed) != hash);
+}
+
+TEST_CASE("a school's light part keeps of its news what the district reads, not the bodies", "[school_parts]") {
+    auto site = example_site();
+    model::School school = school_named(site, "shubinskaya");
+    REQUIRE_FALSE(school.own.news.empty());
+    school.own.news[0].body += "\nПотом прошла РКР.\n";
+    model::School light = pipeline::light_part(school);
+    REQUIRE(light.own.news.size() == school.own.news.size());
+    for (std::size_t i = 0; i < light.own.news.size(); ++i) {
+        const auto& full = school.own.news[i];
+        const auto& kept = light.own.news[i];
+        CHECK(kept.body.empty());
+        CHECK(kept.body.capacity() < 16);  // nothing on the heap
+        CHECK(kept.feed_summary == view::feed_summary(full.body));
+        CHECK(kept.id == full.id);
+        CHECK(kept.title == full.title);
+        CHECK(kept.date == full.date);
+        CHECK(kept.roadmap_item == full.roadmap_item);
+    }
+    CHECK_FALSE(light.own.news[0].feed_summary.empty());
+    // The glossary page reads the words of the bodies from the part's intro.
+    CHECK(light.intro.find("РКР") != std::string::npos);
 }
 
 TEST_CASE("peer parts round-trip through their file, tied to the build's global hash", "[school_parts]") {

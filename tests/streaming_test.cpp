@@ -173,6 +173,24 @@ TEST_CASE("a light site's parts hold no results rows once its index is built", "
     CHECK_FALSE(rendering.index->results().computed_district_rows().empty());
 }
 
+// A light part keeps no news bodies (pipeline::light_part): data/site.json
+// takes them from the full schools in pass 2, the feed the summary the light
+// part keeps, the glossary page their words.
+TEST_CASE("a school's news body is in site.json, the feed and the glossary page in any batch size", "[streaming]") {
+    ScratchDir scratch("news-body");
+    const fs::path content = scratch.path / "content";
+    fs::copy(kSourceDir / "content", content, fs::copy_options::recursive);
+    const fs::path news = content / "schools" / "shubinskaya" / "news" / "2024-10-10-den-otkrytyh-dverey.md";
+    // A built-in term the content does not use elsewhere.
+    write_file(news, read_file(news) + "\nПотом прошла РКР по химии.\n");
+    check_batches_agree(content, scratch);
+    const fs::path out = scratch.path / "out-1";
+    CHECK(read_file(out / "glossary" / "index.html").find("РКР") != std::string::npos);
+    CHECK(read_file(out / "data" / "site.json").find("Потом прошла РКР по химии.") != std::string::npos);
+    CHECK(read_file(out / "news" / "feed.xml").find("посмотрели занятия по химии и робототехнике.") !=
+          std::string::npos);
+}
+
 TEST_CASE("a damaged school store only costs the batches their speed", "[streaming]") {
     ScratchDir scratch("damaged");
     fs::path content = generated_district(scratch, 12);

@@ -329,9 +329,10 @@ void fields(Archive& archive, Self& note) {
 
 template <class Archive, Describes<model::NewsItem> Self>
 void fields(Archive& archive, Self& news) {
-    static_assert(size_is<model::NewsItem, 312>, "update cache/serialize.cpp field list");
-    auto& [id, title, date, schools, roadmap_item, photos, photo_site_paths, photo_notes, links, body, example, pos] =
-        news;
+    static_assert(size_is<model::NewsItem, 344>, "update cache/serialize.cpp field list");
+    auto& [id, title, date, schools, roadmap_item, photos, photo_site_paths, photo_notes, links, body, feed_summary,
+           example, pos] = news;
+    // Not feed_summary: only light parts have one, and they are never stored.
     archive(id, title, date, schools, roadmap_item, photos, photo_site_paths, photo_notes, links, body, example, pos);
 }
 

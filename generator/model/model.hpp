@@ -267,6 +267,9 @@ struct NewsItem {
     std::vector<PhotoNote> photo_notes;         // filled by load/: one per photo_site_paths entry
     std::vector<Link> links;
     std::string body;  // Markdown
+    // Only in the light part of a streaming build, whose body is dropped
+    // (pipeline/school_parts.cpp): what the Atom feed prints of the body.
+    std::string feed_summary;
     bool example = false;
     SourcePos pos;
 };

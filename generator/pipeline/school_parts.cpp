@@ -3,6 +3,7 @@
 #include "cache/serialize.hpp"
 #include "model/glossary.hpp"
 #include "parallel/parallel.hpp"
+#include "view/view.hpp"
 #include "write/atomic_file.hpp"
 #include "write/mapped_file.hpp"
 
@@ -168,6 +169,21 @@ model::RoadmapItem light_item(const model::RoadmapItem& item) {
     return part;
 }
 
+// News bodies are read outside the section only by the feed (its summary),
+// data/site.json (written from the full schools in pass 2) and the glossary
+// page (their words, kept as district_part() keeps those of the roadmaps).
+void drop_news_bodies(model::School& light) {
+    if (light.own.news.empty()) return;
+    std::string text;
+    for (auto& news : light.own.news) {
+        text += news.body + '\n';
+        news.feed_summary = view::feed_summary(news.body);
+        news.feed_summary.shrink_to_fit();
+        std::string().swap(news.body);  // its memory too: assigning an empty string would keep it
+    }
+    light.intro += '\n' + model::abbreviation_words(text);
+}
+
 }  // namespace
 
 model::School light_part(const model::School& school) {
@@ -190,6 +206,7 @@ model::School light_part(const model::School& school) {
             for (const auto& item : section.items) copy.items.push_back(light_item(item));
         }
     }
+    drop_news_bodies(part);
     part.intro.shrink_to_fit();
     return part;
 }

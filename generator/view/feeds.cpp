@@ -81,7 +81,9 @@ std::string atom_entry(const FeedEntry& entry, const BuildContext& context) {
     xml += "    <id>" + url + "</id>\n";
     xml += "    <published>" + atom_time(entry.item->date) + "</published>\n";
     xml += "    <updated>" + atom_time(entry.item->date) + "</updated>\n";
-    std::string summary = summary_of(entry.item->body);
+    // A light part's item has no body, only its summary.
+    std::string summary =
+        entry.item->body.empty() ? entry.item->feed_summary : summary_of(entry.item->body);
     if (!summary.empty()) xml += "    <summary>" + escape_xml(summary) + "</summary>\n";
     xml += "  </entry>\n";
     return xml;
@@ -154,6 +156,8 @@ void append_sitemap_url(const BuildContext& context, const std::string& path, co
     if (auto date = dates.of(path)) xml += "<lastmod>" + date->iso() + "</lastmod>";
     xml += "</url>\n";
 }
+
+std::string feed_summary(const std::string& markdown) { return summary_of(markdown); }
 
 std::string sitemap_urls(const BuildContext& context, const std::vector<std::string>& sorted_paths,
                          const PageDates& dates) {

@@ -244,6 +244,42 @@ void write_json_file(TextSink& sink, const std::string& path, const Json& object
     out.finish();
 }
 
+// The same bytes as write_json_file(), for a file whose arrays are filled
+// over time (a streaming build's batches): the members of `object` are
+// written up to an array's key, the caller fills that array, and so on.
+class JsonMembers {
+public:
+    JsonMembers(FileText& out, Json object) : out_(out), object_(std::move(object)), next_(object_.begin()) {
+        out_.write('{');
+    }
+    // Writes the members before `key`, then `"key":[`.
+    void open_array(const std::string& key) {
+        while (next_ != object_.end() && next_.key() != key) write_member(next_.key(), &next_.value()), ++next_;
+        if (next_ == object_.end()) throw std::logic_error("no member " + key);
+        write_member(next_.key(), nullptr), ++next_;
+        out_.write('[');
+    }
+    void close_array() { out_.write(']'); }
+    // The members left, and the end of the file.
+    void finish() {
+        for (; next_ != object_.end(); ++next_) write_member(next_.key(), &next_.value());
+        out_.write("}\n");
+        out_.finish();
+    }
+
+private:
+    void write_member(const std::string& key, const Json* value) {
+        if (next_ != object_.begin()) out_.write(',');
+        write_json(out_, Json(key));
+        out_.write(':');
+        if (value) write_json(out_, *value);
+    }
+
+    FileText& out_;
+    Json object_;
+    Json::iterator next_;
+};
+
 // ---- owners and URLs (relative to the site root) -------------------------
 
 // The district's publications, or one school's.
@@ -254,12 +290,6 @@ struct Owner {
 };
 
 Owner owner_of(const model::School& school);
-
-std::vector<Owner> owners_of(const model::Site& site) {
-    std::vector<Owner> owners{{"district", "", &site.district}};
-    for (const auto& school : site.schools) owners.push_back(owner_of(school));
-    return owners;
-}
 
 // The span of a school's elements in an open-data array; the district's has none.
 std::string span_key(const std::string& array, const Owner& owner) {
@@ -765,18 +795,20 @@ std::unique_ptr<RowsWriter> documents_writer(const std::string& path, const mode
 std::unique_ptr<RowsWriter> results_writer(const std::string& path, const model::Site& site,
                                            const BuildContext& context, TextSink& sink,
                                            std::shared_ptr<const derive::DistrictLines> district);
+std::unique_ptr<RowsWriter> site_writer(const model::Site& site, const BuildContext& context, TextSink& sink);
 
-std::unique_ptr<RowsWriter> rows_writer(const std::string& path, const model::Publications& district,
-                                        const BuildContext& context, TextSink& sink) {
+std::unique_ptr<RowsWriter> rows_writer(const std::string& path, const model::Site& site, const BuildContext& context,
+                                        TextSink& sink) {
     if (path == "data/schools.json") return std::make_unique<SchoolsJson>(sink, context);
     if (path == "data/schools.csv") return std::make_unique<SchoolsCsv>(sink);
-    if (path == "data/roadmaps.json") return std::make_unique<RoadmapsJson>(sink, context, district);
-    if (path == "data/roadmaps.csv") return std::make_unique<RoadmapsCsv>(sink, district);
-    return documents_writer(path, district, context, sink);
+    if (path == "data/roadmaps.json") return std::make_unique<RoadmapsJson>(sink, context, site.district);
+    if (path == "data/roadmaps.csv") return std::make_unique<RoadmapsCsv>(sink, site.district);
+    if (path == "data/site.json") return site_writer(site, context, sink);
+    return documents_writer(path, site.district, context, sink);
 }
 
 void write_rows(const std::string& path, const model::Site& site, const BuildContext& context, TextSink& sink) {
-    auto writer = rows_writer(path, site.district, context, sink);
+    auto writer = rows_writer(path, site, context, sink);
     for (const auto& school : site.schools) writer->add(school);
     writer->finish();
 }
@@ -1194,7 +1226,8 @@ Json school_summary_json(const model::School& school) {
                 {"categories", categories_json(school.categories)}};
 }
 
-void write_site(const model::Site& site, const BuildContext& context, TextSink& sink) {
+// Of data/site.json, all but the arrays of news and schools.
+Json site_json(const model::Site& site, const BuildContext& context) {
     Owner district{"district", "", &site.district};
     Json programs = Json::array();
     for (const auto& program : site.district.programs) programs.push_back(program_json(district, program));
@@ -1205,33 +1238,61 @@ void write_site(const model::Site& site, const BuildContext& context, TextSink& 
     Json indicators = Json::array();
     for (const auto& indicator : site.indicators) indicators.push_back(indicator_json(indicator));
 
-    Json json{{"format", "shnor-site"},
-              {"format_version", kFormatVersion},
-              {"generator", std::string("shnor-site ") + SHNOR_VERSION},
-              {"build_date", context.build_date.iso()},
-              {"title", site.config.title},
-              {"base_url", context.base_url},
-              {"language", site.config.language},
-              {"district", district_json(site.config.district)},
-              {"coordinator", person_json(site.config.coordinator)},
-              {"progress", progress_json(derive::current_progress_of(site.district.roadmaps))},
-              {"programs", std::move(programs)},
-              {"roadmaps", std::move(roadmaps)},
-              {"indicators", std::move(indicators)},
-              {"documents", std::move(documents)},
-              {"news", nullptr},
-              {"schools", nullptr},
-              {"data", {"data/schools.json", "data/roadmaps.json", "data/indicators.json", "data/results.json",
-                        "data/documents.json"}}};
-    write_json_file(sink, "data/site.json", json,
-                    {{"news",
-                      [&](JsonArrayWriter& news) {
-                          for (const auto& owner : owners_of(site))
-                              for (const auto& item : owner.own->news) news.push_back(news_json(owner, item, context.photos.get()));
-                      }},
-                     {"schools", [&](JsonArrayWriter& schools) {
-                          for (const auto& school : site.schools) schools.push_back(school_summary_json(school));
-                      }}});
+    return Json{{"format", "shnor-site"},
+                {"format_version", kFormatVersion},
+                {"generator", std::string("shnor-site ") + SHNOR_VERSION},
+                {"build_date", context.build_date.iso()},
+                {"title", site.config.title},
+                {"base_url", context.base_url},
+                {"language", site.config.language},
+                {"district", district_json(site.config.district)},
+                {"coordinator", person_json(site.config.coordinator)},
+                {"progress", progress_json(derive::current_progress_of(site.district.roadmaps))},
+                {"programs", std::move(programs)},
+                {"roadmaps", std::move(roadmaps)},
+                {"indicators", std::move(indicators)},
+                {"documents", std::move(documents)},
+                {"news", nullptr},
+                {"schools", nullptr},
+                {"data", {"data/schools.json", "data/roadmaps.json", "data/indicators.json", "data/results.json",
+                          "data/documents.json"}}};
+}
+
+// data/site.json: the district's news, then each school's (a streaming
+// build adds them a batch at a time: only the full school has the bodies),
+// then the schools' summaries, which the light parts keep.
+class SiteJson : public RowsWriter {
+public:
+    SiteJson(const model::Site& site, const BuildContext& context, TextSink& sink)
+        : site_(site), context_(context), out_(sink, "data/site.json"), members_(out_, site_json(site, context)),
+          news_(out_) {
+        members_.open_array("news");
+        add_owner({"district", "", &site.district});
+    }
+    void add(const model::School& school) override { add_owner(owner_of(school)); }
+    void finish() override {
+        members_.close_array();
+        members_.open_array("schools");
+        JsonArrayWriter schools(out_);
+        for (const auto& school : site_.schools) schools.push_back(school_summary_json(school));
+        members_.close_array();
+        members_.finish();
+    }
+
+private:
+    void add_owner(const Owner& owner) {
+        for (const auto& item : owner.own->news) news_.push_back(news_json(owner, item, context_.photos.get()));
+    }
+
+    const model::Site& site_;
+    const BuildContext& context_;
+    FileText out_;
+    JsonMembers members_;
+    JsonArrayWriter news_;
+};
+
+std::unique_ptr<RowsWriter> site_writer(const model::Site& site, const BuildContext& context, TextSink& sink) {
+    return std::make_unique<SiteJson>(site, context, sink);
 }
 
 // Collects each file whole, for open_data_part().
@@ -1258,7 +1319,7 @@ void write_open_data_part(const model::Site& site, const BuildContext& context, 
         case 2: return write_indicators(site, context, sink);
         case 3: return write_results(site, context, sink, Form::json, results);
         case 4: return write_rows("data/documents.json", site, context, sink), write_rows("data/documents.csv", site, context, sink);
-        case 5: return write_site(site, context, sink);
+        case 5: return write_rows("data/site.json", site, context, sink);
         case 6: return write_rows("data/roadmaps.csv", site, context, sink);
         case 7: return write_results(site, context, sink, Form::csv, results);
         default: return;
@@ -1272,19 +1333,20 @@ std::vector<std::string> school_rows_files() {
 }
 
 bool open_data_part_is_streamed(std::size_t part) {
-    return open_data_part_has_school_rows(part) || part == 3 || part == 4 || part == 7;
+    return open_data_part_has_school_rows(part) || part == 3 || part == 4 || part == 5 || part == 7;
 }
 
 std::vector<std::string> school_streamed_files() {
     auto files = school_rows_files();
-    files.insert(files.end(), {"data/documents.json", "data/documents.csv", "data/results.json", "data/results.csv"});
+    files.insert(files.end(), {"data/documents.json", "data/documents.csv", "data/results.json", "data/results.csv",
+                               "data/site.json"});
     return files;
 }
 
 SchoolRowsFile::SchoolRowsFile(const std::string& path, const model::Site& site, const BuildContext& context,
                                TextSink& sink, std::shared_ptr<const derive::DistrictLines> district)
     : writer_(path.starts_with("data/results.") ? results_writer(path, site, context, sink, std::move(district))
-                                                : rows_writer(path, site.district, context, sink)) {}
+                                                : rows_writer(path, site, context, sink)) {}
 SchoolRowsFile::~SchoolRowsFile() = default;
 void SchoolRowsFile::add(const model::School& school, const derive::SiteResults& results) {
     writer_->add(school, results);

@@ -180,9 +180,10 @@ void write_open_data_part(const model::Site& site, const BuildContext& context, 
 bool open_data_part_has_school_rows(std::size_t part);
 std::vector<std::string> school_rows_files();
 // What a streaming build writes a school at a time: the parts of
-// school_rows_files(), data/documents.* and data/results.* (no spans: the
-// light parts of a streaming build keep few of their documents and none of
-// their results rows, pipeline/school_parts.hpp).
+// school_rows_files(), data/documents.*, data/results.* and data/site.json
+// (no spans: the light parts of a streaming build keep few of their
+// documents, none of their results rows and no news bodies,
+// pipeline/school_parts.hpp).
 bool open_data_part_is_streamed(std::size_t part);
 std::vector<std::string> school_streamed_files();
 // One of school_streamed_files(), written a school at a time in site order (the
@@ -249,6 +250,10 @@ std::vector<TextFile> feeds(const model::Site& site, const BuildContext& context
 // are tens of MB each, never whole in memory.
 void write_feeds(const model::Site& site, const BuildContext& context, std::vector<std::string> page_paths,
                  TextSink& sink);
+// What news/feed.xml prints of a news item's Markdown body (its first words
+// as plain text), or nothing. Not for its own output: a light part keeps this
+// instead of the body (model::NewsItem::feed_summary).
+std::string feed_summary(const std::string& markdown);
 std::vector<CopiedFile> copied_files(const model::Site& site);
 
 // The workbook (.xlsx) beside an open-data CSV, for people: it is made from
