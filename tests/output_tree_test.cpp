@@ -228,6 +228,45 @@ TEST_CASE("OutputTree: a build that stops before publish leaves the old site, an
     CHECK_FALSE(fs::exists(out / "extra"));
 }
 
+TEST_CASE("OutputTree: a build that stops after commit leaves the old site; the spare is undone or compared whole",
+          "[output_tree]") {
+    for (bool taken : {false, true}) {
+        TempFolder temp(taken ? "taken" : "committed");
+        fs::path out = temp.path / "site";
+        Record first = build_files(out, {}, {{"a.html", "a"}, {"b.html", "b"}, {"gone.html", "g"}});
+        Record second = build_files(out, first, {{"a.html", "a"}, {"b.html", "b"}, {"gone.html", "g"}});
+        auto before = snapshot(out);
+        {
+            auto folder = OutputFolder::open(out, {});
+            OutputTree tree(folder, second.previous());
+            tree.put("a.html", "a 2");
+            tree.put("b.html", "b");
+            tree.put("new.html", "n");
+            tree.commit();
+            if (taken) {
+                auto published = tree.take_published();
+                CHECK(published.touched == std::vector<std::string>{"a.html", "gone.html", "new.html"});
+            } else {
+                CHECK(tree.published().touched == std::vector<std::string>{"a.html", "gone.html", "new.html"});
+            }
+        }  // the record fails to be written: no publish()
+        CHECK(snapshot(out) == before);
+        fs::path spare = temp.path / ".site.shnor-spare";
+        // Undone from the touched files, or left for the next build to compare whole.
+        CHECK(fs::exists(temp.path / ".site.shnor-unfinished") == taken);
+        if (!taken) {
+            CHECK(read(spare / "a.html") == "a");
+            CHECK(read(spare / "gone.html") == "g");
+            CHECK_FALSE(fs::exists(spare / "new.html"));
+        }
+        Record third = build_files(out, second, {{"a.html", "a"}, {"b.html", "b 3"}});
+        CHECK(snapshot(out) == std::map<std::string, std::string>{
+                                   {".shnor-site", std::string(shnor::write::kMarkerText)},
+                                   {"a.html", "a"},
+                                   {"b.html", "b 3"}});
+    }
+}
+
 TEST_CASE("OutputTree refuses a path given twice, outside the root, or the marker's", "[output_tree]") {
     TempFolder temp("twice");
     auto folder = OutputFolder::open(temp.path / "site", {});

@@ -206,7 +206,7 @@ void run_plan(const DistrictBuild& build, BuildPlan& plan, std::optional<BuildRe
     auto summary = tree.commit();
     stage_clock().lap("commit");
     record.files = tree.take_files();
-    record.tree = tree.published();
+    record.tree = tree.take_published();
     if (plan.renders_district()) write_peers(build.record_file, record.global, loaded->prepared->site, peers_pending);
     if (changes && plan.scope == BuildPlan::Scope::schools)
         changes->update = record_update(plan, pages, build.altered, record, inputs_before);

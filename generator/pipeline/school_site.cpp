@@ -117,7 +117,7 @@ void write_school_build(const model::Site& site, const BuildOptions& options, co
     for (const auto& file : files) put_file(tree, file);
     auto summary = tree.commit();
     record.files = tree.take_files();
-    record.tree = tree.published();
+    record.tree = tree.take_published();
     report.written_files = summary.written;
     report.removed_files = summary.removed;
 }

@@ -395,10 +395,14 @@ OutputTree::~OutputTree() {
 // wrong) puts the files it wrote or removed in the spare back as the output
 // has them, so the next build can trust the spare without comparing it whole.
 void OutputTree::undo() {
-    if (out_fd_ < 0) return;  // a first build: the next one starts the spare again
+    if (out_fd_ < 0 || published_taken_) return;  // the next build starts the spare again, or compares it whole
     try {
-        for (const auto* paths : {&written_, &removed_})
-            for (const auto& path : *paths) sync::resync(out_fd_, spare_fd_, path);
+        if (committed_) {
+            for (const auto& path : published_.touched) sync::resync(out_fd_, spare_fd_, path);
+        } else {
+            for (const auto* path : written_) sync::resync(out_fd_, spare_fd_, *path);
+            for (const auto& path : removed_) sync::resync(out_fd_, spare_fd_, path);
+        }
         ::unlink(folder_.unfinished_path().c_str());
     } catch (const std::exception&) {
         // The flag stays: the next build compares the spare whole.
@@ -425,10 +429,10 @@ void OutputTree::record(const std::string& path, const FileState& state, bool wr
     std::lock_guard lock(mutex_);
     if (claimed) open_streams_.erase(path);
     else if (open_streams_.count(path)) throw std::runtime_error("Файл «" + path + "» создаётся дважды");
-    if (!files_.emplace(path, state).second)
-        throw std::runtime_error("Файл «" + path + "» создаётся дважды");
+    auto [entry, added] = files_.emplace(path, state);
+    if (!added) throw std::runtime_error("Файл «" + path + "» создаётся дважды");
     if (written) {
-        written_.push_back(path);
+        written_.push_back(&entry->first);
         ++summary_.written;
     } else {
         ++summary_.unchanged;
@@ -681,8 +685,11 @@ CommitSummary OutputTree::commit() {
     published_.inode = static_cast<std::uint64_t>(info.st_ino);
     published_.spare_inode = folder_.inode();
     published_.changes_since_ns = changes_since_ns();
-    published_.touched = written_;
-    published_.touched.insert(published_.touched.end(), removed_.begin(), removed_.end());
+    published_.touched.reserve(written_.size() + removed_.size());
+    for (const auto* path : written_) published_.touched.push_back(*path);
+    for (auto& path : removed_) published_.touched.push_back(std::move(path));
+    std::vector<const std::string*>().swap(written_);
+    std::vector<std::string>().swap(removed_);
     std::sort(published_.touched.begin(), published_.touched.end());
     published_.strays = find_strays();
     committed_ = true;
@@ -704,6 +711,11 @@ void pause_for_tests() {
 bool exchange_unsupported() { return std::getenv("SHNOR_TEST_NO_RENAME_EXCHANGE") != nullptr; }
 
 }  // namespace
+
+PublishedTree OutputTree::take_published() {
+    published_taken_ = true;
+    return std::move(published_);
+}
 
 void OutputTree::publish() {
     if (!committed_) throw std::logic_error("OutputTree::publish() before commit()");

@@ -143,6 +143,10 @@ public:
     std::map<std::string, FileState> take_files() { return std::move(files_); }
     // Valid after commit(); describes the folders as publish() leaves them.
     const PublishedTree& published() const { return published_; }
+    // The same, moved out (its list of touched files is as long as the site
+    // on a first build: a million paths at N = 40 000). A build stopped after
+    // this leaves the spare for the next build to compare whole.
+    PublishedTree take_published();
 
 private:
     friend class Stream;
@@ -180,7 +184,11 @@ private:
     std::mutex mutex_;  // guards the members below, held only to record a path
     std::map<std::string, FileState> files_;
     std::set<std::string> open_streams_;
-    std::vector<std::string> written_, removed_;
+    // The paths written: keys of files_ (stable: its nodes never move) until
+    // commit() makes published_.touched of them and of removed_.
+    std::vector<const std::string*> written_;
+    std::vector<std::string> removed_;
+    bool published_taken_ = false;
     CommitSummary summary_;
     unsigned stream_count_ = 0;
     PublishedTree published_;
