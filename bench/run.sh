@@ -78,7 +78,7 @@ set_aside() {
 # index.md changed). Returns 2 when the run hit the time limit.
 timed_build() {
     local tool=$1 round=$2 dir=$3 results=$4
-    local out="$dir/out-${tool%%-*}" measure="$dir/time-$tool" log="$dir/log-$tool"
+    local out="$dir/out-${tool%%-*}" measure="$dir/time-$tool" log="$dir/log-$tool-$round"
     local cache="$dir/cache-shnor"
     # shnor keeps the previous version beside its output (.<out>.shnor-spare):
     # a build "with no output folder" must not find one.
