@@ -176,7 +176,7 @@ TEST_CASE("open_data writes every JSON and CSV file", "[open_data]") {
 
 TEST_CASE("open_data: schools.json has categories, people and progress", "[open_data]") {
     json schools = json_named(view::open_data(small_site(), kContext), "data/schools.json");
-    CHECK(schools["build_date"] == "2024-11-01");
+    CHECK_FALSE(schools.contains("build_date"));  // a rebuild on a later day gives the same bytes
     REQUIRE(schools["schools"].size() == 1);
     const json& school = schools["schools"][0];
     CHECK(school["slug"] == "kutafinskaya");
@@ -254,7 +254,7 @@ TEST_CASE("open_data: site.json describes the district for other builds", "[open
     CHECK(site["format"] == "shnor-site");
     CHECK(site["title"] == "Сопровождение ШНОР");
     CHECK(site["base_url"] == "https://edu.example/shnor/");
-    CHECK(site["build_date"] == "2024-11-01");
+    CHECK_FALSE(site.contains("build_date"));
     CHECK(site["district"]["name"] == "Кромский район");
     CHECK(site["coordinator"]["phone"] == "+7 (48643) 2-13-74");
     CHECK(site["programs"][0]["goal"] == "Повышение качества образования");

@@ -183,4 +183,58 @@ Progress current_progress_of(const std::vector<model::Roadmap>& roadmaps) {
     return total;
 }
 
+namespace {
+
+void keep_latest(std::optional<model::Date>& latest, const std::optional<model::Date>& date) {
+    if (date && (!latest || *latest < *date)) latest = date;
+}
+
+// The day after the period: the plan finished, and its overdue items with it.
+std::optional<model::Date> finishing_day(const model::Roadmap& roadmap, const model::Date& build_date) {
+    if (!roadmap.period) return std::nullopt;
+    model::Date day = roadmap.period->end.next_day();
+    return day <= build_date ? std::optional<model::Date>(day) : std::nullopt;
+}
+
+// The day an open item fell overdue: never for a closed or ongoing one, nor
+// one due after its plan's period (the plan finished first).
+std::optional<model::Date> overdue_day(const model::RoadmapItem& item, const model::Roadmap& roadmap,
+                                       const model::Date& build_date) {
+    std::optional<model::Date> latest;
+    for (const auto& part : item.parts) keep_latest(latest, overdue_day(part, roadmap, build_date));
+    if (!item.parts.empty() || item.status == Status::done || item.status == Status::cancelled ||
+        item.derived.ongoing || !item.derived.due)
+        return latest;
+    if (roadmap.period && roadmap.period->end < *item.derived.due) return std::nullopt;
+    model::Date day = item.derived.due->next_day();
+    return day <= build_date ? std::optional<model::Date>(day) : std::nullopt;
+}
+
+}  // namespace
+
+std::optional<model::Date> last_status_change(const model::RoadmapItem& item, const model::Roadmap& roadmap,
+                                              const model::Date& build_date) {
+    std::optional<model::Date> latest = finishing_day(roadmap, build_date);
+    keep_latest(latest, overdue_day(item, roadmap, build_date));
+    return latest;
+}
+
+std::optional<model::Date> last_status_change(const model::Roadmap& roadmap, const model::Date& build_date) {
+    std::optional<model::Date> latest = finishing_day(roadmap, build_date);
+    for (const auto& section : roadmap.sections)
+        for (const auto& item : section.items) keep_latest(latest, overdue_day(item, roadmap, build_date));
+    return latest;
+}
+
+std::optional<model::Date> last_status_change(const model::School& school, const std::vector<model::Roadmap>& district,
+                                              const model::Date& build_date) {
+    std::optional<model::Date> latest;
+    for (const auto& roadmap : school.own.roadmaps) keep_latest(latest, last_status_change(roadmap, build_date));
+    for (const auto& roadmap : district)
+        for (const auto& section : roadmap.sections)
+            for (const auto& item : section.items)
+                if (item.concerns(school.slug)) keep_latest(latest, last_status_change(item, roadmap, build_date));
+    return latest;
+}
+
 }  // namespace shnor::derive

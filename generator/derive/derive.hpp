@@ -5,6 +5,7 @@
 #include "model/model.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 namespace shnor::derive {
@@ -39,5 +40,21 @@ Progress progress_of(const model::Roadmap& roadmap);
 // The roadmaps not finished: the current progress of the home page, the
 // schools list and a school's first screen.
 Progress current_progress_of(const std::vector<model::Roadmap>& roadmaps);
+
+// The last day, up to `build_date`, on which the passing of time changed
+// what a derived roadmap shows: an open item fell overdue (the day after its
+// due date) or the plan finished (the day after its period). Nothing shown
+// changes from then to the build date, so a page of it is true «на» that day
+// as much as on the build date; a rebuild on a later day with no such
+// change gives the same bytes. nullopt: no status has changed with time.
+std::optional<model::Date> last_status_change(const model::Roadmap& roadmap, const model::Date& build_date);
+// The same for one item of `roadmap` (its parts included), and the plan's
+// finishing, which takes it out of current progress.
+std::optional<model::Date> last_status_change(const model::RoadmapItem& item, const model::Roadmap& roadmap,
+                                              const model::Date& build_date);
+// A school's own roadmaps and the district's measures for it (`district`):
+// what its section and its row of the schools list show.
+std::optional<model::Date> last_status_change(const model::School& school, const std::vector<model::Roadmap>& district,
+                                              const model::Date& build_date);
 
 }  // namespace shnor::derive

@@ -30,6 +30,12 @@ int days_in_month(int year, int month) {
 
 Date last_day_of_month(int year, int month) { return Date{year, month, days_in_month(year, month)}; }
 
+Date Date::next_day() const {
+    if (day < days_in_month(year, month)) return {year, month, day + 1};
+    if (month < 12) return {year, month + 1, 1};
+    return {year + 1, 1, 1};
+}
+
 bool Date::valid() const {
     return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
            day <= days_in_month(year, month);

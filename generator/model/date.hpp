@@ -26,6 +26,7 @@ struct Date {
     // «05.03.2024».
     std::string dotted() const;
     bool valid() const;
+    Date next_day() const;
 };
 
 int days_in_month(int year, int month);

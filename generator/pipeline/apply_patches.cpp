@@ -1,6 +1,7 @@
 // What follows a plan's pages (apply_patches.hpp).
 #include "pipeline/apply_patches.hpp"
 
+#include "pipeline/open_data_xlsx.hpp"
 #include "pipeline/patch_spans.hpp"
 #include "pipeline/render_pages.hpp"
 #include "pipeline/stamps.hpp"
@@ -106,7 +107,7 @@ std::map<std::string, std::uint64_t> apply_patches(const BuildOptions& options, 
         patches.push_back({file.path, before.hashes.at(file.path), std::move(record.fragments[file.path]),
                            replacements_for(file, loaded, rendering), file.work == FileWork::patch_rows});
     }
-    patch_files(options.out_dir, patches, tree, rendering.context.build_date, before.hashes,
+    patch_files(options.out_dir, patches, tree, kWorkbookCreated, before.hashes,
                 workbook_chunks_folder(cache_dir_of(options)), sizes);
     for (auto& patch : patches) record.fragments[patch.path] = std::move(patch.spans);
     return sizes;

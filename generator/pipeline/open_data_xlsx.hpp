@@ -32,6 +32,11 @@ struct EarlierWorkbook {
     std::vector<render::XlsxChunk> chunks;
 };
 
+// The date every workbook of the open data says it was made: a fixed one,
+// as the library dates its ZIP entries, so a rebuild on a later day gives the
+// same bytes (the dates of the data are in its rows).
+inline constexpr model::Date kWorkbookCreated{1980, 1, 1};
+
 class WorkbookFromCsv {
 public:
     // `scratch`: a file path inside the output's staging folder

@@ -51,7 +51,7 @@ namespace {
 // streams them (the same bytes a full build feeds it), with the chunks of
 // the workbook on disk whose rows are the same.
 std::string workbook_of(const view::Spreadsheet& sheet, std::string_view before, std::vector<FragmentSpan>& spans,
-                        const SpanPatch& patch, write::OutputTree& tree, model::Date build_date,
+                        const SpanPatch& patch, write::OutputTree& tree, model::Date created,
                         const write::ContentHash* workbook_before, const std::filesystem::path& out_dir,
                         const std::filesystem::path& workbooks, std::atomic<std::size_t>& reused,
                         std::atomic<std::size_t>& chunks_made) {
@@ -59,7 +59,7 @@ std::string workbook_of(const view::Spreadsheet& sheet, std::string_view before,
     auto earlier_file = chunks ? write::map_if_unchanged(out_dir / sheet.path, *workbook_before) : std::nullopt;
     std::optional<EarlierWorkbook> earlier;
     if (earlier_file) earlier.emplace(EarlierWorkbook{earlier_file->bytes(), std::move(*chunks)});
-    WorkbookFromCsv workbook(sheet, tree.scratch_path(), build_date, earlier ? &*earlier : nullptr);
+    WorkbookFromCsv workbook(sheet, tree.scratch_path(), created, earlier ? &*earlier : nullptr);
     bool placed = emit_with_spans_replaced(before, spans, patch.replacements, patch.keep_emptiness,
                                            [&](std::string_view piece) { workbook.append(piece); });
     if (!placed) throw PlanImpossible(patch.path + ": its spans are not where the record says, or change shape");
@@ -73,7 +73,7 @@ std::string workbook_of(const view::Spreadsheet& sheet, std::string_view before,
 }  // namespace
 
 void patch_files(const std::filesystem::path& out_dir, std::vector<SpanPatch>& patches, write::OutputTree& tree,
-                 model::Date build_date, const std::map<std::string, write::ContentHash>& hashes,
+                 model::Date created, const std::map<std::string, write::ContentHash>& hashes,
                  const std::filesystem::path& workbooks, std::map<std::string, std::uint64_t>& sizes) {
     std::vector<write::MappedFile> before;
     before.reserve(patches.size());
@@ -114,7 +114,7 @@ void patch_files(const std::filesystem::path& out_dir, std::vector<SpanPatch>& p
         std::string_view bytes = before[task.patch].bytes();
         if (task.sheet) {
             auto workbook_before = hashes.find(task.sheet->path);
-            std::string workbook = workbook_of(*task.sheet, bytes, task.spans, patch, tree, build_date,
+            std::string workbook = workbook_of(*task.sheet, bytes, task.spans, patch, tree, created,
                                                workbook_before == hashes.end() ? nullptr : &workbook_before->second,
                                                out_dir, workbooks, reused, chunks);
             tree.put(task.sheet->path, workbook);
@@ -163,7 +163,7 @@ void patch_sitemap(const std::filesystem::path& out_dir, const write::ContentHas
             ++end;
         }
         if (lines != paths.size()) throw PlanImpossible("sitemap.xml has other lines of " + school.slug);
-        xml.replace(start, end - start, view::sitemap_urls(context, paths, view::PageDates(site, school)));
+        xml.replace(start, end - start, view::sitemap_urls(context, paths, view::PageDates(site, school, context.build_date)));
     }
     tree.put("sitemap.xml", xml);
 }

@@ -52,7 +52,7 @@ struct SpanPatch {
 // the file on disk (`before`: the record's hashes; the chunks' list kept in
 // `workbooks`, pipeline/workbook_chunks.hpp).
 void patch_files(const std::filesystem::path& out_dir, std::vector<SpanPatch>& patches, write::OutputTree& tree,
-                 model::Date build_date, const std::map<std::string, write::ContentHash>& before,
+                 model::Date created, const std::map<std::string, write::ContentHash>& before,
                  const std::filesystem::path& workbooks, std::map<std::string, std::uint64_t>& sizes);
 
 // The sitemap with the lines of `schools`' pages made again (their

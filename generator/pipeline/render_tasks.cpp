@@ -25,15 +25,15 @@ void add_assets(const fs::path& assets_dir, std::vector<write::OutputFile>& file
 // A CSV's bytes also make its workbook (.xlsx), put when the CSV ends.
 class TreeSink : public view::TextSink {
 public:
-    TreeSink(write::OutputTree& tree, TaskOutput& out, model::Date build_date)
-        : tree_(tree), out_(out), build_date_(build_date) {}
+    TreeSink(write::OutputTree& tree, TaskOutput& out, model::Date created)
+        : tree_(tree), out_(out), created_(created) {}
     void begin(const std::string& path) override {
         stream_.emplace(tree_.open(path));
         out_.files.push_back(path);
         size_ = 0;
         if (auto sheet = view::spreadsheet_of(path)) {
             workbook_path_ = sheet->path;
-            workbook_.emplace(*sheet, tree_.scratch_path(), build_date_);
+            workbook_.emplace(*sheet, tree_.scratch_path(), created_);
         }
     }
     void append(std::string_view bytes) override {
@@ -60,7 +60,7 @@ public:
 private:
     write::OutputTree& tree_;
     TaskOutput& out_;
-    model::Date build_date_;
+    model::Date created_;
     std::optional<write::OutputTree::Stream> stream_;
     std::optional<WorkbookFromCsv> workbook_;
     std::string workbook_path_;
@@ -110,14 +110,14 @@ void render_pages(std::vector<view::PageSpec> pages, const view::Data& sources, 
 
 void write_open_data_part(const model::Site& site, const view::BuildContext& context, std::size_t part,
                           write::OutputTree& tree, TaskOutput& out, const derive::SiteResults* results) {
-    TreeSink sink(tree, out, context.build_date);
+    TreeSink sink(tree, out, kWorkbookCreated);
     view::write_open_data_part(site, context, part, sink, results);
 }
 
 struct SchoolRowsOutput::File {
     File(const std::string& path, const model::Site& site, const view::BuildContext& context, write::OutputTree& tree,
          const std::shared_ptr<const derive::DistrictLines>& district)
-        : sink(tree, out, context.build_date), rows(path, site, context, sink, district) {}
+        : sink(tree, out, kWorkbookCreated), rows(path, site, context, sink, district) {}
     TaskOutput out;
     TreeSink sink;
     view::SchoolRowsFile rows;
@@ -158,7 +158,7 @@ std::map<std::string, write::OutputFile> files_after_pages(const model::Site& si
     auto add = [&](write::OutputFile file) { files[file.path] = std::move(file); };
     if (feeds_into) {
         TaskOutput out;
-        TreeSink sink(*feeds_into, out, context.build_date);
+        TreeSink sink(*feeds_into, out, kWorkbookCreated);
         view::write_feeds(site, context, std::move(page_paths), sink);
     } else {
         for (auto& file : view::feeds(site, context, page_paths)) add({file.path, std::move(file.bytes), {}});

@@ -197,6 +197,7 @@ model::School light_part(const model::School& school) {
         light.id = roadmap.id;
         light.title = roadmap.title;  // with the period, what a printed deadline is read in
         light.period = roadmap.period;
+        light.program = roadmap.program;  // the date of its programme's page (the sitemap)
         light.flat = roadmap.flat;
         light.sections.reserve(roadmap.sections.size());
         for (const auto& section : roadmap.sections) {

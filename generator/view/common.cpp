@@ -893,8 +893,9 @@ Data base_data(const model::Site& site, const BuildContext& context, const std::
     put(data, "district_phone_href", tel_href(district.phone));
     put(data, "district_email", district.email);
     put(data, "district_website", linkable(district.website));
-    set(data, "build_date", context.build_date.russian());
-    set(data, "build_date_iso", context.build_date.iso());
+    auto as_of = context.page_dates ? context.page_dates->of(path) : std::nullopt;
+    put(data, "as_of", as_of ? as_of->russian() : std::string());
+    put(data, "as_of_iso", as_of ? as_of->iso() : std::string());
     set(data, "canonical", context.base_url + path);
     set(data, "base_url", context.base_url);  // absolute file URLs printed on paper (data-url)
     set(data, "glossary", has_page(site.district.pages, "glossary"));

@@ -370,7 +370,8 @@ Data school_row_data(const SiteIndex& index, const model::School& school) {
 
 // «Просрочено на 01.11.2024: 2 мероприятия» with a link to the listing, or that
 // there are none; nothing at all when there are no items to be overdue.
-Data overdue_summary(const std::vector<model::Roadmap>& roadmaps, const model::Date& as_of) {
+// `as_of`: the home page's date (PageDates), which the counts stay true from.
+Data overdue_summary(const std::vector<model::Roadmap>& roadmaps, const std::optional<model::Date>& as_of) {
     if (derive::current_progress_of(roadmaps).total == 0) return Data(false);  // «просроченных нет» would claim a plan
     Data data;
     int total = 0;
@@ -386,8 +387,8 @@ Data overdue_summary(const std::vector<model::Roadmap>& roadmaps, const model::D
     }
     set(data, "any", total > 0);
     set(data, "count", std::to_string(total));
-    set(data, "line", total > 0 ? "Просрочено на " + as_of.dotted() + ": " + items_text(total)
-                                : "Просроченных мероприятий на " + as_of.dotted() + " нет");
+    std::string on = as_of ? " на " + as_of->dotted() : std::string();
+    set(data, "line", total > 0 ? "Просрочено" + on + ": " + items_text(total) : "Просроченных мероприятий" + on + " нет");
     // One roadmap with overdue items: the line itself is the link.
     set(data, "single", by_roadmap.size() == 1 ? by_roadmap[0] : Data(false));
     put_list(data, "by_roadmap", by_roadmap.size() > 1 ? by_roadmap : List{});
@@ -449,14 +450,16 @@ void add_home(const SiteIndex& index, const BuildContext& context, std::vector<P
     bool only_finished = current.empty() && !district_roadmaps.empty();
     set(page.data, "progress",
         only_finished ? Data(false) : progress_data(derive::current_progress_of(district_roadmaps), listing));
-    set(page.data, "overdue", only_finished ? Data(false) : overdue_summary(district_roadmaps, context.build_date));
+    auto as_of = context.page_dates ? context.page_dates->of("") : std::nullopt;
+    set(page.data, "overdue", only_finished ? Data(false) : overdue_summary(district_roadmaps, as_of));
     put(page.data, "no_current_plans",
         only_finished ? "Текущих «дорожных карт» нет: все опубликованные планы района завершены." : "");
     // What the figures count and as of when; no roadmap at all is said, and
     // neither a bar nor «просроченных нет» stands for it.
     set(page.data, "no_roadmaps", district_roadmaps.empty());
     if (page.data.get("progress")->is_object())
-        set(page.data["progress"], "scope", "текущих «дорожных карт» района на " + context.build_date.dotted());
+        set(page.data["progress"], "scope",
+            "текущих «дорожных карт» района" + (as_of ? " на " + as_of->dotted() : std::string()));
     List roadmaps;
     for (const auto* roadmap : current) {
         Data entry = roadmap_summary(*roadmap, links);
@@ -790,8 +793,10 @@ void add_news_pages(const model::Site& site, const BuildContext& context, const 
     }
 }
 
-void add_district_pages(const SiteIndex& index, const BuildContext& context, std::vector<PageSpec>& pages) {
+void add_district_pages(const SiteIndex& index, const BuildContext& undated, std::vector<PageSpec>& pages) {
     const auto& site = index.site();
+    BuildContext context = undated;
+    context.page_dates = std::make_shared<const PageDates>(site, context.build_date, PageDates::Scope::district_pages);
     Links links(index, nullptr);
     add_home(index, context, pages);
     add_programs_index(index, context, pages);

@@ -103,7 +103,7 @@ void write_sitemap(const model::Site& site, const BuildContext& context, std::ve
     std::erase(page_paths, "404.html");
     std::sort(page_paths.begin(), page_paths.end());
     page_paths.erase(std::unique(page_paths.begin(), page_paths.end()), page_paths.end());
-    PageDates dates(site);
+    PageDates dates(site, context.build_date);
     sink.begin("sitemap.xml");
     std::string chunk = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                         "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
@@ -118,7 +118,12 @@ void write_sitemap(const model::Site& site, const BuildContext& context, std::ve
 
 void write_atom_feed(const model::Site& site, const BuildContext& context, TextSink& sink) {
     auto entries = all_news_newest_first(site);
-    model::Date updated = entries.empty() ? context.build_date : entries.front().item->date;
+    // No news: the home page's date (a rebuild on a later day keeps the feed);
+    // the build date only for a site with no date at all.
+    model::Date updated = !entries.empty() ? entries.front().item->date
+                                           : PageDates(site, context.build_date, PageDates::Scope::district_pages)
+                                                 .of("")
+                                                 .value_or(context.build_date);
     sink.begin("news/feed.xml");
     std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
     xml += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" + escape_xml(site.config.language) + "\">\n";

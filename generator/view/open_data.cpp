@@ -697,16 +697,15 @@ enum class Form { json, csv };
 // data/schools.* and data/roadmaps.*, a school at a time (SchoolRowsFile).
 using detail::RowsWriter;
 
-// The opening bytes of write_json_file() up to the array of `key`, which
-// follows `build_date`.
-std::string json_opening(const BuildContext& context, const std::string& key) {
-    return "{\"build_date\":" + dumped(Json(context.build_date.iso())) + "," + dumped(Json(key)) + ":[";
-}
+// The opening bytes of write_json_file() up to the array of `key`. No build
+// date: a rebuild on a later day gives the same bytes (a status's date is
+// the roadmap's deadline, in its items).
+std::string json_opening(const std::string& key) { return "{" + dumped(Json(key)) + ":["; }
 
 class SchoolsJson : public RowsWriter {
 public:
     SchoolsJson(TextSink& sink, const BuildContext& context) : out_(sink, "data/schools.json"), list_(out_) {
-        out_.write(json_opening(context, "schools"));
+        out_.write(json_opening("schools"));
     }
     void add(const model::School& school) override {
         list_.push_back_owned(span_key("schools", owner_of(school)), dumped(school_json(school)));
@@ -745,7 +744,7 @@ class RoadmapsJson : public RowsWriter {
 public:
     RoadmapsJson(TextSink& sink, const BuildContext& context, const model::Publications& district)
         : out_(sink, "data/roadmaps.json"), nested_(out_) {
-        out_.write(json_opening(context, "roadmaps"));
+        out_.write(json_opening("roadmaps"));
         add_owner({"district", "", &district});
     }
     void add(const model::School& school) override { add_owner(owner_of(school)); }
@@ -860,7 +859,7 @@ Json indicator_json(const model::Indicator& indicator) {
 // the row's year and `latest` marks the latest actual value.
 void write_indicators(const model::Site& site, const BuildContext& context, TextSink& sink) {
     write_json_file(sink, "data/indicators.json",
-                    Json{{"build_date", context.build_date.iso()}, {"indicators", nullptr}},
+                    Json{{"indicators", nullptr}},
                     {{"indicators", [&](JsonArrayWriter& list) {
                           for (const auto& indicator : site.indicators) list.push_back(indicator_json(indicator));
                       }}});
@@ -1008,7 +1007,7 @@ private:
     std::shared_ptr<const derive::DistrictLines> district_;
 };
 
-// The bytes write_json_file() writes of {build_date, better, results}, the
+// The bytes write_json_file() writes of {better, results}, the
 // results array element by element.
 class ResultsJson : public ResultsWriter {
 public:
@@ -1016,8 +1015,7 @@ public:
                 std::shared_ptr<const derive::DistrictLines> district)
         : ResultsWriter(site, std::move(district)), out_(sink, "data/results.json"), rows_(out_) {
         std::string head =
-            dumped(Json{{"build_date", context.build_date.iso()},
-                        {"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}}});
+            dumped(Json{{"better", {{"mean", "higher"}, {"fail_share", "lower"}, {"quality_share", "higher"}}}});
         head.pop_back();  // its '}': the results array is the last key
         out_.write(head + "," + dumped(Json("results")) + ":[");
     }
@@ -1107,7 +1105,7 @@ class DocumentsJson : public RowsWriter {
 public:
     DocumentsJson(TextSink& sink, const BuildContext& context, const model::Publications& district)
         : out_(sink, "data/documents.json"), list_(out_) {
-        out_.write(json_opening(context, "documents"));
+        out_.write(json_opening("documents"));
         add_owner({"district", "", &district});
     }
     void add(const model::School& school) override { add_owner(owner_of(school)); }
@@ -1241,7 +1239,6 @@ Json site_json(const model::Site& site, const BuildContext& context) {
     return Json{{"format", "shnor-site"},
                 {"format_version", kFormatVersion},
                 {"generator", std::string("shnor-site ") + SHNOR_VERSION},
-                {"build_date", context.build_date.iso()},
                 {"title", site.config.title},
                 {"base_url", context.base_url},
                 {"language", site.config.language},

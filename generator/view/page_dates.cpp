@@ -1,4 +1,6 @@
-// <lastmod> of the sitemap: each page's newest content date (view.hpp).
+// <lastmod> of the sitemap and «Сведения на» of each page: its newest content
+// date or status change (view.hpp).
+#include "derive/derive.hpp"
 #include "view/common.hpp"
 #include "view/view.hpp"
 
@@ -32,26 +34,45 @@ std::optional<Date> newest_news(const std::vector<model::NewsItem>& news) {
     return newest;
 }
 
+// What a roadmap's summary or page shows changed last: a report's date, or a
+// status the passing of time changed.
+std::optional<Date> roadmap_date(const model::Roadmap& roadmap, const Date& build_date) {
+    std::optional<Date> newest = newest_report(roadmap);
+    keep_newest(newest, derive::last_status_change(roadmap, build_date));
+    return newest;
+}
+
 }  // namespace
 
-PageDates::PageDates(const model::Site& site) {
+PageDates::PageDates(const model::Site& site, const model::Date& build_date, Scope scope) : build_date_(build_date) {
     add_owner("", site.district);
     std::optional<Date> home = newest_news(site.district.news);
     for (const auto& roadmap : site.district.roadmaps) {
-        auto reported = newest_report(roadmap);
-        if (reported) roadmaps_["roadmaps/" + roadmap.id + "/"] = *reported;
-        keep_newest(home, reported);
+        auto shown = roadmap_date(roadmap, build_date);
+        if (shown) roadmaps_["roadmaps/" + roadmap.id + "/"] = std::min(*shown, build_date);
+        keep_newest(home, shown);
+        // The programmes list and the roadmap's programme summarise it.
+        newest("programs/", shown);
+        if (!roadmap.program.empty()) newest("programs/" + roadmap.program + "/", shown);
     }
     newest("", home);
-    for (const auto& school : site.schools) add_school(site, school);
+    // The schools list has no date: each row shows its school's figures, of
+    // its school's date, and an incremental build patches a changed school's
+    // row alone (its date would be the newest of every school's).
+    if (scope == Scope::every_page)
+        for (const auto& school : site.schools) add_school(site, school);
 }
 
-PageDates::PageDates(const model::Site& site, const model::School& school) { add_school(site, school); }
+PageDates::PageDates(const model::Site& site, const model::School& school, const model::Date& build_date)
+    : build_date_(build_date) {
+    add_school(site, school);
+}
 
 void PageDates::newest(const std::string& path, const std::optional<Date>& date) {
     if (!date) return;
-    auto [at, added] = pages_.emplace(path, *date);
-    if (!added && *date > at->second) at->second = *date;
+    Date shown = std::min(*date, build_date_);  // a date to come is not yet «на» the build date
+    auto [at, added] = pages_.emplace(path, shown);
+    if (!added && shown > at->second) at->second = shown;
 }
 
 // News pages and the documents page of the district ("") or of a school.
@@ -73,12 +94,16 @@ void PageDates::add_school(const model::Site& site, const model::School& school)
     add_owner(base, school.own);
     // Its roadmap pages show its own plans and the district's measures for it.
     std::optional<Date> roadmap;
-    for (const auto& plan : school.own.roadmaps) keep_newest(roadmap, newest_report(plan));
+    for (const auto& plan : school.own.roadmaps) {
+        keep_newest(roadmap, newest_report(plan));
+        if (!plan.program.empty()) newest(base + "programs/" + plan.program + "/", roadmap_date(plan, build_date_));
+    }
     for (const auto& plan : site.district.roadmaps)
         for (const auto& section : plan.sections)
             for (const auto& item : section.items)
                 if (item.concerns(school.slug)) keep_newest(roadmap, newest_report(item));
-    if (roadmap) roadmaps_[base + "roadmap/"] = *roadmap;
+    keep_newest(roadmap, derive::last_status_change(school, site.district.roadmaps, build_date_));
+    if (roadmap) roadmaps_[base + "roadmap/"] = std::min(*roadmap, build_date_);
     std::optional<Date> first_page = newest_news(school.own.news);
     keep_newest(first_page, roadmap);
     newest(base, first_page);

@@ -437,9 +437,11 @@ void add_results_page(const SiteIndex& index, const BuildContext& context, const
 
 }  // namespace
 
-void add_school_pages(const SiteIndex& index, const model::School& school, const BuildContext& context,
+void add_school_pages(const SiteIndex& index, const model::School& school, const BuildContext& undated,
                       std::vector<PageSpec>& pages) {
     const auto& site = index.site();
+    BuildContext context = undated;
+    context.page_dates = std::make_shared<const PageDates>(site, school, context.build_date);
     Links links(index, &school);
     std::string base = base_of(school);
     add_main_page(index, context, school, pages);

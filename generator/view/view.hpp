@@ -50,6 +50,8 @@ struct PublishedPhoto {
 // By the photo's path in the content (NewsItem::photo_site_paths).
 using PublishedPhotos = std::map<std::string, PublishedPhoto>;
 
+class PageDates;
+
 struct BuildContext {
     model::Date build_date;
     std::string base_url;  // absolute, ends with '/'
@@ -61,6 +63,9 @@ struct BuildContext {
     std::string school_build = {};
     // News photos as published; a photo missing here is not shown.
     std::shared_ptr<const PublishedPhotos> photos = nullptr;
+    // Each page's «Сведения на»; set by district_pages() and school_pages()
+    // for their pages. A page it has no date for says none.
+    std::shared_ptr<const PageDates> page_dates = nullptr;
 };
 
 // A part of a page rendered on its own, from its own data only, and put
@@ -218,17 +223,22 @@ public:
 private:
     std::unique_ptr<detail::RowsWriter> writer_;
 };
-// The date a page's content last changed, for the sitemap's <lastmod>: the
-// newest content date the page shows (a news item's date; the newest of a
-// news list page, of the documents, of the roadmap items' report dates), never
-// the build's date or history, so a daily rebuild of the same content changes
-// nothing. Pages without dated content (results, indicators, lists) have none.
+// The date a page's content last changed, for the sitemap's <lastmod> and
+// the page's «Сведения на»: the newest content date the page shows (a news
+// item's date; the newest of a news list page, of the documents, of the
+// roadmap items' report dates) and the last day the passing of time changed a
+// status it shows (derive::last_status_change), never later than the build
+// date. Never the build's date or history, so a daily rebuild of the same
+// content changes nothing until a deadline passes, and then only the pages
+// that show that item. Pages without dated content or statuses (results,
+// indicators, free pages) have none.
 class PageDates {
 public:
-    explicit PageDates(const model::Site& site);  // every page of the site
+    enum class Scope { every_page, district_pages };
+    PageDates(const model::Site& site, const model::Date& build_date, Scope scope = Scope::every_page);
     // Only the pages of `school`'s section (`site` gives the district's
     // measures it shows): an incremental build patches their sitemap lines.
-    PageDates(const model::Site& site, const model::School& school);
+    PageDates(const model::Site& site, const model::School& school, const model::Date& build_date);
     std::optional<model::Date> of(const std::string& page_path) const;
 
 private:
@@ -237,6 +247,7 @@ private:
     void newest(const std::string& path, const std::optional<model::Date>& date);
     std::map<std::string, model::Date> pages_;     // page path → date
     std::map<std::string, model::Date> roadmaps_;  // "roadmaps/<id>/", "schools/<slug>/roadmap/": every page below
+    model::Date build_date_;
 };
 // The <url> lines of sitemap.xml for these page paths (sorted), one a line.
 std::string sitemap_urls(const BuildContext& context, const std::vector<std::string>& sorted_paths,
