@@ -5,6 +5,7 @@
 #include "load/yaml_fields.hpp"
 #include "model/url.hpp"
 #include "pipeline/pipeline.hpp"
+#include "scaffold/scaffold.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -12,6 +13,8 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include <iostream>
 
@@ -151,6 +154,71 @@ std::string usage_problem(const shnor::pipeline::BuildOptions& options, bool sch
     return shnor::load::read_limits_problem();
 }
 
+// What `shnor new` was asked for: the kind and its argument.
+struct NewRequest {
+    std::string folder;  // new site: the folder to create
+    std::string name;    // school slug, roadmap id, or news title
+    std::string school;  // --school: the school's own roadmap or news
+};
+
+bool empty_or_missing(const std::filesystem::path& folder) {
+    std::error_code error;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(folder, error))) return true;
+    return std::filesystem::is_directory(std::filesystem::symlink_status(folder, error)) &&
+           std::filesystem::is_empty(folder, error);
+}
+
+// The files of `shnor new <kind>`, or a Russian sentence on why not.
+std::variant<std::vector<shnor::scaffold::NewFile>, std::string> new_files(const std::string& kind,
+                                                                          const NewRequest& request,
+                                                                          const std::filesystem::path& content,
+                                                                          const shnor::model::Date& date) {
+    namespace scaffold = shnor::scaffold;
+    if (kind == "site") return scaffold::site_files(date);
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(content / "site.yaml", error))
+        return "В папке «" + content.string() + "» нет site.yaml: укажите папку материалов района (--content) "
+               "или начните её командой shnor new site ПАПКА";
+    if (!request.school.empty() && !std::filesystem::is_directory(content / "schools" / request.school, error))
+        return "--school: папки schools/" + request.school + " нет в «" + content.string() + "»";
+    if (kind == "news") return std::vector<scaffold::NewFile>{scaffold::news_file(request.name, date, request.school)};
+    if (!shnor::load::is_slug(request.name))
+        return "«" + request.name + "»: ожидается латинскими строчными буквами, цифрами и дефисами, "
+               "например " + std::string(kind == "school" ? "kromskaya-sosh-1" : "dorozhnaya-karta-2026");
+    if (kind == "school") return scaffold::school_files(request.name, date);
+    return std::vector<scaffold::NewFile>{scaffold::roadmap_file(request.name, request.school, date)};
+}
+
+int run_new(const std::string& kind, const NewRequest& request, std::filesystem::path content,
+            const shnor::model::Date& date) {
+    if (kind == "site") {
+        content = request.folder;
+        if (!empty_or_missing(content)) {
+            std::cerr << "Папка «" << content.string() << "» уже есть и не пуста: shnor new site создаёт новую "
+                      << "папку материалов и ничего в существующей не меняет\n";
+            return kExitUsage;
+        }
+    }
+    auto files = new_files(kind, request, content, date);
+    if (auto* problem = std::get_if<std::string>(&files)) {
+        std::cerr << *problem << '\n';
+        return kExitUsage;
+    }
+    const auto& made = std::get<std::vector<shnor::scaffold::NewFile>>(files);
+    try {
+        shnor::scaffold::create(content, made);
+    } catch (const std::exception& refused) {
+        std::cerr << refused.what() << '\n';
+        return kExitUsage;
+    }
+    std::cout << "Создано:\n";
+    for (const auto& file : made) std::cout << "  " << (content / file.path).string() << '\n';
+    std::cout << "Замените заготовки «Впишите: …» настоящими сведениями; что осталось, покажет\n"
+              << "  shnor check --content " << content.string() << "\n"
+              << "Посмотреть сайт: shnor build --content " << content.string() << " --out site\n";
+    return kExitOk;
+}
+
 constexpr const char* kContentHelp =
     "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)";
 constexpr const char* kDateHelp =
@@ -213,6 +281,33 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "json"}));
     add_source_options(check, options.sources);
 
+    auto* make = app.add_subcommand(
+        "new", "Создать заготовку с пояснениями по-русски: папку материалов нового района (site), школу "
+               "(school), «дорожную карту» (roadmap) или новость (news). Существующие файлы не заменяются.");
+    make->require_subcommand(1);
+    NewRequest request;
+    auto* new_site = make->add_subcommand(
+        "site", "Новая папка материалов района без данных примера: site.yaml с пояснениями, одна «дорожная карта» "
+                "и одна школа для заполнения. Папка должна быть новой или пустой.");
+    new_site->add_option("ПАПКА", request.folder, "Папка, которую создать")->required();
+    auto* new_school = make->add_subcommand("school", "Новая школа: schools/ИМЯ/school.yaml и index.md.");
+    new_school->add_option("ИМЯ", request.name, "Имя папки школы: латинские строчные буквы, цифры, дефисы")
+        ->required();
+    auto* new_roadmap = make->add_subcommand(
+        "roadmap", "Новая «дорожная карта» на год даты (--date, по умолчанию сегодня): roadmaps/ID.yaml района "
+                   "или, с --school, школы.");
+    new_roadmap->add_option("ID", request.name, "Имя файла: латинские строчные буквы, цифры, дефисы")->required();
+    auto* new_news = make->add_subcommand(
+        "news", "Новость с датой (--date, по умолчанию сегодня): news/ГГГГ-ММ-ДД-имя.md района или, с --school, "
+                "школы; имя файла — заголовок латиницей.");
+    new_news->add_option("ЗАГОЛОВОК", request.name, "Заголовок новости")->required();
+    for (auto* command : {new_school, new_roadmap, new_news})
+        command->add_option("--content", options.content_dir, kContentHelp);
+    for (auto* command : {new_roadmap, new_news}) {
+        command->add_option("--school", request.school, "Имя папки школы: её «дорожная карта» или новость");
+        command->add_option("--date", date_text, kDateHelp);
+    }
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -230,5 +325,7 @@ int main(int argc, char** argv) {
     if (build->parsed()) return run_build(options);
     if (check->parsed()) return run_check(options.content_dir, options.build_date, options.sources, check_options);
     if (fetch->parsed()) return run_fetch(options);
+    for (auto* command : {new_site, new_school, new_roadmap, new_news})
+        if (command->parsed()) return run_new(command->get_name(), request, options.content_dir, options.build_date);
     return kExitUsage;
 }

@@ -231,6 +231,7 @@ std::optional<std::string> checked_text(SourceFile& file, std::string text) {
     StrippedControls stripped = strip_control_characters(text);
     if (stripped.count > 0)
         file.warning(stripped.first_line, "", stripped_controls_message(stripped));
+    for (const auto& placeholder : placeholders_in(text)) file.warning(placeholder.line, "", placeholder_message(placeholder));
     return text;
 }
 

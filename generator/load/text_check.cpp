@@ -76,4 +76,29 @@ bool looks_like_windows1251(std::string_view bytes) {
     return high > 0 && letters * 10 >= high * 9;
 }
 
+std::vector<Placeholder> placeholders_in(std::string_view text) {
+    std::vector<Placeholder> found;
+    int line = 1;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find('\n', start);
+        std::string_view row = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        if (std::size_t mark = row.find(kPlaceholderMark); mark != std::string_view::npos) {
+            std::string_view rest = row.substr(mark);
+            rest = rest.substr(0, rest.find('"'));  // the end of a quoted YAML value
+            while (!rest.empty() && (rest.back() == '\'' || rest.back() == ' ' || rest.back() == '\r'))
+                rest.remove_suffix(1);
+            found.push_back({line, std::string(rest)});
+        }
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+        ++line;
+    }
+    return found;
+}
+
+std::string placeholder_message(const Placeholder& placeholder) {
+    return "заготовка не заполнена: «" + placeholder.text + "» — впишите настоящие сведения или удалите поле";
+}
+
 }  // namespace shnor::load

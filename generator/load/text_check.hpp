@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shnor::load {
 
@@ -19,6 +20,18 @@ struct StrippedControls {
 StrippedControls strip_control_characters(std::string& text);
 // The warning about them, for the line `stripped.first_line`.
 std::string stripped_controls_message(const StrippedControls& stripped);
+
+// What `shnor new` writes where the webmaster has to write the real text
+// («Впишите: название района»): every line holding it is a warning, so
+// `check --strict` fails until each one is replaced.
+inline constexpr std::string_view kPlaceholderMark = "Впишите:";
+// The 1-based lines of `text` holding the mark, with the text after it on each.
+struct Placeholder {
+    int line = 0;
+    std::string text;  // the line from the mark on, trimmed, without a closing quote
+};
+std::vector<Placeholder> placeholders_in(std::string_view text);
+std::string placeholder_message(const Placeholder& placeholder);
 
 // Invalid UTF-8 sequences each replaced by U+FFFD; for text from outside
 // (fetched sources) that is shown rather than rejected.
