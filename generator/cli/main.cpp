@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <unistd.h>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -220,6 +221,18 @@ int run_new(const std::string& kind, const NewRequest& request, std::filesystem:
     return kExitOk;
 }
 
+// `shnor serve` is the program shnor-serve beside this one (CMakeLists.txt:
+// the server's library needs libssl at load time, shnor only on first use).
+int run_serve_program(char** argv) {
+    std::error_code error;
+    std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+    std::filesystem::path program = self.parent_path() / "shnor-serve";
+    if (!error) ::execv(program.c_str(), argv);
+    std::cerr << "Предпросмотр недоступен: не удалось запустить " << program.string()
+              << " (программа shnor-serve ставится рядом с shnor)\n";
+    return kExitUsage;
+}
+
 constexpr const char* kContentHelp =
     "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)";
 constexpr const char* kDateHelp =
@@ -341,8 +354,12 @@ int main(int argc, char** argv) {
     if (check->parsed()) return run_check(options.content_dir, options.build_date, options.sources, check_options);
     if (fetch->parsed()) return run_fetch(options);
     if (serve->parsed()) {
+#ifdef SHNOR_WITH_SERVE
         serve_options.build = options;
         return shnor::serve::serve(serve_options, std::cout);
+#else
+        return run_serve_program(argv);
+#endif
     }
     for (auto* command : {new_site, new_school, new_roadmap, new_news})
         if (command->parsed()) return run_new(command->get_name(), request, options.content_dir, options.build_date);
