@@ -57,7 +57,7 @@ TEST_CASE("the webmaster guide's quick start works as written", "[quick_start]")
     for (std::size_t i = 2; i < commands.size(); ++i) {
         std::string command = replaced(commands[i], "user@uo-rayon.ru:/var/www/shnor/", (root / "www").string() + "/");
         bool preview = command.find(" serve ") != std::string::npos;
-        if (preview) command = "timeout -s TERM 8 " + command;
+        if (preview) command = "timeout -s TERM 15 " + command;  // the first build, slower under the sanitizers
         auto result = shnor::test::run_command("cd " + shell_quoted(project) + " && " + command,
                                                root / ("step-" + std::to_string(i) + ".log"));
         INFO(command << "\n" << result.output);
