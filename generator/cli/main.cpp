@@ -6,10 +6,12 @@
 #include "model/url.hpp"
 #include "pipeline/pipeline.hpp"
 #include "scaffold/scaffold.hpp"
+#include "serve/serve.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <unistd.h>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -219,6 +221,18 @@ int run_new(const std::string& kind, const NewRequest& request, std::filesystem:
     return kExitOk;
 }
 
+// `shnor serve` is the program shnor-serve beside this one (CMakeLists.txt:
+// the server's library needs libssl at load time, shnor only on first use).
+int run_serve_program(char** argv) {
+    std::error_code error;
+    std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+    std::filesystem::path program = self.parent_path() / "shnor-serve";
+    if (!error) ::execv(program.c_str(), argv);
+    std::cerr << "Предпросмотр недоступен: не удалось запустить " << program.string()
+              << " (программа shnor-serve ставится рядом с shnor)\n";
+    return kExitUsage;
+}
+
 constexpr const char* kContentHelp =
     "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)";
 constexpr const char* kDateHelp =
@@ -281,6 +295,20 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "json"}));
     add_source_options(check, options.sources);
 
+    shnor::serve::ServeOptions serve_options;
+    auto* serve = app.add_subcommand(
+        "serve", "Предпросмотр: собрать сайт во временную папку и показывать его по адресу http://127.0.0.1:8000/; "
+                 "после каждого сохранения файла материалов или шаблонов сайт пересобирается, а открытые страницы "
+                 "обновляются сами. Пока в материалах ошибки, вместо страниц — их список с файлом и строкой.");
+    serve->add_option("--content", options.content_dir, kContentHelp);
+    serve->add_option("--port", serve_options.port, "Порт (по умолчанию 8000; 0 — любой свободный)")
+        ->check(CLI::Range(0, 65535));
+    serve->add_option("--bind", serve_options.bind,
+                      "Адрес, на котором слушать (по умолчанию 127.0.0.1 — только этот компьютер; 0.0.0.0 — вся "
+                      "сеть: предпросмотр увидят все, кто может обратиться к компьютеру)");
+    serve->add_option("--date", date_text, kDateHelp);
+    add_source_options(serve, options.sources);
+
     auto* make = app.add_subcommand(
         "new", "Создать заготовку с пояснениями по-русски: папку материалов нового района (site), школу "
                "(school), «дорожную карту» (roadmap) или новость (news). Существующие файлы не заменяются.");
@@ -325,6 +353,14 @@ int main(int argc, char** argv) {
     if (build->parsed()) return run_build(options);
     if (check->parsed()) return run_check(options.content_dir, options.build_date, options.sources, check_options);
     if (fetch->parsed()) return run_fetch(options);
+    if (serve->parsed()) {
+#ifdef SHNOR_WITH_SERVE
+        serve_options.build = options;
+        return shnor::serve::serve(serve_options, std::cout);
+#else
+        return run_serve_program(argv);
+#endif
+    }
     for (auto* command : {new_site, new_school, new_roadmap, new_news})
         if (command->parsed()) return run_new(command->get_name(), request, options.content_dir, options.build_date);
     return kExitUsage;

@@ -704,7 +704,7 @@ std::string json_opening(const std::string& key) { return "{" + dumped(Json(key)
 
 class SchoolsJson : public RowsWriter {
 public:
-    SchoolsJson(TextSink& sink, const BuildContext& context) : out_(sink, "data/schools.json"), list_(out_) {
+    explicit SchoolsJson(TextSink& sink) : out_(sink, "data/schools.json"), list_(out_) {
         out_.write(json_opening("schools"));
     }
     void add(const model::School& school) override {
@@ -742,7 +742,7 @@ private:
 // the nested ones are out. The district's roadmaps come first.
 class RoadmapsJson : public RowsWriter {
 public:
-    RoadmapsJson(TextSink& sink, const BuildContext& context, const model::Publications& district)
+    RoadmapsJson(TextSink& sink, const model::Publications& district)
         : out_(sink, "data/roadmaps.json"), nested_(out_) {
         out_.write(json_opening("roadmaps"));
         add_owner({"district", "", &district});
@@ -790,20 +790,19 @@ private:
 };
 
 std::unique_ptr<RowsWriter> documents_writer(const std::string& path, const model::Publications& district,
-                                             const BuildContext& context, TextSink& sink);
-std::unique_ptr<RowsWriter> results_writer(const std::string& path, const model::Site& site,
-                                           const BuildContext& context, TextSink& sink,
+                                             TextSink& sink);
+std::unique_ptr<RowsWriter> results_writer(const std::string& path, const model::Site& site, TextSink& sink,
                                            std::shared_ptr<const derive::DistrictLines> district);
 std::unique_ptr<RowsWriter> site_writer(const model::Site& site, const BuildContext& context, TextSink& sink);
 
 std::unique_ptr<RowsWriter> rows_writer(const std::string& path, const model::Site& site, const BuildContext& context,
                                         TextSink& sink) {
-    if (path == "data/schools.json") return std::make_unique<SchoolsJson>(sink, context);
+    if (path == "data/schools.json") return std::make_unique<SchoolsJson>(sink);
     if (path == "data/schools.csv") return std::make_unique<SchoolsCsv>(sink);
-    if (path == "data/roadmaps.json") return std::make_unique<RoadmapsJson>(sink, context, site.district);
+    if (path == "data/roadmaps.json") return std::make_unique<RoadmapsJson>(sink, site.district);
     if (path == "data/roadmaps.csv") return std::make_unique<RoadmapsCsv>(sink, site.district);
     if (path == "data/site.json") return site_writer(site, context, sink);
-    return documents_writer(path, site.district, context, sink);
+    return documents_writer(path, site.district, sink);
 }
 
 void write_rows(const std::string& path, const model::Site& site, const BuildContext& context, TextSink& sink) {
@@ -857,7 +856,7 @@ Json indicator_json(const model::Indicator& indicator) {
 // One row per point: kind is baseline | value | target | path (the linear
 // path from baseline to target, one row a year); `path_value` is the path at
 // the row's year and `latest` marks the latest actual value.
-void write_indicators(const model::Site& site, const BuildContext& context, TextSink& sink) {
+void write_indicators(const model::Site& site, TextSink& sink) {
     write_json_file(sink, "data/indicators.json",
                     Json{{"indicators", nullptr}},
                     {{"indicators", [&](JsonArrayWriter& list) {
@@ -1011,7 +1010,7 @@ private:
 // results array element by element.
 class ResultsJson : public ResultsWriter {
 public:
-    ResultsJson(TextSink& sink, const BuildContext& context, const model::Site& site,
+    ResultsJson(TextSink& sink, const model::Site& site,
                 std::shared_ptr<const derive::DistrictLines> district)
         : ResultsWriter(site, std::move(district)), out_(sink, "data/results.json"), rows_(out_) {
         std::string head =
@@ -1056,19 +1055,18 @@ private:
     CsvFile csv_;
 };
 
-std::unique_ptr<RowsWriter> results_writer(const std::string& path, const model::Site& site,
-                                           const BuildContext& context, TextSink& sink,
+std::unique_ptr<RowsWriter> results_writer(const std::string& path, const model::Site& site, TextSink& sink,
                                            std::shared_ptr<const derive::DistrictLines> district) {
-    if (path == "data/results.json") return std::make_unique<ResultsJson>(sink, context, site, std::move(district));
+    if (path == "data/results.json") return std::make_unique<ResultsJson>(sink, site, std::move(district));
     return std::make_unique<ResultsCsv>(sink, site, std::move(district));
 }
 
-void write_results(const model::Site& site, const BuildContext& context, TextSink& sink, Form form,
+void write_results(const model::Site& site, TextSink& sink, Form form,
                    const derive::SiteResults* given) {
     std::optional<derive::SiteResults> own;
     const derive::SiteResults& results = given ? *given : own.emplace(site);
-    auto writer = results_writer(form == Form::json ? "data/results.json" : "data/results.csv", site, context, sink,
-                                 results.district());
+    auto writer =
+        results_writer(form == Form::json ? "data/results.json" : "data/results.csv", site, sink, results.district());
     for (const auto& school : site.schools) writer->add(school, results);
     writer->finish();
 }
@@ -1103,7 +1101,7 @@ Json document_json(const Owner& owner, const model::Document& document) {
 // files again). A streaming build adds the schools a batch at a time.
 class DocumentsJson : public RowsWriter {
 public:
-    DocumentsJson(TextSink& sink, const BuildContext& context, const model::Publications& district)
+    DocumentsJson(TextSink& sink, const model::Publications& district)
         : out_(sink, "data/documents.json"), list_(out_) {
         out_.write(json_opening("documents"));
         add_owner({"district", "", &district});
@@ -1149,8 +1147,8 @@ private:
 };
 
 std::unique_ptr<RowsWriter> documents_writer(const std::string& path, const model::Publications& district,
-                                             const BuildContext& context, TextSink& sink) {
-    if (path == "data/documents.json") return std::make_unique<DocumentsJson>(sink, context, district);
+                                             TextSink& sink) {
+    if (path == "data/documents.json") return std::make_unique<DocumentsJson>(sink, district);
     if (path == "data/documents.csv") return std::make_unique<DocumentsCsv>(sink, district);
     throw std::logic_error("no school rows in " + path);
 }
@@ -1313,12 +1311,12 @@ void write_open_data_part(const model::Site& site, const BuildContext& context, 
     switch (part) {
         case 0: return write_rows("data/schools.json", site, context, sink), write_rows("data/schools.csv", site, context, sink);
         case 1: return write_rows("data/roadmaps.json", site, context, sink);
-        case 2: return write_indicators(site, context, sink);
-        case 3: return write_results(site, context, sink, Form::json, results);
+        case 2: return write_indicators(site, sink);
+        case 3: return write_results(site, sink, Form::json, results);
         case 4: return write_rows("data/documents.json", site, context, sink), write_rows("data/documents.csv", site, context, sink);
         case 5: return write_rows("data/site.json", site, context, sink);
         case 6: return write_rows("data/roadmaps.csv", site, context, sink);
-        case 7: return write_results(site, context, sink, Form::csv, results);
+        case 7: return write_results(site, sink, Form::csv, results);
         default: return;
     }
 }
@@ -1342,7 +1340,7 @@ std::vector<std::string> school_streamed_files() {
 
 SchoolRowsFile::SchoolRowsFile(const std::string& path, const model::Site& site, const BuildContext& context,
                                TextSink& sink, std::shared_ptr<const derive::DistrictLines> district)
-    : writer_(path.starts_with("data/results.") ? results_writer(path, site, context, sink, std::move(district))
+    : writer_(path.starts_with("data/results.") ? results_writer(path, site, sink, std::move(district))
                                                 : rows_writer(path, site, context, sink)) {}
 SchoolRowsFile::~SchoolRowsFile() = default;
 void SchoolRowsFile::add(const model::School& school, const derive::SiteResults& results) {

@@ -1,0 +1,34 @@
+// Whether anything changed under a few folders (content, layouts, assets),
+// with Linux inotify: every folder below them is watched, hidden ones
+// (.git, a cache) and symbolic links left out; a folder created later is
+// watched from the next wait on.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <vector>
+
+namespace shnor::serve {
+
+class FolderWatch {
+public:
+    explicit FolderWatch(std::vector<std::filesystem::path> roots);
+    ~FolderWatch();
+    FolderWatch(const FolderWatch&) = delete;
+    FolderWatch& operator=(const FolderWatch&) = delete;
+
+    // True when something changed within `timeout`; the events that follow
+    // within `settle` (an editor saves in several steps) are taken with it.
+    bool wait_for_change(std::chrono::milliseconds timeout, std::chrono::milliseconds settle);
+
+private:
+    void watch_tree(const std::filesystem::path& root);
+    bool drain(std::chrono::milliseconds timeout);
+
+    std::vector<std::filesystem::path> roots_;
+    int fd_ = -1;
+    std::map<std::filesystem::path, int> watched_;
+};
+
+}  // namespace shnor::serve
