@@ -27,7 +27,7 @@ need_packages() {  # installs the Debian packages that are missing
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 # -posix: the threads model std::thread needs; wine runs what is built.
-need_packages g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64 cmake ninja-build dpkg-dev make
+need_packages g++-mingw-w64-x86-64-posix mingw-w64-tools wine wine64 cmake ninja-build dpkg-dev make patch
 
 # --- sources ---------------------------------------------------------------
 # A private apt: deb-src entries made from the machine's own Debian 12
@@ -69,10 +69,12 @@ pinned() {  # pinned KIND: "PACKAGE VERSION" lines of that kind
 }
 version_of() { awk -v p="$1" '$2 == p { print $3 }' "$here/sources.list.txt"; }
 # A library's stamp names its version and the recipe that built it (its
-# build function and the toolchain file): a changed recipe builds it again.
+# build function, the toolchain file and its patches): a changed recipe builds it again.
 stamp_name() {
-  local recipe
-  recipe=$( (declare -f "build_${1//-/_}" || true; cat "$here/toolchain-mingw64.cmake") | sha256sum | cut -c1-12)
+  local recipe patches=("$here/$1"-*.patch)
+  [ -e "${patches[0]}" ] || patches=()
+  recipe=$( (declare -f "build_${1//-/_}" || true; cat "$here/toolchain-mingw64.cmake" ${patches[@]+"${patches[@]}"}) |
+           sha256sum | cut -c1-12)
   echo "$1-$(version_of "$1" | tr : _)-$recipe"
 }
 fetch_sources() {
@@ -202,8 +204,14 @@ build_yaml_cpp() {
   cmake_project yaml-cpp "$(source_dir yaml-cpp)" -DYAML_BUILD_SHARED_LIBS=OFF -DYAML_CPP_BUILD_TESTS=OFF \
                 -DYAML_CPP_BUILD_TOOLS=OFF -DYAML_CPP_BUILD_CONTRIB=OFF
 }
-build_cmark_gfm() {
-  cmake_project cmark-gfm "$(source_dir cmark-gfm)" -DCMARK_TESTS=OFF -DCMARK_SHARED=OFF -DCMARK_STATIC=ON
+apply_patch() {  # apply_patch SOURCE-DIR PATCH: once (a second run finds it applied)
+  patch -d "$1" -p1 -R --dry-run -s -f <"$2" >/dev/null 2>&1 || patch -d "$1" -p1 -s -f <"$2"
+}
+build_cmark_gfm() {  # with shnor's fix of its special characters' table (the patch says why)
+  local src
+  src=$(source_dir cmark-gfm)
+  apply_patch "$src" "$here/cmark-gfm-special-characters.patch"
+  cmake_project cmark-gfm "$src" -DCMARK_TESTS=OFF -DCMARK_SHARED=OFF -DCMARK_STATIC=ON
 }
 # TLS by Schannel, against Windows' own certificate store: no OpenSSL, and no
 # CA bundle path (CMake would bake in this machine's /etc/ssl/certs/...).
