@@ -229,8 +229,9 @@ build_cpp_httplib() {  # header-only: the whole header of the source package
   install -m 644 -D -t "$prefix/include" "$(source_dir cpp-httplib)/httplib.h"
 }
 install_headers() {  # install_headers PACKAGE: the -dev package's usr/ tree, without its docs
-  local deb root
-  deb=$(ls "$out/debs/$1"_*.deb)
+  local deb root version
+  version=$(version_of "$1")
+  deb=$(ls "$out/debs/$1_${version#*:}_"*.deb)  # the file name has no epoch
   root=$out/build/$1
   rm -rf "$root" && mkdir -p "$root"
   dpkg-deb -x "$deb" "$root"
