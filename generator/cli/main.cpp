@@ -5,6 +5,7 @@
 #include "load/yaml_fields.hpp"
 #include "model/url.hpp"
 #include "pipeline/pipeline.hpp"
+#include "import/roadmap.hpp"
 #include "scaffold/scaffold.hpp"
 #include "serve/serve.hpp"
 
@@ -233,6 +234,38 @@ int run_serve_program(char** argv) {
     return kExitUsage;
 }
 
+// `shnor import roadmap FILE`: the document's roadmap table as a new
+// roadmaps/<id>.yaml (or the school's), never over an existing file.
+int run_import_roadmap(const std::filesystem::path& document, std::string id, const std::string& school,
+                       const std::filesystem::path& content) {
+    namespace import = shnor::import;
+    if (id.empty()) id = shnor::scaffold::slug_of(document.stem().string());
+    if (!shnor::load::is_slug(id)) {
+        std::cerr << "--id: ожидается латинскими строчными буквами, цифрами и дефисами, получено «" << id << "»\n";
+        return kExitUsage;
+    }
+    std::string extension = document.extension().string();
+    if (extension != ".docx") {
+        std::cerr << "«" << document.string() << "»: пока читаются только документы Word (.docx); таблицу Excel "
+                  << "сохраните как .docx или перенесите по образцу раздела 4.4 руководства\n";
+        return kExitUsage;
+    }
+    try {
+        auto imported = import::import_roadmap(import::read_docx_tables(document));
+        std::string prefix = school.empty() ? "" : "schools/" + school + "/";
+        shnor::scaffold::create(content, {{prefix + "roadmaps/" + id + ".yaml", imported.yaml}});
+        std::cout << "Перенесено в " << (content / (prefix + "roadmaps/" + id + ".yaml")).string() << ": разделов "
+                  << imported.sections << ", мероприятий " << imported.items << "\n";
+        for (const auto& row : imported.unplaced) std::cout << "Не перенесено: " << row << "\n";
+        std::cout << "Впишите название и срок плана, проверьте статусы; что осталось, покажет shnor check --content "
+                  << content.string() << "\n";
+        return imported.unplaced.empty() ? kExitOk : kExitContentErrors;
+    } catch (const std::exception& problem) {
+        std::cerr << problem.what() << '\n';
+        return kExitUsage;
+    }
+}
+
 constexpr const char* kContentHelp =
     "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)";
 constexpr const char* kDateHelp =
@@ -309,6 +342,21 @@ int main(int argc, char** argv) {
     serve->add_option("--date", date_text, kDateHelp);
     add_source_options(serve, options.sources);
 
+    auto* import = app.add_subcommand(
+        "import", "Перенести таблицу из документа в материалы, сохранив текст ячеек как напечатан.");
+    import->require_subcommand(1);
+    std::string import_file, import_id, import_school;
+    auto* import_roadmap = import->add_subcommand(
+        "roadmap", "«Дорожная карта» из документа Word (.docx): строка заголовков находится по названиям "
+                   "столбцов («№ п/п», «Мероприятие», «Срок», «Ответственные», «Ожидаемый результат»), строки на "
+                   "всю ширину таблицы — разделы, объединённые ячейки повторяются в каждой строке. Пишет "
+                   "roadmaps/ID.yaml (с --school — в папку школы) и перечисляет строки, которые не удалось "
+                   "перенести (тогда код выхода 1).");
+    import_roadmap->add_option("ФАЙЛ", import_file, "Документ .docx")->required()->check(CLI::ExistingFile);
+    import_roadmap->add_option("--id", import_id, "Имя файла плана (по умолчанию — из имени документа латиницей)");
+    import_roadmap->add_option("--school", import_school, "Имя папки школы: её «дорожная карта»");
+    import_roadmap->add_option("--content", options.content_dir, kContentHelp);
+
     auto* make = app.add_subcommand(
         "new", "Создать заготовку с пояснениями по-русски: папку материалов нового района (site), школу "
                "(school), «дорожную карту» (roadmap) или новость (news). Существующие файлы не заменяются.");
@@ -361,6 +409,7 @@ int main(int argc, char** argv) {
         return run_serve_program(argv);
 #endif
     }
+    if (import_roadmap->parsed()) return run_import_roadmap(import_file, import_id, import_school, options.content_dir);
     for (auto* command : {new_site, new_school, new_roadmap, new_news})
         if (command->parsed()) return run_new(command->get_name(), request, options.content_dir, options.build_date);
     return kExitUsage;
