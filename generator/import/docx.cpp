@@ -1,8 +1,8 @@
 // A .docx is a ZIP (libzip) holding word/document.xml (pugixml).
 #include "import/table.hpp"
+#include "import/zip_archive.hpp"
 
 #include <pugixml.hpp>
-#include <zip.h>
 
 #include <memory>
 
@@ -11,25 +11,6 @@ namespace shnor::import {
 namespace {
 
 constexpr std::size_t kMaxDocumentBytes = 64u << 20;  // word/document.xml of a long order is a few MB
-
-std::string read_zip_entry(const std::filesystem::path& file, const char* name) {
-    int error = 0;
-    std::unique_ptr<zip_t, decltype(&zip_close)> archive(zip_open(file.c_str(), ZIP_RDONLY, &error), &zip_close);
-    if (!archive) throw ImportError("«" + file.string() + "» не открывается как файл Word (.docx): это не ZIP-архив");
-    zip_stat_t stat;
-    zip_stat_init(&stat);
-    if (zip_stat(archive.get(), name, 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE))
-        throw ImportError("в «" + file.string() + "» нет " + name + ": это не документ Word (.docx)");
-    if (stat.size > kMaxDocumentBytes)
-        throw ImportError("«" + file.string() + "»: " + name + " больше 64 МБ");
-    std::unique_ptr<zip_file_t, decltype(&zip_fclose)> entry(zip_fopen(archive.get(), name, 0), &zip_fclose);
-    if (!entry) throw ImportError("«" + file.string() + "»: не удалось прочитать " + name);
-    std::string bytes(static_cast<std::size_t>(stat.size), '\0');
-    zip_int64_t read = zip_fread(entry.get(), bytes.data(), bytes.size());
-    if (read < 0 || static_cast<std::size_t>(read) != bytes.size())
-        throw ImportError("«" + file.string() + "»: " + name + " повреждён");
-    return bytes;
-}
 
 // A run's text: w:t as written, w:tab a tab, w:br and w:cr a line break.
 void append_run(const pugi::xml_node& run, std::string& text) {
@@ -50,12 +31,6 @@ void append_paragraph(const pugi::xml_node& paragraph, std::string& text) {
     }
 }
 
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
-    std::size_t start = text.find_first_not_of(" \t\n");
-    return start == std::string::npos ? std::string() : text.substr(start);
-}
-
 Cell cell_of(const pugi::xml_node& tc) {
     Cell cell;
     std::string text;
@@ -63,7 +38,7 @@ Cell cell_of(const pugi::xml_node& tc) {
         if (!text.empty()) text += '\n';
         append_paragraph(paragraph, text);
     }
-    cell.text = trimmed(std::move(text));
+    cell.text = trimmed_cell(std::move(text));
     const pugi::xml_node properties = tc.child("w:tcPr");
     if (auto span = properties.child("w:gridSpan")) cell.span = std::max(1, span.attribute("w:val").as_int(1));
     if (auto merge = properties.child("w:vMerge")) {
@@ -113,7 +88,9 @@ std::vector<Table> tables_of_document_xml(const std::string& xml) {
 }
 
 std::vector<Table> read_docx_tables(const std::filesystem::path& file) {
-    return tables_of_document_xml(read_zip_entry(file, "word/document.xml"));
+    auto xml = read_zip_member(file, "word/document.xml", kMaxDocumentBytes);
+    if (!xml) throw ImportError("в «" + file.string() + "» нет word/document.xml: это не документ Word (.docx)");
+    return tables_of_document_xml(*xml);
 }
 
 }  // namespace shnor::import

@@ -1,5 +1,7 @@
 #include "import/roadmap.hpp"
 
+#include "import/columns.hpp"
+
 #include "load/text_check.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -9,26 +11,6 @@
 namespace shnor::import {
 
 namespace {
-
-bool has(const std::string& text, std::initializer_list<const char*> stems) {
-    for (const char* stem : stems)
-        if (text.find(stem) != std::string::npos) return true;
-    return false;
-}
-
-// One cell per grid column: a merged cell's text in its first column.
-std::vector<std::string> grid_of(const std::vector<Cell>& row) {
-    std::vector<std::string> grid;
-    for (const auto& cell : row) {
-        grid.push_back(cell.text);
-        for (int i = 1; i < cell.span; ++i) grid.emplace_back();
-    }
-    return grid;
-}
-
-std::string at(const std::vector<std::string>& grid, int column) {
-    return column >= 0 && column < static_cast<int>(grid.size()) ? grid[column] : std::string();
-}
 
 // A row spanning the table with one text: «1.Организационно-управленческие меры».
 bool is_section_row(const std::vector<Cell>& row, const RoadmapColumns& columns) {
@@ -141,11 +123,11 @@ RoadmapColumns roadmap_columns(const std::vector<Cell>& header) {
     for (int i = 0; i < static_cast<int>(grid.size()); ++i) {
         const std::string& text = grid[i];
         if (text.empty()) continue;
-        if (columns.number < 0 && has(text, {"№", "п/п", "N п"})) columns.number = i;
-        else if (columns.when < 0 && has(text, {"Срок", "срок", "Дата", "дата"})) columns.when = i;
-        else if (columns.responsible < 0 && has(text, {"тветствен", "сполнител"})) columns.responsible = i;
-        else if (columns.result < 0 && has(text, {"езультат", "оказател"})) columns.result = i;
-        else if (columns.title < 0 && has(text, {"ероприят", "одержание", "аименование"})) columns.title = i;
+        if (columns.number < 0 && has_any(text, {"№", "п/п", "N п"})) columns.number = i;
+        else if (columns.when < 0 && has_any(text, {"Срок", "срок", "Дата", "дата"})) columns.when = i;
+        else if (columns.responsible < 0 && has_any(text, {"тветствен", "сполнител"})) columns.responsible = i;
+        else if (columns.result < 0 && has_any(text, {"езультат", "оказател"})) columns.result = i;
+        else if (columns.title < 0 && has_any(text, {"ероприят", "одержание", "аименование"})) columns.title = i;
     }
     return columns;
 }

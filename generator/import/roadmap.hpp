@@ -19,7 +19,9 @@ struct ImportedRoadmap {
 // The columns of a roadmap table, found by their header.
 struct RoadmapColumns {
     int number = -1, title = -1, when = -1, responsible = -1, result = -1;
-    bool found() const { return title >= 0; }
+    // A title column and one more: a lone «План мероприятий» above the
+    // table is a caption, not its header.
+    bool found() const { return title >= 0 && (number >= 0 || when >= 0 || responsible >= 0 || result >= 0); }
 };
 // The header row's columns (grid positions); found() false when none has a title column.
 RoadmapColumns roadmap_columns(const std::vector<Cell>& header);
