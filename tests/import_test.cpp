@@ -8,7 +8,6 @@
 
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
-#include <zip.h>
 
 #include <unistd.h>
 
@@ -112,26 +111,10 @@ std::string cell_xml(const std::string& text, int span = 1, const char* merge = 
     return xml + "</w:tc>";
 }
 
-// A ZIP archive of the given members, as Word and Excel write them.
-void write_zip(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& members) {
-    int error = 0;
-    zip_t* archive = zip_open(file.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
-    REQUIRE(archive != nullptr);
-    static std::vector<std::string> keep;  // zip_source_buffer reads the bytes at zip_close
-    for (const auto& [name, bytes] : members) {
-        keep.push_back(bytes);
-        zip_source_t* source = zip_source_buffer(archive, keep.back().data(), keep.back().size(), 0);
-        REQUIRE(zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE) >= 0);
-    }
-    REQUIRE(zip_close(archive) == 0);
-}
+using shnor::test::write_zip;
 
 void write_docx(const fs::path& file, const std::string& body) {
-    std::string document = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
-                           "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-                           "<w:body><w:p><w:r><w:t>План мероприятий</w:t></w:r></w:p>" +
-                           body + "</w:body></w:document>";
-    write_zip(file, {{"word/document.xml", document}});
+    shnor::test::write_docx(file, "<w:p><w:r><w:t>План мероприятий</w:t></w:r></w:p>" + body);
 }
 
 // A sheet's cell: text (a shared string), or a number as Excel stores it,
