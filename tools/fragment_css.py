@@ -39,13 +39,14 @@ PX_PER_REM = 16
 # Selectors of the site around the content, which a fragment does not have.
 CHROME = re.compile(r'^(\.site-header|\.site-nav|\.site-footer|\.site-menu|\.breadcrumbs|\.skip-link|\.wrap\b|main:focus)')
 
-# All of a theme's styles on the fragment's elements are taken back to the
+# All of a theme's styles on the fragment's elements and their ::before and
+# ::after (a theme's `li::before { content: "»" }`) are taken back to the
 # browser's defaults (`all: revert`), except inside inline SVG, whose
 # presentation attributes `all` would also override; the rules made from
 # style.css then apply as on the district site. The wrapper's inherited
 # properties are set, since it would otherwise inherit the theme's.
 PREAMBLE = f'''/* Made by tools/fragment_css.py from assets/style.css: do not edit by hand. */
-{SCOPE}, {SCOPE} :where(:not(svg, svg *)) {{ all: revert; }}
+{SCOPE}, {SCOPE} :where(:not(svg, svg *)), {SCOPE}::before, {SCOPE}::after, {SCOPE} :where(:not(svg, svg *))::before, {SCOPE} :where(:not(svg, svg *))::after {{ all: revert; }}
 {SCOPE} {{ display: flow-root; margin: 0; padding: 0; border: 0; font-style: normal; font-variant: normal; font-weight: 400; font-stretch: normal; letter-spacing: normal; word-spacing: normal; text-align: start; text-indent: 0; text-transform: none; text-shadow: none; white-space: normal; word-break: normal; overflow-wrap: normal; hyphens: manual; list-style: disc outside; border-collapse: separate; border-spacing: 0; caption-side: top; visibility: visible; cursor: auto; }}
 '''
 
