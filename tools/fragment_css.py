@@ -3,11 +3,12 @@
 --fragment`) from the site's own assets/style.css, by one rule:
 
   * every selector is scoped to the fragment's wrapper S =
-    `.shnor-fragment:not(#_)`: `:root`, `html` and `body` become S, `main`
+    `.shnor-fragment:not(#_#_)`: `:root`, `html` and `body` become S, `main`
     `S .shnor-fragment__main` (the fragment's <main>),
-    `*` becomes `S, S *`, anything else `X` becomes `S X`; `:not(#_)` (no
-    element has the id `_`) gives each selector one id's weight, so a CMS
-    theme's `#content p` or `.entry table td` loses to it;
+    `*` becomes `S, S *`, anything else `X` becomes `S X`; `:not(#_#_)`
+    matches every element but one with the id `_` and gives each
+    selector two ids' weight, the reset below included, so a CMS theme's
+    rule of at most one id (`#content .entry table td`) loses to it;
   * rules that style only the site around the content (header, menu,
     breadcrumbs, footer, skip link, `.wrap`) are left out;
   * `rem` becomes `px` at 16 px a rem (what the district site gets from a
@@ -32,7 +33,7 @@ from tinycss2.ast import DimensionToken
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCE = ROOT / 'assets' / 'style.css'
 TARGET = ROOT / 'layouts' / 'partials' / 'fragment_style.mustache'
-SCOPE = '.shnor-fragment:not(#_)'
+SCOPE = '.shnor-fragment:not(#_#_)'
 # What the site's <main> holds is in this element of the fragment.
 MAIN = '.shnor-fragment__main'
 PX_PER_REM = 16

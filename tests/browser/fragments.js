@@ -14,8 +14,8 @@
 // CSS parser that every rule of the fragment's <style> is scoped to
 // .shnor-fragment; and takes screenshots into DIR/fragments/<viewport>/.
 // Each finding: FAIL fragments <file> @<viewport> [<check>] <what>.
-// What is not promised: a theme's `!important` rules and selectors heavier
-// than two ids (docs/ARCHITECTURE.md, «Paste-ready fragments»).
+// What is not promised: a theme's `!important` rules and selectors of two
+// ids or more (docs/ARCHITECTURE.md, «Paste-ready fragments»).
 'use strict';
 
 const fs = require('fs');
@@ -47,6 +47,8 @@ body { font: 12px/1.1 "Comic Sans MS", "Comic Neue", cursive; color: #333; backg
 * { box-sizing: content-box; }
 #content { max-width: 75rem; margin: 0 auto; padding: 0 10px; }
 #content p, .entry-content p { margin: 0; text-indent: 2em; text-align: justify; line-height: 1; }
+#page .entry-content p, #page .entry-content li span { word-spacing: 6px; text-shadow: 1px 1px 0 red; }
+#page .entry-content table tbody td:first-child, #page .entry-content .section h2 { font-style: italic; padding-left: 30px; }
 h1, h2, h3, h4 { font-family: Georgia, serif; text-transform: uppercase; color: purple; margin: 0; font-weight: 400; letter-spacing: 3px; }
 #content h2 { font-size: 40px; border-bottom: 4px double purple; }
 a, a:visited { color: orange !important; text-decoration: none; }
@@ -76,6 +78,7 @@ const PROPERTIES = [
   'display', 'box-sizing', 'float', 'position', 'visibility',
   'font-family', 'font-size', 'font-weight', 'font-style', 'line-height', 'letter-spacing', 'word-spacing',
   'text-align', 'text-indent', 'text-transform', 'text-decoration-line', 'white-space', 'vertical-align',
+  'text-shadow',
   'color', 'background-color',
   'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
   'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
