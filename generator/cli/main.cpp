@@ -58,6 +58,9 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     std::printf("Собрано: %zu страниц, %zu файлов в %s за %.2f с; записано изменённых файлов: %zu, удалено: %zu\n",
                 report.pages, report.files, options.out_dir.string().c_str(), report.seconds, report.written_files,
                 report.removed_files);
+    if (options.fragment)
+        std::printf("Фрагменты для сайта школы и как их вставить: откройте %s в браузере\n",
+                    (options.out_dir / "index.html").string().c_str());
     auto joined = [](const std::vector<std::string>& slugs) {
         std::string text;
         for (const auto& slug : slugs) text += (text.empty() ? "" : ", ") + slug;
@@ -148,6 +151,13 @@ std::optional<shnor::model::Date> build_date_of(const std::string& text) {
 
 // What is wrong with options CLI11 cannot judge, as a Russian sentence; empty when nothing.
 std::string usage_problem(const shnor::pipeline::BuildOptions& options, bool school_given) {
+    if (options.fragment && !school_given)
+        return "--fragment: укажите школу, чей раздел нужен фрагментами: --school ИМЯ_ПАПКИ";
+    // Fragments are pasted into another site: their links, images and files
+    // can only be addresses on the district's site, which must be named.
+    if (options.fragment && options.base_url.empty())
+        return "--fragment: укажите --base-url — адрес сайта района, где опубликован раздел (например "
+               "--base-url https://shnor.rayon.ru/): ссылки, картинки и файлы фрагментов ведут туда";
     if (!options.base_url.empty() && !shnor::model::is_site_address(options.base_url))
         return "--base-url: ожидается адрес сайта, начинающийся с http:// или https://, без пробелов и кавычек, "
                "получено «" + options.base_url + "»";
@@ -323,6 +333,10 @@ int main(int argc, char** argv) {
                       "Собрать только раздел одной школы (её папка в schools/) как самостоятельную папку с "
                       "относительными ссылками — для размещения на официальном сайте школы");
 
+    build->add_flag("--fragment", options.fragment,
+                    "С --school: каждую страницу раздела школы — фрагментом HTML для вставки на сайт школы "
+                    "(Госвеб, edusite, uCoz и др.) и страницу index.html с кодом каждого фрагмента и "
+                    "инструкцией; ссылки, картинки и файлы ведут на сайт района (нужен --base-url)");
     build->add_flag("--full", options.full,
                     "Собрать всё заново, не опираясь на запись о прошлой сборке (она хранится в папке кэша)");
     build->add_flag("--force", options.force,

@@ -15,6 +15,7 @@
 #include "pipeline/render_planned.hpp"
 #include "pipeline/render_tasks.hpp"
 #include "pipeline/school_parts.hpp"
+#include "pipeline/school_fragments.hpp"
 #include "pipeline/school_site.hpp"
 #include "pipeline/stage_clock.hpp"
 #include "pipeline/stamps.hpp"
@@ -325,7 +326,8 @@ BuildReport build_site(const BuildOptions& options) {
     auto started = std::chrono::steady_clock::now();
     stage_clock();
     BuildReport report;
-    if (!options.school.empty()) build_school_site(options, report);
+    if (!options.school.empty() && options.fragment) build_school_fragments(options, report);
+    else if (!options.school.empty()) build_school_site(options, report);
     else build_district_site(options, report);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;

@@ -25,6 +25,9 @@ struct BuildOptions {
     model::Date build_date;        // the date statuses are computed against
     std::string base_url;          // empty: the base_url of site.yaml
     std::string school;            // a slug: only that school's section, as a self-contained folder
+    // With `school`: the section's pages as HTML fragments to paste into the
+    // school's own CMS site, every link absolute to `base_url` (required).
+    bool fragment = false;
     bool full = false;             // ignore the record of the previous build: render everything
     // Build into a non-empty folder that has no shnor marker (a site built by
     // an older shnor): files shnor did not write stay all the same.
