@@ -5,7 +5,6 @@
 
 #include "cache/school_store.hpp"
 #include "pipeline/apply_patches.hpp"
-#include "pipeline/builtin_files.hpp"
 #include "pipeline/build_record.hpp"
 #include "pipeline/kept_files.hpp"
 #include "pipeline/large_pages.hpp"
@@ -244,11 +243,14 @@ struct PartialBuildEnded {
     }
 };
 
-void build_district_site(const BuildOptions& options, BuildReport& report) {
+void build_district_site(const BuildOptions& requested, BuildReport& report) {
     PartialBuildEnded ended;
     std::int64_t started_ns = now_ns();
-    auto folder = open_output_folder(options, report);
+    auto folder = open_output_folder(requested, report);
     if (!folder) return;
+    auto resolved = with_builtin_folders(requested, report);
+    if (!resolved) return;
+    const BuildOptions& options = *resolved;
     DistrictBuild build{options, *folder, record_path(cache_dir_of(options), options.out_dir), build_key(options),
                         input_stamps(options), started_ns, {}};
     // The head of the record tells whether any input changed; then the files
@@ -320,33 +322,14 @@ void build_district_site(const BuildOptions& options, BuildReport& report) {
     }
 }
 
-// The options with the built-in layouts and assets as folders (the binary's
-// own, extracted into the cache folder) unless the caller named its own.
-std::optional<BuildOptions> with_builtin_folders(const BuildOptions& options, BuildReport& report) {
-    BuildOptions resolved = options;
-    if (!options.builtin_layouts.empty() && !options.builtin_assets.empty()) return resolved;
-    try {
-        BuiltinFolders builtin = builtin_folders(cache_dir_of(options));
-        if (resolved.builtin_layouts.empty()) resolved.builtin_layouts = builtin.layouts;
-        if (resolved.builtin_assets.empty()) resolved.builtin_assets = builtin.assets;
-    } catch (const std::exception& failure) {
-        report.diagnostics.error(cache_dir_of(options).string(), 0, "", failure.what());
-        return std::nullopt;
-    }
-    stage_clock().lap("built-in files");
-    return resolved;
-}
-
 }  // namespace
 
-BuildReport build_site(const BuildOptions& requested) {
+BuildReport build_site(const BuildOptions& options) {
     auto started = std::chrono::steady_clock::now();
     stage_clock();
     BuildReport report;
-    if (auto options = with_builtin_folders(requested, report)) {
-        if (!options->school.empty()) build_school_site(*options, report);
-        else build_district_site(*options, report);
-    }
+    if (!options.school.empty()) build_school_site(options, report);
+    else build_district_site(options, report);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
 }
