@@ -244,11 +244,14 @@ struct PartialBuildEnded {
     }
 };
 
-void build_district_site(const BuildOptions& options, BuildReport& report) {
+void build_district_site(const BuildOptions& requested, BuildReport& report) {
     PartialBuildEnded ended;
     std::int64_t started_ns = now_ns();
-    auto folder = open_output_folder(options, report);
+    auto folder = open_output_folder(requested, report);
     if (!folder) return;
+    auto resolved = with_builtin_folders(requested, report);
+    if (!resolved) return;
+    const BuildOptions& options = *resolved;
     DistrictBuild build{options, *folder, record_path(cache_dir_of(options), options.out_dir), build_key(options),
                         input_stamps(options), started_ns, {}};
     // The head of the record tells whether any input changed; then the files

@@ -15,10 +15,6 @@
 
 namespace shnor::pipeline {
 
-// The layouts and assets of the checkout shnor was built from.
-std::filesystem::path builtin_layouts_dir();
-std::filesystem::path builtin_assets_dir();
-
 struct BuildOptions {
     std::filesystem::path content_dir = "content";
     std::filesystem::path out_dir = "site";
@@ -35,8 +31,10 @@ struct BuildOptions {
     // How long to wait for another build of the same output folder.
     std::chrono::milliseconds lock_wait{5000};
     SourceOptions sources;         // cache folder, offline
-    std::filesystem::path builtin_layouts = builtin_layouts_dir();
-    std::filesystem::path builtin_assets = builtin_assets_dir();
+    // Empty: the layouts and assets built into shnor, as build_site extracts
+    // them into the cache folder (pipeline/builtin_files.hpp).
+    std::filesystem::path builtin_layouts;
+    std::filesystem::path builtin_assets;
 };
 
 struct BuildReport {

@@ -136,9 +136,12 @@ void write_school_build(const model::Site& site, const BuildOptions& options, co
 
 // A school build reuses nothing of the last one but its list of files (what
 // it may remove): it renders one section, so it needs no plan.
-void build_school_site(const BuildOptions& options, BuildReport& report) {
-    auto folder = open_output_folder(options, report);
+void build_school_site(const BuildOptions& requested, BuildReport& report) {
+    auto folder = open_output_folder(requested, report);
     if (!folder) return;
+    auto resolved = with_builtin_folders(requested, report);
+    if (!resolved) return;
+    const BuildOptions& options = *resolved;
     auto prepared = prepare_site(options, {}, report);
     if (!prepared) return;
     try {
