@@ -121,9 +121,12 @@ std::string fragments_index(const model::Site& site, const BuildOptions& options
 
 // Like a --school build, it reuses nothing of the last one but its list of
 // files (what it may remove).
-void build_school_fragments(const BuildOptions& options, BuildReport& report) {
-    auto folder = open_output_folder(options, report);
+void build_school_fragments(const BuildOptions& requested, BuildReport& report) {
+    auto folder = open_output_folder(requested, report);
     if (!folder) return;
+    auto resolved = with_builtin_folders(requested, report);
+    if (!resolved) return;
+    const BuildOptions& options = *resolved;
     auto prepared = prepare_site(options, {}, report);
     if (!prepared) return;
     try {
