@@ -44,11 +44,14 @@ files=$(dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ {print $NF}')
 [ "$files" = "$(printf './usr/bin/shnor\n./usr/bin/shnor-serve')" ] || { echo "unexpected files: $files" >&2; exit 1; }
 
 tarball=${SHNOR_PACKAGE_ROOT_CACHE:-$work}/bookworm-minbase.tar
-if [ ! -s "$tarball" ]; then
+if [ ! -f "$tarball" ] || [ ! -s "$tarball" ]; then
   say "a minimal Debian 12 root (mmdebstrap, once: $tarball)"
   mkdir -p "$(dirname "$tarball")"
-  mmdebstrap --quiet --variant=minbase --mode=root bookworm "$tarball.new"
-  mv "$tarball.new" "$tarball"
+  partial=${tarball%.tar}.partial.tar
+  rm -rf --one-file-system "$tarball" "$partial"  # a run stopped half-way, or an old layout
+  # --format: mmdebstrap otherwise picks the format from the name's ending.
+  mmdebstrap --quiet --variant=minbase --mode=root --format=tar bookworm "$partial"
+  mv "$partial" "$tarball"
 fi
 
 root=$work/root
