@@ -129,6 +129,16 @@ def main():
         if path.suffix in (".csv", ".txt"):
             corpus.add("csv_results", path.read_bytes())
 
+    # import_tables: byte 0 even → word/document.xml, odd → CSV. The seeds'
+    # tab-separated tables as CSV, and one as a Word table.
+    for name, text in seeds:
+        corpus.add("import_tables", text.encode("utf-8")[:65535], b"\x01")
+    rows = "".join("<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{cell}</w:t></w:r></w:p></w:tc>" for cell in row) + "</w:tr>"
+                   for row in [["№ п/п", "Мероприятие", "Срок", "Ответственные", "Ожидаемый результат"],
+                               ["1", "Семинар", "Март 2025", "Отдел", "Протокол"]])
+    corpus.add("import_tables", f'<w:document xmlns:w="w"><w:body><w:tbl>{rows}</w:tbl></w:body></w:document>',
+               b"\x00")
+
     for text in deadlines(seeds):
         corpus.add("when_text", text)
 

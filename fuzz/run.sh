@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
 shift || true
-all_targets=(yaml_content markdown csv_results when_text data_source site_build)
+all_targets=(yaml_content markdown csv_results when_text data_source site_build import_tables)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 build=${BUILD_DIR:-build-fuzz}
@@ -29,6 +29,7 @@ common_options=(-timeout=20 -rss_limit_mb=2048 -print_final_stats=1)
 declare -A target_options=(
   [when_text]="-max_len=256"          # a «Сроки» cell, not a document
   [data_source]="-max_len=65536"
+  [import_tables]="-max_len=65536"
 )
 
 if [ ! -f "$build/CMakeCache.txt" ]; then

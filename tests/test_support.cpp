@@ -1,6 +1,9 @@
 #include "test_support.hpp"
 
 #include <sys/wait.h>
+#include <zip.h>
+
+#include <stdexcept>
 
 #include <cstdlib>
 #include <fstream>
@@ -20,6 +23,31 @@ std::string read_file(const fs::path& path) {
 void write_file(const fs::path& path, const std::string& bytes) {
     if (path.has_parent_path()) fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+void write_zip(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& members) {
+    int error = 0;
+    zip_t* archive = zip_open(file.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+    if (!archive) throw std::runtime_error("cannot create " + file.string());
+    std::vector<std::string> bytes;  // zip_source_buffer reads them at zip_close
+    bytes.reserve(members.size());
+    for (const auto& [name, data] : members) {
+        bytes.push_back(data);
+        zip_source_t* source = zip_source_buffer(archive, bytes.back().data(), bytes.back().size(), 0);
+        if (zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE) < 0) {
+            zip_source_free(source);
+            zip_discard(archive);
+            throw std::runtime_error("cannot add " + name + " to " + file.string());
+        }
+    }
+    if (zip_close(archive) != 0) throw std::runtime_error("cannot write " + file.string());
+}
+
+void write_docx(const fs::path& file, const std::string& body) {
+    write_zip(file, {{"word/document.xml",
+                      "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+                      "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+                      "<w:body>" + body + "</w:body></w:document>"}});
 }
 
 std::string shell_quoted(const fs::path& path) {

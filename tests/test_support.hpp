@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace shnor::test {
 
@@ -12,6 +14,11 @@ std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& bytes);
 // The path in single quotes, for sh.
 std::string shell_quoted(const std::filesystem::path& path);
+
+// A ZIP archive of (member name, bytes), as Word and Excel write their files.
+void write_zip(const std::filesystem::path& file, const std::vector<std::pair<std::string, std::string>>& members);
+// A .docx whose body is `body` (WordprocessingML: paragraphs, w:tbl ...).
+void write_docx(const std::filesystem::path& file, const std::string& body);
 
 struct CommandResult {
     int exit_code;       // -1 when the command did not exit normally

@@ -5,6 +5,8 @@
 #include "load/yaml_fields.hpp"
 #include "model/url.hpp"
 #include "pipeline/pipeline.hpp"
+#include "import/lists.hpp"
+#include "import/roadmap.hpp"
 #include "scaffold/scaffold.hpp"
 #include "serve/serve.hpp"
 
@@ -56,6 +58,9 @@ int run_build(const shnor::pipeline::BuildOptions& options) {
     std::printf("Собрано: %zu страниц, %zu файлов в %s за %.2f с; записано изменённых файлов: %zu, удалено: %zu\n",
                 report.pages, report.files, options.out_dir.string().c_str(), report.seconds, report.written_files,
                 report.removed_files);
+    if (options.fragment)
+        std::printf("Фрагменты для сайта школы и как их вставить: откройте %s в браузере\n",
+                    (options.out_dir / "index.html").string().c_str());
     auto joined = [](const std::vector<std::string>& slugs) {
         std::string text;
         for (const auto& slug : slugs) text += (text.empty() ? "" : ", ") + slug;
@@ -146,6 +151,13 @@ std::optional<shnor::model::Date> build_date_of(const std::string& text) {
 
 // What is wrong with options CLI11 cannot judge, as a Russian sentence; empty when nothing.
 std::string usage_problem(const shnor::pipeline::BuildOptions& options, bool school_given) {
+    if (options.fragment && !school_given)
+        return "--fragment: укажите школу, чей раздел нужен фрагментами: --school ИМЯ_ПАПКИ";
+    // Fragments are pasted into another site: their links, images and files
+    // can only be addresses on the district's site, which must be named.
+    if (options.fragment && options.base_url.empty())
+        return "--fragment: укажите --base-url — адрес сайта района, где опубликован раздел (например "
+               "--base-url https://shnor.rayon.ru/): ссылки, картинки и файлы фрагментов ведут туда";
     if (!options.base_url.empty() && !shnor::model::is_site_address(options.base_url))
         return "--base-url: ожидается адрес сайта, начинающийся с http:// или https://, без пробелов и кавычек, "
                "получено «" + options.base_url + "»";
@@ -233,6 +245,63 @@ int run_serve_program(char** argv) {
     return kExitUsage;
 }
 
+// What `shnor import KIND FILE` is asked for.
+struct ImportRequest {
+    std::string kind;  // roadmap | indicators | results | schools
+    std::filesystem::path document;
+    std::string id, school;
+    int target_year = 0;
+    shnor::import::SchoolListOptions list;
+};
+
+shnor::import::Imported imported_roadmap(const std::vector<shnor::import::Table>& tables, std::string id,
+                                         const std::string& school, const std::filesystem::path& document) {
+    namespace import = shnor::import;
+    if (id.empty()) id = shnor::scaffold::slug_of(document.stem().string());
+    if (!shnor::load::is_slug(id))
+        throw import::ImportError("--id: ожидается латинскими строчными буквами, цифрами и дефисами, получено «" +
+                                  id + "»");
+    auto roadmap = import::import_roadmap(tables);
+    std::string prefix = school.empty() ? "" : "schools/" + school + "/";
+    return {{{prefix + "roadmaps/" + id + ".yaml", roadmap.yaml}}, roadmap.items, roadmap.unplaced};
+}
+
+shnor::import::Imported imported(const ImportRequest& request) {
+    namespace import = shnor::import;
+    auto tables = import::read_tables(request.document);
+    if (request.kind == "roadmap") return imported_roadmap(tables, request.id, request.school, request.document);
+    if (request.kind == "indicators") return import::import_indicators(tables, request.target_year);
+    if (request.kind == "results") {
+        if (request.school.empty())
+            throw import::ImportError("результаты — данные одной школы: укажите её папку, --school ИМЯ");
+        return import::import_results(tables, request.school);
+    }
+    return import::import_schools(tables, request.list);
+}
+
+// Writes what the table gave (never over a file), lists what it could not
+// place (exit 1 then), and says what is left to fill.
+int run_import(const ImportRequest& request, const std::filesystem::path& content) {
+    try {
+        if (!request.school.empty() && !shnor::load::is_slug(request.school))
+            throw shnor::import::ImportError("--school: ожидается имя папки школы латиницей, получено «" +
+                                             request.school + "»");
+        auto result = imported(request);
+        std::vector<shnor::scaffold::NewFile> files;
+        for (auto& file : result.files) files.push_back({file.path, file.text});
+        shnor::scaffold::create(content, files);
+        for (const auto& file : result.files) std::cout << "Записано: " << (content / file.path).string() << "\n";
+        std::cout << "Перенесено строк таблицы: " << result.rows << "\n";
+        for (const auto& row : result.unplaced) std::cout << "Не перенесено: " << row << "\n";
+        std::cout << "Впишите то, что помечено «Впишите:», и проверьте: shnor check --content " << content.string()
+                  << "\n";
+        return result.unplaced.empty() ? kExitOk : kExitContentErrors;
+    } catch (const std::exception& problem) {
+        std::cerr << problem.what() << '\n';
+        return kExitUsage;
+    }
+}
+
 constexpr const char* kContentHelp =
     "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)";
 constexpr const char* kDateHelp =
@@ -264,6 +333,10 @@ int main(int argc, char** argv) {
                       "Собрать только раздел одной школы (её папка в schools/) как самостоятельную папку с "
                       "относительными ссылками — для размещения на официальном сайте школы");
 
+    build->add_flag("--fragment", options.fragment,
+                    "С --school: каждую страницу раздела школы — фрагментом HTML для вставки на сайт школы "
+                    "(Госвеб, edusite, uCoz и др.) и страницу index.html с кодом каждого фрагмента и "
+                    "инструкцией; ссылки, картинки и файлы ведут на сайт района (нужен --base-url)");
     build->add_flag("--full", options.full,
                     "Собрать всё заново, не опираясь на запись о прошлой сборке (она хранится в папке кэша)");
     build->add_flag("--force", options.force,
@@ -308,6 +381,48 @@ int main(int argc, char** argv) {
                       "сеть: предпросмотр увидят все, кто может обратиться к компьютеру)");
     serve->add_option("--date", date_text, kDateHelp);
     add_source_options(serve, options.sources);
+
+    auto* import = app.add_subcommand(
+        "import", "Перенести таблицу из документа Word (.docx), книги Excel (.xlsx, .xls) или файла CSV в материалы, "
+                  "сохранив текст ячеек как напечатан. Строка заголовков находится по обычным названиям столбцов; "
+                  "объединённые ячейки повторяются в каждой строке. Существующие файлы не заменяются; строки, "
+                  "которые не удалось перенести, перечисляются (тогда код выхода 1).");
+    import->require_subcommand(1);
+    ImportRequest import_request;
+    auto add_import = [&](const char* kind, const char* help) {
+        auto* command = import->add_subcommand(kind, help);
+        command->add_option("ФАЙЛ", import_request.document, "Документ .docx, .xlsx, .xls или .csv")
+            ->required()
+            ->check(CLI::ExistingFile);
+        command->add_option("--content", options.content_dir, kContentHelp);
+        return command;
+    };
+    auto* import_roadmap = add_import(
+        "roadmap", "«Дорожная карта»: столбцы «№ п/п», «Мероприятие», «Срок», «Ответственные», «Ожидаемый "
+                   "результат»; строки на всю ширину таблицы — разделы. Пишет roadmaps/ID.yaml (с --school — в "
+                   "папку школы).");
+    import_roadmap->add_option("--id", import_request.id,
+                               "Имя файла плана (по умолчанию — из имени документа латиницей)");
+    import_roadmap->add_option("--school", import_request.school, "Имя папки школы: её «дорожная карта»");
+    auto* import_indicators = add_import(
+        "indicators", "Целевые показатели: «Наименование показателя», «Единица измерения», «Базовое значение», "
+                      "«Целевое значение» или столбцы по годам, «Факт». Пишет indicators.yaml.");
+    import_indicators->add_option("--year", import_request.target_year,
+                                  "Год целевого значения, если в заголовке его столбца года нет "
+                                  "(«Показатели (%)», «Значение»): обычно последний год программы");
+    auto* import_results = add_import(
+        "results", "Результаты школы: «Процедура», «Предмет», «Класс», «Год», «Количество участников», «Средний "
+                   "балл», «Доля «2»», «Качество». Пишет schools/ШКОЛА/results.yaml.");
+    import_results->add_option("--school", import_request.school, "Имя папки школы")->required();
+    auto* import_schools = add_import(
+        "schools", "Перечень школ: «Наименование ОО», «Краткое наименование», «Причины» (или «Критерии», "
+                   "«Основание»), «Категория», «Директор», «Адрес». Пишет schools/ИМЯ/school.yaml на каждую школу.");
+    import_schools->add_option("--type", import_request.list.type,
+                               "Категория школ, если в таблице нет столбца «Категория»: shnor, shnsu или risk")
+        ->check(CLI::IsMember({"shnor", "shnsu", "risk"}));
+    import_schools->add_option("--year", import_request.list.year, "Год включения в перечень (по умолчанию — текущий)");
+    import_schools->add_option("--basis", import_request.list.basis,
+                               "Документ, по которому школы в перечне, например «Приказ … от 30.01.2024 № 116»");
 
     auto* make = app.add_subcommand(
         "new", "Создать заготовку с пояснениями по-русски: папку материалов нового района (site), школу "
@@ -361,6 +476,12 @@ int main(int argc, char** argv) {
         return run_serve_program(argv);
 #endif
     }
+    for (auto* command : {import_roadmap, import_indicators, import_results, import_schools})
+        if (command->parsed()) {
+            import_request.kind = command->get_name();
+            if (import_request.list.year == 0) import_request.list.year = options.build_date.year;
+            return run_import(import_request, options.content_dir);
+        }
     for (auto* command : {new_site, new_school, new_roadmap, new_news})
         if (command->parsed()) return run_new(command->get_name(), request, options.content_dir, options.build_date);
     return kExitUsage;

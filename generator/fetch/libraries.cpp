@@ -54,6 +54,11 @@ const CurlLibrary& curl() {
         .multi_cleanup = &::curl_multi_cleanup,
         .slist_append = &::curl_slist_append,
         .slist_free_all = &::curl_slist_free_all,
+        .url = &::curl_url,
+        .url_set = &::curl_url_set,
+        .url_get = &::curl_url_get,
+        .url_cleanup = &::curl_url_cleanup,
+        .free = &::curl_free,
     };
     return linked;
 }
@@ -117,6 +122,11 @@ CurlLibrary load_curl() {
     bind_curl("curl_multi_cleanup", functions.multi_cleanup);
     bind_curl("curl_slist_append", functions.slist_append);
     bind_curl("curl_slist_free_all", functions.slist_free_all);
+    bind_curl("curl_url", functions.url);
+    bind_curl("curl_url_set", functions.url_set);
+    bind_curl("curl_url_get", functions.url_get);
+    bind_curl("curl_url_cleanup", functions.url_cleanup);
+    bind_curl("curl_free", functions.free);
     return functions;
 }
 
@@ -141,5 +151,21 @@ const CryptoLibrary& crypto() {
 }
 
 #endif
+
+std::optional<std::string> resolved_url(const std::string& base, const std::string& reference) {
+    const CurlLibrary& library = curl();
+    CURLU* url = library.url();
+    if (!url) return std::nullopt;
+    std::optional<std::string> resolved;
+    // A second URL set on a handle that holds one is read relative to it.
+    if (library.url_set(url, CURLUPART_URL, base.c_str(), 0) == CURLUE_OK &&
+        library.url_set(url, CURLUPART_URL, reference.c_str(), 0) == CURLUE_OK) {
+        char* text = nullptr;
+        if (library.url_get(url, CURLUPART_URL, &text, 0) == CURLUE_OK && text) resolved = text;
+        if (text) library.free(text);
+    }
+    library.url_cleanup(url);
+    return resolved;
+}
 
 }  // namespace shnor::fetch

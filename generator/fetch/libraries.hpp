@@ -13,6 +13,9 @@
 #include <openssl/evp.h>
 #endif
 
+#include <optional>
+#include <string>
+
 namespace shnor::fetch {
 
 // The functions of libcurl that fetch calls, named without their prefix.
@@ -33,6 +36,11 @@ struct CurlLibrary {
     decltype(&::curl_multi_cleanup) multi_cleanup;
     decltype(&::curl_slist_append) slist_append;
     decltype(&::curl_slist_free_all) slist_free_all;
+    decltype(&::curl_url) url;
+    decltype(&::curl_url_set) url_set;
+    decltype(&::curl_url_get) url_get;
+    decltype(&::curl_url_cleanup) url_cleanup;
+    decltype(&::curl_free) free;
 };
 
 #ifdef _WIN32
@@ -50,5 +58,10 @@ struct CryptoLibrary {
 // Thread-safe; throw std::runtime_error when the library cannot be opened.
 const CurlLibrary& curl();
 const CryptoLibrary& crypto();
+
+// `reference` (a link as written in a page) resolved against `base` (the
+// page's absolute address) by libcurl's URL parser, as a browser resolves
+// it; nullopt when libcurl finds either malformed.
+std::optional<std::string> resolved_url(const std::string& base, const std::string& reference);
 
 }  // namespace shnor::fetch

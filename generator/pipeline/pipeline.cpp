@@ -15,6 +15,7 @@
 #include "pipeline/render_planned.hpp"
 #include "pipeline/render_tasks.hpp"
 #include "pipeline/school_parts.hpp"
+#include "pipeline/school_fragments.hpp"
 #include "pipeline/school_site.hpp"
 #include "pipeline/stage_clock.hpp"
 #include "pipeline/stamps.hpp"
@@ -247,11 +248,14 @@ struct PartialBuildEnded {
     }
 };
 
-void build_district_site(const BuildOptions& options, BuildReport& report) {
+void build_district_site(const BuildOptions& requested, BuildReport& report) {
     PartialBuildEnded ended;
     std::int64_t started_ns = now_ns();
-    auto folder = open_output_folder(options, report);
+    auto folder = open_output_folder(requested, report);
     if (!folder) return;
+    auto resolved = with_builtin_folders(requested, report);
+    if (!resolved) return;
+    const BuildOptions& options = *resolved;
     DistrictBuild build{options, *folder, record_path(cache_dir_of(options), options.out_dir), build_key(options),
                         input_stamps(options), started_ns, {}};
     // The head of the record tells whether any input changed; then the files
@@ -329,7 +333,8 @@ BuildReport build_site(const BuildOptions& options) {
     auto started = std::chrono::steady_clock::now();
     stage_clock();
     BuildReport report;
-    if (!options.school.empty()) build_school_site(options, report);
+    if (!options.school.empty() && options.fragment) build_school_fragments(options, report);
+    else if (!options.school.empty()) build_school_site(options, report);
     else build_district_site(options, report);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;

@@ -15,16 +15,15 @@
 
 namespace shnor::pipeline {
 
-// The layouts and assets of the checkout shnor was built from.
-std::filesystem::path builtin_layouts_dir();
-std::filesystem::path builtin_assets_dir();
-
 struct BuildOptions {
     std::filesystem::path content_dir = "content";
     std::filesystem::path out_dir = "site";
     model::Date build_date;        // the date statuses are computed against
     std::string base_url;          // empty: the base_url of site.yaml
     std::string school;            // a slug: only that school's section, as a self-contained folder
+    // With `school`: the section's pages as HTML fragments to paste into the
+    // school's own CMS site, every link absolute to `base_url` (required).
+    bool fragment = false;
     bool full = false;             // ignore the record of the previous build: render everything
     // Build into a non-empty folder that has no shnor marker (a site built by
     // an older shnor): files shnor did not write stay all the same.
@@ -32,8 +31,10 @@ struct BuildOptions {
     // How long to wait for another build of the same output folder.
     std::chrono::milliseconds lock_wait{5000};
     SourceOptions sources;         // cache folder, offline
-    std::filesystem::path builtin_layouts = builtin_layouts_dir();
-    std::filesystem::path builtin_assets = builtin_assets_dir();
+    // Empty: the layouts and assets built into shnor, as build_site extracts
+    // them into the cache folder (pipeline/builtin_files.hpp).
+    std::filesystem::path builtin_layouts;
+    std::filesystem::path builtin_assets;
 };
 
 struct BuildReport {

@@ -1,5 +1,6 @@
 #include "pipeline/publish.hpp"
 
+#include "pipeline/builtin_files.hpp"
 #include "pipeline/stage_clock.hpp"
 #include "pipeline/stamps.hpp"
 
@@ -40,8 +41,9 @@ std::optional<write::OutputFolder> open_output_folder(const BuildOptions& option
     folder_options.lock_wait = options.lock_wait;
     auto& guarded = folder_options.guarded;
     guarded.push_back({options.content_dir, "папка материалов (--content)", false});
-    guarded.push_back({options.builtin_layouts, "встроенные шаблоны shnor", false});
-    guarded.push_back({options.builtin_assets, "встроенное оформление shnor", false});
+    // Empty: the built-in ones, not extracted yet, will be in the cache folder.
+    if (!options.builtin_layouts.empty()) guarded.push_back({options.builtin_layouts, "встроенные шаблоны shnor", false});
+    if (!options.builtin_assets.empty()) guarded.push_back({options.builtin_assets, "встроенное оформление shnor", false});
     guarded.push_back({cache_dir_of(options), "папка кэша (--cache)", false});
     std::error_code error;
     fs::path current = fs::current_path(error);
@@ -53,6 +55,21 @@ std::optional<write::OutputFolder> open_output_folder(const BuildOptions& option
         (refused.busy() ? report.busy : report.refused) = true;
         return std::nullopt;
     }
+}
+
+std::optional<BuildOptions> with_builtin_folders(const BuildOptions& options, BuildReport& report) {
+    BuildOptions resolved = options;
+    if (!options.builtin_layouts.empty() && !options.builtin_assets.empty()) return resolved;
+    try {
+        BuiltinFolders builtin = builtin_folders(cache_dir_of(options));
+        if (resolved.builtin_layouts.empty()) resolved.builtin_layouts = builtin.layouts;
+        if (resolved.builtin_assets.empty()) resolved.builtin_assets = builtin.assets;
+    } catch (const std::exception& failure) {
+        report.diagnostics.error(cache_dir_of(options).string(), 0, "", failure.what());
+        return std::nullopt;
+    }
+    stage_clock().lap("built-in files");
+    return resolved;
 }
 
 // Writes the record for the folder as publish() leaves it (its head names

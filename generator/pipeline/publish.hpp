@@ -17,6 +17,11 @@ namespace shnor::pipeline {
 // --out must be a folder of its own (output_folder.hpp); the lock is held
 // until the returned folder goes. nullopt: refused or busy (a diagnostic says why).
 std::optional<write::OutputFolder> open_output_folder(const BuildOptions& options, BuildReport& report);
+// The options with the built-in layouts and assets as folders, extracted
+// into the cache folder (pipeline/builtin_files.hpp) unless the caller named
+// its own; nothing when that fails (a diagnostic says why). Called once
+// --out is open, so a refused one leaves the cache as it was.
+std::optional<BuildOptions> with_builtin_folders(const BuildOptions& options, BuildReport& report);
 
 // The record was written for the output folder as it is: the folder is
 // shnor's (its marker) and the very one the record's build swapped in.

@@ -248,4 +248,15 @@ std::vector<RenderedPage> render_school_build_page(render::Templates& templates,
     return pages;
 }
 
+std::string render_school_page_content(render::Templates& templates, view::PageSpec& page) {
+    auto fragments = render_fragments(templates, page);
+    page.data.set("vi", false);
+    page.data.set("page_path", page.path);
+    mark_roots_for_school(page.data, page.path, false);
+    RenderedPage content{page.path, templates.render(page.layout, page.data), {}};
+    expand_abbreviations(content, page);
+    place_fragments(content, page.fragments, fragments, false);
+    return std::move(content.html);
+}
+
 }  // namespace shnor::pipeline

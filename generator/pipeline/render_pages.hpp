@@ -45,4 +45,9 @@ void render_district_page(render::Templates& templates, view::PageSpec& page, wr
 // marked for relocate_to_school().
 std::vector<RenderedPage> render_school_build_page(render::Templates& templates, view::PageSpec& page);
 
+// A --school --fragment build's page: only what the base layout puts in
+// <main> (the page's own layout, its fragments and abbreviations in place),
+// its links marked as for relocate_to_school().
+std::string render_school_page_content(render::Templates& templates, view::PageSpec& page);
+
 }  // namespace shnor::pipeline

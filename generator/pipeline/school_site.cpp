@@ -33,10 +33,11 @@ std::string resolve(const std::string& site_path, const std::string& page_prefix
     return school.district_base_url + site_path;
 }
 
-// Replaces each marker and the path after it. The path ends at the first
-// character that cannot be part of a URL in our attributes.
-std::string resolve_markers(const std::string& html, const std::string& page_prefix, const SchoolSite& school) {
-    const std::string section = "schools/" + school.slug + "/";
+// Replaces each marker and the path after it by `resolved(path from the
+// site root)`. The path ends at the first character that cannot be part of a
+// URL in our attributes.
+template <class Resolve>
+std::string resolve_markers(const std::string& html, const Resolve& resolved) {
     std::string out;
     out.reserve(html.size());
     std::size_t at = 0;
@@ -54,11 +55,16 @@ std::string resolve_markers(const std::string& html, const std::string& page_pre
         if (end == std::string::npos) end = html.size();
         std::string path = html.substr(found + 3, end - found - 3);
         if (kind == 0x81) path = "vi/" + path;
-        out += resolve(path, page_prefix, section, school);
+        out += resolved(path);
         at = end;
     }
     out.append(html, at, std::string::npos);
     return out;
+}
+
+std::string resolve_markers(const std::string& html, const std::string& page_prefix, const SchoolSite& school) {
+    const std::string section = "schools/" + school.slug + "/";
+    return resolve_markers(html, [&](const std::string& path) { return resolve(path, page_prefix, section, school); });
 }
 
 bool is_html(const std::string& path) { return path.size() > 5 && path.compare(path.size() - 5, 5, ".html") == 0; }
@@ -72,6 +78,10 @@ void mark_roots_for_school(view::Data& data, const std::string& page_path, bool 
     // The school's own address is not known here: a relative canonical link
     // to the main copy of the page still tells search engines which is which.
     data.set("canonical", std::string(kRootMarker) + page_path);
+}
+
+std::string with_marked_links_absolute(const std::string& html, const std::string& district_base_url) {
+    return resolve_markers(html, [&](const std::string& path) { return district_base_url + path; });
 }
 
 std::vector<write::OutputFile> relocate_to_school(std::vector<write::OutputFile> files, const SchoolSite& school) {
@@ -126,9 +136,12 @@ void write_school_build(const model::Site& site, const BuildOptions& options, co
 
 // A school build reuses nothing of the last one but its list of files (what
 // it may remove): it renders one section, so it needs no plan.
-void build_school_site(const BuildOptions& options, BuildReport& report) {
-    auto folder = open_output_folder(options, report);
+void build_school_site(const BuildOptions& requested, BuildReport& report) {
+    auto folder = open_output_folder(requested, report);
     if (!folder) return;
+    auto resolved = with_builtin_folders(requested, report);
+    if (!resolved) return;
+    const BuildOptions& options = *resolved;
     auto prepared = prepare_site(options, {}, report);
     if (!prepared) return;
     try {

@@ -34,6 +34,10 @@ struct SchoolSite {
 // The whole `--school` build: load, render the section, relocate, publish.
 void build_school_site(const BuildOptions& options, BuildReport& report);
 
+// Every marked link as an address on the district site (`district_base_url`
+// ends with '/'): what a fragment pasted into another site needs.
+std::string with_marked_links_absolute(const std::string& html, const std::string& district_base_url);
+
 std::vector<write::OutputFile> relocate_to_school(std::vector<write::OutputFile> files, const SchoolSite& school);
 
 }  // namespace shnor::pipeline

@@ -1,4 +1,4 @@
-// Whether anything changed under a few folders (content, layouts, assets),
+// Whether anything changed under some folders (the preview: the content folder),
 // with Linux inotify: every folder below them is watched, hidden ones
 // (.git, a cache) and symbolic links left out; a folder created later is
 // watched from the next wait on.

@@ -244,7 +244,8 @@ int serve(ServeOptions options, std::ostream& out) {
     out << "Предпросмотр: http://" << options.bind << ":" << port << "/ (остановить: Ctrl+C)" << std::endl;
 
     std::thread rebuilder([&] {
-        FolderWatch watch({options.build.content_dir, options.build.builtin_layouts, options.build.builtin_assets});
+        // The built-in layouts and assets are in the binary: only the content changes.
+        FolderWatch watch({options.build.content_dir});
         while (!state.stopping())
             if (watch.wait_for_change(std::chrono::milliseconds(200), std::chrono::milliseconds(30)))
                 state.set(build_once(options.build, out));

@@ -1,8 +1,9 @@
 // serve: `shnor serve`, the preview. Builds the site into a folder of its
 // own (under the system's temporary folder, one per content folder, kept
 // between runs so a rebuild goes by changes), serves it over HTTP on
-// 127.0.0.1 (cpp-httplib), rebuilds when the content, its layouts or the
-// built-in layouts and assets change (serve/folder_watch.hpp), and reloads
+// 127.0.0.1 (cpp-httplib), rebuilds when anything in the content folder,
+// its layouts included, changes (serve/folder_watch.hpp; the built-in
+// layouts and assets are in the binary), and reloads
 // the open pages by server-sent events. The script that listens is added to
 // the pages as they are served, never to a built file. While the content has
 // errors every page is a list of them, by file and line.

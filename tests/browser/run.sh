@@ -13,4 +13,7 @@ if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/a
    [ ! -d "$here/node_modules/html-validate" ]; then
   echo "FAIL: npm packages missing: (cd tests/browser && npm ci) — bash .ci/setup does it"; exit 1
 fi
-CHROMIUM=$chromium exec node "$here/check.js" "$@"
+# --fragments: the paste-ready fragments in a hostile theme (fragments.js).
+script=check.js
+if [ "${1:-}" = "--fragments" ]; then script=fragments.js; shift; fi
+CHROMIUM=$chromium exec node "$here/$script" "$@"
