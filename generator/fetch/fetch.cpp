@@ -272,10 +272,16 @@ std::optional<std::chrono::seconds> parse_timeout(std::string_view text) {
 }
 
 std::string sha256_hex(std::string_view bytes) {
+#ifdef _WIN32
+    unsigned char digest[32];
+    unsigned int length = sizeof digest;
+    if (!crypto().sha256(bytes, digest)) throw std::runtime_error("Windows: не удалось вычислить SHA-256");
+#else
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (crypto().digest(bytes.data(), bytes.size(), digest, &length, crypto().sha256(), nullptr) != 1)
         throw std::runtime_error("OpenSSL: не удалось вычислить SHA-256");
+#endif
     static const char* hex = "0123456789abcdef";
     std::string text;
     text.reserve(length * 2);

@@ -1,11 +1,74 @@
 #include "fetch/libraries.hpp"
 
+#ifdef _WIN32
+#include <windows.h>
+#include <bcrypt.h>
+
+#include <climits>
+#else
 #include <dlfcn.h>
+#endif
 
 #include <stdexcept>
 #include <string>
 
 namespace shnor::fetch {
+
+#ifdef _WIN32
+
+namespace {
+
+bool cng_sha256(std::string_view bytes, unsigned char (&digest)[32]) {
+    static const BCRYPT_ALG_HANDLE algorithm = [] {
+        BCRYPT_ALG_HANDLE opened = nullptr;
+        return BCRYPT_SUCCESS(::BCryptOpenAlgorithmProvider(&opened, BCRYPT_SHA256_ALGORITHM, nullptr, 0)) ? opened
+                                                                                                          : nullptr;
+    }();
+    if (!algorithm || bytes.size() > ULONG_MAX) return false;
+    BCRYPT_HASH_HANDLE hash = nullptr;
+    if (!BCRYPT_SUCCESS(::BCryptCreateHash(algorithm, &hash, nullptr, 0, nullptr, 0, 0))) return false;
+    auto input = reinterpret_cast<PUCHAR>(const_cast<char*>(bytes.data()));
+    bool done = BCRYPT_SUCCESS(::BCryptHashData(hash, input, static_cast<ULONG>(bytes.size()), 0)) &&
+                BCRYPT_SUCCESS(::BCryptFinishHash(hash, digest, sizeof digest, 0));
+    ::BCryptDestroyHash(hash);
+    return done;
+}
+
+}  // namespace
+
+const CurlLibrary& curl() {
+    static const CurlLibrary linked{
+        .global_init = &::curl_global_init,
+        .version_info = &::curl_version_info,
+        .easy_init = &::curl_easy_init,
+        .easy_setopt = &::curl_easy_setopt,
+        .easy_getinfo = &::curl_easy_getinfo,
+        .easy_strerror = &::curl_easy_strerror,
+        .easy_cleanup = &::curl_easy_cleanup,
+        .multi_init = &::curl_multi_init,
+        .multi_add_handle = &::curl_multi_add_handle,
+        .multi_remove_handle = &::curl_multi_remove_handle,
+        .multi_perform = &::curl_multi_perform,
+        .multi_info_read = &::curl_multi_info_read,
+        .multi_poll = &::curl_multi_poll,
+        .multi_cleanup = &::curl_multi_cleanup,
+        .slist_append = &::curl_slist_append,
+        .slist_free_all = &::curl_slist_free_all,
+        .url = &::curl_url,
+        .url_set = &::curl_url_set,
+        .url_get = &::curl_url_get,
+        .url_cleanup = &::curl_url_cleanup,
+        .free = &::curl_free,
+    };
+    return linked;
+}
+
+const CryptoLibrary& crypto() {
+    static const CryptoLibrary linked{.sha256 = &cng_sha256};
+    return linked;
+}
+
+#else
 
 namespace {
 
@@ -86,6 +149,8 @@ const CryptoLibrary& crypto() {
     static const CryptoLibrary loaded = load_crypto();
     return loaded;
 }
+
+#endif
 
 std::optional<std::string> resolved_url(const std::string& base, const std::string& reference) {
     const CurlLibrary& library = curl();

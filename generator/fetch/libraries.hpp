@@ -2,10 +2,16 @@
 // some 30 libraries libcurl needs are loaded and relocated at every start of
 // shnor: about 20 ms, most of a build that finds nothing changed and so
 // never fetches (see "How a build runs" in docs/ARCHITECTURE.md).
+// shnor.exe links libcurl statically and hashes with Windows' own CNG
+// instead of libcrypto (docs/windows.md): the same structs, bound as linked.
 #pragma once
 
 #include <curl/curl.h>
+#ifdef _WIN32
+#include <string_view>
+#else
 #include <openssl/evp.h>
+#endif
 
 #include <optional>
 #include <string>
@@ -37,10 +43,17 @@ struct CurlLibrary {
     decltype(&::curl_free) free;
 };
 
+#ifdef _WIN32
+struct CryptoLibrary {
+    // SHA-256 of bytes into digest; false when the system cannot compute it.
+    bool (*sha256)(std::string_view bytes, unsigned char (&digest)[32]);
+};
+#else
 struct CryptoLibrary {
     decltype(&::EVP_Digest) digest;
     decltype(&::EVP_sha256) sha256;
 };
+#endif
 
 // Thread-safe; throw std::runtime_error when the library cannot be opened.
 const CurlLibrary& curl();

@@ -1,5 +1,16 @@
 #include "pipeline/large_pages.hpp"
 
+#ifdef _WIN32
+
+namespace shnor::pipeline {
+
+// shnor.exe runs on Windows' own heap, without mimalloc (docs/windows.md).
+void use_large_pages(bool) {}
+
+}  // namespace shnor::pipeline
+
+#else
+
 #include <mimalloc.h>
 
 #include <dlfcn.h>
@@ -15,3 +26,5 @@ void use_large_pages(bool on) {
 }
 
 }  // namespace shnor::pipeline
+
+#endif

@@ -38,7 +38,11 @@ namespace fs = std::filesystem;
 model::Date today() {
     std::time_t now = std::time(nullptr);
     std::tm local{};
+#ifdef _WIN32
+    localtime_s(&local, &now);  // Windows' localtime_r, its arguments the other way round
+#else
     localtime_r(&now, &local);
+#endif
     return model::Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
 }
 

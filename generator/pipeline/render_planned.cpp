@@ -15,7 +15,9 @@
 #include <string_view>
 #include <utility>
 
+#ifndef _WIN32
 #include <sys/resource.h>
+#endif
 
 namespace shnor::pipeline {
 

@@ -6,7 +6,19 @@
 #include <cstdlib>
 #include <string>
 
+#ifdef _WIN32
+// The two figures of getrusage() used for SHNOR_TIMINGS, from Windows
+// (process_usage_windows.cpp): page faults, and the peak working set in KiB
+// as ru_maxrss is. <windows.h> stays out of this header.
+struct rusage {
+    long ru_minflt;
+    long ru_maxrss;
+};
+constexpr int RUSAGE_SELF = 0;
+int getrusage(int who, struct rusage* usage);
+#else
 #include <sys/resource.h>
+#endif
 
 namespace shnor::pipeline {
 

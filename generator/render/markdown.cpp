@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#ifndef _WIN32
 #include <dlfcn.h>
+#endif
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,6 +29,9 @@
 // same extensions, so the table is then right for all of them, written once
 // and read-only afterwards, and parses need no lock. The test "markdown_to_html
 // gives the same output from several threads" fails if this stops working.
+// A static Windows program cannot interpose a library's function: there
+// packaging/windows/ patches cmark-gfm to do the same (docs/windows.md).
+#ifndef _WIN32
 extern "C" void cmark_manage_extensions_special_characters(cmark_parser* parser, int add) {
     using Manage = void (*)(cmark_parser*, int);
     static std::once_flag added;
@@ -37,6 +42,7 @@ extern "C" void cmark_manage_extensions_special_characters(cmark_parser* parser,
         library_version(parser, 1);
     });
 }
+#endif
 
 namespace shnor::render {
 

@@ -5,7 +5,9 @@
 #include <minizip/zip.h>
 #include <zlib.h>
 
+#ifndef _WIN32
 #include <dlfcn.h>
+#endif
 
 #include <algorithm>
 #include <charconv>
@@ -51,6 +53,36 @@ struct Library {
     decltype(&::lxw_datetime_to_excel_datetime) lxw_datetime_to_excel_datetime;
 };
 
+#ifdef _WIN32
+// shnor.exe links libxlsxwriter statically (docs/windows.md).
+const Library& library() {
+    static const Library linked{
+        .workbook_new_opt = &::workbook_new_opt,
+        .workbook_set_properties = &::workbook_set_properties,
+        .workbook_add_worksheet = &::workbook_add_worksheet,
+        .workbook_add_format = &::workbook_add_format,
+        .format_set_bold = &::format_set_bold,
+        .format_set_text_wrap = &::format_set_text_wrap,
+        .format_set_align = &::format_set_align,
+        .format_set_bg_color = &::format_set_bg_color,
+        .format_set_bottom = &::format_set_bottom,
+        .format_set_num_format = &::format_set_num_format,
+        .worksheet_set_column = &::worksheet_set_column,
+        .worksheet_write_string = &::worksheet_write_string,
+        .worksheet_set_row = &::worksheet_set_row,
+        .worksheet_freeze_panes = &::worksheet_freeze_panes,
+        .worksheet_write_number = &::worksheet_write_number,
+        .worksheet_write_datetime = &::worksheet_write_datetime,
+        .worksheet_write_boolean = &::worksheet_write_boolean,
+        .worksheet_autofilter = &::worksheet_autofilter,
+        .workbook_close = &::workbook_close,
+        .lxw_strerror = &::lxw_strerror,
+        .lxw_format_get_xf_index = &::lxw_format_get_xf_index,
+        .lxw_datetime_to_excel_datetime = &::lxw_datetime_to_excel_datetime,
+    };
+    return linked;
+}
+#else
 const Library& library() {
     static const Library loaded = [] {
         void* handle = ::dlopen(SHNOR_LIBXLSXWRITER_SONAME, RTLD_NOW | RTLD_LOCAL);
@@ -94,6 +126,7 @@ const Library& library() {
     }();
     return loaded;
 }
+#endif
 
 // Excel's limits: a cell holds at most 32 767 characters, a sheet 1 048 576 rows.
 constexpr std::size_t kMaxCellCharacters = 32767;
@@ -140,7 +173,11 @@ std::time_t midnight_utc(const model::Date& date) {
     time.tm_year = date.year - 1900;
     time.tm_mon = date.month - 1;
     time.tm_mday = date.day;
+#ifdef _WIN32
+    return ::_mkgmtime(&time);
+#else
     return timegm(&time);
+#endif
 }
 
 // A column's letters: 0 → A, 25 → Z, 26 → AA.
@@ -309,7 +346,11 @@ struct XlsxTable::State {
     void add_chunk(XlsxChunk chunk, std::string_view bytes) {
         if (!deflated) {
             deflated_path = scratch.string() + ".rows";
+#ifdef _WIN32
+            deflated = ::_wfopen(deflated_path.c_str(), L"w+b");  // the path in UTF-16, as Windows names files
+#else
             deflated = std::fopen(deflated_path.c_str(), "w+b");
+#endif
             if (!deflated) throw std::runtime_error("XLSX: не удалось создать «" + deflated_path.string() + "»");
         }
         if (std::fwrite(bytes.data(), 1, bytes.size(), deflated) != bytes.size())

@@ -260,7 +260,13 @@ void refuse_links_on_the_way(const fs::path& content, const std::string& path) {
 void write_new(const fs::path& file, const std::string& text) {
     fs::create_directories(file.parent_path());
     // O_EXCL: never over a file that appeared since the check.
+#ifdef _WIN32
+    // Binary: no \r added before \n. _O_EXCL refuses any name that exists, a
+    // link included, so none is followed (Windows has no O_NOFOLLOW).
+    int fd = ::_wopen(file.c_str(), _O_WRONLY | _O_CREAT | _O_EXCL | _O_NOINHERIT | _O_BINARY, _S_IREAD | _S_IWRITE);
+#else
     int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+#endif
     if (fd < 0) throw Refused("Не удалось создать «" + file.string() + "»: " + std::strerror(errno));
     std::size_t written = 0;
     while (written < text.size()) {
