@@ -12,6 +12,10 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#ifdef _WIN32
+#include "write/files_windows.hpp"
+#endif
+
 namespace shnor::fetch {
 
 namespace {
@@ -34,6 +38,32 @@ void write_all(int fd, const std::string& bytes, const std::filesystem::path& pa
     }
 }
 
+#ifdef _WIN32
+// As on Linux (below), with write/files_windows.hpp: the rename is written
+// through, so there is no folder to sync.
+void write_atomically(const std::filesystem::path& path, const std::string& bytes) {
+    static std::atomic<unsigned> counter{0};
+    auto temp = path;
+    temp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+    int fd = write::windows::create_new_file(temp);
+    if (fd < 0) throw io_error(temp, "не удалось создать файл");
+    std::error_code ignored;
+    try {
+        write_all(fd, bytes, temp);
+        if (!write::windows::flush_to_disk(fd)) throw io_error(temp, "не удалось сохранить на диск");
+    } catch (...) {
+        ::close(fd);
+        std::filesystem::remove(temp, ignored);
+        throw;
+    }
+    ::close(fd);
+    if (!write::windows::move_file(temp, path)) {
+        auto error = io_error(path, "не удалось переименовать");
+        std::filesystem::remove(temp, ignored);
+        throw error;
+    }
+}
+#else
 // Durably persists the rename itself, not only the file's bytes.
 void sync_folder(const std::filesystem::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -66,6 +96,7 @@ void write_atomically(const std::filesystem::path& path, const std::string& byte
     }
     sync_folder(path.parent_path());
 }
+#endif
 
 std::optional<std::string> read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -79,7 +110,11 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
 std::string iso_utc(Clock::time_point when) {
     std::time_t seconds = Clock::to_time_t(when);
     std::tm parts{};
+#ifdef _WIN32
+    ::gmtime_s(&parts, &seconds);  // Microsoft's order of arguments
+#else
     ::gmtime_r(&seconds, &parts);
+#endif
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
     return text;

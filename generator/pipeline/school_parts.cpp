@@ -17,7 +17,11 @@
 #include <optional>
 #include <system_error>
 
+#ifdef _WIN32
+#include "write/files_windows.hpp"
+#else
 #include <fcntl.h>
+#endif
 #include <unistd.h>
 
 namespace shnor::pipeline {
@@ -306,7 +310,11 @@ void write_peer_parts(const fs::path& path, const cache::Hash128& global, const 
     fs::create_directories(path.parent_path(), error);
     fs::path temporary = path;
     temporary += ".tmp-" + std::to_string(::getpid());
+#ifdef _WIN32
+    int fd = write::windows::create_temporary_file(temporary);
+#else
     int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+#endif
     if (fd < 0) return;
     std::string out(kPeersMagic);
     out += global.hex() + "\n";
@@ -322,7 +330,12 @@ void write_peer_parts(const fs::path& path, const cache::Hash128& global, const 
     }
     written = written && write::write_in_slices(fd, out);
     written = ::close(fd) == 0 && written;
+#ifdef _WIN32
+    // fs::rename() does not write through nor wait for another program's handle.
+    if (written && !write::windows::move_file(temporary, path)) error = std::error_code(errno, std::generic_category());
+#else
     if (written) fs::rename(temporary, path, error);
+#endif
     if (!written || error) fs::remove(temporary, error);
 }
 

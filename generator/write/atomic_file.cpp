@@ -6,7 +6,11 @@
 #include <string>
 #include <system_error>
 
+#ifdef _WIN32
+#include "write/files_windows.hpp"
+#else
 #include <fcntl.h>
+#endif
 #include <unistd.h>
 
 namespace shnor::write {
@@ -46,11 +50,20 @@ bool replace_file(const fs::path& path, const std::vector<std::string_view>& par
     std::error_code error;
     fs::create_directories(path.parent_path(), error);
     fs::path temporary = temporary_beside(path);
+#ifdef _WIN32
+    int fd = windows::create_temporary_file(temporary);
+#else
     int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+#endif
     if (fd < 0) return false;
     bool written = std::all_of(parts.begin(), parts.end(), [&](std::string_view part) { return write_in_slices(fd, part); });
     written = ::close(fd) == 0 && written;
+#ifdef _WIN32
+    // fs::rename() does not write through nor wait for another program's handle.
+    if (written && !windows::move_file(temporary, path)) error = std::error_code(errno, std::generic_category());
+#else
     if (written) fs::rename(temporary, path, error);
+#endif
     if (!written || error) {
         fs::remove(temporary, error);
         return false;

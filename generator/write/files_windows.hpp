@@ -1,0 +1,65 @@
+// Windows only (issue 19, docs/windows.md): what write/'s POSIX calls do
+// there, in one place, for the files that write a new file beside its name
+// and rename it over the old one (write/atomic_file.cpp, fetch/cache.cpp,
+// pipeline/school_parts.cpp) and for the mapped reads (write/mapped_file.cpp,
+// pipeline/build_record.cpp). Descriptors are the C runtime's, so write(),
+// close() and write::write_in_slices() work on them as on Linux.
+//
+// Every file is opened shared for reading, writing and deleting: another
+// program (Explorer, an antivirus scan, the preview server) holding it open
+// must not block shnor, and shnor's own handles must not block a rename.
+#pragma once
+
+#ifdef _WIN32
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+
+namespace shnor::write::windows {
+
+// open(O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC): a new file, created only
+// where nothing has the name (so no link is followed), binary (no "\r\n"),
+// not inherited by child processes. -1 with errno set when it cannot be.
+int create_new_file(const std::filesystem::path& path);
+
+// open(O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC) of a temporary name: as
+// create_new_file(), but a file left there (by a killed process whose pid
+// this one has again) is removed first, never written through.
+int create_temporary_file(const std::filesystem::path& path);
+
+// open(O_RDONLY | O_CLOEXEC) of an existing file (not a folder), binary.
+// -1 with errno set.
+int open_for_reading(const std::filesystem::path& path);
+
+// fsync(): the file's bytes are on the disk. False with errno set.
+bool flush_to_disk(int fd);
+
+// pread(): `size` bytes at `offset`, fewer at the end of the file; -1 on an error.
+long long read_at(int fd, void* buffer, std::size_t size, std::uint64_t offset);
+
+// The size of an open file; false with errno set.
+bool size_of(int fd, std::uint64_t& size);
+
+enum class Existing { replace, keep };
+
+// rename(): `from` takes the name `to` (a file or a folder), written through
+// to the disk. Windows refuses it while another program has one of them
+// open without sharing deletion (an editor, Explorer's preview, an
+// antivirus scan): that is retried for about a second. False with errno set
+// (EEXIST when `to` exists and `existing` is keep).
+bool move_file(const std::filesystem::path& from, const std::filesystem::path& to,
+               Existing existing = Existing::replace);
+
+// mmap(PROT_READ, MAP_PRIVATE) of the first `size` bytes (size > 0) of an
+// open file; the descriptor may be closed afterwards. nullptr on failure.
+const void* map_read_only(int fd, std::size_t size);
+// munmap().
+void unmap(const void* mapping);
+
+// The errno value closest to a Windows error (GetLastError()).
+int errno_of(unsigned long windows_error);
+
+}  // namespace shnor::write::windows
+
+#endif
