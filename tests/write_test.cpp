@@ -42,7 +42,7 @@ TEST_CASE("replace_file writes its parts as one file, in slices, and replaces th
     REQUIRE(shnor::write::replace_file(file, {"short"}));
     CHECK(read(file) == "short");
     std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(file.parent_path())) names.push_back(entry.path().filename());
+    for (const auto& entry : fs::directory_iterator(file.parent_path())) names.push_back(entry.path().filename().string());
     CHECK(names == std::vector<std::string>{"record"});  // no temporary left beside it
 }
 

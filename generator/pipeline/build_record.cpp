@@ -11,10 +11,16 @@
 #include <set>
 #include <system_error>
 
+#ifdef _WIN32
+#include "write/files_windows.hpp"
+
+#include <unistd.h>
+#else
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 namespace shnor::pipeline {
 
@@ -207,6 +213,18 @@ std::string body_of(const BuildRecord& record) {
     return out;
 }
 
+#ifdef _WIN32
+// Reads `size` bytes at `offset`; false when the file is shorter.
+bool read_exactly(int fd, std::size_t offset, std::size_t size, std::string& bytes) {
+    bytes.resize(size);
+    for (std::size_t done = 0; done < size;) {
+        long long got = write::windows::read_at(fd, bytes.data() + done, size - done, offset + done);
+        if (got <= 0) return false;
+        done += static_cast<std::size_t>(got);
+    }
+    return true;
+}
+#else
 // Reads `size` bytes at `offset`; false when the file is shorter.
 bool read_exactly(int fd, std::size_t offset, std::size_t size, std::string& bytes) {
     bytes.resize(size);
@@ -217,10 +235,15 @@ bool read_exactly(int fd, std::size_t offset, std::size_t size, std::string& byt
     }
     return true;
 }
+#endif
 
 class RecordFile {
 public:
+#ifdef _WIN32
+    explicit RecordFile(const fs::path& path) : fd_(write::windows::open_for_reading(path)) {}
+#else
     explicit RecordFile(const fs::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+#endif
     ~RecordFile() {
         if (fd_ >= 0) ::close(fd_);
     }
@@ -230,9 +253,18 @@ public:
     // Checks the first line against the file's size: a record cut short or of
     // another format is not read.
     bool open_sizes(std::size_t& head_size, std::size_t& total_size) const {
+#ifdef _WIN32
+        struct {
+            std::uint64_t st_size = 0;
+        } info;
+        std::string first_line;
+        if (fd_ < 0 || !write::windows::size_of(fd_, info.st_size) || !read_exactly(fd_, 0, kFirstLineSize, first_line))
+            return false;
+#else
         struct stat info {};
         std::string first_line;
         if (fd_ < 0 || ::fstat(fd_, &info) != 0 || !read_exactly(fd_, 0, kFirstLineSize, first_line)) return false;
+#endif
         std::string_view rest(first_line);
         if (!rest.starts_with(kMagic) || !rest.ends_with('\n')) return false;
         rest.remove_prefix(kMagic.size() + 1);
@@ -311,8 +343,13 @@ std::optional<RecordText> RecordText::open(const fs::path& path) {
     if (!file.read(kFirstLineSize, head_size, head)) return std::nullopt;
     if (!for_each_line(head, [&](std::string_view line) { return read_head_line(text.head_, line); })) return std::nullopt;
     // Populated at once: page by page, faults cost more than the reading.
+#ifdef _WIN32
+    void* mapping = const_cast<void*>(write::windows::map_read_only(file.fd(), total_size));
+    if (!mapping) return std::nullopt;
+#else
     void* mapping = ::mmap(nullptr, total_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd(), 0);
     if (mapping == MAP_FAILED) return std::nullopt;
+#endif
     text.mapping_ = mapping;
     text.mapped_size_ = total_size;
     std::size_t body_start = kFirstLineSize + head_size;
@@ -327,7 +364,11 @@ RecordText::RecordText(RecordText&& other) noexcept
 }
 
 RecordText::~RecordText() {
+#ifdef _WIN32
+    if (mapping_) write::windows::unmap(mapping_);
+#else
     if (mapping_) ::munmap(mapping_, mapped_size_);
+#endif
 }
 
 void remove_record(const fs::path& path) {
@@ -339,6 +380,11 @@ bool written_by_older_shnor(const fs::path& record_file, const fs::path& out_dir
     std::ifstream in(record_file, std::ios::binary);
     std::string line;
     if (!std::getline(in, line) || line.rfind("shnor-build-record 5 ", 0) != 0) return false;
+#ifdef _WIN32
+    // Format 5 is older than shnor on Windows: no such record was written there.
+    (void)out_dir;
+    return false;
+#else
     struct stat folder {};
     if (::stat(out_dir.c_str(), &folder) != 0 || !S_ISDIR(folder.st_mode)) return false;
     for (int lines = 0; lines < 8 && std::getline(in, line); ++lines) {
@@ -349,6 +395,7 @@ bool written_by_older_shnor(const fs::path& record_file, const fs::path& out_dir
                inode == static_cast<std::uint64_t>(folder.st_ino);
     }
     return false;
+#endif
 }
 
 void read_output_part(std::string_view body, std::map<std::string, write::FileState>& files,

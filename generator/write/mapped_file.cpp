@@ -2,10 +2,16 @@
 
 #include "write/output_tree.hpp"
 
+#ifdef _WIN32
+#include "write/files_windows.hpp"
+
+#include <unistd.h>
+#else
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 namespace shnor::write {
 
@@ -16,6 +22,27 @@ char empty_file[1] = {};
 
 }  // namespace
 
+#ifdef _WIN32
+// As below, with a view of a file mapping (write/files_windows.hpp); a folder
+// is refused by open_for_reading().
+std::optional<MappedFile> MappedFile::open(const std::filesystem::path& path) {
+    int fd = windows::open_for_reading(path);
+    if (fd < 0) return std::nullopt;
+    std::uint64_t size = 0;
+    if (!windows::size_of(fd, size) || size > SIZE_MAX) {
+        ::close(fd);
+        return std::nullopt;
+    }
+    if (size == 0) {
+        ::close(fd);
+        return MappedFile(empty_file, 0);
+    }
+    const void* mapping = windows::map_read_only(fd, static_cast<std::size_t>(size));
+    ::close(fd);
+    if (!mapping) return std::nullopt;
+    return MappedFile(const_cast<void*>(mapping), static_cast<std::size_t>(size));
+}
+#else
 std::optional<MappedFile> MappedFile::open(const std::filesystem::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
@@ -35,13 +62,18 @@ std::optional<MappedFile> MappedFile::open(const std::filesystem::path& path) {
     if (mapping == MAP_FAILED) return std::nullopt;
     return MappedFile(mapping, size);
 }
+#endif
 
 MappedFile::MappedFile(MappedFile&& other) noexcept : mapping_(other.mapping_), size_(other.size_) {
     other.mapping_ = nullptr;
 }
 
 MappedFile::~MappedFile() {
+#ifdef _WIN32
+    if (mapping_ && mapping_ != empty_file) windows::unmap(mapping_);
+#else
     if (mapping_ && mapping_ != empty_file) ::munmap(mapping_, size_);
+#endif
 }
 
 std::optional<MappedFile> map_if_unchanged(const std::filesystem::path& path, const ContentHash& hash) {
