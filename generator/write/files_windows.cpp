@@ -165,6 +165,158 @@ const void* map_read_only(int fd, std::size_t size) {
 
 void unmap(const void* mapping) { ::UnmapViewOfFile(mapping); }
 
+namespace {
+
+// FILETIME counts 100 ns steps since 1601; 1970 is this many of them later.
+constexpr std::int64_t kUnixEpochInFiletime = 116444736000000000LL;
+
+std::int64_t unix_ns_of(const FILETIME& time) {
+    auto steps = static_cast<std::int64_t>(std::uint64_t{time.dwHighDateTime} << 32 | time.dwLowDateTime);
+    return (steps - kUnixEpochInFiletime) * 100;
+}
+
+FileFacts facts_from(HANDLE handle) {
+    FileFacts facts;
+    BY_HANDLE_FILE_INFORMATION info{};
+    if (!::GetFileInformationByHandle(handle, &info)) {
+        errno = errno_of(::GetLastError());
+        return facts;
+    }
+    facts.exists = true;
+    facts.folder = info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY;
+    facts.reparse_point = info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT;
+    facts.volume = info.dwVolumeSerialNumber;
+    facts.index = std::uint64_t{info.nFileIndexHigh} << 32 | info.nFileIndexLow;
+    facts.size = std::uint64_t{info.nFileSizeHigh} << 32 | info.nFileSizeLow;
+    facts.mtime_ns = unix_ns_of(info.ftLastWriteTime);
+    facts.links = info.nNumberOfLinks;
+    return facts;
+}
+
+// Attributes only: opening them blocks no one, and a folder opens too.
+HANDLE open_for_facts(const fs::path& path, bool follow) {
+    DWORD flags = FILE_FLAG_BACKUP_SEMANTICS | (follow ? 0 : FILE_FLAG_OPEN_REPARSE_POINT);
+    return ::CreateFileW(path.c_str(), FILE_READ_ATTRIBUTES, kShareAll, nullptr, OPEN_EXISTING, flags, nullptr);
+}
+
+bool remove_one(const fs::path& path, bool folder) {
+    for (int attempt = 1;; ++attempt) {
+        if (folder ? ::RemoveDirectoryW(path.c_str()) : ::DeleteFileW(path.c_str())) return true;
+        DWORD error = ::GetLastError();
+        if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND) return true;
+        if (error == ERROR_ACCESS_DENIED && !folder) {
+            // A read-only file (copied from a read-only source): deletable once the attribute is off.
+            DWORD attributes = ::GetFileAttributesW(path.c_str());
+            if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_READONLY) &&
+                ::SetFileAttributesW(path.c_str(), attributes & ~FILE_ATTRIBUTE_READONLY))
+                continue;
+        }
+        if (!held_by_another_program(error) && error != ERROR_DIR_NOT_EMPTY) {
+            errno = errno_of(error);
+            return false;
+        }
+        if (attempt == kMoveAttempts) {
+            errno = errno_of(error);
+            return false;
+        }
+        std::this_thread::sleep_for(kMovePause);
+    }
+}
+
+}  // namespace
+
+FileFacts facts_of(const fs::path& path, bool follow) {
+    HANDLE handle = open_for_facts(path, follow);
+    if (handle == INVALID_HANDLE_VALUE) {
+        errno = errno_of(::GetLastError());
+        return {};
+    }
+    FileFacts facts = facts_from(handle);
+    ::CloseHandle(handle);
+    return facts;
+}
+
+FileFacts facts_of(int fd) { return facts_from(handle_of(fd)); }
+
+FileFacts attributes_of(const fs::path& path) {
+    FileFacts facts;
+    WIN32_FILE_ATTRIBUTE_DATA info{};
+    if (!::GetFileAttributesExW(path.c_str(), GetFileExInfoStandard, &info)) {
+        errno = errno_of(::GetLastError());
+        return facts;
+    }
+    facts.exists = true;
+    facts.folder = info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY;
+    facts.reparse_point = info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT;
+    facts.size = std::uint64_t{info.nFileSizeHigh} << 32 | info.nFileSizeLow;
+    facts.mtime_ns = unix_ns_of(info.ftLastWriteTime);
+    return facts;
+}
+
+int open_lock_file(const fs::path& path) {
+    HANDLE handle = ::CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, kShareAll, nullptr, OPEN_ALWAYS,
+                                  FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+    int fd = descriptor_of(handle, 0);
+    if (fd >= 0 && !facts_of(fd).plain_file()) {
+        ::_close(fd);
+        errno = ELOOP;
+        return -1;
+    }
+    return fd;
+}
+
+bool remove_tree(const fs::path& path) {
+    FileFacts facts = facts_of(path, false);
+    if (!facts.exists) return errno == ENOENT;
+    if (facts.folder && !facts.reparse_point) {
+        WIN32_FIND_DATAW found{};
+        HANDLE search = ::FindFirstFileW((path / L"*").c_str(), &found);
+        if (search != INVALID_HANDLE_VALUE) {
+            bool removed = true;
+            do {
+                std::wstring_view name(found.cFileName);
+                if (name == L"." || name == L"..") continue;
+                removed = remove_tree(path / name) && removed;
+            } while (::FindNextFileW(search, &found));
+            ::FindClose(search);
+            if (!removed) return false;
+        }
+    }
+    // A junction or a folder's symbolic link goes with RemoveDirectoryW, never emptied first.
+    return remove_one(path, facts.folder);
+}
+
+bool try_lock(int fd) {
+    OVERLAPPED far_byte{};
+    far_byte.OffsetHigh = 0x7fffffff;
+    if (::LockFileEx(handle_of(fd), LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &far_byte)) return true;
+    DWORD error = ::GetLastError();
+    errno = error == ERROR_LOCK_VIOLATION || error == ERROR_IO_PENDING ? EWOULDBLOCK : errno_of(error);
+    return false;
+}
+
+bool replace_contents(int fd, std::string_view text) {
+    HANDLE handle = handle_of(fd);
+    LARGE_INTEGER start{};
+    OVERLAPPED at_start{};
+    DWORD written = 0;
+    if (!::SetFilePointerEx(handle, start, nullptr, FILE_BEGIN) || !::SetEndOfFile(handle) ||
+        !::WriteFile(handle, text.data(), static_cast<DWORD>(text.size()), &written, &at_start)) {
+        errno = errno_of(::GetLastError());
+        return false;
+    }
+    return written == text.size();
+}
+
+bool process_is_running(unsigned long pid) {
+    HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    if (!process) return ::GetLastError() == ERROR_ACCESS_DENIED;  // another user's: it exists
+    DWORD code = 0;
+    bool running = ::GetExitCodeProcess(process, &code) && code == STILL_ACTIVE;
+    ::CloseHandle(process);
+    return running;
+}
+
 }  // namespace shnor::write::windows
 
 #endif

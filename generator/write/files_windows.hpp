@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string_view>
 
 namespace shnor::write::windows {
 
@@ -56,6 +57,50 @@ bool move_file(const std::filesystem::path& from, const std::filesystem::path& t
 const void* map_read_only(int fd, std::size_t size);
 // munmap().
 void unmap(const void* mapping);
+
+// What stat() and lstat() tell of a file or folder, from
+// GetFileInformationByHandle.
+struct FileFacts {
+    bool exists = false;
+    bool folder = false;
+    bool reparse_point = false;  // a symbolic link, a junction, a mount point…
+    std::uint64_t volume = 0;    // the volume's serial number: st_dev
+    std::uint64_t index = 0;     // the file's index on its volume: st_ino
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;   // nanoseconds since 1970, in steps of 100
+    std::uint32_t links = 0;     // st_nlink
+    bool plain_file() const { return exists && !folder && !reparse_point; }
+};
+
+// follow = false: lstat(), a reparse point itself, never what it points to.
+// Not existing (or not readable) is exists = false, errno set.
+FileFacts facts_of(const std::filesystem::path& path, bool follow);
+// fstat().
+FileFacts facts_of(int fd);
+
+// facts_of(path, false) without a handle (GetFileAttributesExW): exists,
+// folder, reparse_point, size and mtime_ns only. For many files at once.
+FileFacts attributes_of(const std::filesystem::path& path);
+
+// open(O_RDWR | O_CREAT | O_NOFOLLOW) of a lock file: an existing reparse
+// point is refused (errno ELOOP). -1 with errno set.
+int open_lock_file(const std::filesystem::path& path);
+
+// Removes a file, a reparse point (the link itself) or a folder with all it
+// holds, never entering a reparse point: a junction inside the output leads
+// out of it. Missing is not an error. False with errno set.
+bool remove_tree(const std::filesystem::path& path);
+
+// flock(LOCK_EX | LOCK_NB): LockFileEx on a byte far beyond the file's end,
+// so the holder's pid at its start stays readable to those who wait. False
+// (errno EWOULDBLOCK) while another process holds it.
+bool try_lock(int fd);
+
+// ftruncate(fd, 0) then pwrite(fd, text, 0). False with errno set.
+bool replace_contents(int fd, std::string_view text);
+
+// kill(pid, 0) == 0: the process exists and has not exited.
+bool process_is_running(unsigned long pid);
 
 // The errno value closest to a Windows error (GetLastError()).
 int errno_of(unsigned long windows_error);

@@ -1,6 +1,9 @@
 #include "write/output_folder.hpp"
 
 #include "parallel/parallel.hpp"
+#ifdef _WIN32
+#include "platform/utf8_path.hpp"
+#endif
 #include "write/tree_sync.hpp"
 
 #include <algorithm>
@@ -13,10 +16,16 @@
 #include <thread>
 #include <utility>
 
+#ifdef _WIN32
+#include "write/files_windows.hpp"
+
+#include <unistd.h>
+#else
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 namespace shnor::write {
 
@@ -57,13 +66,39 @@ void check_guarded(const fs::path& out, const fs::path& given, const GuardedFold
                "." + advice);
 }
 
+#ifdef _WIN32
+// As below; the name (UTF-8) made a path the one right way (platform/utf8_path.hpp).
+fs::path beside(const fs::path& out, std::string_view suffix) {
+    std::string name = ".";
+    name += out.filename().string();
+    name += suffix;
+    return out.parent_path() / platform::path_from_utf8(name);
+}
+#else
 std::string beside(const fs::path& out, std::string_view suffix) {
     std::string name = ".";  // built in steps: g++ 12 warns falsely (-Wrestrict) on "." + a + b
     name += out.filename().string();
     name += suffix;
     return (out.parent_path() / name).string();
 }
+#endif
 
+#ifdef _WIN32
+bool is_plain_file(const fs::path& path) { return windows::facts_of(path, false).plain_file(); }
+
+std::string first_line_of(int fd) {
+    char text[32] = {};
+    long long got = windows::read_at(fd, text, sizeof text - 1, 0);
+    std::string line(text, got > 0 ? static_cast<std::size_t>(got) : 0);
+    return line.substr(0, line.find('\n'));
+}
+
+// fs::rename() of a folder, waiting for another program's handle inside it
+// (write/files_windows.hpp).
+void rename_folder(const fs::path& from, const fs::path& to, std::error_code& error) {
+    if (!windows::move_file(from, to, windows::Existing::keep)) error = std::error_code(errno, std::generic_category());
+}
+#else
 bool is_plain_file(const fs::path& path) {
     struct stat info {};
     return ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
@@ -75,6 +110,7 @@ std::string first_line_of(int fd) {
     std::string line(text, got > 0 ? static_cast<std::size_t>(got) : 0);
     return line.substr(0, line.find('\n'));
 }
+#endif
 
 }  // namespace
 
@@ -91,8 +127,15 @@ OutputFolder OutputFolder::open(const fs::path& out_dir, const FolderOptions& op
     for (const auto& guarded : options.guarded) check_guarded(path, out_dir, guarded);
     fs::create_directories(path.parent_path(), error);
     if (error) refuse("Не удалось создать папку " + quoted(path.parent_path()) + ": " + error.message());
+#ifdef _WIN32
+    // A junction is a mount point to NTFS (IO_REPARSE_TAG_MOUNT_POINT), and
+    // renaming it would move the link, not the site.
+    auto own = windows::facts_of(path, false), parent = windows::facts_of(path.parent_path(), true);
+    if (own.exists && (own.reparse_point || (parent.exists && own.volume != parent.volume)))
+#else
     struct stat own {}, parent {};
     if (::stat(path.c_str(), &own) == 0 && ::stat(path.parent_path().c_str(), &parent) == 0 && own.st_dev != parent.st_dev)
+#endif
         refuse("Папка сайта " + quoted(out_dir) + " — точка монтирования: shnor публикует новую версию сайта, "
                "заменяя папку целиком, а точку монтирования заменить нельзя. Укажите --out на папку внутри неё, "
                "например " + quoted(path / "site") + ".");
@@ -133,10 +176,55 @@ OutputFolder::~OutputFolder() {
     if (lock_fd_ < 0) return;
     // Removed while still held: a build waiting for it then finds the file
     // gone or new, and takes the new one (lock()).
+#ifdef _WIN32
+    std::error_code ignored;
+    fs::remove(lock_path_, ignored);  // removable while open: opened with FILE_SHARE_DELETE
+#else
     ::unlink(lock_path_.c_str());
+#endif
     ::close(lock_fd_);
 }
 
+#ifdef _WIN32
+// As below, with LockFileEx (write/files_windows.hpp). A lock file the
+// previous holder is removing cannot be opened until it closes it: waited for.
+void OutputFolder::lock(std::chrono::milliseconds wait, const fs::path& given) {
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+        int fd = windows::open_lock_file(lock_path_);
+        if (fd < 0 && errno == EACCES && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            continue;
+        }
+        if (fd < 0)
+            refuse("Не удалось создать файл блокировки " + quoted(lock_path_) + ": " + std::strerror(errno) +
+                   ". Рядом с папкой сайта shnor держит блокировку и предыдущую версию сайта, поэтому папка, в "
+                   "которой лежит папка сайта, должна быть доступна для записи.");
+        if (windows::try_lock(fd)) {
+            auto held = windows::facts_of(fd), named = windows::facts_of(lock_path_, false);
+            if (held.exists && named.exists && held.index == named.index && held.volume == named.volume) {
+                std::string pid = std::to_string(::getpid()) + "\n";
+                windows::replace_contents(fd, pid);  // the pid only helps the message of a build that waits
+                lock_fd_ = fd;
+                return;
+            }
+            ::close(fd);  // the previous holder removed it as it finished
+            continue;
+        }
+        int failure = errno;
+        std::string holder = first_line_of(fd);
+        ::close(fd);
+        if (failure != EWOULDBLOCK)
+            refuse("Не удалось заблокировать " + quoted(lock_path_) + ": " + std::strerror(failure));
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw FolderRefused("Папку сайта " + quoted(given) + " сейчас собирает другой процесс shnor" +
+                                    (holder.empty() ? std::string() : " (PID " + holder + ")") +
+                                    ". Ничего не изменено. Дождитесь окончания той сборки и запустите эту снова.",
+                                true);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+#else
 // flock() on a file beside the folder; the holder writes its pid there.
 void OutputFolder::lock(std::chrono::milliseconds wait, const fs::path& given) {
     auto deadline = std::chrono::steady_clock::now() + wait;
@@ -172,6 +260,7 @@ void OutputFolder::lock(std::chrono::milliseconds wait, const fs::path& given) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 }
+#endif
 
 // A swap without RENAME_EXCHANGE (output_tree.cpp) moves the site aside as
 // .<out>.shnor-old, the new one in, and the old one to the spare's place. A
@@ -184,15 +273,27 @@ void OutputFolder::recover() {
     std::error_code error;
     if (!fs::exists(fs::symlink_status(old))) return;
     if (!fs::exists(fs::symlink_status(path_))) {
+#ifdef _WIN32
+        rename_folder(old, path_, error);
+#else
         fs::rename(old, path_, error);
+#endif
         if (error) refuse("Не удалось вернуть прежний сайт из " + quoted(old) + ": " + error.message());
         return;
     }
     if (!fs::exists(fs::symlink_status(spare_))) {
+#ifdef _WIN32
+        rename_folder(old, spare_, error);
+#else
         fs::rename(old, spare_, error);
+#endif
         if (!error) return;
     }
+#ifdef _WIN32
+    if (is_plain_file(old / kMarkerName)) windows::remove_tree(old);
+#else
     if (is_plain_file(old / kMarkerName)) sync::remove_entry(AT_FDCWD, old.string());
+#endif
 }
 
 // Staging folders `.<out>.new-<pid>` of builds by shnor before the spare
@@ -208,13 +309,37 @@ void OutputFolder::remove_dead_staging() {
         std::string digits = name.substr(prefix.size());
         if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) || digits.size() > 9)
             continue;
+#ifdef _WIN32
+        auto pid = std::stoul(digits);
+        if (pid == static_cast<unsigned long>(::getpid()) || windows::process_is_running(pid)) continue;
+        auto facts = windows::facts_of(entry.path(), false);
+        if (facts.folder && !facts.reparse_point) windows::remove_tree(entry.path());
+#else
         pid_t pid = static_cast<pid_t>(std::stol(digits));
         if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // still running
         std::error_code ignored;
         if (entry.is_directory(ignored)) sync::remove_entry(AT_FDCWD, entry.path().string());
+#endif
     }
 }
 
+#ifdef _WIN32
+// As below: the volume's serial number and the file index for st_dev and st_ino.
+void OutputFolder::read_state() {
+    device_ = inode_ = spare_inode_ = 0;
+    auto own = windows::facts_of(path_, true);
+    if (own.exists && own.folder) {
+        device_ = own.volume;
+        inode_ = own.index;
+    }
+    marker_ = inode_ && is_plain_file(path_ / kMarkerName);
+    spare_unfinished_ = is_plain_file(unfinished_);
+    // The flag is made before the spare, the marker right after it.
+    bool spare_is_ours = spare_unfinished_ || is_plain_file(spare_ / kMarkerName);
+    auto spare = windows::facts_of(spare_, false);
+    if (spare_is_ours && spare.exists && spare.folder && !spare.reparse_point) spare_inode_ = spare.index;
+}
+#else
 void OutputFolder::read_state() {
     struct stat info {};
     device_ = inode_ = spare_inode_ = 0;
@@ -229,9 +354,34 @@ void OutputFolder::read_state() {
     if (spare_is_ours && ::lstat(spare_.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
         spare_inode_ = static_cast<std::uint64_t>(info.st_ino);
 }
+#endif
 
 void OutputFolder::published() { read_state(); }
 
+#ifdef _WIN32
+// As below, one GetFileAttributesExW per file (a reparse point is not the file).
+std::vector<std::string> OutputFolder::altered(const std::vector<WrittenFile>& files) const {
+    std::vector<std::string> found;
+    auto root = windows::facts_of(path_, true);
+    if (!root.exists || !root.folder) {
+        for (const auto& file : files) found.emplace_back(file.path);
+        return found;
+    }
+    constexpr std::size_t kSlice = 2048;
+    std::size_t slices = (files.size() + kSlice - 1) / kSlice;
+    std::vector<std::vector<std::string>> parts(slices);
+    parallel::for_each_index(slices, [&](std::size_t slice) {
+        for (std::size_t i = slice * kSlice; i < std::min(files.size(), (slice + 1) * kSlice); ++i) {
+            const auto& file = files[i];
+            auto facts = windows::attributes_of(path_ / platform::path_from_utf8(file.path));
+            bool same = facts.plain_file() && facts.size == file.size && facts.mtime_ns == file.mtime_ns;
+            if (!same) parts[slice].emplace_back(file.path);
+        }
+    });
+    for (auto& part : parts) std::move(part.begin(), part.end(), std::back_inserter(found));
+    return found;
+}
+#else
 std::vector<std::string> OutputFolder::altered(const std::vector<WrittenFile>& files) const {
     sync::Folder root(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     std::vector<std::string> found;
@@ -259,5 +409,6 @@ std::vector<std::string> OutputFolder::altered(const std::vector<WrittenFile>& f
     for (auto& part : parts) std::move(part.begin(), part.end(), std::back_inserter(found));
     return found;
 }
+#endif
 
 }  // namespace shnor::write
