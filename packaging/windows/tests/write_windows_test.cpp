@@ -7,11 +7,13 @@
 #include "write/atomic_file.hpp"
 #include "write/files_windows.hpp"
 #include "write/mapped_file.hpp"
+#include "write/output_folder.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -189,4 +191,106 @@ TEST_CASE("windows: the fetch cache stores and loads an entry under a Cyrillic f
     cache.store(entry);  // over the old files
     CHECK(cache.load(entry.url)->body == "новое");
     CHECK(names_in(folder.path / path_from_utf8("кэш")).size() == 2);  // body and metadata, no temporary
+}
+
+TEST_CASE("windows: the output folder's lock keeps a second build out until the first lets go", "[write]") {
+    TempFolder folder("lock");
+    fs::path out = folder.path / path_from_utf8("сайт");
+    shnor::write::FolderOptions options;
+    options.lock_wait = std::chrono::milliseconds(200);
+    {
+        auto first = shnor::write::OutputFolder::open(out, options);
+        CHECK_FALSE(first.exists());
+        CHECK(first.spare_path().filename().string() == ".сайт.shnor-spare");
+        fs::path lock = folder.path / path_from_utf8(".сайт.shnor-lock");
+        CHECK(read(lock) == std::to_string(::getpid()) + "\n");
+        try {
+            shnor::write::OutputFolder::open(out, options);
+            FAIL("a second lock was granted");
+        } catch (const shnor::write::FolderRefused& refused) {
+            CHECK(refused.busy());
+            CHECK(std::string(refused.what()).find("(PID " + std::to_string(::getpid()) + ")") != std::string::npos);
+        }
+    }
+    CHECK(names_in(folder.path) == std::vector<std::string>{});  // the lock file went with the lock
+    auto again = shnor::write::OutputFolder::open(out, options);
+    CHECK_FALSE(again.exists());
+}
+
+TEST_CASE("windows: the output folder's identity, marker, spare and altered files", "[write]") {
+    TempFolder folder("state");
+    fs::path out = folder.path / "site";
+    fs::create_directories(out / path_from_utf8("школы"));
+    { std::ofstream(out / "note.txt", std::ios::binary) << "the user's"; }
+    shnor::write::FolderOptions options;
+    CHECK_THROWS_AS(shnor::write::OutputFolder::open(out, options), shnor::write::FolderRefused);  // not shnor's
+
+    REQUIRE(shnor::write::replace_file(out / std::string(shnor::write::kMarkerName), {shnor::write::kMarkerText}));
+    fs::path page = out / path_from_utf8("школы") / path_from_utf8("первая.html");
+    REQUIRE(shnor::write::replace_file(page, {"<p>1</p>"}));
+    auto facts = shnor::write::windows::facts_of(page, false);
+    REQUIRE(facts.plain_file());
+    CHECK(facts.size == 8);
+    auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+    CHECK(std::abs(facts.mtime_ns - now_ns) < 60'000'000'000LL);  // since 1970, not 1601
+    CHECK(shnor::write::windows::attributes_of(page).mtime_ns == facts.mtime_ns);
+
+    auto site = shnor::write::OutputFolder::open(out, options);
+    CHECK(site.exists());
+    CHECK(site.has_marker());
+    CHECK(site.inode() == shnor::write::windows::facts_of(out, true).index);
+    CHECK(site.spare_inode() == 0);
+    std::string page_path = "школы/первая.html";
+    std::vector<shnor::write::WrittenFile> written{{page_path, facts.size, facts.mtime_ns},
+                                                  {"gone.html", 1, facts.mtime_ns}};
+    CHECK(site.altered(written) == std::vector<std::string>{"gone.html"});
+    written[0].mtime_ns -= 100;  // one step of NTFS's clock
+    CHECK(site.altered(written) == std::vector<std::string>{page_path, "gone.html"});
+
+    fs::create_directories(folder.path / ".site.shnor-spare");
+    REQUIRE(shnor::write::replace_file(folder.path / ".site.shnor-spare" / std::string(shnor::write::kMarkerName), {"x"}));
+    site.refresh();
+    CHECK(site.spare_inode() == shnor::write::windows::facts_of(folder.path / ".site.shnor-spare", false).index);
+}
+
+TEST_CASE("windows: staging folders of dead builds go, a running build's stays", "[write]") {
+    TempFolder folder("staging");
+    fs::path out = folder.path / "site";
+    // Pids are multiples of 4 on Windows: 4 000 001 is no process's.
+    fs::path dead = folder.path / ".site.new-4000001", alive = folder.path / (".site.new-" + std::to_string(::getpid()));
+    fs::create_directories(dead / "deep");
+    { std::ofstream(dead / "deep" / "page.html", std::ios::binary) << "old"; }
+    fs::create_directories(alive);
+    auto site = shnor::write::OutputFolder::open(out, shnor::write::FolderOptions{});
+    CHECK_FALSE(fs::exists(dead));
+    CHECK(fs::exists(alive));
+    CHECK(shnor::write::windows::process_is_running(static_cast<unsigned long>(::getpid())));
+    CHECK_FALSE(shnor::write::windows::process_is_running(4000001));
+}
+
+TEST_CASE("windows: remove_tree removes a folder whole, never through a link inside it", "[write]") {
+    TempFolder folder("remove");
+    fs::path kept = folder.path / "kept", doomed = folder.path / "doomed";
+    fs::create_directories(kept);
+    { std::ofstream(kept / "precious", std::ios::binary) << "keep me"; }
+    fs::create_directories(doomed / "a" / "b");
+    { std::ofstream(doomed / "a" / "b" / "file", std::ios::binary) << "x"; }
+    ::SetFileAttributesW((doomed / "a" / "b" / "file").c_str(), FILE_ATTRIBUTE_READONLY);
+    // Wine 8's CreateSymbolicLinkW is a stub that makes nothing: there the
+    // link case is not tried (a warning says so); on Windows it needs the
+    // developer mode or the privilege.
+    bool linked = ::CreateSymbolicLinkW((doomed / "link").c_str(), kept.c_str(), SYMBOLIC_LINK_FLAG_DIRECTORY) &&
+                  shnor::write::windows::facts_of(doomed / "link", false).exists;
+    if (linked) {
+        auto link = shnor::write::windows::facts_of(doomed / "link", false);
+        CHECK(link.reparse_point);
+        CHECK(link.folder);
+        CHECK(shnor::write::windows::facts_of(doomed / "link", true).index == shnor::write::windows::facts_of(kept, true).index);
+    }
+    CHECK(shnor::write::windows::remove_tree(doomed));
+    CHECK_FALSE(fs::exists(doomed));
+    CHECK(read(kept / "precious") == "keep me");
+    CHECK(shnor::write::windows::remove_tree(folder.path / "missing"));
+    if (!linked) WARN("no symbolic link could be made here: the link case was not tried");
 }
