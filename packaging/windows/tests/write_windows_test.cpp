@@ -1,12 +1,12 @@
 // What write/files_windows.hpp promises on Windows (issue 19), run under wine
 // by packaging/windows/CMakeLists.txt: binary bytes, Cyrillic names, renames
-// that wait for another program's handle, mapped reads. The Linux behaviour
+// that wait for another program's handle, the output folder's lock and
+// state. Mapped reads are in mapped_file_windows_test.cpp. The Linux behaviour
 // of the same functions is tested by tests/write_test.cpp and its peers.
 #include "fetch/cache.hpp"
 #include "platform/utf8_path.hpp"
 #include "write/atomic_file.hpp"
 #include "write/files_windows.hpp"
-#include "write/mapped_file.hpp"
 #include "write/output_folder.hpp"
 
 #include <catch2/catch.hpp>
@@ -141,31 +141,6 @@ TEST_CASE("windows: new files are exclusive; a stale temporary is replaced, neve
     fs::create_directories(folder.path / "folder" / "inside");
     CHECK_FALSE(shnor::write::windows::move_file(file, folder.path / "folder"));
     CHECK(errno == EISDIR);
-}
-
-TEST_CASE("windows: MappedFile reads a file's bytes; empty, missing and folders as on Linux", "[write]") {
-    TempFolder folder("mapped");
-    fs::path file = folder.path / path_from_utf8("данные.bin");
-    std::string bytes(3 * 65536 + 17, '\0');
-    for (std::size_t at = 0; at < bytes.size(); ++at) bytes[at] = static_cast<char>(at * 7 % 251);
-    REQUIRE(shnor::write::replace_file(file, {bytes}));
-    {
-        auto mapped = shnor::write::MappedFile::open(file);
-        REQUIRE(mapped);
-        CHECK(mapped->bytes() == bytes);
-        auto moved = std::move(*mapped);
-        CHECK(moved.bytes() == bytes);
-        // Mapped and open: the file can still be renamed (shared for deletion).
-        CHECK(shnor::write::windows::move_file(file, folder.path / "renamed"));
-        CHECK(moved.bytes() == bytes);
-    }
-    fs::path empty = folder.path / "empty";
-    REQUIRE(shnor::write::replace_file(empty, {}));
-    auto mapped_empty = shnor::write::MappedFile::open(empty);
-    REQUIRE(mapped_empty);
-    CHECK(mapped_empty->bytes().empty());
-    CHECK_FALSE(shnor::write::MappedFile::open(folder.path / "missing"));
-    CHECK_FALSE(shnor::write::MappedFile::open(folder.path));
 }
 
 TEST_CASE("windows: the fetch cache stores and loads an entry under a Cyrillic folder", "[write]") {
