@@ -253,7 +253,7 @@ FileFacts attributes_of(const fs::path& path) {
     return facts;
 }
 
-int open_lock_file(const fs::path& path) {
+int open_or_create(const fs::path& path) {
     HANDLE handle = ::CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, kShareAll, nullptr, OPEN_ALWAYS,
                                   FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
     int fd = descriptor_of(handle, 0);
@@ -315,6 +315,110 @@ bool process_is_running(unsigned long pid) {
     bool running = ::GetExitCodeProcess(process, &code) && code == STILL_ACTIVE;
     ::CloseHandle(process);
     return running;
+}
+
+int open_folder(const fs::path& path) {
+    HANDLE handle = ::CreateFileW(path.c_str(), FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES, kShareAll, nullptr,
+                                  OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+    int fd = descriptor_of(handle, _O_RDONLY);
+    if (fd < 0) return fd;
+    FileFacts facts = facts_of(fd);
+    if (!facts.folder || facts.reparse_point) {
+        ::_close(fd);
+        errno = facts.reparse_point ? ELOOP : ENOTDIR;
+        return -1;
+    }
+    return fd;
+}
+
+fs::path path_of(int folder_fd) {
+    std::wstring path(512, L'\0');
+    for (;;) {
+        DWORD length = ::GetFinalPathNameByHandleW(handle_of(folder_fd), path.data(), static_cast<DWORD>(path.size()),
+                                                   FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+        if (length == 0) {
+            errno = errno_of(::GetLastError());
+            return {};
+        }
+        if (length < path.size()) {
+            path.resize(length);
+            return fs::path(path);
+        }
+        path.resize(length + 1);
+    }
+}
+
+fs::path path_under(const fs::path& folder, std::string_view relative) {
+    if (relative.empty() || relative == ".") return folder;
+    std::u8string_view text(reinterpret_cast<const char8_t*>(relative.data()), relative.size());
+    // A "\\?\" path is taken literally: '/' must be '\' there.
+    return (folder / fs::path(text)).make_preferred();
+}
+
+fs::path path_at(int folder_fd, std::string_view relative) { return path_under(path_of(folder_fd), relative); }
+
+bool list_folder(int folder_fd, std::vector<ListedEntry>& entries) {
+    alignas(8) char buffer[64 * 1024];
+    FILE_INFO_BY_HANDLE_CLASS kind = FileIdBothDirectoryRestartInfo;  // from the start, whatever was read before
+    for (;;) {
+        if (!::GetFileInformationByHandleEx(handle_of(folder_fd), kind, buffer, sizeof buffer)) {
+            DWORD error = ::GetLastError();
+            if (error == ERROR_NO_MORE_FILES) return true;
+            errno = errno_of(error);
+            return false;
+        }
+        kind = FileIdBothDirectoryInfo;
+        for (std::size_t at = 0;;) {
+            const auto* entry = reinterpret_cast<const FILE_ID_BOTH_DIR_INFO*>(buffer + at);
+            std::wstring_view name(entry->FileName, entry->FileNameLength / sizeof(wchar_t));
+            if (name != L"." && name != L"..") {
+                ListedEntry listed;
+                listed.name = fs::path(name).string();
+                listed.index = static_cast<std::uint64_t>(entry->FileId.QuadPart);
+                listed.folder = (entry->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) &&
+                                !(entry->FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT);
+                entries.push_back(std::move(listed));
+            }
+            if (entry->NextEntryOffset == 0) break;
+            at += entry->NextEntryOffset;
+        }
+    }
+}
+
+bool hard_link(const fs::path& from, const fs::path& to) {
+    if (::CreateHardLinkW(to.c_str(), from.c_str(), nullptr)) return true;
+    DWORD error = ::GetLastError();
+    switch (error) {
+        case ERROR_INVALID_FUNCTION:  // FAT, exFAT
+        case ERROR_NOT_SUPPORTED:
+        case ERROR_INVALID_PARAMETER:
+            errno = EOPNOTSUPP;
+            break;
+        case ERROR_TOO_MANY_LINKS:
+            errno = EMLINK;
+            break;
+        default:
+            errno = errno_of(error);
+    }
+    return false;
+}
+
+bool make_folder(const fs::path& path) {
+    if (::CreateDirectoryW(path.c_str(), nullptr)) return true;
+    errno = errno_of(::GetLastError());
+    return false;
+}
+
+bool copy_file(const fs::path& from, const fs::path& to) {
+    if (::CopyFileW(from.c_str(), to.c_str(), FALSE)) return true;
+    errno = errno_of(::GetLastError());
+    return false;
+}
+
+std::int64_t now_ns() {
+    FILETIME now{};
+    ::GetSystemTimeAsFileTime(&now);
+    return unix_ns_of(now);
 }
 
 }  // namespace shnor::write::windows

@@ -15,7 +15,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace shnor::write::windows {
 
@@ -82,9 +84,9 @@ FileFacts facts_of(int fd);
 // folder, reparse_point, size and mtime_ns only. For many files at once.
 FileFacts attributes_of(const std::filesystem::path& path);
 
-// open(O_RDWR | O_CREAT | O_NOFOLLOW) of a lock file: an existing reparse
-// point is refused (errno ELOOP). -1 with errno set.
-int open_lock_file(const std::filesystem::path& path);
+// open(O_RDWR | O_CREAT | O_NOFOLLOW): the lock file, a flag file. An
+// existing reparse point is refused (errno ELOOP). -1 with errno set.
+int open_or_create(const std::filesystem::path& path);
 
 // Removes a file, a reparse point (the link itself) or a folder with all it
 // holds, never entering a reparse point: a junction inside the output leads
@@ -101,6 +103,45 @@ bool replace_contents(int fd, std::string_view text);
 
 // kill(pid, 0) == 0: the process exists and has not exited.
 bool process_is_running(unsigned long pid);
+
+// Folders as descriptors, for write/tree_sync.hpp's *at() functions: a
+// descriptor of the folder's handle (shared for deletion: it blocks no
+// rename), whose current path GetFinalPathNameByHandleW gives, so it follows
+// the folder through renames as a Linux descriptor does.
+// open(O_RDONLY | O_DIRECTORY | O_NOFOLLOW): -1 with errno set (ENOTDIR for
+// a file, ELOOP for a reparse point).
+int open_folder(const std::filesystem::path& path);
+// The folder's path now ("\\?\C:\..."); empty with errno set on failure.
+std::filesystem::path path_of(int folder_fd);
+// `relative` ('/'-separated UTF-8, "" for the folder itself) under the folder.
+std::filesystem::path path_at(int folder_fd, std::string_view relative);
+// path_at() under a path already known (path_of() once for many entries).
+std::filesystem::path path_under(const std::filesystem::path& folder, std::string_view relative);
+
+// One entry of a folder listing (FileIdBothDirectoryInfo: with the file index).
+struct ListedEntry {
+    std::string name;  // UTF-8
+    std::uint64_t index = 0;
+    bool folder = false;  // a folder, not a reparse point
+};
+// readdir() of an open folder, "." and ".." left out, in no order. False
+// with errno set.
+bool list_folder(int folder_fd, std::vector<ListedEntry>& entries);
+
+// linkat(): a hard link `to` of the file `from`. False with errno set (EXDEV,
+// EOPNOTSUPP or EMLINK where the file system has none or no more: FAT, exFAT,
+// some shares; EEXIST when `to` exists).
+bool hard_link(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// mkdir(). False with errno set.
+bool make_folder(const std::filesystem::path& path);
+
+// A copy of a file's bytes, attributes and times (CopyFileW): `to` is made
+// or replaced. False with errno set.
+bool copy_file(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// clock_gettime(CLOCK_REALTIME): nanoseconds since 1970 (steps of 100 ns).
+std::int64_t now_ns();
 
 // The errno value closest to a Windows error (GetLastError()).
 int errno_of(unsigned long windows_error);

@@ -191,7 +191,7 @@ OutputFolder::~OutputFolder() {
 void OutputFolder::lock(std::chrono::milliseconds wait, const fs::path& given) {
     auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
-        int fd = windows::open_lock_file(lock_path_);
+        int fd = windows::open_or_create(lock_path_);
         if (fd < 0 && errno == EACCES && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
             continue;

@@ -1,3 +1,5 @@
+// The Linux implementation; Windows has tree_sync_windows.cpp.
+#ifndef _WIN32
 #include "write/tree_sync.hpp"
 
 #include <algorithm>
@@ -285,3 +287,5 @@ void remove_empty_parents(int root, const std::string& path) {
 }
 
 }  // namespace shnor::write::sync
+
+#endif
