@@ -12,8 +12,15 @@
 #include <thread>
 #include <vector>
 
+#ifdef _WIN32
+#include "write/files_windows.hpp"
+
+#include <cstdlib>
+#include <unistd.h>
+#else
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 using shnor::write::ContentHash;
 using shnor::write::FileState;
@@ -59,12 +66,26 @@ void stream_into(OutputTree& tree, const std::string& path, const std::string& b
     stream.close();
 }
 
+#ifdef _WIN32
+// fs::last_write_time() has whole seconds there (libstdc++ uses _wstat64).
+std::int64_t mtime(const fs::path& path) { return shnor::write::windows::facts_of(path, false).mtime_ns; }
+#else
 fs::file_time_type mtime(const fs::path& path) { return fs::last_write_time(path); }
+#endif
 
+#ifdef _WIN32
+// The file index, the inode's role on Windows (write/files_windows.hpp).
+std::uint64_t inode(const fs::path& path) { return shnor::write::windows::facts_of(path, false).index; }
+
+// Windows always swaps by renames; the variable changes nothing there.
+int setenv(const char* name, const char* value, int) { return ::_putenv_s(name, value); }
+int unsetenv(const char* name) { return ::_putenv_s(name, ""); }
+#else
 ino_t inode(const fs::path& path) {
     struct stat info {};
     return ::lstat(path.c_str(), &info) == 0 ? info.st_ino : 0;
 }
+#endif
 
 // Every entry of a tree: files with their bytes, folders as "/".
 std::map<std::string, std::string> snapshot(const fs::path& root) {
@@ -498,7 +519,7 @@ TEST_CASE("OutputTree frees the spare's old versions of big changed files beside
     auto trash_in = [](const fs::path& folder) {
         std::vector<std::string> names;
         for (const auto& entry : fs::directory_iterator(folder))
-            if (entry.path().filename().string().starts_with(".shnor-trash-")) names.push_back(entry.path().filename());
+            if (entry.path().filename().string().starts_with(".shnor-trash-")) names.push_back(entry.path().filename().string());
         return names;
     };
     Record first = build_files(out, {}, {{"data/big.json", big_text('a')}, {"data/small.csv", "a\n"}, {"index.html", "1"}});

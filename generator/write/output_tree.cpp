@@ -21,10 +21,18 @@
 #include <unordered_set>
 #include <utility>
 
+#ifdef _WIN32
+#include "platform/utf8_path.hpp"
+#include "write/files_windows.hpp"
+
+#include <stdio.h>
+#include <unistd.h>
+#else
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 namespace shnor::write {
 
@@ -77,6 +85,90 @@ void require_inside_root(const std::string& path) {
     throw std::runtime_error(what + " «" + path + "»: " + std::strerror(errno));
 }
 
+#ifdef _WIN32
+// As below, with write/files_windows.hpp: a folder descriptor is
+// windows::open_folder()'s (tree_sync_windows.cpp), a path under it
+// windows::path_at(); stat() is windows::facts_of(), mtimes in 100 ns steps.
+fs::path at(int root, const std::string& path) { return windows::path_at(root, path); }
+
+// lstat() of `path` under `root`.
+windows::FileFacts facts_at(int root, const std::string& path) { return windows::facts_of(at(root, path), false); }
+
+// Creates `path` under `root` for writing. What is there already (in the
+// spare, mostly a hard link of the published file) is removed first, never
+// written through.
+int create_fresh(int root, const std::string& path) {
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        int fd = windows::create_new_file(at(root, path));
+        if (fd >= 0) return fd;
+        if (errno == EEXIST) sync::remove_entry(root, path);
+        else if (errno == ENOENT || errno == ENOTDIR) sync::make_parents(root, path);
+        else break;
+    }
+    fail("Не удалось создать файл", path);
+}
+
+// `from` (under `root`) takes the name `to`, replacing a file or a folder there.
+void rename_into_place(int root, const std::string& from, const std::string& to) {
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        if (windows::move_file(at(root, from), at(root, to))) return;
+        if (errno == ENOENT || errno == ENOTDIR) sync::make_parents(root, to);
+        else if (errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) sync::remove_entry(root, to);
+        else break;
+    }
+    fail("Не удалось записать файл", to);
+}
+
+// The caller closes `fd`, also when this throws.
+void write_all(int fd, std::string_view bytes, const std::string& path) {
+    if (!write_in_slices(fd, bytes)) fail("Не удалось записать файл", path);
+}
+
+// A plain file's descriptor (never through a link), -1 otherwise.
+int open_plain(int root, const std::string& path, windows::FileFacts& facts) {
+    facts = facts_at(root, path);
+    return facts.plain_file() ? windows::open_for_reading(at(root, path)) : -1;
+}
+
+bool read_at(int root, const std::string& path, std::string& bytes) {
+    windows::FileFacts facts;
+    int fd = open_plain(root, path, facts);
+    if (fd < 0) return false;
+    bytes.resize(static_cast<std::size_t>(facts.size));
+    std::size_t done = 0;
+    bool ok = true;
+    while (ok && done < bytes.size()) {
+        int got = ::read(fd, bytes.data() + done, static_cast<unsigned>(std::min<std::size_t>(bytes.size() - done, 1 << 20)));
+        ok = got > 0;
+        if (ok) done += static_cast<std::size_t>(got);
+    }
+    char extra;
+    ok = ok && ::read(fd, &extra, 1) == 0;
+    ::close(fd);
+    return ok;
+}
+
+// Byte comparison of two files, a chunk at a time.
+bool same_bytes(int one_root, const std::string& one, int other_root, const std::string& other) {
+    windows::FileFacts facts_a, facts_b;
+    int a = open_plain(one_root, one, facts_a);
+    int b = open_plain(other_root, other, facts_b);
+    bool same = a >= 0 && b >= 0 && facts_a.size == facts_b.size;
+    std::string chunk_a(1 << 16, '\0'), chunk_b(1 << 16, '\0');
+    while (same) {
+        int got_a = ::read(a, chunk_a.data(), static_cast<unsigned>(chunk_a.size()));
+        int got_b = got_a > 0 ? ::read(b, chunk_b.data(), static_cast<unsigned>(got_a)) : 0;
+        if (got_a <= 0) {
+            same = got_a == 0;
+            break;
+        }
+        same = got_b == got_a && std::memcmp(chunk_a.data(), chunk_b.data(), static_cast<std::size_t>(got_a)) == 0;
+    }
+    if (a >= 0) ::close(a);
+    if (b >= 0) ::close(b);
+    return same;
+}
+#else
 std::int64_t mtime_ns_of(const struct stat& info) {
     return static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
 }
@@ -153,6 +245,7 @@ bool same_bytes(int one_root, const std::string& one, int other_root, const std:
     if (b >= 0) ::close(b);
     return same;
 }
+#endif
 
 bool read_file(const fs::path& path, std::string& bytes) {
     std::ifstream in(path, std::ios::binary);
@@ -177,9 +270,13 @@ bool is_marker_or_trash(std::string_view name) { return is_marker(name) || name.
 // later), and a second is left for the clock being set back a little; a
 // folder the build changed in that second is compared once more, needlessly.
 std::int64_t changes_since_ns() {
+#ifdef _WIN32
+    return windows::now_ns() - 1'000'000'000;  // the clock NTFS stamps with
+#else
     struct timespec now {};
     ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
     return (static_cast<std::int64_t>(now.tv_sec) - 1) * 1'000'000'000 + now.tv_nsec;
+#endif
 }
 
 bool is_folder_of(std::string_view folder, std::string_view path_or_folder) {
@@ -235,12 +332,20 @@ std::vector<std::string> changed_folders(int root, const std::vector<Path>& watc
     std::vector<std::vector<std::string>> changed_parts(slices);
     parallel::for_each_index(slices, [&](std::size_t slice) {
         std::string path;
+#ifdef _WIN32
+        fs::path base = windows::path_of(root);  // once per slice: path_of() is a system call
+#endif
         for (std::size_t i = slice * kSlice; i < std::min(watched.size(), (slice + 1) * kSlice); ++i) {
             path.assign(watched[i]);
+#ifdef _WIN32
+            auto facts = windows::attributes_of(windows::path_under(base, path));
+            if (facts.folder && !facts.reparse_point && facts.mtime_ns >= since_ns) changed_parts[slice].push_back(path);
+#else
             struct stat info {};
             if (::fstatat(root, path.empty() ? "." : path.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
                 S_ISDIR(info.st_mode) && mtime_ns_of(info) >= since_ns)
                 changed_parts[slice].push_back(path);
+#endif
         }
     });
     std::vector<std::string> changed;
@@ -250,7 +355,11 @@ std::vector<std::string> changed_folders(int root, const std::vector<Path>& watc
 }
 
 void touch_flag(const fs::path& flag) {
+#ifdef _WIN32
+    int fd = windows::open_or_create(flag);
+#else
     int fd = ::open(flag.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+#endif
     if (fd < 0) fail("Не удалось создать файл", flag.string());
     ::close(fd);
 }
@@ -264,7 +373,11 @@ std::shared_future<std::vector<std::string>> start_folder_check(const fs::path& 
     std::vector<std::string> watched(watched_views.begin(), watched_views.end());  // the thread's own
     std::int64_t since_ns = tree.changes_since_ns;
     return std::async(std::launch::async, [out, since_ns, watched = std::move(watched)] {
+#ifdef _WIN32
+               sync::Folder root(windows::open_folder(out));
+#else
                sync::Folder root(::open(out.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+#endif
                return root ? changed_folders(root.fd(), watched, since_ns) : std::vector<std::string>{};
            })
         .share();
@@ -286,6 +399,43 @@ OutputTree::OutputTree(OutputFolder& folder, Previous previous) : folder_(folder
 // The spare becomes the output folder as it is now: by the files the last
 // build touched and the folders changed since, when its record describes both
 // folders, otherwise by comparing them whole.
+#ifdef _WIN32
+// As below; Windows has no permission bits to carry over to the spare.
+void OutputTree::prepare_spare() {
+    folder_.refresh();
+    const fs::path& spare = folder_.spare_path();
+    if (folder_.exists()) {
+        out_fd_ = windows::open_folder(folder_.path());
+        if (out_fd_ < 0) fail("Не удалось открыть папку", folder_.path().string());
+    }
+    bool clean = previous_.known && folder_.spare_inode() != 0 && folder_.spare_inode() == previous_.tree.spare_inode &&
+                 !folder_.spare_unfinished();
+    touch_flag(folder_.unfinished_path());
+    prune_spare_ = folder_.spare_inode() != 0 && out_fd_ < 0;
+    bool made = false;
+    if (folder_.spare_inode() == 0) {
+        if (!windows::make_folder(spare)) fail("Не удалось создать папку", spare.string());
+        made = true;
+    }
+    spare_fd_ = windows::open_folder(spare);
+    if (spare_fd_ < 0) fail("Не удалось открыть папку", spare.string());
+    const std::string marker_name(kMarkerName);
+    windows::FileFacts out_marker = out_fd_ >= 0 ? facts_at(out_fd_, marker_name) : windows::FileFacts{};
+    windows::FileFacts marker = facts_at(spare_fd_, marker_name);
+    bool out_has_marker = out_marker.plain_file();
+    bool spare_has_marker = marker.exists;
+    if (out_has_marker && (!spare_has_marker || marker.index != out_marker.index)) {
+        sync::link_or_copy(out_fd_, marker_name, spare_fd_, marker_name);
+    } else if (!spare_has_marker) {
+        int fd = create_fresh(spare_fd_, marker_name);
+        bool ok = write_in_slices(fd, kMarkerText);
+        if (::close(fd) != 0 || !ok) fail("Не удалось записать файл", marker_name);
+    }
+    if (out_fd_ < 0) return;
+    if (clean && !made) bring_spare_up_to_date();
+    else sync::mirror(out_fd_, spare_fd_, "", is_marker, &seen_);
+}
+#else
 void OutputTree::prepare_spare() {
     folder_.refresh();
     const fs::path& spare = folder_.spare_path();
@@ -327,6 +477,7 @@ void OutputTree::prepare_spare() {
     if (clean && !made) bring_spare_up_to_date();
     else sync::mirror(out_fd_, spare_fd_, "", is_marker, &seen_);
 }
+#endif
 
 void OutputTree::bring_spare_up_to_date() {
     for (const auto& path : previous_.tree.touched) {
@@ -335,7 +486,11 @@ void OutputTree::bring_spare_up_to_date() {
     }
     if (!trash_.empty()) {
         trash_remover_ = std::thread([this] {
+#ifdef _WIN32
+            for (const auto& name : trash_) windows::remove_tree(at(spare_fd_, name));
+#else
             for (const auto& name : trash_) ::unlinkat(spare_fd_, name.c_str(), 0);
+#endif
         });
     }
     // The user's own files: their folders are compared whole each time.
@@ -362,6 +517,16 @@ void OutputTree::bring_spare_up_to_date() {
 // it (the spare must hold nothing else when it is swapped in). A build
 // killed meanwhile left the unfinished flag: the next compares the spare
 // whole, which removes what is left.
+#ifdef _WIN32
+void OutputTree::set_aside_if_big(const std::string& path) {
+    constexpr std::uint64_t kBig = 1 << 20;
+    auto facts = facts_at(spare_fd_, path);
+    if (!facts.plain_file() || facts.links != 1 || facts.size < kBig) return;
+    std::string name = std::string(kTrashPrefix) + std::to_string(::getpid()) + "-" + std::to_string(trash_.size());
+    if (windows::move_file(at(spare_fd_, path), at(spare_fd_, name), windows::Existing::keep))
+        trash_.push_back(std::move(name));
+}
+#else
 void OutputTree::set_aside_if_big(const std::string& path) {
     constexpr off_t kBig = 1 << 20;
     struct stat info {};
@@ -371,6 +536,7 @@ void OutputTree::set_aside_if_big(const std::string& path) {
     std::string name = std::string(kTrashPrefix) + std::to_string(::getpid()) + "-" + std::to_string(trash_.size());
     if (::renameat(spare_fd_, path.c_str(), spare_fd_, name.c_str()) == 0) trash_.push_back(std::move(name));
 }
+#endif
 
 void OutputTree::join_trash() noexcept {
     if (trash_remover_.joinable()) trash_remover_.join();
@@ -380,7 +546,11 @@ void OutputTree::join_trash() noexcept {
 void OutputTree::finish_trash() {
     join_trash();
     for (const auto& name : trash_)
+#ifdef _WIN32
+        if (!windows::remove_tree(at(spare_fd_, name))) fail("Не удалось удалить", name);
+#else
         if (::unlinkat(spare_fd_, name.c_str(), 0) != 0 && errno != ENOENT) fail("Не удалось удалить", name);
+#endif
     trash_.clear();
 }
 
@@ -403,7 +573,12 @@ void OutputTree::undo() {
             for (const auto* path : written_) sync::resync(out_fd_, spare_fd_, *path);
             for (const auto& path : removed_) sync::resync(out_fd_, spare_fd_, path);
         }
+#ifdef _WIN32
+        std::error_code ignored;
+        fs::remove(folder_.unfinished_path(), ignored);
+#else
         ::unlink(folder_.unfinished_path().c_str());
+#endif
     } catch (const std::exception&) {
         // The flag stays: the next build compares the spare whole.
     }
@@ -415,6 +590,15 @@ bool OutputTree::trusted_same(const std::string& path, const ContentHash& hash) 
     return before != previous_.files.end() && before->second.hash == hash;
 }
 
+#ifdef _WIN32
+bool OutputTree::same_on_disk(const std::string& path, std::string_view bytes) const {
+    if (out_fd_ < 0 || previous_.trust_hashes) return false;
+    auto facts = facts_at(out_fd_, path);
+    if (!facts.plain_file() || facts.size != bytes.size()) return false;
+    std::string old;
+    return read_at(out_fd_, path, old) && old == bytes;
+}
+#else
 bool OutputTree::same_on_disk(const std::string& path, std::string_view bytes) const {
     if (out_fd_ < 0 || previous_.trust_hashes) return false;
     struct stat info {};
@@ -424,6 +608,7 @@ bool OutputTree::same_on_disk(const std::string& path, std::string_view bytes) c
     std::string old;
     return read_at(out_fd_, path, old) && old == bytes;
 }
+#endif
 
 void OutputTree::record(const std::string& path, const FileState& state, bool written, bool claimed) {
     std::lock_guard lock(mutex_);
@@ -441,6 +626,18 @@ void OutputTree::record(const std::string& path, const FileState& state, bool wr
 
 // A file with the bytes it had: the spare holds it already, as a hard link
 // of the output's.
+#ifdef _WIN32
+void OutputTree::record_unchanged(const std::string& path, const ContentHash& hash, bool claimed) {
+    FileState state{hash, 0, 0};
+    auto before = previous_.files.find(path);
+    if (trusted_same(path, hash)) {
+        state = before->second;
+    } else if (auto facts = facts_at(out_fd_, path); facts.exists) {
+        state = {hash, facts.size, facts.mtime_ns};
+    }
+    record(path, state, false, claimed);
+}
+#else
 void OutputTree::record_unchanged(const std::string& path, const ContentHash& hash, bool claimed) {
     FileState state{hash, 0, 0};
     auto before = previous_.files.find(path);
@@ -450,6 +647,7 @@ void OutputTree::record_unchanged(const std::string& path, const ContentHash& ha
         state = {hash, static_cast<std::uint64_t>(info.st_size), mtime_ns_of(info)};
     record(path, state, false, claimed);
 }
+#endif
 
 // Claimed first: a path given twice must not overwrite the spare's file of
 // the first (a kept file is a hard link of the published one's version).
@@ -463,6 +661,19 @@ void OutputTree::put(const std::string& path, std::string_view bytes) {
             return;
         }
         int fd = create_fresh(spare_fd_, path);
+#ifdef _WIN32
+        try {
+            write_all(fd, bytes, path);
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        if (::close(fd) != 0) fail("Не удалось записать файл", path);
+        // After the close: NTFS may stamp the last write time as the handle closes.
+        auto facts = facts_at(spare_fd_, path);
+        if (!facts.exists) fail("Не удалось записать файл", path);
+        record(path, {hash, static_cast<std::uint64_t>(bytes.size()), facts.mtime_ns}, true, true);
+#else
         struct stat info {};
         try {
             write_all(fd, bytes, path);
@@ -473,6 +684,7 @@ void OutputTree::put(const std::string& path, std::string_view bytes) {
         }
         if (::close(fd) != 0) fail("Не удалось записать файл", path);
         record(path, {hash, static_cast<std::uint64_t>(bytes.size()), mtime_ns_of(info)}, true, true);
+#endif
     } catch (...) {
         release(path);
         throw;
@@ -539,7 +751,11 @@ OutputTree::Stream::Stream(Stream&&) noexcept = default;
 OutputTree::Stream::~Stream() {
     if (!state_) return;
     if (state_->fd >= 0) ::close(state_->fd);
+#ifdef _WIN32
+    windows::remove_tree(at(state_->tree.spare_fd_, state_->temporary));
+#else
     ::unlinkat(state_->tree.spare_fd_, state_->temporary.c_str(), 0);
+#endif
     state_->tree.release(state_->path);
 }
 
@@ -556,6 +772,34 @@ void OutputTree::Stream::append(std::string_view bytes) {
     state_->buffer += bytes;
 }
 
+#ifdef _WIN32
+void OutputTree::Stream::close() {
+    State& state = *state_;
+    OutputTree& tree = state.tree;
+    write_all(state.fd, state.buffer, state.path);
+    std::string().swap(state.buffer);
+    int fd = std::exchange(state.fd, -1);
+    if (::close(fd) != 0) fail("Не удалось записать файл", state.path);
+    XXH128_hash_t digest = XXH3_128bits_digest(state.hasher.get());
+    ContentHash hash{digest.low64, digest.high64};
+
+    bool unchanged = tree.trusted_same(state.path, hash) ||
+                     (tree.out_fd_ >= 0 && !tree.previous_.trust_hashes &&
+                      same_bytes(tree.spare_fd_, state.temporary, tree.out_fd_, state.path));
+    if (unchanged) windows::remove_tree(at(tree.spare_fd_, state.temporary));
+    else rename_into_place(tree.spare_fd_, state.temporary, state.path);
+    std::unique_ptr<State> done = std::move(state_);
+    if (unchanged) {
+        tree.record_unchanged(done->path, hash, true);
+        return;
+    }
+    // After the close and the rename (which keeps it): NTFS may stamp the
+    // last write time as the handle closes.
+    auto facts = facts_at(tree.spare_fd_, done->path);
+    if (!facts.exists) fail("Не удалось записать файл", done->path);
+    tree.record(done->path, {hash, facts.size, facts.mtime_ns}, true, true);
+}
+#else
 void OutputTree::Stream::close() {
     State& state = *state_;
     OutputTree& tree = state.tree;
@@ -577,6 +821,7 @@ void OutputTree::Stream::close() {
     if (unchanged) tree.record_unchanged(done->path, hash, true);
     else tree.record(done->path, {hash, static_cast<std::uint64_t>(info.st_size), mtime_ns_of(info)}, true, true);
 }
+#endif
 
 void OutputTree::copy(const std::string& path, const fs::path& source) {
     std::string bytes;
@@ -646,8 +891,12 @@ std::vector<std::string> OutputTree::find_strays() const {
             if (slash == 0) break;
         }
         if (under_stray) continue;
+#ifdef _WIN32
+        if (!facts_at(spare_fd_, path).exists) continue;  // gone (a stale file)
+#else
         struct stat info {};
         if (::fstatat(spare_fd_, path.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone (a stale file)
+#endif
         strays.insert(path);
         topmost.push_back(path);
     }
@@ -679,10 +928,17 @@ CommitSummary OutputTree::commit() {
     finish_trash();
     remove_stale();
     if (prune_spare_) prune_spare(spare_fd_, "");
+#ifdef _WIN32
+    auto facts = windows::facts_of(spare_fd_);
+    if (!facts.exists) fail("Не удалось прочитать папку", folder_.spare_path().string());
+    published_.device = facts.volume;
+    published_.inode = facts.index;
+#else
     struct stat info {};
     if (::fstat(spare_fd_, &info) != 0) fail("Не удалось прочитать папку", folder_.spare_path().string());
     published_.device = static_cast<std::uint64_t>(info.st_dev);
     published_.inode = static_cast<std::uint64_t>(info.st_ino);
+#endif
     published_.spare_inode = folder_.inode();
     published_.changes_since_ns = changes_since_ns();
     published_.touched.reserve(written_.size() + removed_.size());
@@ -708,7 +964,9 @@ void pause_for_tests() {
 }
 
 // Tests take the way of file systems without RENAME_EXCHANGE (NFS, FAT…) with this set.
+#ifndef _WIN32  // Windows always takes that way (publish())
 bool exchange_unsupported() { return std::getenv("SHNOR_TEST_NO_RENAME_EXCHANGE") != nullptr; }
+#endif
 
 }  // namespace
 
@@ -717,6 +975,41 @@ PublishedTree OutputTree::take_published() {
     return std::move(published_);
 }
 
+#ifdef _WIN32
+// As below, by the three renames (no RENAME_EXCHANGE on Windows), each
+// waiting for a moment while another program holds the folder
+// (windows::move_file). A stop between them is finished by
+// OutputFolder::recover().
+void OutputTree::publish() {
+    if (!committed_) throw std::logic_error("OutputTree::publish() before commit()");
+    pause_for_tests();
+    const fs::path& out = folder_.path();
+    const fs::path& spare = folder_.spare_path();
+    using windows::Existing;
+    if (out_fd_ < 0) {
+        if (!windows::move_file(spare, out, Existing::keep)) fail("Не удалось переименовать папку", spare.string());
+    } else {
+        std::string name = ".";
+        name += out.filename().string();
+        name += ".shnor-old";
+        fs::path old = out.parent_path() / platform::path_from_utf8(name);
+        if (!windows::move_file(out, old, Existing::keep)) fail("Не удалось переименовать папку", out.string());
+        if (!windows::move_file(spare, out, Existing::keep)) {
+            int failure = errno;
+            windows::move_file(old, out, Existing::keep);
+            errno = failure;
+            fail("Не удалось переименовать папку", spare.string());
+        }
+        if (!windows::move_file(old, spare, Existing::keep)) fail("Не удалось переименовать папку", old.string());
+    }
+    published_done_ = true;
+    const std::string marker(kMarkerName);
+    if (out_fd_ >= 0 && !facts_at(out_fd_, marker).exists) sync::link_or_copy(spare_fd_, marker, out_fd_, marker);
+    std::error_code ignored;
+    fs::remove(folder_.unfinished_path(), ignored);
+    folder_.published();
+}
+#else
 void OutputTree::publish() {
     if (!committed_) throw std::logic_error("OutputTree::publish() before commit()");
     pause_for_tests();
@@ -758,5 +1051,6 @@ void OutputTree::publish() {
     ::unlink(folder_.unfinished_path().c_str());
     folder_.published();
 }
+#endif
 
 }  // namespace shnor::write

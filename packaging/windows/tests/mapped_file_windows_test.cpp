@@ -1,8 +1,5 @@
 // Mapped reads on Windows (write/mapped_file.cpp through write/files_windows.hpp),
-// run under wine. Not yet in packaging/windows/CMakeLists.txt: mapped_file.o
-// calls write::hash_of(), which is in write/output_tree.cpp, not ported yet;
-// once it is, add this file to SHNOR_WINDOWS_ONLY_TESTS. It passed under wine
-// linked with a copy of hash_of() (docs/windows.md, "The write side").
+// run under wine by packaging/windows/CMakeLists.txt.
 #include "platform/utf8_path.hpp"
 #include "write/atomic_file.hpp"
 #include "write/files_windows.hpp"
