@@ -13,6 +13,15 @@ repo=$PWD
 zip=$(realpath "$1")
 out=$(realpath "${2:-build-windows}")
 export WINEDEBUG=-all WINEPREFIX=${WINEPREFIX:-$out/wine}
+missing=()
+for tool in wine:wine openssl:openssl curl:curl /usr/bin/python3:python3 winepath:wine; do
+  command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 python=/usr/bin/python3
 date=2026-09-01
 failures=0
