@@ -1,9 +1,12 @@
-// Windows only (issue 19, docs/windows.md): what write/'s POSIX calls do
-// there, in one place, for the files that write a new file beside its name
-// and rename it over the old one (write/atomic_file.cpp, fetch/cache.cpp,
-// pipeline/school_parts.cpp) and for the mapped reads (write/mapped_file.cpp,
-// pipeline/build_record.cpp). Descriptors are the C runtime's, so write(),
-// close() and write::write_in_slices() work on them as on Linux.
+// Windows only (issue 19, docs/windows.md, "The write side"): what the
+// POSIX calls of the write side do there, in one place: the files that write
+// a new file beside its name and rename it over the old one
+// (write/atomic_file.cpp, fetch/cache.cpp, pipeline/school_parts.cpp), the
+// mapped reads (write/mapped_file.cpp, pipeline/build_record.cpp), the
+// output folder's lock and state (write/output_folder.cpp) and the output
+// tree's folder descriptors (write/tree_sync_windows.cpp,
+// write/output_tree.cpp). Descriptors are the C runtime's, so write(),
+// read(), close() and write::write_in_slices() work on them as on Linux.
 //
 // Every file is opened shared for reading, writing and deleting: another
 // program (Explorer, an antivirus scan, the preview server) holding it open
