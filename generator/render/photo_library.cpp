@@ -1,3 +1,5 @@
+// Linux only: on Windows photos are encoded with WIC (photos_windows.cpp).
+#ifndef _WIN32
 #include "render/photo_library.hpp"
 
 #include <dlfcn.h>
@@ -74,3 +76,5 @@ const VipsLibrary& vips() {
 }
 
 }  // namespace shnor::render
+
+#endif  // !_WIN32

@@ -1,6 +1,9 @@
 #include "render/photos.hpp"
 
+// On Windows, photos_windows.cpp encodes with WIC; only fit_long_side is shared.
+#ifndef _WIN32
 #include "render/photo_library.hpp"
+#endif
 
 #include <algorithm>
 #include <mutex>
@@ -8,6 +11,7 @@
 
 namespace shnor::render {
 
+#ifndef _WIN32
 namespace {
 
 // Quality of the scaled images and of a published original.
@@ -100,6 +104,7 @@ EncodedImage encoded(std::string_view source, ImageSize size, bool png, int qual
 }
 
 }  // namespace
+#endif  // !_WIN32
 
 ImageSize fit_long_side(int width, int height, int long_side) {
     if (width <= long_side && height <= long_side) return {width, height};
@@ -110,6 +115,7 @@ ImageSize fit_long_side(int width, int height, int long_side) {
     return {scale(width, height), long_side};
 }
 
+#ifndef _WIN32
 EncodedPhoto encode_photo(std::string_view source, bool with_original) {
     SourceFormat format = sniff(source);
     if (format == SourceFormat::unknown)
@@ -142,5 +148,7 @@ EncodedPhoto encode_photo(std::string_view source, bool with_original) {
     if (with_original) photo.original = encoded(source, {width, height}, png, kOriginalQuality);
     return photo;
 }
+
+#endif  // !_WIN32
 
 }  // namespace shnor::render

@@ -23,7 +23,12 @@ inline constexpr int kPhotoSmallLongSide = 800;
 inline constexpr std::uint64_t kMaxPhotoPixels = 50'000'000;
 // Changes whenever the same source would give other bytes (sizes, quality,
 // format rules): cached renditions of another version are not reused.
+// Windows encodes with WIC (photos_windows.cpp): other bytes, other entries.
+#ifdef _WIN32
+inline constexpr std::string_view kPhotoEncoderVersion = "photos-1 q82/q90 1600/800 wic";
+#else
 inline constexpr std::string_view kPhotoEncoderVersion = "photos-1 q82/q90 1600/800";
+#endif
 
 struct EncodedImage {
     std::string bytes;
