@@ -81,7 +81,7 @@ using platform::FileKind;
 
 platform::FileHandle open_folder(const fs::path& path) {
     platform::FileHandle folder = platform::open_no_follow(path, false);
-    if (platform::facts_of(folder).kind != FileKind::folder) return {};
+    if (platform::facts_of(folder, path).kind != FileKind::folder) return {};
     return folder;
 }
 

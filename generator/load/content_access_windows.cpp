@@ -60,7 +60,7 @@ EntryKind entry_kind_of(FileKind kind) {
 // listing when another program holds the file so that it cannot be opened.
 FileFacts facts_at(const fs::path& path) {
     FileHandle handle = platform::open_no_follow(path, false);
-    return handle.valid() ? platform::facts_of(handle) : platform::facts_without_opening(path);
+    return handle.valid() ? platform::facts_of(handle, path) : platform::facts_without_opening(path);
 }
 
 // The folders that lead to the last component of `parts`, from the content
@@ -84,7 +84,7 @@ std::optional<fs::path> open_parent(const fs::path& content_dir, const std::vect
         }
         fs::path next = folder / platform::path_from_utf8(parts[i]);
         FileHandle handle = platform::open_no_follow(next, true);
-        FileKind kind = platform::facts_of(handle).kind;
+        FileKind kind = platform::facts_of(handle, next).kind;
         if (kind != FileKind::folder) {
             entry.kind = kind == FileKind::reparse_point ? EntryKind::link : EntryKind::missing;
             if (kind == FileKind::reparse_point) entry.link = walked;
@@ -139,7 +139,7 @@ void walk_folder(LoadContext& context, const FileHandle& folder, const fs::path&
         }
         fs::path subfolder_path = path / platform::path_from_utf8(name);
         FileHandle subfolder = platform::open_no_follow(subfolder_path, true);
-        if (platform::facts_of(subfolder).kind != FileKind::folder) continue;  // replaced meanwhile
+        if (platform::facts_of(subfolder, subfolder_path).kind != FileKind::folder) continue;  // replaced meanwhile
         walk_folder(context, subfolder, subfolder_path, prefix + name + "/", depth + 1, hidden_too, limit);
     }
 }
@@ -178,14 +178,13 @@ std::optional<std::string> read_content_file(SourceFile& file, std::uintmax_t li
         else file.error(0, "", "не удалось открыть файл");
         return std::nullopt;
     }
-    FileHandle in = is_plain_name(parts.back())
-                        ? platform::open_no_follow(*folder / platform::path_from_utf8(parts.back()), false)
-                        : FileHandle();
+    fs::path path = *folder / platform::path_from_utf8(parts.back());
+    FileHandle in = is_plain_name(parts.back()) ? platform::open_no_follow(path, false) : FileHandle();
     if (!in.valid()) {
         file.error(0, "", "не удалось открыть файл");
         return std::nullopt;
     }
-    FileFacts facts = platform::facts_of(in);
+    FileFacts facts = platform::facts_of(in, path);
     if (facts.kind == FileKind::reparse_point) {
         refuse_link(context, file.path());
         return std::nullopt;

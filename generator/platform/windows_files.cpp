@@ -55,6 +55,15 @@ FileFacts facts_of(const FileHandle& handle) {
     return facts;
 }
 
+FileFacts facts_of(const FileHandle& handle, const std::filesystem::path& path) {
+    FileFacts facts = facts_of(handle);
+    DWORD attributes = GetFileAttributesW(path.c_str());
+    if (facts.kind != FileKind::missing && attributes != INVALID_FILE_ATTRIBUTES &&
+        (attributes & FILE_ATTRIBUTE_REPARSE_POINT))
+        facts.kind = FileKind::reparse_point;
+    return facts;
+}
+
 FileFacts facts_without_opening(const std::filesystem::path& path) {
     FileFacts facts;
     if (path.filename().native().find_first_of(L"*?") != std::wstring::npos) return facts;  // a pattern, not a name

@@ -53,6 +53,11 @@ FileHandle open_no_follow(const std::filesystem::path& path, bool hold_in_place)
 FileHandle open_following(const std::filesystem::path& path);
 
 FileFacts facts_of(const FileHandle& handle);
+// The same for a handle of open_no_follow(path). Wine (8.0) opens a Unix
+// symbolic link to a folder as the folder even with
+// FILE_FLAG_OPEN_REPARSE_POINT; only the path's own attributes (and the
+// folder's listing) say it is a reparse point. Windows says it both ways.
+FileFacts facts_of(const FileHandle& handle, const std::filesystem::path& path);
 // What the folder's listing says of `path` (its last component not
 // followed), for a file another program holds so that it cannot be opened.
 FileFacts facts_without_opening(const std::filesystem::path& path);
