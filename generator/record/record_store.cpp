@@ -49,7 +49,7 @@ std::size_t map_size_for(std::uintmax_t file_size) {
 // file on every disk. So the map starts at what the store uses and a margin
 // (an update rewriting every entry needs the old pages and the new ones),
 // and a whole write grows it between its commits (WriteTxn::commit_on_the_way).
-constexpr std::size_t kWindowsMapMargin = std::size_t(128) << 20;
+constexpr std::size_t kWindowsMapMargin = std::size_t(32) << 20;
 
 std::size_t windows_map_size_for(std::uint64_t used_bytes, std::size_t next_chunk_bytes) {
     constexpr std::size_t kMax = std::size_t(64) << 30;
