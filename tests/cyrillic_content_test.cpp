@@ -91,8 +91,12 @@ void make_folder_link(const fs::path& target, const fs::path& link) {
     if (make_junction(target, link)) return;
     std::string unix_target = unix_path_under_wine(target), unix_link = unix_path_under_wine(link);
     REQUIRE_FALSE(unix_target.empty());  // neither Windows nor wine
+    // Wide: the narrow std::system() would pass the Russian names through the ANSI code page.
     std::string command = "start /wait /unix /bin/ln -s \"" + unix_target + "\" \"" + unix_link + "\"";
-    REQUIRE(std::system(command.c_str()) == 0);
+    std::wstring wide(command.size(), L'\0');
+    wide.resize(static_cast<std::size_t>(MultiByteToWideChar(CP_UTF8, 0, command.data(), static_cast<int>(command.size()),
+                                                             wide.data(), static_cast<int>(wide.size()))));
+    REQUIRE(_wsystem(wide.c_str()) == 0);
     REQUIRE(fs::exists(link));
 }
 #else
@@ -180,6 +184,20 @@ TEST_CASE("cyrillic: a folder and files with Russian names are read, checked and
     auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                       std::chrono::system_clock::now().time_since_epoch()).count();
     CHECK(std::abs(now_ns - stamp->mtime_ns) < std::int64_t(600) * 1'000'000'000);
+#ifdef _WIN32
+    // Windows keeps times in 100 ns steps: the stamp has all of them, or the
+    // plan would take a file changed within the same second for unchanged.
+    HANDLE handle = CreateFileW((tree.root() / path_from_utf8(kDocumentPath)).c_str(), FILE_WRITE_ATTRIBUTES,
+                                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING, 0, nullptr);
+    REQUIRE(handle != INVALID_HANDLE_VALUE);
+    constexpr std::uint64_t kFiletime = 133'000'000'001'234'567;  // in 2022, 1 234 567 steps past a second
+    FILETIME written{static_cast<DWORD>(kFiletime), static_cast<DWORD>(kFiletime >> 32)};
+    CHECK(SetFileTime(handle, nullptr, nullptr, &written));
+    CloseHandle(handle);
+    auto touched = shnor::cache::stamp_tree(tree.root());
+    REQUIRE(stamp_of(touched, kDocumentPath));
+    CHECK(stamp_of(touched, kDocumentPath)->mtime_ns == (std::int64_t(kFiletime) - 116444736000000000) * 100);
+#endif
 }
 
 TEST_CASE("cyrillic: a link to a folder outside the content folder is refused", "[cyrillic][links]") {
@@ -203,4 +221,28 @@ TEST_CASE("cyrillic: a link to a folder outside the content folder is refused", 
     auto stamps = shnor::cache::stamp_tree(tree.root());
     CHECK(stamp_of(stamps, "документы/своё.pdf"));
     CHECK_FALSE(stamp_of(stamps, "документы/ссылка/секрет.pdf"));
+}
+
+TEST_CASE("cyrillic: drive letters, streams and backslashes do not leave the content folder", "[cyrillic]") {
+    CyrillicTree tree;
+    CyrillicTree::write(tree.outside() / path_from_utf8("секрет.pdf"), "secret: not for the site\n");
+    tree.file("документы/своё.pdf", "%PDF")
+        .file("documents.yaml",
+              "- {id: a, title: А, file: 'C:/Windows/win.ini'}\n"
+              "- {id: b, title: Б, file: 'C:секрет.pdf'}\n"
+              "- {id: c, title: В, file: 'документы/своё.pdf:поток'}\n"
+              "- {id: d, title: Г, file: '..\\снаружи\\секрет.pdf'}\n"
+              "- {id: e, title: Д, file: 'документы\\..\\..\\снаружи\\секрет.pdf'}\n"
+              "- {id: f, title: Е, file: документы/своё.pdf}\n");
+    auto result = shnor::load::load_site(tree.root());
+    INFO(all_messages(result.diagnostics));
+    const auto& documents = result.site.district.documents;
+    REQUIRE(documents.size() == 6);
+    for (std::size_t index = 0; index < 5; ++index) {
+        INFO("document " << index + 1);
+        CHECK(documents[index].site_path.empty());
+        CHECK(documents[index].file_path.empty());
+    }
+    CHECK(documents[5].site_path == "документы/своё.pdf");
+    CHECK(result.diagnostics.error_count() == 5);
 }

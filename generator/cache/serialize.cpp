@@ -140,7 +140,11 @@ public:
             std::string native;
             read(native);
 #ifdef _WIN32
-            value = platform::path_from_utf8(native);
+            try {
+                value = platform::path_from_utf8(native);
+            } catch (const std::filesystem::filesystem_error&) {
+                ok_ = false;  // not UTF-8: a damaged blob
+            }
 #else
             value = std::move(native);
 #endif
