@@ -87,36 +87,57 @@ std::string unix_path_under_wine(const fs::path& path) {
     return text;
 }
 
+// Wide: the narrow std::system() would pass Russian names through the ANSI code page.
+int run_wide(const std::string& command) {
+    std::wstring wide(command.size(), L'\0');
+    wide.resize(static_cast<std::size_t>(MultiByteToWideChar(CP_UTF8, 0, command.data(), static_cast<int>(command.size()),
+                                                             wide.data(), static_cast<int>(wide.size()))));
+    return _wsystem(wide.c_str());
+}
+
+// The link itself, never what it points to: libstdc++'s remove_all would go
+// into it (under wine it lists the target's files as the link's).
+void remove_folder_link(const fs::path& link) {
+    if (RemoveDirectoryW(link.c_str())) return;
+    std::string unix_link = unix_path_under_wine(link);
+    if (!unix_link.empty()) run_wide("start /wait /unix /bin/rm -f \"" + unix_link + "\"");
+}
+
 void make_folder_link(const fs::path& target, const fs::path& link) {
     if (make_junction(target, link)) return;
     std::string unix_target = unix_path_under_wine(target), unix_link = unix_path_under_wine(link);
     REQUIRE_FALSE(unix_target.empty());  // neither Windows nor wine
-    // Wide: the narrow std::system() would pass the Russian names through the ANSI code page.
-    std::string command = "start /wait /unix /bin/ln -s \"" + unix_target + "\" \"" + unix_link + "\"";
-    std::wstring wide(command.size(), L'\0');
-    wide.resize(static_cast<std::size_t>(MultiByteToWideChar(CP_UTF8, 0, command.data(), static_cast<int>(command.size()),
-                                                             wide.data(), static_cast<int>(wide.size()))));
-    REQUIRE(_wsystem(wide.c_str()) == 0);
+    REQUIRE(run_wide("start /wait /unix /bin/ln -s \"" + unix_target + "\" \"" + unix_link + "\"") == 0);
     REQUIRE(fs::exists(link));
 }
 #else
 void make_folder_link(const fs::path& target, const fs::path& link) { fs::create_directory_symlink(target, link); }
+void remove_folder_link(const fs::path& link) { fs::remove(link); }
 #endif
 
 class CyrillicTree {
 public:
     CyrillicTree() {
         static std::atomic<int> counter{0};
+        // The clock too: wine gives the same process id run after run.
+        auto now = std::chrono::steady_clock::now().time_since_epoch().count();
         base_ = fs::temp_directory_path() / path_from_utf8("shnor-кириллица-" + std::to_string(process_id()) + "-" +
-                                                           std::to_string(counter++));
-        fs::remove_all(base_);
+                                                           std::to_string(now) + "-" + std::to_string(counter++));
         root_ = base_ / path_from_utf8("материалы");
         fs::create_directories(root_);
         file("site.yaml", "title: Сайт района\nbase_url: https://example.org/shnor\n");
     }
     ~CyrillicTree() {
+        for (const auto& link : links_) remove_folder_link(link);
         std::error_code ignored;
         fs::remove_all(base_, ignored);
+    }
+    CyrillicTree& folder_link(const std::string& relative, const fs::path& target) {
+        fs::path link = root_ / path_from_utf8(relative);
+        fs::create_directories(link.parent_path());
+        links_.push_back(link);
+        make_folder_link(target, link);
+        return *this;
     }
     CyrillicTree& file(const std::string& relative, const std::string& bytes) {
         write(root_ / path_from_utf8(relative), bytes);
@@ -131,6 +152,7 @@ public:
 
 private:
     fs::path base_, root_;
+    std::vector<fs::path> links_;
 };
 
 const shnor::cache::FileStamp* stamp_of(const std::vector<shnor::cache::FileStamp>& stamps, const std::string& path) {
@@ -205,7 +227,7 @@ TEST_CASE("cyrillic: a link to a folder outside the content folder is refused", 
     CyrillicTree::write(tree.outside() / path_from_utf8("секрет.pdf"), "secret: not for the site\n");
     tree.file("документы/своё.pdf", "%PDF")
         .file("documents.yaml", "- {id: s, title: Секрет, file: документы/ссылка/секрет.pdf}\n");
-    make_folder_link(tree.outside(), tree.root() / path_from_utf8("документы/ссылка"));
+    tree.folder_link("документы/ссылка", tree.outside());
 
     auto entry = shnor::load::inspect_content_path(tree.root(), "документы/ссылка/секрет.pdf");
     CHECK(entry.kind == shnor::load::EntryKind::link);
