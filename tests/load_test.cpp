@@ -1,6 +1,7 @@
 #include "test_paths.hpp"
 #include "load/csv.hpp"
 #include "load/load.hpp"
+#include "platform/utf8_path.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -32,7 +33,7 @@ public:
     ~ContentTree() { fs::remove_all(root_); }
 
     ContentTree& file(const std::string& path, const std::string& text) {
-        fs::path full = root_ / path;
+        fs::path full = root_ / shnor::platform::path_from_utf8(path);  // Russian names too
         fs::create_directories(full.parent_path());
         std::ofstream(full, std::ios::binary) << text;
         return *this;

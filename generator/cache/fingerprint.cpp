@@ -4,10 +4,15 @@
 
 #include "parallel/parallel.hpp"
 
+#ifdef _WIN32
+#include "platform/utf8_path.hpp"
+#include "platform/windows_files.hpp"
+#else
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <iterator>
@@ -66,6 +71,73 @@ Hash128 Hasher::finish() const {
     return {hash.low64, hash.high64};
 }
 
+#ifdef _WIN32
+namespace {
+
+// The Windows walk: the same stamps as the Linux one below. A folder is
+// opened by its path, never through a reparse point (a junction or a
+// symbolic link to a folder is not followed), and listed through its handle.
+using platform::FileKind;
+
+platform::FileHandle open_folder(const fs::path& path) {
+    platform::FileHandle folder = platform::open_no_follow(path, false);
+    if (platform::facts_of(folder, path).kind != FileKind::folder) return {};
+    return folder;
+}
+
+// Stamps the regular files of the folder `path` and names its visible
+// subfolders; a symbolic link to a file counts as that file.
+void list_folder(const fs::path& path, const std::string& prefix, std::vector<FileStamp>& stamps,
+                 std::vector<std::string>& subfolders) {
+    platform::FileHandle folder = open_folder(path);
+    std::vector<platform::FolderEntry> entries;
+    if (!folder.valid() || !platform::list_folder(folder, entries)) return;
+    for (const auto& entry : entries) {
+        if (entry.name[0] == '.') continue;  // hidden
+        platform::FileFacts facts = entry.facts;
+        if (facts.kind == FileKind::folder) {
+            subfolders.push_back(entry.name);
+            continue;
+        }
+        if (facts.kind == FileKind::reparse_point) facts = platform::facts_of(platform::open_following(path / platform::path_from_utf8(entry.name)));
+        if (facts.kind == FileKind::file) stamps.push_back({prefix + entry.name, facts.size, facts.mtime_ns});
+    }
+}
+
+// Stamps everything under the folder, depth first.
+void stamp_subtree(const fs::path& path, const std::string& prefix, std::vector<FileStamp>& stamps) {
+    std::vector<std::string> subfolders;
+    list_folder(path, prefix, stamps, subfolders);
+    for (const auto& name : subfolders) stamp_subtree(path / platform::path_from_utf8(name), prefix + name + "/", stamps);
+}
+
+}  // namespace
+
+std::vector<FileStamp> stamp_tree(const fs::path& folder) {
+    std::vector<FileStamp> stamps;
+    if (!open_folder(folder).valid()) return stamps;
+    // Breadth first until there are enough folders to keep every worker busy.
+    const std::size_t enough_folders = 8 * std::size_t{parallel::worker_count()};
+    std::vector<std::string> frontier{""};
+    while (!frontier.empty() && frontier.size() < enough_folders) {
+        std::vector<std::string> next;
+        for (const auto& prefix : frontier) {
+            std::vector<std::string> subfolders;
+            list_folder(folder / platform::path_from_utf8(prefix), prefix, stamps, subfolders);
+            for (const auto& name : subfolders) next.push_back(prefix + name + "/");
+        }
+        frontier = std::move(next);
+    }
+    std::vector<std::vector<FileStamp>> parts(frontier.size());
+    parallel::for_each_index(frontier.size(), [&](std::size_t i) {
+        stamp_subtree(folder / platform::path_from_utf8(frontier[i]), frontier[i], parts[i]);
+    });
+    for (auto& part : parts) std::move(part.begin(), part.end(), std::back_inserter(stamps));
+    std::sort(stamps.begin(), stamps.end(), [](const FileStamp& a, const FileStamp& b) { return a.path < b.path; });
+    return stamps;
+}
+
+#else
 namespace {
 
 constexpr int kFolderOpenFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW;
@@ -165,6 +237,8 @@ std::vector<FileStamp> stamp_tree(const fs::path& folder) {
     std::sort(stamps.begin(), stamps.end(), [](const FileStamp& a, const FileStamp& b) { return a.path < b.path; });
     return stamps;
 }
+
+#endif
 
 Hash128 fingerprint(const std::vector<FileStamp>& stamps) {
     Hasher hasher;

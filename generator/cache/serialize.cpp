@@ -11,6 +11,10 @@
 #include <type_traits>
 #include <vector>
 
+#ifdef _WIN32
+#include "platform/utf8_path.hpp"
+#endif
+
 namespace shnor::cache {
 namespace {
 
@@ -65,7 +69,13 @@ public:
             put_count(value.size());
             out_.append(value);
         } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
+#ifdef _WIN32
+            // UTF-8, the bytes native() is on Linux: one cache format on both.
+            std::u8string text = value.u8string();
+            write(std::string(text.begin(), text.end()));
+#else
             write(value.native());
+#endif
         } else if constexpr (is_optional<T>) {
             write(value.has_value());
             if (value) write(*value);
@@ -129,7 +139,15 @@ public:
         } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
             std::string native;
             read(native);
+#ifdef _WIN32
+            try {
+                value = platform::path_from_utf8(native);
+            } catch (const std::filesystem::filesystem_error&) {
+                ok_ = false;  // not UTF-8: a damaged blob
+            }
+#else
             value = std::move(native);
+#endif
         } else if constexpr (is_optional<T>) {
             bool present = false;
             read(present);

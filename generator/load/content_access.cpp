@@ -1,6 +1,7 @@
 #include "load/content_access.hpp"
 
 #include "load/yaml_fields.hpp"
+#include "platform/utf8_path.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -8,10 +9,12 @@
 #include <cstdlib>
 #include <vector>
 
+#ifndef _WIN32
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 namespace shnor::load {
 
@@ -42,6 +45,7 @@ ReadLimits limits_from_environment() {
     return limits;
 }
 
+#ifndef _WIN32
 class Descriptor {
 public:
     explicit Descriptor(int fd = -1) : fd_(fd) {}
@@ -164,6 +168,7 @@ void walk_folder(LoadContext& context, int folder_fd, const std::string& prefix,
     }
     ::closedir(listing);
 }
+#endif
 
 }  // namespace
 
@@ -200,13 +205,14 @@ std::string size_text(std::uintmax_t bytes) {
 
 ContentPath resolve_content_path(const std::string& owner_dir, const std::string& written) {
     ContentPath result;
-    fs::path path(written);
-    if (path.is_absolute() || written.starts_with("\\") || written.starts_with("~")) {
+    fs::path path = platform::path_from_utf8(written);
+    // has_root_name: on Windows "C:file" is not absolute, but it is not inside the folder either.
+    if (path.is_absolute() || path.has_root_name() || written.starts_with("\\") || written.starts_with("~")) {
         result.problem = "путь " + in_quotes(written) +
                          " должен быть относительным: файлы берутся только из папки с материалами";
         return result;
     }
-    fs::path joined = (owner_dir.empty() ? path : fs::path(owner_dir) / path).lexically_normal();
+    fs::path joined = (owner_dir.empty() ? path : platform::path_from_utf8(owner_dir) / path).lexically_normal();
     std::string normal = joined.generic_string();
     if (normal.empty() || normal == "." || normal == ".." || normal.starts_with("../")) {
         result.problem = "путь " + in_quotes(written) +
@@ -224,6 +230,7 @@ ContentPath resolve_content_path(const std::string& owner_dir, const std::string
     return result;
 }
 
+#ifndef _WIN32
 ContentEntry inspect_content_path(const fs::path& content_dir, const std::string& relative) {
     ContentEntry entry;
     auto parts = components_of(relative);
@@ -243,11 +250,13 @@ ContentEntry inspect_content_path(const fs::path& content_dir, const std::string
     if (entry.kind == EntryKind::link) entry.link = relative;
     return entry;
 }
+#endif
 
 bool content_path_exists(const LoadContext& context, const std::string& relative) {
     return inspect_content_path(context.content_dir, relative).kind != EntryKind::missing;
 }
 
+#ifndef _WIN32
 std::optional<std::string> read_content_file(SourceFile& file, std::uintmax_t limit) {
     LoadContext& context = file.context();
     auto parts = components_of(file.path());
@@ -302,6 +311,7 @@ std::optional<std::string> read_content_file(SourceFile& file, std::uintmax_t li
     bytes.resize(filled);
     return bytes;
 }
+#endif
 
 std::optional<AttachedFile> attached_file(SourceFile& file, int line, const std::string& field,
                                           const std::string& owner_dir, const std::string& written) {
@@ -337,6 +347,7 @@ void refuse_link(LoadContext& context, const std::string& relative) {
     if (context.refused_links.insert(relative).second) context.diagnostics.error(relative, 0, "", kLinkRefused);
 }
 
+#ifndef _WIN32
 void refuse_links_in_tree(LoadContext& context) {
     int root = ::open(context.content_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root >= 0) walk_folder(context, root, "", 0, false, 0);
@@ -352,5 +363,6 @@ void refuse_links_in_school(LoadContext& context, const std::string& slug) {
     }
     walk_folder(context, folder.release(), "schools/" + slug + "/", 2, false, 0);
 }
+#endif
 
 }  // namespace shnor::load

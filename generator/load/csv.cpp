@@ -1,6 +1,10 @@
 #include "load/csv.hpp"
 
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <iconv.h>
+#endif
 
 #include <algorithm>
 #include <array>
@@ -40,6 +44,63 @@ std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
     return length;
 }
 
+#ifdef _WIN32
+// Windows has no iconv: MultiByteToWideChar and WideCharToMultiByte, with
+// glibc's iconv's rule kept: a byte sequence the encoding lacks (0x98 in
+// Windows-1251, which Windows maps to U+0098; a lone surrogate or an odd last
+// byte in UTF-16) becomes U+FFFD, so the text is the same on both systems.
+constexpr wchar_t kReplacementUnit = 0xFFFD;
+
+std::string utf8_of(const std::wstring& units) {
+    if (units.empty()) return {};
+    int size = WideCharToMultiByte(CP_UTF8, 0, units.data(), static_cast<int>(units.size()), nullptr, 0, nullptr, nullptr);
+    std::string output(static_cast<std::size_t>(size), '\0');
+    WideCharToMultiByte(CP_UTF8, 0, units.data(), static_cast<int>(units.size()), output.data(), size, nullptr, nullptr);
+    return output;
+}
+
+// Windows-1251 is one byte per character, so the units line up with the bytes.
+std::wstring units_of_1251(std::string_view bytes) {
+    std::wstring units(bytes.size(), L'\0');
+    if (!bytes.empty())
+        MultiByteToWideChar(1251, 0, bytes.data(), static_cast<int>(bytes.size()), units.data(), static_cast<int>(units.size()));
+    constexpr unsigned char kUnassigned = 0x98;  // the one byte glibc's CP1251 lacks
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        if (static_cast<unsigned char>(bytes[i]) == kUnassigned) units[i] = kReplacementUnit;
+    return units;
+}
+
+bool is_high_surrogate(wchar_t unit) { return unit >= 0xD800 && unit <= 0xDBFF; }
+bool is_low_surrogate(wchar_t unit) { return unit >= 0xDC00 && unit <= 0xDFFF; }
+
+std::wstring units_of_utf16(std::string_view bytes, bool big_endian) {
+    std::wstring units;
+    units.reserve(bytes.size() / 2 + 1);
+    for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
+        auto first = static_cast<unsigned char>(bytes[i]), second = static_cast<unsigned char>(bytes[i + 1]);
+        units += static_cast<wchar_t>(big_endian ? (first << 8 | second) : (second << 8 | first));
+    }
+    std::wstring checked;
+    checked.reserve(units.size() + 1);
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        if (is_high_surrogate(units[i]) && i + 1 < units.size() && is_low_surrogate(units[i + 1])) {
+            checked += units[i];
+            checked += units[++i];
+        } else {
+            checked += is_high_surrogate(units[i]) || is_low_surrogate(units[i]) ? kReplacementUnit : units[i];
+        }
+    }
+    if (bytes.size() % 2) checked += kReplacementUnit;
+    return checked;
+}
+
+std::string to_utf8(std::string_view bytes, const char* encoding, std::size_t /*unit*/) {
+    std::string_view name(encoding);
+    if (name == "CP1251") return utf8_of(units_of_1251(bytes));
+    if (name == "UTF-16LE" || name == "UTF-16BE") return utf8_of(units_of_utf16(bytes, name == "UTF-16BE"));
+    return std::string(bytes);
+}
+#else
 struct IconvCloser {
     void operator()(void* descriptor) const { iconv_close(static_cast<iconv_t>(descriptor)); }
 };
@@ -69,6 +130,7 @@ std::string to_utf8(std::string_view bytes, const char* encoding, std::size_t un
     }
     return output;
 }
+#endif
 
 struct SeparatorLine {
     char separator;

@@ -2,6 +2,7 @@
 #include "load/front_matter.hpp"
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
+#include "platform/utf8_path.hpp"
 
 #include <algorithm>
 #include <set>
@@ -24,7 +25,7 @@ void attach_local_file(Fields& fields, const Owner& owner, model::Document& docu
     SourceFile& file = fields.file();
     auto attached = attached_file(file, fields.line_of("file"), fields.path_of("file"), owner.dir, document.file);
     if (!attached) return;
-    document.file_path = file.context().content_dir / attached->path;
+    document.file_path = file.context().content_dir / platform::path_from_utf8(attached->path);
     document.site_path = attached->path;
     document.file_size = attached->size;
     document.file_type = upper_extension(document.file_path);

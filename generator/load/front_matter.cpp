@@ -4,6 +4,7 @@
 #include "load/content_access.hpp"
 #include "load/csv.hpp"
 #include "load/text_check.hpp"
+#include "platform/utf8_path.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -68,7 +69,7 @@ std::string shell_word(const std::string& path) {
 // with the command that converts the file when its encoding is recognised.
 void report_encoding(SourceFile& file, std::string_view text, std::size_t bad) {
     const auto& content_dir = file.context().content_dir;
-    std::string path = shell_word((content_dir / file.path()).string());
+    std::string path = shell_word((content_dir / platform::path_from_utf8(file.path())).string());
     auto convert = [&](const char* encoding) {
         if (content_dir.empty()) return std::string();  // fetched text: no file here to convert
         return std::string(": перекодируйте его в UTF-8 командой iconv -f ") + encoding + " -t utf-8 " + path + " > " +

@@ -3,6 +3,7 @@
 #include "load/content_access.hpp"
 #include "load/parts.hpp"
 #include "load/yaml_fields.hpp"
+#include "platform/utf8_path.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -12,8 +13,8 @@ namespace shnor::load {
 namespace fs = std::filesystem;
 
 std::string content_path(const std::string& owner_dir, const std::string& inside) {
-    if (owner_dir.empty()) return fs::path(inside).lexically_normal().generic_string();
-    return (fs::path(owner_dir) / inside).lexically_normal().generic_string();
+    if (owner_dir.empty()) return platform::path_from_utf8(inside).lexically_normal().generic_string();
+    return (platform::path_from_utf8(owner_dir) / platform::path_from_utf8(inside)).lexically_normal().generic_string();
 }
 
 std::vector<fs::path> content_files(LoadContext& context, const std::string& folder_path,
@@ -22,7 +23,7 @@ std::vector<fs::path> content_files(LoadContext& context, const std::string& fol
     ContentEntry folder_entry = inspect_content_path(context.content_dir, folder_path);
     if (folder_entry.kind == EntryKind::link) refuse_link(context, folder_entry.link);
     if (folder_entry.kind != EntryKind::folder) return files;
-    fs::path folder = context.content_dir / folder_path;
+    fs::path folder = context.content_dir / platform::path_from_utf8(folder_path);
     std::error_code error;
     for (const auto& entry : fs::directory_iterator(folder, error)) {
         std::string name = entry.path().filename().string();

@@ -4,6 +4,7 @@
 #include "pipeline/open_data_xlsx.hpp"
 #include "pipeline/workbook_chunks.hpp"
 #include "pipeline/stage_clock.hpp"
+#include "platform/utf8_path.hpp"
 #include "render/escape.hpp"
 #include "write/mapped_file.hpp"
 
@@ -56,7 +57,7 @@ std::string workbook_of(const view::Spreadsheet& sheet, std::string_view before,
                         const std::filesystem::path& workbooks, std::atomic<std::size_t>& reused,
                         std::atomic<std::size_t>& chunks_made) {
     auto chunks = workbook_before ? read_workbook_chunks(workbooks, sheet.path, *workbook_before) : std::nullopt;
-    auto earlier_file = chunks ? write::map_if_unchanged(out_dir / sheet.path, *workbook_before) : std::nullopt;
+    auto earlier_file = chunks ? write::map_if_unchanged(out_dir / platform::path_from_utf8(sheet.path), *workbook_before) : std::nullopt;
     std::optional<EarlierWorkbook> earlier;
     if (earlier_file) earlier.emplace(EarlierWorkbook{earlier_file->bytes(), std::move(*chunks)});
     WorkbookFromCsv workbook(sheet, tree.scratch_path(), created, earlier ? &*earlier : nullptr);
@@ -84,7 +85,7 @@ void patch_files(const std::filesystem::path& out_dir, std::vector<SpanPatch>& p
     };
     std::vector<Task> tasks;
     for (std::size_t index = 0; index < patches.size(); ++index) {
-        auto file = write::map_if_unchanged(out_dir / patches[index].path, patches[index].before);
+        auto file = write::map_if_unchanged(out_dir / platform::path_from_utf8(patches[index].path), patches[index].before);
         if (!file) throw PlanImpossible(patches[index].path + " is not what the last build wrote");
         before.push_back(std::move(*file));
         if (auto sheet = view::spreadsheet_of(patches[index].path))

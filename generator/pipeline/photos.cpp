@@ -1,6 +1,7 @@
 #include "pipeline/photos.hpp"
 
 #include "cache/fingerprint.hpp"
+#include "platform/utf8_path.hpp"
 #include "render/photos.hpp"
 #include "write/atomic_file.hpp"
 
@@ -137,7 +138,7 @@ PhotoOutputs publish_photos(const model::Site& site, const fs::path& cache_dir, 
         std::optional<render::EncodedPhoto> encoded;
         if (!entry) {
             std::string source;
-            if (!read_whole(site.content_dir / site_path, source)) {
+            if (!read_whole(site.content_dir / platform::path_from_utf8(site_path), source)) {
                 error("не удалось прочитать файл");
                 continue;
             }

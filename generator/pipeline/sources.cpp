@@ -4,6 +4,7 @@
 #include "load/csv.hpp"
 #include "load/front_matter.hpp"
 #include "load/load.hpp"
+#include "platform/utf8_path.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -128,7 +129,7 @@ void report(const fetch::FetchResult& result, const model::Source& source, model
 
 std::string resolved_url(const std::string& url, const fs::path& content_dir) {
     if (url.rfind("file:", 0) != 0 || url.rfind("file://", 0) == 0) return url;
-    return "file://" + fs::absolute(content_dir / url.substr(5)).lexically_normal().string();
+    return "file://" + fs::absolute(content_dir / platform::path_from_utf8(url.substr(5))).lexically_normal().string();
 }
 
 json source_as_json(const std::string& body, const std::string& format) {

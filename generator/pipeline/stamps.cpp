@@ -1,6 +1,7 @@
 #include "pipeline/stamps.hpp"
 
 #include "pipeline/school_parts.hpp"
+#include "platform/utf8_path.hpp"
 
 #include <chrono>
 #include <fstream>
@@ -35,9 +36,9 @@ std::vector<cache::FileStamp> input_stamps(const BuildOptions& options) {
 }
 
 static fs::path stamp_file(const BuildOptions& options, const std::string& path) {
-    if (path.starts_with("@layouts/")) return options.builtin_layouts / path.substr(9);
-    if (path.starts_with("@assets/")) return options.builtin_assets / path.substr(8);
-    return options.content_dir / path;
+    if (path.starts_with("@layouts/")) return options.builtin_layouts / platform::path_from_utf8(path.substr(9));
+    if (path.starts_with("@assets/")) return options.builtin_assets / platform::path_from_utf8(path.substr(8));
+    return options.content_dir / platform::path_from_utf8(path);
 }
 
 // Which shnor wrote the site: a rebuilt binary (a new release, or a developer's

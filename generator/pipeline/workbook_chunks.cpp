@@ -1,5 +1,6 @@
 #include "pipeline/workbook_chunks.hpp"
 
+#include "platform/utf8_path.hpp"
 #include "write/atomic_file.hpp"
 
 #include <xxhash.h>
@@ -27,7 +28,7 @@ std::string prefix_of(const std::string& path) {
 }
 
 fs::path list_path(const fs::path& folder, const std::string& path, const write::ContentHash& workbook) {
-    return folder / (prefix_of(path) + workbook.hex() + ".chunks");
+    return folder / platform::path_from_utf8(prefix_of(path) + workbook.hex() + ".chunks");
 }
 
 std::string checksum_of(std::string_view text) {

@@ -12,11 +12,15 @@
 #include <system_error>
 #include <vector>
 
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#endif
 
 namespace shnor::record {
 
@@ -38,6 +42,33 @@ std::size_t map_size_for(std::uintmax_t file_size) {
     std::size_t wanted = static_cast<std::size_t>(std::min<std::uintmax_t>(file_size, kMax / 4)) * 4;
     return std::clamp(wanted, kMin, kMax);
 }
+
+#ifdef _WIN32
+// On Windows LMDB 0.9 sets the data file's size to the map's (its file
+// mapping must not be larger than the file): a 1 GiB map would be a 1 GiB
+// file on every disk. So the map starts at what the store uses and a margin
+// (an update rewriting every entry needs the old pages and the new ones),
+// and a whole write grows it between its commits (WriteTxn::commit_on_the_way).
+constexpr std::size_t kWindowsMapMargin = std::size_t(32) << 20;
+
+std::size_t windows_map_size_for(std::uint64_t used_bytes, std::size_t next_chunk_bytes) {
+    constexpr std::size_t kMax = std::size_t(64) << 30;
+    std::uint64_t wanted = 2 * used_bytes + 4 * std::uint64_t(next_chunk_bytes) + kWindowsMapMargin;
+    return static_cast<std::size_t>(std::min<std::uint64_t>(wanted, kMax));
+}
+
+// What the store's committed pages take.
+std::uint64_t used_bytes_of(MDB_env* env) {
+    MDB_envinfo info{};
+    MDB_stat stat{};
+    if (mdb_env_info(env, &info) != MDB_SUCCESS || mdb_env_stat(env, &stat) != MDB_SUCCESS) return 0;
+    return (std::uint64_t(info.me_last_pgno) + 1) * stat.ms_psize;
+}
+
+// Opened with this map, LMDB raises it to the pages the store uses; the
+// map is then set from those (Store::open).
+constexpr std::size_t kWindowsOpeningMap = std::size_t(1) << 16;
+#endif
 
 // ---- the binary encoding (little-endian, as the machines shnor runs on)
 
@@ -262,9 +293,22 @@ PathAndValue split_path(std::string_view key, std::string_view stored) {
 MDB_val val_of(std::string_view bytes) { return {bytes.size(), const_cast<char*>(bytes.data())}; }
 std::string_view view_of(const MDB_val& value) { return {static_cast<const char*>(value.mv_data), value.mv_size}; }
 
+#ifdef _WIN32
+// On Windows mdb_strerror() formats a system error into a buffer of its own
+// stack frame (LMDB 0.9's bug): its own codes from it, the others from Windows.
+std::string error_text(int rc) {
+    if (rc >= MDB_KEYEXIST && rc <= MDB_LAST_ERRCODE) return mdb_strerror(rc);
+    return std::system_category().message(rc);
+}
+
+void check(int rc, const char* what) {
+    if (rc != MDB_SUCCESS) throw Damaged(std::string("record store: ") + what + ": " + error_text(rc));
+}
+#else
 void check(int rc, const char* what) {
     if (rc != MDB_SUCCESS) throw Damaged(std::string("record store: ") + what + ": " + mdb_strerror(rc));
 }
+#endif
 
 // The value under `key`, nullopt when none.
 std::optional<std::string_view> get(MDB_txn* txn, MDB_dbi dbi, std::string_view key) {
@@ -324,6 +368,20 @@ void scan_paths(MDB_txn* txn, MDB_dbi dbi, Visit visit) {
 //     is a whole build, which still knows which files shnor wrote;
 // and otherwise (no seal, another hash) it is no record: a full build.
 
+#ifdef _WIN32
+// Windows has no boot id: the boot's time (now less the milliseconds since
+// the boot), to 10 s. A clock moved since, or a boot time on a step's edge,
+// gives another id: the store is then checked by its hash, as after a restart.
+std::string current_boot() {
+    if (const char* forced = std::getenv("SHNOR_TEST_BOOT_ID")) return forced;  // tests: "after a restart"
+    FILETIME now{};
+    GetSystemTimeAsFileTime(&now);
+    std::uint64_t now_ms = ((std::uint64_t(now.dwHighDateTime) << 32) | now.dwLowDateTime) / 10'000;
+    std::uint64_t boot_ms = now_ms - GetTickCount64();
+    constexpr std::uint64_t kStepMs = 10'000;
+    return "boot-" + std::to_string((boot_ms + kStepMs / 2) / kStepMs * kStepMs);
+}
+#else
 std::string current_boot() {
     if (const char* forced = std::getenv("SHNOR_TEST_BOOT_ID")) return forced;  // tests: "after a restart"
     std::ifstream in("/proc/sys/kernel/random/boot_id");
@@ -331,6 +389,7 @@ std::string current_boot() {
     std::getline(in, id);
     return id;  // empty where there is none: every open then checks the hash
 }
+#endif
 
 constexpr std::string_view kSealMagic = "shnor-record-seal 1";
 
@@ -340,6 +399,26 @@ struct Seal {
     XXH128_hash_t hash{};
 };
 
+#ifdef _WIN32
+std::optional<Seal> hash_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::nullopt;
+    XXH3_state_t* state = XXH3_createState();
+    XXH3_128bits_reset(state);
+    std::vector<char> buffer(std::size_t(1) << 20);
+    Seal seal;
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+        XXH3_128bits_update(state, buffer.data(), static_cast<std::size_t>(in.gcount()));
+        seal.size += static_cast<std::uint64_t>(in.gcount());
+    }
+    bool ok = in.eof() && !in.bad();
+    seal.hash = XXH3_128bits_digest(state);
+    XXH3_freeState(state);
+    if (!ok) return std::nullopt;
+    return seal;
+}
+
+#else
 std::optional<Seal> hash_file(const fs::path& file) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
@@ -364,6 +443,8 @@ std::optional<Seal> hash_file(const fs::path& file) {
     if (!ok) return std::nullopt;
     return seal;
 }
+
+#endif
 
 std::optional<Seal> read_seal(const fs::path& file) {
     std::ifstream in(seal_file_of(file), std::ios::binary);
@@ -394,6 +475,23 @@ void write_seal(const fs::path& file) {
                   static_cast<unsigned long long>(seal->hash.low64));
     fs::path temporary = seal_file_of(file);
     temporary += ".new";
+#ifdef _WIN32
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.close();
+        if (!out) {
+            std::error_code ignored;
+            fs::remove(temporary, ignored);
+            return;
+        }
+    }
+    // rename() does not replace an existing file on Windows.
+    if (!MoveFileExW(temporary.c_str(), seal_file_of(file).c_str(), MOVEFILE_REPLACE_EXISTING)) {
+        std::error_code ignored;
+        fs::remove(temporary, ignored);
+    }
+#else
     int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  // like the store
     if (fd < 0) return;
     std::size_t length = std::strlen(text);
@@ -405,6 +503,7 @@ void write_seal(const fs::path& file) {
     std::error_code error;
     fs::rename(temporary, seal_file_of(file), error);
     if (error) fs::remove(temporary, error);
+#endif
 }
 
 enum class Trust { whole, not_its_key, none };
@@ -462,6 +561,20 @@ std::unique_ptr<Store> Store::open(const fs::path& file, Access access) {
     // torn by a system crash from being opened. MDB_NOTLS: read views are
     // not tied to threads.
     unsigned flags = MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOTLS | (writing ? 0u : MDB_RDONLY);
+#ifdef _WIN32
+    // LMDB converts its char* path from UTF-8 itself (then CreateFileW).
+    if (mdb_env_set_maxdbs(env->env, kTableNames.size()) != MDB_SUCCESS ||
+        mdb_env_set_mapsize(env->env, kWindowsOpeningMap) != MDB_SUCCESS ||
+        mdb_env_open(env->env, file.string().c_str(), flags, 0600) != MDB_SUCCESS)
+        return nullptr;
+    (void)size;
+    if (writing && mdb_env_set_mapsize(env->env, windows_map_size_for(used_bytes_of(env->env), 0)) != MDB_SUCCESS)
+        return nullptr;
+    // LMDB maps the file and trusts that its pages are there: a file cut
+    // short would fault on the first read past its end.
+    auto file_size = fs::file_size(file, error);
+    if (error || file_size < used_bytes_of(env->env)) return nullptr;
+#else
     if (mdb_env_set_maxdbs(env->env, kTableNames.size()) != MDB_SUCCESS ||
         mdb_env_set_mapsize(env->env, map_size_for(size)) != MDB_SUCCESS ||
         mdb_env_open(env->env, file.c_str(), flags, 0600) != MDB_SUCCESS)
@@ -475,6 +588,7 @@ std::unique_ptr<Store> Store::open(const fs::path& file, Access access) {
         ::stat(file.c_str(), &file_info) != 0 ||
         static_cast<std::uint64_t>(file_info.st_size) < (std::uint64_t(info.me_last_pgno) + 1) * stat.ms_psize)
         return nullptr;
+#endif
     MDB_txn* txn = nullptr;
     if (mdb_txn_begin(env->env, nullptr, writing ? 0 : MDB_RDONLY, &txn) != MDB_SUCCESS) return nullptr;
     for (std::size_t table = 0; table < kTableNames.size(); ++table) {
@@ -657,6 +771,10 @@ namespace {
 // MDB_FIXEDMAP): the shared mappings of the store's file, from
 // /proc/self/maps, by device and inode. Only a shared file mapping is
 // dropped: its pages stay in the page cache and fault back in if read.
+#ifdef _WIN32
+// No /proc/self/maps; the map's pages are the system's to trim.
+void drop_mapped_pages(MDB_env*) {}
+#else
 void drop_mapped_pages(MDB_env* env) {
     int fd = -1;
     struct stat file {};
@@ -675,6 +793,7 @@ void drop_mapped_pages(MDB_env* env) {
         ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
     }
 }
+#endif
 
 }  // namespace
 
@@ -687,6 +806,15 @@ void WriteTxn::commit_on_the_way() {
     // The store's pages LMDB read back through its map stay mapped into
     // the process: 94 MiB at 40 000 schools (ARCHITECTURE.md, "Third pass").
     drop_mapped_pages(store_->env_->env);
+#ifdef _WIN32
+    // Between two transactions the map can grow (no read view is open while
+    // a whole write runs: build_record.cpp writes a new file).
+    MDB_env* env = store_->env_->env;
+    MDB_envinfo info{};
+    std::size_t wanted = windows_map_size_for(used_bytes_of(env), commit_every_);
+    if (mdb_env_info(env, &info) == MDB_SUCCESS && info.me_mapsize < wanted)
+        check(mdb_env_set_mapsize(env, wanted), "grow the map");
+#endif
     check(mdb_txn_begin(store_->env_->env, nullptr, 0, &txn_->txn), "write transaction");
     committed_bytes_ = writes_.bytes;
     ++writes_.commits;
