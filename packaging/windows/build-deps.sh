@@ -244,9 +244,10 @@ build_iconv() {
   c_library libiconv.a "$here/iconv" -- iconv.c
   install -m 644 -D -t "$prefix/include" "$here/iconv/iconv.h" "$here/iconv/localcharset.h"
 }
-build_freexl() {  # one C file; autotools would only write a config.h with its version
+build_freexl() {  # one C file (autotools would only write a config.h with its version), with the patch
   local src
   src=$(source_dir freexl)
+  apply_patch "$src" "$here/freexl-utf8-path.patch"
   mkdir -p "$out/build/freexl"
   printf '#define VERSION "%s"\n' 1.0.6 > "$out/build/freexl/config.h"
   c_library libfreexl.a "$src" "-I$out/build/freexl" "-I$src/headers" "-I$prefix/include" -- src/freexl.c
