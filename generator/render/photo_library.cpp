@@ -1,5 +1,19 @@
 #include "render/photo_library.hpp"
 
+#ifdef _WIN32
+#include <stdexcept>
+
+namespace shnor::render {
+
+// The same kind of message as a Linux build without libvips: a district
+// without photos builds, one with photos is told why they are missing.
+const VipsLibrary& vips() {
+    throw std::runtime_error("в Windows-версии shnor нет библиотеки libvips, без неё фотографии новостей не "
+                             "публикуются; уберите фотографии из новостей или соберите сайт в Linux");
+}
+
+}  // namespace shnor::render
+#else
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -74,3 +88,4 @@ const VipsLibrary& vips() {
 }
 
 }  // namespace shnor::render
+#endif

@@ -4,11 +4,20 @@
 // (fetch/libraries.hpp) it is opened only when a build has a photo to encode.
 // Only the C API can be opened so (the C++ one, vips8, is another library
 // of inline calls to it).
+//
+// Windows has no libvips yet (docs/windows.md: WIC is the plan): there
+// vips() only throws the message that says so.
 #pragma once
 
+#ifndef _WIN32
 #include <vips/vips.h>
+#endif
 
 namespace shnor::render {
+
+#ifdef _WIN32
+struct VipsLibrary;
+#else
 
 // The functions of libvips (and of the GLib it brings) that photos.cpp calls.
 struct VipsLibrary {
@@ -31,6 +40,7 @@ struct VipsLibrary {
     decltype(&::g_object_unref) object_unref;
     decltype(&::g_free) free;
 };
+#endif
 
 // Opened and initialised once (thread-safe); throws std::runtime_error, in
 // Russian, naming the package to install, when it cannot be.
