@@ -25,11 +25,6 @@ struct ZipLibrary {
     decltype(&::zip_fopen) fopen;
     decltype(&::zip_fread) fread;
     decltype(&::zip_fclose) fclose;
-#ifdef _WIN32
-    decltype(&::zip_source_win32w_create) source_win32w_create;
-    decltype(&::zip_open_from_source) open_from_source;
-    decltype(&::zip_source_free) source_free;
-#endif
 };
 
 #ifdef _WIN32
@@ -43,26 +38,8 @@ const ZipLibrary& zip_library() {
         .fopen = &::zip_fopen,
         .fread = &::zip_fread,
         .fclose = &::zip_fclose,
-        .source_win32w_create = &::zip_source_win32w_create,
-        .open_from_source = &::zip_open_from_source,
-        .source_free = &::zip_source_free,
     };
     return linked;
-}
-
-// zip_open's char* name goes to the ANSI functions: the wide source takes
-// the path as UTF-16, Cyrillic or not, manifest or not.
-zip_t* open_archive(const ZipLibrary& zip, const std::filesystem::path& file, int* error) {
-    zip_error_t source_error;
-    zip_error_init(&source_error);
-    zip_source_t* source = zip.source_win32w_create(file.c_str(), 0, -1, &source_error);
-    zip_error_fini(&source_error);
-    if (!source) return nullptr;
-    zip_t* archive = zip.open_from_source(source, ZIP_RDONLY, &source_error);
-    *error = zip_error_code_zip(&source_error);
-    zip_error_fini(&source_error);
-    if (!archive) zip.source_free(source);  // an archive that opened owns its source
-    return archive;
 }
 #else
 const ZipLibrary& zip_library() {
@@ -93,10 +70,6 @@ const ZipLibrary& zip_library() {
     }();
     return loaded;
 }
-
-zip_t* open_archive(const ZipLibrary& zip, const std::filesystem::path& file, int* error) {
-    return zip.open(file.c_str(), ZIP_RDONLY, error);
-}
 #endif
 
 }  // namespace
@@ -105,7 +78,13 @@ std::optional<std::string> read_zip_member(const std::filesystem::path& file, co
                                            std::size_t limit) {
     const ZipLibrary& zip = zip_library();
     int error = 0;
-    std::unique_ptr<zip_t, decltype(zip.close)> archive(open_archive(zip, file, &error), zip.close);
+#ifdef _WIN32
+    // libzip's Windows file source takes the name as UTF-8 (and opens it by
+    // its UTF-16 form): path::string() is UTF-8, c_str() UTF-16.
+    std::unique_ptr<zip_t, decltype(zip.close)> archive(zip.open(file.string().c_str(), ZIP_RDONLY, &error), zip.close);
+#else
+    std::unique_ptr<zip_t, decltype(zip.close)> archive(zip.open(file.c_str(), ZIP_RDONLY, &error), zip.close);
+#endif
     if (!archive)
         throw ImportError("«" + file.string() + "» не открывается как документ Office (.docx, .xlsx): это не ZIP-архив");
     zip_stat_t stat;
