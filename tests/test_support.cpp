@@ -1,7 +1,13 @@
 #include "test_support.hpp"
 
+#ifdef _WIN32
+#ifndef SHNOR_TEST_SUPPORT_NO_ZIP
+#include <zip.h>
+#endif
+#else
 #include <sys/wait.h>
 #include <zip.h>
+#endif
 
 #include <stdexcept>
 
@@ -25,9 +31,20 @@ void write_file(const fs::path& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
+#if defined(_WIN32) && defined(SHNOR_TEST_SUPPORT_NO_ZIP)
+// The Windows prefix has no libzip yet (packaging/windows/build-deps.sh).
+void write_zip(const fs::path& file, const std::vector<std::pair<std::string, std::string>>&) {
+    throw std::runtime_error("no libzip in this Windows build: cannot write " + file.string());
+}
+#else
 void write_zip(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& members) {
     int error = 0;
+#ifdef _WIN32
+    // libzip's Windows file source takes UTF-8 names; c_str() is UTF-16 there.
+    zip_t* archive = zip_open(file.string().c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+#else
     zip_t* archive = zip_open(file.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+#endif
     if (!archive) throw std::runtime_error("cannot create " + file.string());
     std::vector<std::string> bytes;  // zip_source_buffer reads them at zip_close
     bytes.reserve(members.size());
@@ -42,6 +59,7 @@ void write_zip(const fs::path& file, const std::vector<std::pair<std::string, st
     }
     if (zip_close(archive) != 0) throw std::runtime_error("cannot write " + file.string());
 }
+#endif
 
 void write_docx(const fs::path& file, const std::string& body) {
     write_zip(file, {{"word/document.xml",
@@ -50,6 +68,18 @@ void write_docx(const fs::path& file, const std::string& body) {
                       "<w:body>" + body + "</w:body></w:document>"}});
 }
 
+#ifdef _WIN32
+// Under Windows std::system runs cmd.exe: double quotes, which a path cannot hold.
+std::string shell_quoted(const fs::path& path) {
+    return "\"" + path.string() + "\"";
+}
+
+CommandResult run_command(const std::string& command, const fs::path& log) {
+    // cmd.exe /c strips the outer quotes of a line that starts with one: wrap the whole line.
+    int status = std::system(("\"" + command + " >" + shell_quoted(log) + " 2>&1\"").c_str());
+    return {status, read_file(log)};
+}
+#else
 std::string shell_quoted(const fs::path& path) {
     std::string quoted = "'";
     for (char c : path.string()) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -60,5 +90,6 @@ CommandResult run_command(const std::string& command, const fs::path& log) {
     int status = std::system((command + " >" + shell_quoted(log) + " 2>&1").c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(log)};
 }
+#endif
 
 }  // namespace shnor::test

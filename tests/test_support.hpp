@@ -12,7 +12,7 @@ namespace shnor::test {
 std::string read_file(const std::filesystem::path& path);
 // Creates the parent folders; replaces the file's bytes.
 void write_file(const std::filesystem::path& path, const std::string& bytes);
-// The path in single quotes, for sh.
+// The path in single quotes, for sh (double quotes for cmd.exe on Windows).
 std::string shell_quoted(const std::filesystem::path& path);
 
 // A ZIP archive of (member name, bytes), as Word and Excel write their files.
@@ -24,7 +24,7 @@ struct CommandResult {
     int exit_code;       // -1 when the command did not exit normally
     std::string output;  // stdout and stderr together
 };
-// Runs `command` with sh, its output going to the file `log`.
+// Runs `command` with sh (cmd.exe on Windows), its output going to the file `log`.
 CommandResult run_command(const std::string& command, const std::filesystem::path& log);
 
 }  // namespace shnor::test
