@@ -114,23 +114,30 @@ void FolderWatch::watch_tree(const fs::path& root) {
     root_watches_.push_back(std::move(watch));
 }
 
-// Waits up to `timeout` for the roots' changes; true when one counted.
+// Waits up to `timeout` for the roots' changes; true when one counted. Changes
+// that do not count (hidden names) do not end the wait.
 bool FolderWatch::drain(std::chrono::milliseconds timeout) {
-    std::vector<HANDLE> events;
-    for (const auto& watch : root_watches_) events.push_back(watch->event);
-    if (events.empty()) {  // no root is a folder (yet): nothing can change
-        ::Sleep(static_cast<DWORD>(timeout.count()));
-        return false;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() < 0) return false;
+        std::vector<HANDLE> events;
+        for (const auto& watch : root_watches_) events.push_back(watch->event);
+        if (events.empty()) {  // no root is a folder (yet): nothing can change
+            ::Sleep(static_cast<DWORD>(left.count()));
+            return false;
+        }
+        DWORD woke = ::WaitForMultipleObjects(
+            static_cast<DWORD>(std::min<std::size_t>(events.size(), MAXIMUM_WAIT_OBJECTS)), events.data(), FALSE,
+            static_cast<DWORD>(left.count()));
+        if (woke == WAIT_TIMEOUT || woke == WAIT_FAILED) return false;
+        bool any = false;
+        std::erase_if(root_watches_, [&](const std::unique_ptr<RootWatch>& watch) {
+            if (watch->take_changes()) any = true;
+            return !watch->arm();  // the root went away: watched again once it is back
+        });
+        if (any) return true;
     }
-    DWORD woke = ::WaitForMultipleObjects(static_cast<DWORD>(std::min<std::size_t>(events.size(), MAXIMUM_WAIT_OBJECTS)),
-                                          events.data(), FALSE, static_cast<DWORD>(timeout.count()));
-    if (woke == WAIT_TIMEOUT || woke == WAIT_FAILED) return false;
-    bool any = false;
-    std::erase_if(root_watches_, [&](const std::unique_ptr<RootWatch>& watch) {
-        if (watch->take_changes()) any = true;
-        return !watch->arm();  // the root went away: watched again once it is back
-    });
-    return any;
 }
 
 bool FolderWatch::wait_for_change(std::chrono::milliseconds timeout, std::chrono::milliseconds settle) {
