@@ -33,6 +33,31 @@ bool under_hidden(std::wstring_view relative) {
     return false;
 }
 
+// Wine (8.0) reports a recursive watch's changes only in folders its server
+// has seen: made after the watch began, or opened since (measured; real
+// Windows reports the whole subtree). Opening each folder below `folder` once
+// makes both the same, at the cost of the walk the inotify watch makes too.
+// Hidden folders and reparse points are left out, never entered.
+void open_each_folder_once(const fs::path& folder, int depth = 0) {
+    constexpr int kMaxDepth = 64;
+    WIN32_FIND_DATAW entry;
+    HANDLE find = ::FindFirstFileExW((folder / L"*").c_str(), FindExInfoBasic, &entry, FindExSearchLimitToDirectories,
+                                     nullptr, 0);
+    if (find == INVALID_HANDLE_VALUE) return;
+    do {
+        const bool plain_folder = (entry.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) &&
+                                  !(entry.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT);
+        if (!plain_folder || entry.cFileName[0] == L'.') continue;  // ".", ".." and hidden ones too
+        const fs::path below = folder / entry.cFileName;
+        HANDLE opened = ::CreateFileW(below.c_str(), FILE_LIST_DIRECTORY,
+                                      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                                      FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+        if (opened != INVALID_HANDLE_VALUE) ::CloseHandle(opened);
+        if (depth < kMaxDepth) open_each_folder_once(below, depth + 1);
+    } while (::FindNextFileW(find, &entry));
+    ::FindClose(find);
+}
+
 }  // namespace
 
 struct FolderWatch::RootWatch {
@@ -111,6 +136,7 @@ void FolderWatch::watch_tree(const fs::path& root) {
         return;
     watch->event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
     if (!watch->event || !watch->arm()) return;
+    open_each_folder_once(root);
     root_watches_.push_back(std::move(watch));
 }
 
