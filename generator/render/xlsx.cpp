@@ -271,7 +271,14 @@ struct XlsxTable::State {
         std::filesystem::remove(skeleton_path(), ignored);
     }
 
+#ifdef _WIN32
+    std::filesystem::path skeleton_path() const {
+        std::filesystem::path path = scratch;  // not from string(): a narrow string garbles Cyrillic on Windows
+        return path += ".skeleton";
+    }
+#else
     std::filesystem::path skeleton_path() const { return scratch.string() + ".skeleton"; }
+#endif
 
     void check(lxw_error error, const char* what) const {
         if (error != LXW_NO_ERROR) throw failure(what, error);
