@@ -9,11 +9,27 @@
 #include "import/roadmap.hpp"
 #include "scaffold/scaffold.hpp"
 #include "serve/serve.hpp"
+#include "platform/utf8_path.hpp"
 
+#ifdef _WIN32
+// CLI11's ExistingFile check would make a std::filesystem::path of the
+// narrow argument, which libstdc++ garbles on Windows (docs/windows.md,
+// "Cyrillic"); without <filesystem> it calls stat(), UTF-8 with the manifest.
+#define CLI11_HAS_FILESYSTEM 0
+#endif
 #include <CLI/CLI.hpp>
 
+#ifdef _WIN32
+#include <windows.h>
+#ifndef SHNOR_WITH_SERVE
+#error "shnor.exe serves itself: build it with SHNOR_WITH_SERVE=1 (docs/windows.md)"
+#endif
+#endif
+
 #include <cstdio>
+#ifndef _WIN32
 #include <unistd.h>
+#endif
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -206,7 +222,7 @@ std::variant<std::vector<shnor::scaffold::NewFile>, std::string> new_files(const
 int run_new(const std::string& kind, const NewRequest& request, std::filesystem::path content,
             const shnor::model::Date& date) {
     if (kind == "site") {
-        content = request.folder;
+        content = shnor::platform::path_from_utf8(request.folder);
         if (!empty_or_missing(content)) {
             std::cerr << "Папка «" << content.string() << "» уже есть и не пуста: shnor new site создаёт новую "
                       << "папку материалов и ничего в существующей не меняет\n";
@@ -233,6 +249,7 @@ int run_new(const std::string& kind, const NewRequest& request, std::filesystem:
     return kExitOk;
 }
 
+#ifndef _WIN32  // shnor.exe serves itself (SHNOR_WITH_SERVE): all its libraries are linked in anyway
 // `shnor serve` is the program shnor-serve beside this one (CMakeLists.txt:
 // the server's library needs libssl at load time, shnor only on first use).
 int run_serve_program(char** argv) {
@@ -244,6 +261,7 @@ int run_serve_program(char** argv) {
               << " (программа shnor-serve ставится рядом с shnor)\n";
     return kExitUsage;
 }
+#endif
 
 // What `shnor import KIND FILE` is asked for.
 struct ImportRequest {
@@ -302,6 +320,29 @@ int run_import(const ImportRequest& request, const std::filesystem::path& conten
     }
 }
 
+#ifdef _WIN32
+// The value of `name` as typed, in the parsed command or its parsed
+// subcommands, when it was given.
+std::optional<std::string> typed_value(const CLI::App& command, const std::string& name) {
+    if (const CLI::Option* option = command.get_option_no_throw(name); option && option->count() > 0)
+        return option->results().back();
+    for (const CLI::App* subcommand : command.get_subcommands())
+        if (auto value = typed_value(*subcommand, name)) return value;
+    return std::nullopt;
+}
+
+// CLI11 made the path options from the narrow arguments, which libstdc++
+// garbles on Windows (docs/windows.md, "Cyrillic"): they are made again from
+// the same text, as UTF-8.
+void paths_from_utf8(const CLI::App& app, shnor::pipeline::BuildOptions& options, std::filesystem::path& document) {
+    const std::pair<const char*, std::filesystem::path*> paths[] = {
+        {"--content", &options.content_dir}, {"--out", &options.out_dir},
+        {"--cache", &options.sources.cache_dir}, {"ФАЙЛ", &document}};
+    for (const auto& [name, path] : paths)
+        if (auto text = typed_value(app, name)) *path = shnor::platform::path_from_utf8(*text);
+}
+#endif
+
 constexpr const char* kContentHelp =
     "Папка с материалами: site.yaml, programs/, roadmaps/, schools/ ... (по умолчанию content)";
 constexpr const char* kDateHelp =
@@ -310,6 +351,10 @@ constexpr const char* kDateHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef _WIN32
+    // The program's text is UTF-8 (its manifest makes argv UTF-8 too): so is the console's.
+    ::SetConsoleOutputCP(CP_UTF8);
+#endif
     CLI::App app{"shnor — генератор открытого раздела о сопровождении школ с низкими "
                  "образовательными результатами (ШНОР) и школ в неблагоприятных социальных "
                  "условиях (ШНСУ).\nshnor-site " SHNOR_VERSION};
@@ -457,6 +502,9 @@ int main(int argc, char** argv) {
         int code = app.exit(error);
         return code == 0 ? kExitOk : kExitUsage;
     }
+#ifdef _WIN32
+    paths_from_utf8(app, options, import_request.document);
+#endif
 
     if (std::string problem = usage_problem(options, build->count("--school") > 0); !problem.empty()) {
         std::cerr << problem << '\n';

@@ -39,7 +39,12 @@ std::string cell_text(const void* book, unsigned row, unsigned short column) {
 
 std::vector<Table> read_xls_tables(const std::filesystem::path& file) {
     const void* opened = nullptr;
+#ifdef _WIN32
+    // UTF-8: the prefix's freexl takes it so (packaging/windows/freexl-utf8-path.patch).
+    if (freexl_open(file.string().c_str(), &opened) != FREEXL_OK) {
+#else
     if (freexl_open(file.c_str(), &opened) != FREEXL_OK) {
+#endif
         if (opened) freexl_close(opened);
         throw ImportError("«" + file.string() + "» не читается как книга Excel 97–2003 (.xls)");
     }

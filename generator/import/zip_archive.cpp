@@ -2,7 +2,9 @@
 
 #include "import/table.hpp"
 
+#ifndef _WIN32
 #include <dlfcn.h>
+#endif
 #include <zip.h>
 
 #include <memory>
@@ -25,6 +27,21 @@ struct ZipLibrary {
     decltype(&::zip_fclose) fclose;
 };
 
+#ifdef _WIN32
+// shnor.exe links libzip statically (docs/windows.md), as libxlsxwriter.
+const ZipLibrary& zip_library() {
+    static const ZipLibrary linked{
+        .open = &::zip_open,
+        .close = &::zip_close,
+        .stat_init = &::zip_stat_init,
+        .stat = &::zip_stat,
+        .fopen = &::zip_fopen,
+        .fread = &::zip_fread,
+        .fclose = &::zip_fclose,
+    };
+    return linked;
+}
+#else
 const ZipLibrary& zip_library() {
     static const ZipLibrary loaded = [] {
         auto fail = [](const std::string& detail) {
@@ -53,6 +70,7 @@ const ZipLibrary& zip_library() {
     }();
     return loaded;
 }
+#endif
 
 }  // namespace
 
@@ -60,7 +78,13 @@ std::optional<std::string> read_zip_member(const std::filesystem::path& file, co
                                            std::size_t limit) {
     const ZipLibrary& zip = zip_library();
     int error = 0;
+#ifdef _WIN32
+    // libzip's Windows file source takes the name as UTF-8 (and opens it by
+    // its UTF-16 form): path::string() is UTF-8, c_str() UTF-16.
+    std::unique_ptr<zip_t, decltype(zip.close)> archive(zip.open(file.string().c_str(), ZIP_RDONLY, &error), zip.close);
+#else
     std::unique_ptr<zip_t, decltype(zip.close)> archive(zip.open(file.c_str(), ZIP_RDONLY, &error), zip.close);
+#endif
     if (!archive)
         throw ImportError("«" + file.string() + "» не открывается как документ Office (.docx, .xlsx): это не ZIP-архив");
     zip_stat_t stat;

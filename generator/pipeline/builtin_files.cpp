@@ -2,9 +2,16 @@
 
 #include "cache/fingerprint.hpp"
 
+#ifdef _WIN32
+#include <windows.h>
+#include <process.h>
+
+#include <algorithm>
+#else
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#endif
 
 #include <atomic>
 #include <cerrno>
@@ -33,6 +40,38 @@ std::string embedded_hash() {
     return hasher.finish().hex().substr(0, 16);
 }
 
+#ifdef _WIN32
+// The last Win32 error as a sentence (the system's language, UTF-8 with the manifest).
+std::string last_error_text() {
+    return std::system_category().message(static_cast<int>(::GetLastError()));
+}
+
+// The bytes of a regular file, or nothing when it is a link (any reparse
+// point, a junction too: opened as itself, never followed) or unreadable.
+std::optional<std::string> read_plain_file(const fs::path& path) {
+    HANDLE file = ::CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                nullptr, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
+    if (file == INVALID_HANDLE_VALUE) return std::nullopt;
+    FILE_ATTRIBUTE_TAG_INFO info{};
+    std::optional<std::string> bytes;
+    if (::GetFileInformationByHandleEx(file, FileAttributeTagInfo, &info, sizeof info) &&
+        !(info.FileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY))) {
+        bytes.emplace();
+        char buffer[16384];
+        for (;;) {
+            DWORD got = 0;
+            if (!::ReadFile(file, buffer, sizeof buffer, &got, nullptr)) {
+                bytes.reset();
+                break;
+            }
+            if (got == 0) break;
+            bytes->append(buffer, got);
+        }
+    }
+    ::CloseHandle(file);
+    return bytes;
+}
+#else
 // The bytes of a regular file, or nothing when it is a link or unreadable.
 std::optional<std::string> read_plain_file(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -56,6 +95,7 @@ std::optional<std::string> read_plain_file(const fs::path& path) {
     ::close(fd);
     return bytes;
 }
+#endif
 
 // Exactly the embedded files with their bytes, and the folders that hold
 // them: nothing else (a stray layout would be used), no link anywhere.
@@ -96,13 +136,55 @@ fs::path unique_beside(const fs::path& folder, const char* role) {
     auto now = std::chrono::system_clock::now().time_since_epoch().count();
     std::string name(1, '.');  // not "." + …: g++ 12 warns wrongly (-Wrestrict)
     name.append(folder.filename().string());
+#ifdef _WIN32
+    name.append(".").append(role).append(".").append(std::to_string(::_getpid()));
+#else
     name.append(".").append(role).append(".").append(std::to_string(::getpid()));
+#endif
     name.append("-").append(std::to_string(now)).append("-").append(std::to_string(calls++));
     return folder.parent_path() / name;
 }
 
 constexpr time_t kFileTime = 946684800;  // 2000-01-01 00:00:00 UTC
 
+#ifdef _WIN32
+// CREATE_NEW refuses any existing name, a link included, so none is followed.
+void write_whole(const fs::path& path, std::string_view bytes) {
+    HANDLE file = ::CreateFileW(path.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+    if (file == INVALID_HANDLE_VALUE) fail(path, last_error_text());
+    auto failed = [&] {
+        std::string detail = last_error_text();
+        ::CloseHandle(file);
+        fail(path, detail);
+    };
+    while (!bytes.empty()) {
+        DWORD wrote = 0;
+        DWORD chunk = static_cast<DWORD>(std::min<std::size_t>(bytes.size(), 1u << 30));
+        if (!::WriteFile(file, bytes.data(), chunk, &wrote, nullptr)) failed();
+        bytes.remove_prefix(wrote);
+    }
+    // The same old, fixed mtime as on Linux (below says why), in 100 ns
+    // units since 1601-01-01.
+    constexpr std::uint64_t kSecondsFrom1601 = 11644473600;
+    const std::uint64_t ticks = (static_cast<std::uint64_t>(kFileTime) + kSecondsFrom1601) * 10000000;
+    const FILETIME time{static_cast<DWORD>(ticks), static_cast<DWORD>(ticks >> 32)};
+    if (!::SetFileTime(file, nullptr, &time, &time)) failed();
+    if (!::CloseHandle(file)) fail(path, last_error_text());
+}
+
+// Into a folder this process has just made, so no name in it is anyone else's.
+void write_embedded(const fs::path& folder) {
+    if (!::CreateDirectoryW(folder.c_str(), nullptr)) fail(folder, last_error_text());
+    for (const auto& file : embedded_files()) {
+        fs::path path = folder / file.path;
+        for (fs::path parent = fs::path(file.path).parent_path(); !parent.empty(); parent = parent.parent_path())
+            if (!::CreateDirectoryW((folder / parent).c_str(), nullptr) && ::GetLastError() != ERROR_ALREADY_EXISTS)
+                fail(folder / parent, last_error_text());
+        write_whole(path, file.bytes());
+    }
+}
+#else
 void write_whole(const fs::path& path, std::string_view bytes) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) fail(path, std::strerror(errno));
@@ -139,6 +221,7 @@ void write_embedded(const fs::path& folder) {
         write_whole(path, file.bytes());
     }
 }
+#endif
 
 // Renames, then removes, what stands at `folder`: a link goes as a link.
 void set_aside(const fs::path& folder) {

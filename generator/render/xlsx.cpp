@@ -271,7 +271,14 @@ struct XlsxTable::State {
         std::filesystem::remove(skeleton_path(), ignored);
     }
 
+#ifdef _WIN32
+    std::filesystem::path skeleton_path() const {
+        std::filesystem::path path = scratch;  // not from string(): a narrow string garbles Cyrillic on Windows
+        return path += ".skeleton";
+    }
+#else
     std::filesystem::path skeleton_path() const { return scratch.string() + ".skeleton"; }
+#endif
 
     void check(lxw_error error, const char* what) const {
         if (error != LXW_NO_ERROR) throw failure(what, error);
@@ -345,10 +352,12 @@ struct XlsxTable::State {
 
     void add_chunk(XlsxChunk chunk, std::string_view bytes) {
         if (!deflated) {
-            deflated_path = scratch.string() + ".rows";
 #ifdef _WIN32
+            deflated_path = scratch;  // not from string(): a narrow string garbles Cyrillic on Windows
+            deflated_path += ".rows";
             deflated = ::_wfopen(deflated_path.c_str(), L"w+b");  // the path in UTF-16, as Windows names files
 #else
+            deflated_path = scratch.string() + ".rows";
             deflated = std::fopen(deflated_path.c_str(), "w+b");
 #endif
             if (!deflated) throw std::runtime_error("XLSX: не удалось создать «" + deflated_path.string() + "»");

@@ -1,5 +1,7 @@
 #include "serve/folder_watch.hpp"
 
+#ifndef _WIN32  // Windows: folder_watch_windows.cpp
+
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -79,3 +81,4 @@ bool FolderWatch::wait_for_change(std::chrono::milliseconds timeout, std::chrono
 }
 
 }  // namespace shnor::serve
+#endif

@@ -2,12 +2,19 @@
 // with Linux inotify: every folder below them is watched, hidden ones
 // (.git, a cache) and symbolic links left out; a folder created later is
 // watched from the next wait on.
+//
+// On Windows (folder_watch_windows.cpp) each root is one recursive
+// ReadDirectoryChangesW; changes under hidden folders and to hidden names
+// are left out there, and a root made later is watched from the next wait on.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <vector>
+#ifdef _WIN32
+#include <memory>
+#endif
 
 namespace shnor::serve {
 
@@ -27,8 +34,13 @@ private:
     bool drain(std::chrono::milliseconds timeout);
 
     std::vector<std::filesystem::path> roots_;
+#ifdef _WIN32
+    struct RootWatch;  // a root's directory handle, its pending read and event
+    std::vector<std::unique_ptr<RootWatch>> root_watches_;
+#else
     int fd_ = -1;
     std::map<std::filesystem::path, int> watched_;
+#endif
 };
 
 }  // namespace shnor::serve

@@ -1,13 +1,18 @@
 #include "serve/serve.hpp"
 
 #include "cache/fingerprint.hpp"
+#include "platform/utf8_path.hpp"
 #include "render/escape.hpp"
 #include "serve/folder_watch.hpp"
 
 #include <httplib.h>
 
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <pthread.h>
 #include <signal.h>
+#endif
 
 #include <atomic>
 #include <chrono>
@@ -96,7 +101,7 @@ std::string content_type_of(const fs::path& file) {
 
 // The file a URL path names in `site`, or nullopt when it leaves the site.
 std::optional<fs::path> file_of(const fs::path& site, const std::string& url_path) {
-    fs::path relative = fs::path(url_path).relative_path().lexically_normal();
+    fs::path relative = platform::path_from_utf8(url_path).relative_path().lexically_normal();
     for (const auto& part : relative)
         if (part == ".." || part.string().starts_with(".")) return std::nullopt;
     fs::path file = site / relative;
@@ -166,6 +171,51 @@ pipeline::BuildReport build_once(const pipeline::BuildOptions& options, std::ost
     return report;
 }
 
+#ifdef _WIN32
+// Ctrl+C, Ctrl+Break and closing the console window are what SIGINT and
+// SIGTERM are on Linux: each sets this event, the stopper thread stops the server.
+HANDLE stop_requested() {
+    static const HANDLE event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    return event;
+}
+// Set once serve() has stopped: a closing console waits for it.
+HANDLE serve_finished() {
+    static const HANDLE event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    return event;
+}
+
+BOOL WINAPI on_console_event(DWORD event) {
+    switch (event) {
+    case CTRL_C_EVENT:
+    case CTRL_BREAK_EVENT:
+        ::SetEvent(stop_requested());
+        return TRUE;
+    case CTRL_CLOSE_EVENT:
+    case CTRL_LOGOFF_EVENT:
+    case CTRL_SHUTDOWN_EVENT:
+        // Windows ends the process when this returns (and after 5 s at most):
+        // the preview stops first, so no build is cut off halfway.
+        ::SetEvent(stop_requested());
+        ::WaitForSingleObject(serve_finished(), 4000);
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+void request_stop() { ::SetEvent(stop_requested()); }
+
+// The returned thread waits for a console event (or request_stop) and stops the server.
+std::thread stop_on_signal(httplib::Server& server, PreviewState& state) {
+    ::ResetEvent(stop_requested());
+    ::SetConsoleCtrlHandler(on_console_event, TRUE);
+    return std::thread([&server, &state] {
+        ::WaitForSingleObject(stop_requested(), INFINITE);
+        state.stop();
+        server.stop();
+    });
+}
+#else
 // Blocks SIGINT and SIGTERM in every thread started after it; the returned
 // thread waits for either and stops the server.
 std::thread stop_on_signal(httplib::Server& server, PreviewState& state) {
@@ -181,6 +231,7 @@ std::thread stop_on_signal(httplib::Server& server, PreviewState& state) {
         server.stop();
     });
 }
+#endif
 
 }  // namespace
 
@@ -227,17 +278,33 @@ int serve(ServeOptions options, std::ostream& out) {
     });
     // Not httplib's default SO_REUSEPORT: a second preview on the same port
     // must fail to bind, not share the port and answer half the requests.
+#ifdef _WIN32
+    // On Windows SO_REUSEADDR would let a second preview take the port over;
+    // SO_EXCLUSIVEADDRUSE makes its bind fail, as on Linux.
+    server.set_socket_options([](socket_t socket) {
+        BOOL yes = TRUE;
+        ::setsockopt(socket, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&yes), sizeof yes);
+    });
+#else
     server.set_socket_options([](socket_t socket) {
         int yes = 1;
         ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+#endif
     int port = options.port == 0 ? server.bind_to_any_port(options.bind)
                                  : (server.bind_to_port(options.bind, options.port) ? options.port : -1);
     if (port < 0) {
         out << "Не удалось открыть адрес " << options.bind << ":" << options.port
             << " (занят другой программой?): укажите другой --port" << std::endl;
+#ifdef _WIN32
+        request_stop();  // the stopper thread ends
+#else
         ::kill(::getpid(), SIGTERM);  // the stopper thread ends
+#endif
         stopper.join();
+#ifdef _WIN32
+        ::SetEvent(serve_finished());
+#endif
         return 2;
     }
     state.set(build_once(options.build, out));
@@ -254,6 +321,9 @@ int serve(ServeOptions options, std::ostream& out) {
     state.stop();
     rebuilder.join();
     stopper.join();
+#ifdef _WIN32
+    ::SetEvent(serve_finished());
+#endif
     return 0;
 }
 

@@ -73,7 +73,10 @@ version_of() { awk -v p="$1" '$2 == p { print $3 }' "$here/sources.list.txt"; }
 stamp_name() {
   local recipe patches=("$here/$1"-*.patch)
   [ -e "${patches[0]}" ] || patches=()
-  recipe=$( (declare -f "build_${1//-/_}" || true; cat "$here/toolchain-mingw64.cmake" ${patches[@]+"${patches[@]}"}) |
+  local sources=()  # a library of shnor's own (packaging/windows/NAME/): its files
+  [ -d "$here/$1" ] && sources=("$here/$1"/*)
+  recipe=$( (declare -f "build_${1//-/_}" || true; cat "$here/toolchain-mingw64.cmake" ${patches[@]+"${patches[@]}"} \
+             ${sources[@]+"${sources[@]}"}) |
            sha256sum | cut -c1-12)
   echo "$1-$(version_of "$1" | tr : _)-$recipe"
 }
@@ -225,6 +228,32 @@ build_libxlsxwriter() {  # with the minizip above, as Debian builds it (one zipO
   cmake_project libxlsxwriter "$(source_dir libxlsxwriter)" -DUSE_SYSTEM_MINIZIP=ON -DBUILD_TESTS=OFF \
                 -DBUILD_EXAMPLES=OFF -DMINIZIP_ROOT="$prefix"
 }
+# shnor import (.docx, .xlsx) only reads archives: zlib only, no crypto, no bzip2/lzma.
+build_libzip() {
+  cmake_project libzip "$(source_dir libzip)" -DENABLE_COMMONCRYPTO=OFF -DENABLE_GNUTLS=OFF -DENABLE_MBEDTLS=OFF \
+                -DENABLE_OPENSSL=OFF -DENABLE_WINDOWS_CRYPTO=OFF -DENABLE_BZIP2=OFF -DENABLE_LZMA=OFF \
+                -DBUILD_TOOLS=OFF -DBUILD_REGRESS=OFF -DBUILD_EXAMPLES=OFF -DBUILD_DOC=OFF
+}
+build_pugixml() {
+  cmake_project pugixml "$(source_dir pugixml)" -DPUGIXML_BUILD_TESTS=OFF
+}
+# MinGW has no iconv and Debian 12 has no source package of one for Windows:
+# packaging/windows/iconv/ is a small one over the Windows code pages, enough
+# for freexl (its files are this step's recipe: a change to them rebuilds it).
+build_iconv() {
+  c_library libiconv.a "$here/iconv" -- iconv.c
+  install -m 644 -D -t "$prefix/include" "$here/iconv/iconv.h" "$here/iconv/localcharset.h"
+}
+build_freexl() {  # one C file (autotools would only write a config.h with its version), with the patch
+  local src
+  src=$(source_dir freexl)
+  apply_patch "$src" "$here/freexl-utf8-path.patch"
+  mkdir -p "$out/build/freexl"
+  printf '#define VERSION "%s"\n' 1.0.6 > "$out/build/freexl/config.h"
+  c_library libfreexl.a "$src" "-I$out/build/freexl" "-I$src/headers" "-I$prefix/include" -- src/freexl.c
+  install -m 644 -D -t "$prefix/include" "$src/headers/freexl.h"
+  pc_file freexl 1.0.6 -lfreexl "" -liconv
+}
 build_cpp_httplib() {  # header-only: the whole header of the source package
   install -m 644 -D -t "$prefix/include" "$(source_dir cpp-httplib)/httplib.h"
 }
@@ -240,7 +269,7 @@ install_headers() {  # install_headers PACKAGE: the -dev package's usr/ tree, wi
 }
 
 fetch_sources
-for library in zlib minizip xxhash lmdb yaml-cpp cmark-gfm curl libxlsxwriter cpp-httplib; do
+for library in zlib minizip xxhash lmdb yaml-cpp cmark-gfm curl libxlsxwriter cpp-httplib libzip pugixml iconv freexl; do
   built "$library" && continue
   step_start=$SECONDS
   "build_${library//-/_}"
