@@ -1,13 +1,11 @@
 #include "test_support.hpp"
 
 #ifdef _WIN32
-#ifndef SHNOR_TEST_SUPPORT_NO_ZIP
-#include <zip.h>
-#endif
+#include "platform/utf8_path.hpp"
 #else
 #include <sys/wait.h>
-#include <zip.h>
 #endif
+#include <zip.h>
 
 #include <stdexcept>
 
@@ -31,12 +29,6 @@ void write_file(const fs::path& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
-#if defined(_WIN32) && defined(SHNOR_TEST_SUPPORT_NO_ZIP)
-// The Windows prefix has no libzip yet (packaging/windows/build-deps.sh).
-void write_zip(const fs::path& file, const std::vector<std::pair<std::string, std::string>>&) {
-    throw std::runtime_error("no libzip in this Windows build: cannot write " + file.string());
-}
-#else
 void write_zip(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& members) {
     int error = 0;
 #ifdef _WIN32
@@ -59,7 +51,6 @@ void write_zip(const fs::path& file, const std::vector<std::pair<std::string, st
     }
     if (zip_close(archive) != 0) throw std::runtime_error("cannot write " + file.string());
 }
-#endif
 
 void write_docx(const fs::path& file, const std::string& body) {
     write_zip(file, {{"word/document.xml",
@@ -76,7 +67,10 @@ std::string shell_quoted(const fs::path& path) {
 
 CommandResult run_command(const std::string& command, const fs::path& log) {
     // cmd.exe /c strips the outer quotes of a line that starts with one: wrap the whole line.
-    int status = std::system(("\"" + command + " >" + shell_quoted(log) + " 2>&1\"").c_str());
+    std::string line = "\"" + command + " >" + shell_quoted(log) + " 2>&1\"";
+    // The wide call: the narrow one converts by the C runtime's code page, not
+    // the manifest's UTF-8, and Cyrillic names would not survive.
+    int status = _wsystem(platform::path_from_utf8(line).c_str());
     return {status, read_file(log)};
 }
 #else
