@@ -4,7 +4,6 @@
 // they are, and written afresh when one was altered. Windows-only (wine);
 // tests/builtin_files_test.cpp is the Linux one.
 #include "pipeline/builtin_files.hpp"
-#include "render/photos.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -57,16 +56,4 @@ TEST_CASE("built-in files on Windows: extracted byte for byte, used again, repla
     CHECK(again.layouts == folders.layouts);
     CHECK(read_file(altered) == embedded_files()[0].bytes());
     CHECK(std::distance(fs::directory_iterator(scratch.path), fs::directory_iterator()) == 1);
-}
-
-TEST_CASE("photos on Windows: no libvips yet, said in Russian; a non-image is still refused as such", "[photos]") {
-    CHECK_THROWS_AS(shnor::render::encode_photo("not an image", false), shnor::render::PhotoError);
-    try {
-        shnor::render::encode_photo("\xFF\xD8\xFF\xE0 a JPEG's start", false);
-        FAIL("encode_photo returned");
-    } catch (const shnor::render::PhotoError&) {
-        FAIL("a missing library is not a bad photo");
-    } catch (const std::runtime_error& missing) {
-        CHECK_THAT(missing.what(), Catch::Contains("libvips") && Catch::Contains("фотографии новостей"));
-    }
 }
