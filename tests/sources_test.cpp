@@ -360,3 +360,23 @@ TEST_CASE("sources: `timeout` in site.yaml takes seconds or minutes up to 10 min
     }
     CHECK(errors == 2);
 }
+
+TEST_CASE("sources: a file: source is read when the content folder's path has a space, Cyrillic and %", "[sources]") {
+    TempFolder root, cache;
+    // A webmaster's desktop: «Рабочий стол» (a space broke the file:// address before).
+    fs::path content = root.path / u8"Рабочий стол 100%/материалы";
+    fs::create_directories(content / "sources");
+    std::ofstream(content / "sources/list.csv", std::ios::binary) << "name;type;year\nМКОУ Шубинская СОШ;shnor;2024\n";
+    CHECK(pipeline::resolved_url("file:sources/list.csv", content) ==
+          "file://" + root.path.generic_string() +
+              "/%D0%A0%D0%B0%D0%B1%D0%BE%D1%87%D0%B8%D0%B9%20%D1%81%D1%82%D0%BE%D0%BB%20100%25/"
+              "%D0%BC%D0%B0%D1%82%D0%B5%D1%80%D0%B8%D0%B0%D0%BB%D1%8B/sources/list.csv");
+
+    model::Diagnostics diagnostics;
+    auto shared = pipeline::fetch_shared_data({source("list", "file:sources/list.csv", "data", "csv")}, content,
+                                              {cache.path, false}, diagnostics);
+    INFO(messages(diagnostics));
+    for (const auto& item : diagnostics.items()) CHECK(item.severity != model::Severity::error);
+    REQUIRE(shared.data.count("list") == 1);
+    CHECK(shared.data["list"].dump().find("Шубинская") != std::string::npos);
+}

@@ -127,9 +127,29 @@ void report(const fetch::FetchResult& result, const model::Source& source, model
 
 }  // namespace
 
+// A path in a file:// URL: percent-encoded, so a folder named «Рабочий стол»
+// (a space) is an address libcurl accepts; '/' separators, and on Windows
+// the drive after one more slash (file:///C:/…), as libcurl reads it there.
+static std::string file_url_of(const fs::path& absolute) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string path = absolute.generic_string();
+    std::string url = path.starts_with('/') ? "file://" : "file:///";
+    for (unsigned char c : path) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (plain || c == '/' || c == '-' || c == '.' || c == '_' || c == '~' || c == ':') {
+            url += static_cast<char>(c);
+        } else {
+            url += '%';
+            url += kHex[c >> 4];
+            url += kHex[c & 15];
+        }
+    }
+    return url;
+}
+
 std::string resolved_url(const std::string& url, const fs::path& content_dir) {
     if (url.rfind("file:", 0) != 0 || url.rfind("file://", 0) == 0) return url;
-    return "file://" + fs::absolute(content_dir / platform::path_from_utf8(url.substr(5))).lexically_normal().string();
+    return file_url_of(fs::absolute(content_dir / platform::path_from_utf8(url.substr(5))).lexically_normal());
 }
 
 json source_as_json(const std::string& body, const std::string& format) {

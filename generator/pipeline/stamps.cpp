@@ -64,7 +64,7 @@ std::string build_key(const BuildOptions& options) {
 
 // A source whose bytes can change while no content file does.
 bool has_volatile_sources(const model::Site& site, const BuildOptions& options) {
-    std::string content = "file://" + fs::absolute(options.content_dir).lexically_normal().string() + "/";
+    std::string content = resolved_url("file:", options.content_dir);  // the folder's own URL, ending in '/'
     for (const auto& source : site.config.sources) {
         std::string url = resolved_url(source.url, options.content_dir);
         if (!url.starts_with(content) || url.find("/../") != std::string::npos) return true;
