@@ -27,9 +27,9 @@ date=2026-09-01
 failures=0
 pass() { echo "ok    $*"; }
 fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
-# wine prints its own chatter on stderr (first-run prefix messages); a
-# command's Russian output is on stdout, kept for the checks.
-wine_run() { wine "$@" </dev/null 2>>"$work/wine-stderr.log"; }
+# A command's Russian output (stdout and stderr) is kept for the checks;
+# wine's first-run chatter is made before, by wineboot.
+wine_run() { wine "$@" </dev/null; }
 windows_path() { winepath -w "$1" 2>/dev/null; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/shnor-e2e.XXXXXX")
@@ -53,7 +53,7 @@ exe="$root/shnor.exe"
 wineboot -i >/dev/null 2>&1 || true
 
 # 2. Double-click «собрать.cmd»: the example into site\.
-(cd "$root" && wine_run cmd /c собрать.cmd) >"$work/build-cmd.log" || true
+(cd "$root" && wine_run cmd /c собрать.cmd) >"$work/build-cmd.log" 2>&1 || true
 if [[ -f "$root/site/index.html" ]] && grep -q "Собрано" "$work/build-cmd.log"; then
   pass "собрать.cmd built site/index.html: $(grep -m1 Собрано "$work/build-cmd.log")"
 else
@@ -62,15 +62,16 @@ fi
 if grep -q $'\r' "$root/site/index.html" 2>/dev/null; then fail "site/index.html has \\r (text mode)"; else pass "no \\r in the pages"; fi
 
 # 3. «проверить.cmd»: the example has no errors.
-(cd "$root" && wine_run cmd /c проверить.cmd) >"$work/check-cmd.log" || true
+(cd "$root" && wine_run cmd /c проверить.cmd) >"$work/check-cmd.log" 2>&1 || true
 grep -q "ошибок 0" "$work/check-cmd.log" && pass "проверить.cmd: $(grep -m1 'ошибок' "$work/check-cmd.log")" \
   || { fail "проверить.cmd"; tail -5 "$work/check-cmd.log"; }
 
 # 4. The same bytes as on Linux: same content, same --date.
-(cd "$root" && wine_run shnor.exe build --content content --out "сайт $date" --date "$date") >"$work/build-date.log" \
+(cd "$root" && wine_run shnor.exe build --content content --out "сайт $date" --date "$date") >"$work/build-date.log" 2>&1 \
   && pass "shnor.exe build --date $date" || { fail "shnor.exe build --date"; cat "$work/build-date.log"; }
 if [[ -x "$repo/build/shnor" ]]; then
-  "$repo/build/shnor" build --content "$root/content" --out "$work/linux-site" --date "$date" --cache "$work/linux-cache" >/dev/null
+  "$repo/build/shnor" build --content "$root/content" --out "$work/linux-site" --date "$date" --cache "$work/linux-cache" \
+    >"$work/linux-build.log" 2>&1 || { fail "the Linux build of the same content"; tail -3 "$work/linux-build.log"; }
   # Photos are encoded by WIC on Windows and libvips on Linux: other encoders, other bytes.
   if diff -r -x '*.jpg' -x '*.png' -x '*.webp' "$work/linux-site" "$root/сайт $date" >"$work/diff.log"; then
     pass "the Windows site equals the Linux site byte for byte ($(find "$work/linux-site" -type f | wc -l) files; photos aside)"
@@ -84,7 +85,7 @@ fi
 # 5. A site of one's own: «новый сайт.cmd» after the example is moved away,
 #    a document with a Cyrillic file name, built into a Cyrillic folder.
 mv "$root/content" "$root/пример"
-(cd "$root" && wine_run cmd /c "новый сайт.cmd") >"$work/new-cmd.log" || true
+(cd "$root" && wine_run cmd /c "новый сайт.cmd") >"$work/new-cmd.log" 2>&1 || true
 [[ -f "$root/content/site.yaml" ]] && pass "новый сайт.cmd made content/site.yaml" || { fail "новый сайт.cmd"; cat "$work/new-cmd.log"; }
 mkdir -p "$root/content/files"
 printf '%%PDF-1.4 приказ\n' >"$root/content/files/Приказ № 217 о ШНОР.pdf"
@@ -104,7 +105,7 @@ if [[ -n "$published" ]] && cmp -s "$published" "$root/content/files/Прика�
 else
   fail "the Cyrillic-named document is not published"; cat "$work/build-new.log"
 fi
-wine_run "$exe" check --content "$(windows_path "$root/content")" >"$work/check-new.log" || true
+wine_run "$exe" check --content "$(windows_path "$root/content")" >"$work/check-new.log" 2>&1 || true
 grep -q "Проверка" "$work/check-new.log" && pass "check of a Windows path with Cyrillic: $(grep -m1 Проверка "$work/check-new.log")" \
   || { fail "check with a Windows path"; cat "$work/check-new.log"; }
 
@@ -149,12 +150,12 @@ for _ in $(seq 20); do curl -sk "https://localhost:$https_port/region-results.cs
 fetch() {  # CA file, cache folder
   (cd "$root" && CURL_CA_BUNDLE=$(windows_path "$1") wine_run shnor.exe fetch --content "по https" --cache "$2")
 }
-if fetch "$tls/trusted.pem" "кэш 1" >"$work/fetch-trusted.log"; then
+if fetch "$tls/trusted.pem" "кэш 1" >"$work/fetch-trusted.log" 2>&1; then
   pass "fetch over HTTPS with the server's certificate: $(grep -m1 region-results "$work/fetch-trusted.log")"
 else
   fail "fetch over HTTPS with the server's certificate"; cat "$work/fetch-trusted.log"
 fi
-if fetch "$tls/other.pem" "кэш 2" >"$work/fetch-other.log"; then
+if fetch "$tls/other.pem" "кэш 2" >"$work/fetch-other.log" 2>&1; then
   fail "fetch over HTTPS accepted a certificate it should not trust"; cat "$work/fetch-other.log"
 else
   pass "fetch over HTTPS refuses an untrusted certificate: $(grep -m1 region-results "$work/fetch-other.log")"
