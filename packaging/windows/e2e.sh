@@ -66,11 +66,13 @@ if grep -q $'\r' "$root/site/index.html" 2>/dev/null; then fail "site/index.html
 grep -q "ошибок 0" "$work/check-cmd.log" && pass "проверить.cmd: $(grep -m1 'ошибок' "$work/check-cmd.log")" \
   || { fail "проверить.cmd"; tail -5 "$work/check-cmd.log"; }
 
-# 4. The same bytes as on Linux: same content, same --date.
+# 4. The same bytes as on Linux: same content, same --date (SHNOR_LINUX: the
+#    Linux shnor to compare with, by default this checkout's build/shnor).
 (cd "$root" && wine_run shnor.exe build --content content --out "сайт $date" --date "$date") >"$work/build-date.log" 2>&1 \
   && pass "shnor.exe build --date $date" || { fail "shnor.exe build --date"; cat "$work/build-date.log"; }
-if [[ -x "$repo/build/shnor" ]]; then
-  "$repo/build/shnor" build --content "$root/content" --out "$work/linux-site" --date "$date" --cache "$work/linux-cache" \
+linux_shnor=${SHNOR_LINUX:-$repo/build/shnor}
+if [[ -x "$linux_shnor" ]]; then
+  "$linux_shnor" build --content "$root/content" --out "$work/linux-site" --date "$date" --cache "$work/linux-cache" \
     >"$work/linux-build.log" 2>&1 || { fail "the Linux build of the same content"; tail -3 "$work/linux-build.log"; }
   # Photos are encoded by WIC on Windows and libvips on Linux: other encoders, other bytes.
   if diff -r -x '*.jpg' -x '*.png' -x '*.webp' "$work/linux-site" "$root/сайт $date" >"$work/diff.log"; then
@@ -79,7 +81,7 @@ if [[ -x "$repo/build/shnor" ]]; then
     fail "the Windows site differs from the Linux site"; head -20 "$work/diff.log"
   fi
 else
-  echo "skip  byte comparison with Linux: build/shnor not built"
+  echo "skip  byte comparison with Linux: $linux_shnor not built (bash .ci/setup builds it)"
 fi
 
 # 5. A site of one's own: «новый сайт.cmd» after the example is moved away,
