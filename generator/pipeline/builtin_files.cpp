@@ -3,6 +3,8 @@
 #include "cache/fingerprint.hpp"
 
 #ifdef _WIN32
+#include "write/files_windows.hpp"
+
 #include <windows.h>
 #include <process.h>
 
@@ -228,7 +230,12 @@ void set_aside(const fs::path& folder) {
     fs::path old = unique_beside(folder, "old");
     std::error_code error;
     fs::rename(folder, old, error);
+#ifdef _WIN32
+    // fs::remove_all would go through a junction here (libstdc++ sees no links on Windows).
+    if (!error) write::windows::remove_tree(old);
+#else
     if (!error) fs::remove_all(old, error);
+#endif
 }
 
 void put_in_place(const fs::path& folder) {
@@ -239,7 +246,11 @@ void put_in_place(const fs::path& folder) {
     try {
         write_embedded(fresh);
     } catch (...) {
+#ifdef _WIN32
+        write::windows::remove_tree(fresh);
+#else
         fs::remove_all(fresh, error);
+#endif
         throw;
     }
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -249,7 +260,11 @@ void put_in_place(const fs::path& folder) {
         set_aside(folder);
     }
     std::string detail = error.message();
+#ifdef _WIN32
+    write::windows::remove_tree(fresh);
+#else
     fs::remove_all(fresh, error);
+#endif
     if (!holds_embedded(folder)) fail(folder, detail);
 }
 
